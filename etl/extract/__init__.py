@@ -1,0 +1,151 @@
+"""Turn a parsed document into a Report: identity, stated metrics, function items,
+projects and self-evaluation indicators, each value with its quote and place.
+
+`extract_report` is a pure function of the document, so it can run in any worker process.
+When a metric is stated more than once, the first statement in document order is kept and
+every differing later statement is recorded in the report's notes (the checks flag them).
+"""
+
+from __future__ import annotations
+
+from etl.extract import functional, narrative, projects
+from etl.extract.identity import read_identity
+from etl.extract.tables import TableReader
+from etl.extract.textnorm import normalise
+from etl.model import (
+    Block,
+    DerivedFact,
+    Fact,
+    FunctionClass,
+    FunctionItem,
+    InputError,
+    ParsedDocument,
+    Report,
+)
+
+VALUE_TOLERANCE = 0.005  # two statements of a metric within this are the same value
+# A prior-year value is implied by (this year's metric, its stated change).
+DERIVABLE = (
+    ("total.income_expenditure", "total.change"),
+    ("gpb.total", "gpb.change"),
+    ("sangong.total", "sangong.change"),
+    ("operating_costs", "operating_costs.change"),
+)
+ASSETS_FLEET = "vehicles.total~assets"  # 国有资产 共有车辆: used only when 三公 gives no fleet
+
+
+def document_text(doc: ParsedDocument) -> str:
+    """Given a parsed document, return all its text (paragraphs and cells) normalised."""
+    parts = []
+    for b in doc.blocks:
+        parts.append(b.text if b.kind == "p" else "\n".join("\t".join(r) for r in b.rows))
+    return normalise("\n".join(parts)).text
+
+
+def extract_report(doc: ParsedDocument) -> Report:
+    """Given a parsed document, return the Report it states, or raise InputError."""
+    if not doc.blocks:
+        raise InputError("文件中没有可读的文字")
+    ident = read_identity(document_text(doc), doc.source_file)
+    report = Report(
+        source_file=doc.source_file,
+        fmt=doc.fmt,
+        pages=doc.pages,
+        unit_name=ident.unit_name,
+        unit_short=ident.unit_short,
+        region=ident.region,
+        city=ident.city,
+        fiscal_year=ident.fiscal_year,
+        doc_kind=ident.doc_kind,
+        is_synthetic=ident.is_synthetic,
+    )
+    candidates: list[Fact] = []
+    tables = TableReader(ident.fiscal_year)
+    narrative_projects = projects.NarrativeProjects()
+    section = ""
+    title = ""
+    gap = 0
+    for block in doc.blocks:
+        if block.kind == "table":
+            tables.read(block, title, gap)
+            gap = 0
+            continue
+        nt = normalise(block.text)
+        if not nt.text:
+            continue
+        gap += 1
+        title = nt.text
+        if narrative.is_heading(nt.text):
+            key = narrative.section_of(nt.text, section)
+            if key is not None:
+                section = key
+        for start, end in narrative.sentences(nt.text):
+            for hit in narrative.read_sentence(nt, start, end, section):
+                candidates.append(
+                    Fact(hit.metric, hit.value, hit.unit, nt.quote(hit.start, hit.end), block.page, block.loc)
+                )
+        _read_functional(nt, block, section, report)
+        narrative_projects.read(nt, block)
+    for tf in tables.out.facts:
+        candidates.append(Fact(tf.metric, tf.value, tf.unit, tf.quote, tf.block.page, tf.block.loc))
+    report.facts = _first_statements(candidates, report.notes)
+    report.projects = narrative_projects.merge(tables.out.projects)
+    report.indicators = tables.out.indicators
+    report.derived = _derive(report.facts, ident.fiscal_year)
+    return report
+
+
+def _read_functional(nt, block: Block, section: str, report: Report) -> None:
+    """Given a paragraph, add the 功能分类 classes and items it states to the report."""
+    if section == "glossary":
+        return
+    if not report.function_classes:
+        for name, amount, pct, quote in functional.read_classes(nt):
+            report.function_classes.append(FunctionClass(name, amount, pct, quote, block.page, block.loc))
+    item = functional.read_item(nt)
+    if item:
+        cls, kuan, xiang, amount, pct, quote = item
+        report.function_items.append(
+            FunctionItem(len(report.function_items) + 1, cls, kuan, xiang, amount, pct, quote, block.page, block.loc)
+        )
+
+
+def _first_statements(candidates: list[Fact], notes: list[str]) -> list[Fact]:
+    """Given every statement in document order, return the first per metric; note conflicts."""
+    kept: dict[str, Fact] = {}
+    for fact in candidates:
+        first = kept.get(fact.metric)
+        if first is None:
+            kept[fact.metric] = fact
+        elif abs(first.value - fact.value) > VALUE_TOLERANCE:
+            notes.append(
+                f"{fact.metric}：另有不同表述 {fact.value:g}（{fact.loc}：“{fact.quote}”），"
+                f"采用首次表述 {first.value:g}（{first.loc}）"
+            )
+    assets = kept.pop(ASSETS_FLEET, None)
+    if assets is not None and "vehicles.total" not in kept:
+        kept["vehicles.total"] = Fact("vehicles.total", assets.value, "辆", assets.quote, assets.page, assets.loc)
+    return list(kept.values())
+
+
+def _derive(facts: list[Fact], year: int) -> list[DerivedFact]:
+    """Given a report's facts, return the prior-year values its stated changes imply."""
+    by_metric = {f.metric: f for f in facts}
+    out = []
+    for base, delta in DERIVABLE:
+        if base in by_metric and delta in by_metric:
+            b, d = by_metric[base], by_metric[delta]
+            value = round(b.value - d.value, 2)
+            out.append(
+                DerivedFact(
+                    metric=base,
+                    fiscal_year=year - 1,
+                    value=value,
+                    unit=b.unit,
+                    quote=d.quote,
+                    page=d.page,
+                    loc=d.loc,
+                    basis=f"{b.value:g} - ({d.value:g})",
+                )
+            )
+    return out

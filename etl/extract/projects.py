@@ -1,0 +1,86 @@
+"""Projects a report describes only in prose (no self-evaluation table).
+
+Reads the list of projects ("年初预算 5 个项目，分别是A、B、C项目。"), each project's own
+evaluation section (its 全年预算数, 批复数 and 自评得分) and scores stated elsewhere
+("A预算项目绩效自评得分为 99.2 分").  Where a report has self-evaluation tables, the
+tables are the source and the prose only fills a missing score of the same project.
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.extract.textnorm import NUMBER as N
+from etl.extract.textnorm import NormText
+from etl.model import Block, Project
+
+PROJECT_LIST = re.compile(r"\d+个项目[，,]分别是(?P<names>[^。]+)")
+PROJECT_SCORE = re.compile(rf"([^，,；;。：:]+?)(?:预算)?项目绩效自评得分为{N}分")
+SECTION_TITLE = re.compile(r"^(?P<name>.+?)(?:预算)?项目(?:绩效评价报告|绩效自评报告|支出绩效自评报告)?$")
+FULL_YEAR_BUDGET = re.compile(rf"项目全年预算数(?:为)?{N}万元")
+APPROVED = re.compile(rf"批复数(?:为)?{N}万元")
+SELF_SCORE = re.compile(rf"自评得分(?:为)?{N}分")
+LIST_END = "。"
+
+
+class NarrativeProjects:
+    """Collects projects from prose paragraphs in document order."""
+
+    def __init__(self) -> None:
+        self.projects: list[Project] = []
+        self.scores: dict[str, tuple[float, str, Block]] = {}
+        self.current: Project | None = None
+        self.pending: tuple[NormText, Block] | None = None  # a list cut off mid-sentence
+
+    def read(self, nt: NormText, block: Block) -> None:
+        """Given a paragraph, read the project facts it states."""
+        text = nt.text
+        if self.pending is not None:
+            first, first_block = self.pending
+            self.pending = None
+            joined = first.text
+            # a converter may repeat the character at the break (脱贫攻坚和乡 / 乡村振兴)
+            joined += text[1:] if text[:1] and joined.endswith(text[:1]) else text
+            self._read_list(joined, first.quote(0, len(first.text)), first_block)
+        elif (m := PROJECT_LIST.search(text)) and not self.projects:
+            if LIST_END not in text[m.start():]:
+                self.pending = (nt, block)
+            else:
+                self._read_list(text[m.start():], nt.quote(m.start(), len(text)), block)
+        for s in PROJECT_SCORE.finditer(text):
+            self.scores.setdefault(s.group(1), (float(s.group(2)), nt.quote(s.start(), s.end()), block))
+        self._section(text, nt, block)
+
+    def _read_list(self, text: str, quote: str, block: Block) -> None:
+        m = PROJECT_LIST.search(text)
+        if not m:
+            return
+        names = [n for n in re.split(r"[、，,]", m.group("names").rstrip("。")) if n]
+        if names and names[-1].endswith("项目") and len(names) > 1:
+            names[-1] = names[-1][: -len("项目")]  # "…、B、C项目" names the list, not C
+        for name in names:
+            self.projects.append(Project(name=name, quote=quote, page=block.page, loc=block.loc))
+
+    def _section(self, text: str, nt: NormText, block: Block) -> None:
+        """Given a paragraph, follow which project's evaluation section it belongs to."""
+        for p in self.projects:
+            if text.startswith(p.name) and len(text) <= len(p.name) + 16 and "。" not in text:
+                self.current = p
+                return
+        p = self.current
+        if p is None:
+            return
+        if p.adjusted_budget is None and (m := FULL_YEAR_BUDGET.search(text)):
+            p.adjusted_budget = float(m.group(1))
+        if p.initial_budget is None and (m := APPROVED.search(text)):
+            p.initial_budget = float(m.group(1))
+        if p.score is None and (m := SELF_SCORE.search(text)):
+            p.score = float(m.group(1))
+
+    def merge(self, table_projects: list[Project]) -> list[Project]:
+        """Given the projects read from tables, return the report's project list."""
+        chosen = table_projects or self.projects
+        for p in chosen:
+            if p.score is None and p.name in self.scores:
+                p.score = self.scores[p.name][0]
+        return chosen

@@ -1,0 +1,152 @@
+"""Plain records passed between the readers, the extractor and the warehouse writer.
+
+Data flows one way: a reader turns a file into a ``ParsedDocument`` (an ordered list of
+``Block``), the extractor turns that into a ``Report`` (facts with their quotes), and the
+builder writes reports into DuckDB.  Nothing here imports a reader or a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+class InputError(Exception):
+    """A file that cannot be read as a report; the message is one line naming the reason."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph or one table of a document, in document order."""
+
+    kind: Literal["p", "table"]
+    text: str  # paragraph text; for a table, its cells joined ("\t" between cells, "\n" between rows)
+    rows: tuple[tuple[str, ...], ...] = ()  # table cells, merged cells given once
+    page: int | None = None  # 1-based PDF page where the block starts; None for DOCX/text
+    index: int = 0  # 1-based ordinal of the block among blocks of its kind (paragraph n / table n)
+
+    @property
+    def loc(self) -> str:
+        """Given a block, return where a person finds it (第3页 / 第12段 / 第4个表格)."""
+        if self.page is not None:
+            return f"第{self.page}页"
+        return f"第{self.index}个表格" if self.kind == "table" else f"第{self.index}段"
+
+
+@dataclass
+class ParsedDocument:
+    """A file read into blocks, before any financial meaning is extracted."""
+
+    source_file: str  # base name of the input file
+    fmt: Literal["pdf", "docx", "txt"]
+    blocks: list[Block]
+    pages: int | None = None  # PDF page count; None for DOCX/text
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Fact:
+    """One metric a report states, with the words it was read from."""
+
+    metric: str  # key of etl/metrics.csv
+    value: float
+    unit: str  # 万元, %, 辆, 人, ...
+    quote: str
+    page: int | None
+    loc: str
+
+
+@dataclass
+class DerivedFact:
+    """A prior-year value implied by a stated change (this year's value minus the change)."""
+
+    metric: str
+    fiscal_year: int  # the year the value belongs to (report year - 1)
+    value: float
+    unit: str
+    quote: str
+    page: int | None
+    loc: str
+    basis: str  # how it was derived, e.g. "863.44 - (-214.57)"
+
+
+@dataclass
+class FunctionClass:
+    """一般公共预算财政拨款支出 of one 功能分类 类."""
+
+    class_name: str
+    amount: float | None
+    pct: float | None
+    quote: str
+    page: int | None
+    loc: str
+
+
+@dataclass
+class FunctionItem:
+    """一般公共预算财政拨款支出 of one 类/款/项 line."""
+
+    seq: int
+    class_name: str
+    kuan: str
+    xiang: str
+    amount: float | None
+    pct_of_budget: float | None  # 完成预算%
+    quote: str
+    page: int | None
+    loc: str
+
+
+@dataclass
+class Project:
+    """A project with its budget, execution and self-evaluation score, as far as stated."""
+
+    name: str
+    code: str | None = None
+    initial_budget: float | None = None
+    adjusted_budget: float | None = None
+    executed: float | None = None
+    execution_rate: float | None = None
+    score: float | None = None
+    quote: str = ""
+    page: int | None = None
+    loc: str = ""
+
+
+@dataclass
+class Indicator:
+    """One row of a self-evaluation indicator table."""
+
+    table: str  # the project name, or 部门整体 for the unit-wide table
+    level1: str
+    level2: str
+    level3: str
+    target: str  # 指标值 as stated
+    actual: str  # 完成值 as stated
+    weight: float | None  # 分值/权重
+    score: float | None  # 得分
+    page: int | None
+    loc: str
+
+
+@dataclass
+class Report:
+    """Everything extracted from one file."""
+
+    source_file: str
+    fmt: str
+    pages: int | None
+    unit_name: str
+    unit_short: str | None
+    region: str | None
+    city: str | None
+    fiscal_year: int
+    doc_kind: Literal["决算", "绩效自评"]
+    is_synthetic: bool = False
+    facts: list[Fact] = field(default_factory=list)
+    derived: list[DerivedFact] = field(default_factory=list)
+    function_classes: list[FunctionClass] = field(default_factory=list)
+    function_items: list[FunctionItem] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # values not stored, and why
