@@ -155,12 +155,13 @@ class TableReader:
             return
         if self._headers(row):
             return
+        if self._totals(cells, quote, block):
+            return
         if self.indicator_cols is not None and self._indicator(row, block):
             return
         self._funds(row, first, quote, block)
         self._base_table(row, first, quote, block)
         self._staff(row, quote, block)
-        self._totals(row, cells, quote, block)
         self._inline(row, quote, block)
 
     def _headers(self, row: list[str]) -> bool:
@@ -247,20 +248,21 @@ class TableReader:
             if metric and i < len(row) and (v := number(row[i])) is not None:
                 self.out.facts.append(TableFact(metric, v, "人", quote, block))
 
-    def _totals(self, row: list[str], cells: list[str], quote: str, block: Block) -> None:
-        """Given a 合计/总分 row, read the total score of the project or of the unit."""
+    def _totals(self, cells: list[str], quote: str, block: Block) -> bool:
+        """Given a 合计/总分 row, read the total score of the project or unit; return whether it was one."""
         labels = [label_of(c) for c in cells if number(c) is None]
         nums = [number(c) for c in cells if number(c) is not None]
         labelled = any(lab in TOTAL_ROW_LABELS for lab in labels)
         unlabelled = not labels and len(nums) == 2 and nums[0] == 100  # " | 100 | 100"
         if not nums or not (labelled or unlabelled) or any(len(lab) > 12 for lab in labels):
-            return
+            return False
         score = nums[-1]
         if self.context == "project" and self.project is not None and self.project.score is None:
             self.project.score = score
         elif self.context == "unit":
             self.out.facts.append(TableFact("perf.overall_score", score, "分", quote, block))
         self.indicator_cols = None
+        return True
 
     def _inline(self, row: list[str], quote: str, block: Block) -> None:
         """Given a row of a 万元 table, read cells such as 其中：基本支出：460.73."""
@@ -292,11 +294,11 @@ class TableReader:
             return row[i] if i < len(row) else ""
 
         for n, key in enumerate(("level1", "level2", "level3")):
-            if at(key):
+            if at(key) and number(at(key)) is None:
                 self.levels[n] = re.sub(r"[（(]\d+(?:\.\d+)?分[）)]", "", at(key))
                 if n < 2:
                     self.levels[n + 1 :] = [""] * (2 - n)
-        if not at("level3") or (number(at("weight") or "x") is None and number(at("score") or "x") is None):
+        if not at("level3") or not (at("target") or at("actual") or at("weight") or at("score")):
             return True
         table = self.project.name if self.context == "project" and self.project else "部门整体"
         self.out.indicators.append(
