@@ -1,0 +1,67 @@
+"""Readers: turn a report file (.pdf, .docx, .txt/.md) into an ordered list of blocks.
+
+``read_document(path)`` is the only entry point the rest of the ETL uses; it checks the
+file (exists, not empty, not too large, a supported type) and dispatches by suffix.
+Every problem with the input surfaces as ``InputError`` with a one-line Chinese reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from etl.model import Block, InputError, ParsedDocument
+
+# Largest input accepted, checked before reading anything (bytes).
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+# Suffixes we read, mapped to the ParsedDocument.fmt they produce.
+SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt"}
+
+# Legacy binary formats people often hand over by mistake.
+LEGACY_WORD_SUFFIXES = {".doc", ".wps", ".dot"}
+
+__all__ = ["MAX_FILE_BYTES", "read_document", "table_block", "InputError"]
+
+
+def table_block(rows: list[list[str]], index: int, page: int | None = None) -> Block:
+    """Given table rows (lists of cell texts), return a table Block with its joined text."""
+    frozen = tuple(tuple(row) for row in rows)
+    text = "\n".join("\t".join(row) for row in frozen)
+    return Block(kind="table", text=text, rows=frozen, page=page, index=index)
+
+
+def read_document(path: str | Path) -> ParsedDocument:
+    """Given a report file path, return its blocks in document order (or raise InputError)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in LEGACY_WORD_SUFFIXES:
+        raise InputError(f"旧版 Word（{suffix}）格式无法直接读取，请另存为 .docx")
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(f"不支持的文件类型 {suffix or '（无扩展名）'}")
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError("文件不存在") from None
+    except OSError as exc:
+        raise InputError(f"文件无法访问（{exc.strerror or exc}）") from None
+    if not path.is_file():
+        raise InputError("不是普通文件")
+    if size == 0:
+        raise InputError("文件为空（0 字节）")
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）"
+        )
+    fmt = SUPPORTED_SUFFIXES[suffix]
+    # Imported lazily: pdfplumber and python-docx are slow to import and not always needed.
+    if fmt == "pdf":
+        from etl.readers.pdf import read_pdf
+
+        return read_pdf(path)
+    if fmt == "docx":
+        from etl.readers.docx import read_docx
+
+        return read_docx(path)
+    from etl.readers.text import read_text
+
+    return read_text(path)

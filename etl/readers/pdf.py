@@ -1,0 +1,511 @@
+"""PDF reader (pdfplumber): ruled tables and reflowed paragraphs in reading order.
+
+Per page: ruled tables come from ``page.find_tables()``; the text outside every table
+bounding box is taken as lines (``extract_text_lines``).  Lines and tables are ordered
+top to bottom, then the whole document is reflowed:
+
+* a line continues the paragraph above when the line above reached the right text
+  margin, i.e. the first unbreakable unit of the new line (one CJK character with its
+  punctuation, or one ASCII word) would not have fitted in the room left on the line above;
+  a larger vertical gap than the document's usual line gap, or an indented line, starts a
+  new paragraph.  Paragraphs may run on across a page break.
+* a table that ends a page and a table with the same column count that begins the next
+  page are one table; when the first row on the new page is the remainder of a row the
+  page break cut (its filled cells continue cells that filled the old page to the bottom),
+  the two parts are joined into one row.
+* cells covered by a horizontally merged cell are given once (dropped); cells covered by
+  a vertically merged cell are empty.  Line breaks inside a cell are joined without a
+  space between CJK characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl.model import Block, InputError, ParsedDocument
+from etl.readers import table_block
+
+# Room (points) a line may leave at the right margin beyond the width of the next line's
+# first unit and still count as full (absorbs rounding and glyph side bearings).
+MARGIN_EPSILON = 0.5
+
+# Word/LibreOffice put this much space (in font sizes) between CJK and ASCII letters or
+# digits ("autospace"); a wrapped unit needs that room too when the line above ends in
+# the other script.
+AUTOSPACE_EM = 0.2
+
+# A line indented more than this many character widths (line heights) to the right of its
+# paragraph's leftmost line starts a new paragraph (first-line indent).
+INDENT_TOLERANCE_CHARS = 1.0
+
+# The usual gap between the lines of a paragraph is this quantile of all line gaps.
+LINE_GAP_QUANTILE = 0.1
+
+# A gap larger than the usual line gap by this many line heights separates paragraphs.
+PARAGRAPH_GAP_EXTRA = 0.5
+
+# The right text margin is the n-th largest line end of pages of the same width (a few
+# overlong lines, e.g. unbreakable URLs, must not move it).
+RIGHT_MARGIN_RANK = 3
+
+# With fewer lines than this on pages of one width, the right margin is taken as the mirror
+# of the left one (too few line ends to trust).
+MIN_LINES_FOR_MARGIN = 10
+
+# A page-number line is looked for in this fraction of the page height at top and bottom.
+PAGE_NUMBER_BAND = 0.12
+
+# A table ends its page (and may continue on the next) when its bottom is within this many
+# points of the lowest content bottom seen on any page of the same height.
+TABLE_BOTTOM_SLACK = 40.0
+
+# A cell "fills its row" when its last text line ends within this many points of the
+# row bottom (cell padding plus a rounding allowance).
+CELL_BOTTOM_SLACK = 6.0
+
+# The last line of a cell is full (the text wrapped there) when the room left to the cell's
+# right edge is at most this many font sizes: cell padding plus less than one character,
+# plus one more when a line-start rule pushed a character down.
+FULL_LINE_GAP_EM = 2.6
+
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$",
+    re.IGNORECASE,
+)
+
+# Line-break rules (after UAX #14, as LibreOffice applies them): no break before closing
+# punctuation, none after opening punctuation, none on either side of a quotation mark,
+# none inside a run of ASCII letters/digits/symbols (an English word or a number).
+CLOSING = set("，。、；：？！）》〉】」』…—,.;:?!)]}%‰·")
+OPENING = set("（《〈【「『([{")
+QUOTES = set("“”‘’\"'")
+
+
+def _is_ascii_word_char(ch: str) -> bool:
+    """Given a character, return whether it belongs to an unbreakable ASCII word."""
+    return ch.isascii() and not ch.isspace() and ch not in "([{"
+
+
+def _break_allowed(before: str, after: str) -> bool:
+    """Given two adjacent characters, return whether a line may break between them."""
+    if after in CLOSING or before in OPENING or before in QUOTES or after in QUOTES:
+        return False
+    return not (_is_ascii_word_char(before) and _is_ascii_word_char(after))
+
+
+@dataclass
+class Line:
+    """One text line outside tables, with the geometry the reflow needs."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    page: int
+    first_unit: float  # width of the unbreakable unit the line starts with
+
+    @property
+    def height(self) -> float:
+        """Given a line, return its height (about the font size, one CJK character width)."""
+        return max(self.bottom - self.top, 1.0)
+
+
+@dataclass
+class TablePart:
+    """One ruled table found on one page."""
+
+    rows: list[list[str]]
+    ncols: int
+    top: float
+    bottom: float
+    page: int
+    last_row_open: list[bool] = field(default_factory=list)  # per kept cell of the last row
+
+
+@dataclass
+class PageInfo:
+    """What one page contributes: its lines and tables in top-to-bottom order."""
+
+    number: int
+    width: float
+    height: float
+    items: list[Line | TablePart]
+    has_text: bool
+    has_images: bool
+
+
+def _first_unit_width(chars: list[dict]) -> float:
+    """Given the chars of a line, return the width of the unbreakable unit it starts with."""
+    if not chars:
+        return 0.0
+    end = 0
+    while end + 1 < len(chars):
+        a, b = chars[end], chars[end + 1]
+        if b["text"].isspace() or a["text"].isspace():
+            break
+        size = max(a["bottom"] - a["top"], 1.0)
+        if b["x0"] - a["x1"] > 0.15 * size:  # a visible gap is a space pdfplumber did not emit
+            break
+        if _break_allowed(a["text"], b["text"]):
+            break
+        end += 1
+    return chars[end]["x1"] - chars[0]["x0"]
+
+
+def _join_lines(a: str, b: str) -> str:
+    """Given two wrapped pieces of one text, return them joined (a space only between words)."""
+    if not a:
+        return b
+    if not b:
+        return a
+    if a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalpha():
+        return a + " " + b
+    if a[-1] in ",.;:!?" and b[0].isascii() and b[0].isalpha():
+        return a + " " + b
+    return a + b
+
+
+def _cell_text(text: str | None) -> str:
+    """Given a cell's extracted text, return it stripped with its wrapped lines joined."""
+    if not text:
+        return ""
+    out = ""
+    for piece in text.split("\n"):
+        out = _join_lines(out, piece.strip())
+    return out.strip()
+
+
+def _table_part(page, table, number: int) -> TablePart:
+    """Given a page and a pdfplumber table on it, return its rows with merged cells given once."""
+    raw = table.extract()
+    grid = [row.cells for row in table.rows]
+    ncols = max((len(r) for r in grid), default=0)
+    # left edge of every grid column, from any cell that starts there
+    col_x0: list[float | None] = [None] * ncols
+    for cells in grid:
+        for j, cell in enumerate(cells):
+            if cell is not None and col_x0[j] is None:
+                col_x0[j] = cell[0]
+    rows: list[list[str]] = []
+    kept_bboxes: list[list[tuple]] = []
+    for cells, values in zip(grid, raw, strict=True):
+        row: list[str] = []
+        bboxes: list[tuple] = []
+        covering_x1 = None  # right edge of the last real cell in this row
+        for j, cell in enumerate(cells):
+            if cell is not None:
+                row.append(_cell_text(values[j]))
+                bboxes.append(cell)
+                covering_x1 = cell[2]
+                continue
+            left = col_x0[j]
+            if left is None or (covering_x1 is not None and covering_x1 > left + 0.5):
+                continue  # covered by a cell merged across columns: give it once
+            row.append("")  # covered by a cell merged from the row above
+            bboxes.append((left, 0.0, left, 0.0))
+        rows.append(row)
+        kept_bboxes.append(bboxes)
+    part = TablePart(rows, ncols, table.bbox[1], table.bbox[3], number)
+    if rows:
+        part.last_row_open = _cells_fill_row(page, kept_bboxes[-1])
+    return part
+
+
+def _cells_fill_row(page, bboxes: list[tuple]) -> list[bool]:
+    """Given a page and the cell boxes of a table row, return per cell whether its text may run on past the row.
+
+    A cell may run on when its text reaches the row bottom and its last line is full
+    (wrapped at the cell's right edge), as when a page break cuts the row.
+    """
+    if not bboxes:
+        return []
+    row_top = min(b[1] for b in bboxes)
+    row_bottom = max(b[3] for b in bboxes)
+    chars = [c for c in page.chars if row_top <= (c["top"] + c["bottom"]) / 2 <= row_bottom]
+    out = []
+    for x0, _top, x1, bottom in bboxes:
+        inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1] if x1 > x0 else []
+        if not inside:
+            out.append(False)
+            continue
+        lowest = max(c["bottom"] for c in inside)
+        last_top = max(c["top"] for c in inside)
+        last_line = [c for c in inside if last_top - c["top"] < 2.0]
+        size = max(max(c["size"] for c in last_line), 1.0)
+        right_gap = x1 - max(c["x1"] for c in last_line)
+        out.append(bottom - lowest <= CELL_BOTTOM_SLACK and right_gap <= FULL_LINE_GAP_EM * size)
+    return out
+
+
+def _outside_tables(page, bboxes: list[tuple]):
+    """Given a page and table boxes, return the page without the chars inside any box."""
+
+    def keep(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        for x0, top, x1, bottom in bboxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                return False
+        return True
+
+    return page.filter(keep)
+
+
+def _page_lines(page, number: int, bboxes: list[tuple]) -> list[Line]:
+    """Given a page and its table boxes, return the text lines outside the tables."""
+    source = _outside_tables(page, bboxes) if bboxes else page
+    lines = []
+    for raw in source.extract_text_lines(return_chars=True, strip=True):
+        text = raw["text"].strip()
+        if not text:
+            continue
+        lines.append(
+            Line(
+                text=text,
+                x0=raw["x0"],
+                x1=raw["x1"],
+                top=raw["top"],
+                bottom=raw["bottom"],
+                page=number,
+                first_unit=_first_unit_width(raw["chars"]),
+            )
+        )
+    return _drop_page_numbers(lines, page.height)
+
+
+def _drop_page_numbers(lines: list[Line], page_height: float) -> list[Line]:
+    """Given a page's lines top to bottom, return them without a page number at top or bottom."""
+    if not lines:
+        return lines
+    band = PAGE_NUMBER_BAND * page_height
+    last = lines[-1]
+    if last.top > page_height - band and PAGE_NUMBER.match(last.text):
+        if len(lines) == 1 or last.top - lines[-2].bottom > 1.5 * last.height:
+            lines = lines[:-1]
+    if lines:
+        first = lines[0]
+        if first.bottom < band and PAGE_NUMBER.match(first.text):
+            if len(lines) == 1 or lines[1].top - first.bottom > 1.5 * first.height:
+                lines = lines[1:]
+    return lines
+
+
+def _read_page(page, number: int) -> PageInfo:
+    """Given a pdfplumber page, return its lines and tables in top-to-bottom order."""
+    has_text = bool(page.chars)
+    items: list[Line | TablePart] = []
+    tables = page.find_tables() if (page.edges or page.rects) else []
+    parts = [_table_part(page, t, number) for t in tables]
+    items.extend(p for p in parts if p.rows)
+    if has_text:
+        items.extend(_page_lines(page, number, [t.bbox for t in tables]))
+    items.sort(key=lambda item: item.top)
+    return PageInfo(
+        number, float(page.width), float(page.height), items, has_text, bool(page.images)
+    )
+
+
+def _quantile(values: list[float], q: float, default: float) -> float:
+    """Given numbers and a quantile in [0, 1], return that quantile (default when empty)."""
+    if not values:
+        return default
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def _layout_stats(pages: list[PageInfo]) -> tuple[dict[int, float], float, dict[int, float]]:
+    """Given the pages, return the right margin per page width, the usual line gap and the content bottom per page height."""
+    ends: dict[int, list[float]] = {}
+    starts: dict[int, float] = {}
+    bottoms: dict[int, float] = {}
+    gaps: list[float] = []
+    for page in pages:
+        prev = None
+        for item in page.items:
+            key = round(page.height)
+            bottoms[key] = max(bottoms.get(key, 0.0), item.bottom)
+            if isinstance(item, Line):
+                ends.setdefault(round(page.width), []).append(item.x1)
+                starts[round(page.width)] = min(starts.get(round(page.width), item.x0), item.x0)
+                if prev is not None:
+                    gaps.append(item.top - prev.bottom)
+                prev = item
+            else:
+                prev = None
+    margins = {}
+    for width, xs in ends.items():
+        if len(xs) < MIN_LINES_FOR_MARGIN:
+            margins[width] = max(width - starts[width], max(xs))
+            continue
+        xs.sort(reverse=True)
+        margins[width] = xs[RIGHT_MARGIN_RANK - 1]
+    positive = [g for g in gaps if g > 0]
+    return margins, _quantile(positive, LINE_GAP_QUANTILE, 0.0), bottoms
+
+
+class _Reflow:
+    """Accumulates lines and table parts into paragraph and table blocks."""
+
+    def __init__(self, margins: dict[int, float], line_gap: float, bottoms: dict[int, float]):
+        self.margins = margins
+        self.line_gap = line_gap
+        self.bottoms = bottoms
+        self.blocks: list[tuple[str, object, int]] = []  # (kind, text or rows, start page)
+        self.prev: Line | TablePart | None = None
+        self.prev_page: PageInfo | None = None
+        self.para_x0 = 0.0
+
+    def _continues(self, prev: Line, line: Line, same_page: bool) -> bool:
+        """Given the previous line and a new one, return whether the new line continues its paragraph."""
+        if same_page and line.top - prev.bottom > self.line_gap + PARAGRAPH_GAP_EXTRA * prev.height:
+            return False
+        if line.x0 > self.para_x0 + INDENT_TOLERANCE_CHARS * line.height:
+            return False
+        margin = (
+            self.margins.get(round(self.prev_page.width), prev.x1) if self.prev_page else prev.x1
+        )
+        room = margin - prev.x1
+        needed = line.first_unit
+        a, b = prev.text[-1], line.text[0]
+        if (a.isascii() and a.isalnum()) != (b.isascii() and b.isalnum()) and not (
+            a in CLOSING or b in CLOSING or a in OPENING or b in OPENING
+        ):
+            needed += AUTOSPACE_EM * prev.height
+        return room < needed + MARGIN_EPSILON
+
+    def add_line(self, line: Line, page: PageInfo) -> None:
+        """Given a line, append it to the open paragraph or start a new one."""
+        prev = self.prev
+        if isinstance(prev, Line) and self.blocks and self.blocks[-1][0] == "p":
+            if self._continues(prev, line, same_page=prev.page == line.page):
+                kind, text, start = self.blocks[-1]
+                self.blocks[-1] = (kind, _join_lines(str(text), line.text), start)
+                self.para_x0 = min(self.para_x0, line.x0)
+                self._advance(line, page)
+                return
+        self.blocks.append(("p", line.text, line.page))
+        self.para_x0 = line.x0
+        self._advance(line, page)
+
+    def add_table(self, part: TablePart, page: PageInfo) -> None:
+        """Given a table part, append it to the table it continues or start a new table."""
+        prev = self.prev
+        if (
+            isinstance(prev, TablePart)
+            and prev.page == part.page - 1
+            and prev.ncols == part.ncols
+            and self.blocks
+            and self.blocks[-1][0] == "table"
+            and self._ends_page(prev)
+        ):
+            rows: list[list[str]] = self.blocks[-1][1]  # type: ignore[assignment]
+            new_rows = [list(r) for r in part.rows]
+            if rows and new_rows and self._is_split_row(rows[-1], prev.last_row_open, new_rows[0]):
+                head = new_rows.pop(0)
+                rows[-1] = [_join_lines(a, b) for a, b in zip(rows[-1], head, strict=True)]
+            rows.extend(new_rows)
+        else:
+            self.blocks.append(("table", [list(r) for r in part.rows], part.page))
+        self._advance(part, page)
+
+    def _ends_page(self, part: TablePart) -> bool:
+        """Given a table part that is the last item of its page, return whether it reaches the page bottom."""
+        if self.prev_page is None:
+            return False
+        lowest = self.bottoms.get(round(self.prev_page.height), part.bottom)
+        return lowest - part.bottom <= TABLE_BOTTOM_SLACK
+
+    @staticmethod
+    def _is_split_row(last: list[str], last_open: list[bool], first: list[str]) -> bool:
+        """Given the last row before a page break and the first after, return whether they are one row cut in two.
+
+        They are when every filled cell of the first row continues a cell of the last row
+        that ran to the bottom of the page with a full last line.
+        """
+        if len(last) != len(first) or len(last_open) != len(last) or not any(first):
+            return False
+        return all(
+            not cell or (prev and open_)
+            for cell, prev, open_ in zip(first, last, last_open, strict=True)
+        )
+
+    def _advance(self, item: Line | TablePart, page: PageInfo) -> None:
+        """Given the item just placed, remember it as the previous one."""
+        self.prev = item
+        self.prev_page = page
+
+
+def read_pdf(path: Path) -> ParsedDocument:
+    """Given a .pdf report, return its paragraphs and tables (with pages) as a ParsedDocument."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise InputError(f"文件无法读取（{exc.strerror or exc}）") from None
+    if b"%PDF-" not in head:
+        raise InputError("PDF 文件已损坏或不是 PDF 文件（缺少 PDF 文件头）")
+
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfplumber wraps pdfminer errors in PdfminerException
+        raise _open_error(exc) from None
+    pages: list[PageInfo] = []
+    try:
+        with pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                pages.append(_read_page(page, number))
+                page.close()  # free the page's parsed objects
+    except InputError:
+        raise
+    except Exception as exc:
+        raise _open_error(exc) from None
+    if not pages:
+        raise InputError("PDF 没有页面")
+    if not any(p.has_text for p in pages):
+        raise InputError("PDF 没有文字层（可能是扫描件），无法提取文字")
+
+    margins, line_gap, bottoms = _layout_stats(pages)
+    reflow = _Reflow(margins, line_gap, bottoms)
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, Line):
+                reflow.add_line(item, page)
+            else:
+                reflow.add_table(item, page)
+    blocks: list[Block] = []
+    n_para = n_table = 0
+    for kind, body, start in reflow.blocks:
+        if kind == "p":
+            n_para += 1
+            blocks.append(Block(kind="p", text=str(body), page=start, index=n_para))
+        elif any(cell for row in body for cell in row):  # type: ignore[attr-defined]
+            n_table += 1
+            blocks.append(table_block(body, n_table, page=start))  # type: ignore[arg-type]
+    warnings = []
+    blank = [str(p.number) for p in pages if not p.has_text and p.has_images]
+    if blank:
+        warnings.append(f"第{'、'.join(blank)}页没有文字层（可能是扫描页），未提取文字")
+    if not blocks:
+        raise InputError("PDF 没有可提取的文字")
+    return ParsedDocument(
+        source_file=path.name, fmt="pdf", blocks=blocks, pages=len(pages), warnings=warnings
+    )
+
+
+def _open_error(exc: Exception) -> InputError:
+    """Given an exception from pdfplumber/pdfminer, return the InputError naming the reason."""
+    inner = getattr(exc, "args", [None])[0] if exc.args else None
+    names = {type(exc).__name__, type(inner).__name__ if inner is not None else ""}
+    if names & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}:
+        return InputError("PDF 已加密，无法读取")
+    if "PSEOF" in names:
+        return InputError("PDF 文件不完整（可能下载或复制时被截断）")
+    return InputError(f"PDF 文件已损坏，无法读取（{type(inner or exc).__name__}）")

@@ -1,0 +1,346 @@
+"""Tests for etl.readers: the same five reports as text, DOCX and PDF must read alike."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+
+from etl.model import InputError
+from etl.readers import MAX_FILE_BYTES, read_document
+
+REPO = Path(__file__).resolve().parents[1]
+REPORTS = REPO / "samples" / "reports"
+BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
+STEMS = sorted(p.stem for p in (REPORTS / "txt").glob("*.txt"))
+
+# Paragraphs the PDF may legitimately render differently: tab-separated chart data lines
+# wrap at tab stops, so their wrapped parts start indented and read as new paragraphs.
+TAB_LINE = re.compile(r"\S\t\S")
+
+
+def squash(text: str) -> str:
+    """Given text, return it with all whitespace removed."""
+    return re.sub(r"\s+", "", text)
+
+
+def norm(text: str) -> str:
+    """Given text, return it with whitespace runs collapsed to one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def tables(doc, fn=norm):
+    """Given a parsed document, return its tables as lists of normalised rows."""
+    return [[[fn(c) for c in row] for row in b.rows] for b in doc.blocks if b.kind == "table"]
+
+
+def paragraphs(doc, fn=norm):
+    """Given a parsed document, return its normalised paragraph texts."""
+    return [fn(b.text) for b in doc.blocks if b.kind == "p"]
+
+
+@pytest.fixture(scope="module")
+def docs():
+    """Given nothing, return a cache of parsed sample documents keyed by (stem, fmt)."""
+    cache = {}
+
+    def get(stem, fmt):
+        if (stem, fmt) not in cache:
+            cache[stem, fmt] = read_document(REPORTS / fmt / f"{stem}.{fmt}")
+        return cache[stem, fmt]
+
+    return get
+
+
+def test_samples_present():
+    assert len(STEMS) == 5
+    for stem in STEMS:
+        for fmt in ("docx", "pdf"):
+            assert (REPORTS / fmt / f"{stem}.{fmt}").is_file()
+
+
+# ---------------------------------------------------------------- text vs DOCX
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_docx_matches_text(docs, stem):
+    txt, docx = docs(stem, "txt"), docs(stem, "docx")
+    assert txt.fmt == "txt" and docx.fmt == "docx"
+    assert [b.kind for b in docx.blocks] == [b.kind for b in txt.blocks]
+    assert paragraphs(docx) == paragraphs(txt)
+    t_tables, d_tables = tables(txt), tables(docx)
+    assert [(len(t), [len(r) for r in t]) for t in d_tables] == [
+        (len(t), [len(r) for r in t]) for t in t_tables
+    ]
+    assert d_tables == t_tables
+    assert docx.warnings == txt.warnings  # reviewer remarks, from Word comments / text markers
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_text_block_indexes(docs, stem):
+    doc = docs(stem, "txt")
+    for kind in ("p", "table"):
+        got = [b.index for b in doc.blocks if b.kind == kind]
+        assert got == list(range(1, len(got) + 1))
+    assert all(b.page is None for b in doc.blocks)
+    assert all(b.text == b.text.strip() and b.text for b in doc.blocks if b.kind == "p")
+    assert not any("[bookmark:" in b.text or "[image:" in b.text for b in doc.blocks)
+    assert not any("Comment by" in b.text for b in doc.blocks)
+
+
+@pytest.mark.slow
+def test_review_comments_become_warnings(docs):
+    doc = docs("000_49c7c66149f159f0", "txt")
+    assert "审阅批注（wyh）：欠整体自评表和项目自评表" in doc.warnings
+    assert "（四）预算绩效管理情况" in paragraphs(doc)
+
+
+@pytest.mark.slow
+def test_text_title_row_kept_once_and_rows_padded(docs):
+    first = docs("000_49c7c66149f159f0", "txt").blocks
+    table = next(b for b in first if b.kind == "table")
+    assert table.rows[0] == ("部门整体支出绩效自评打分表",)
+    assert {len(r) for r in table.rows[1:]} == {12}
+    assert table.text.split("\n")[0] == "部门整体支出绩效自评打分表"
+
+
+# ---------------------------------------------------------------- PDF vs text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_pdf_page_count(docs, stem):
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(REPORTS / "pdf" / f"{stem}.pdf"))
+    try:
+        expected = len(pdf)
+    finally:
+        pdf.close()
+    doc = docs(stem, "pdf")
+    assert doc.fmt == "pdf" and doc.pages == expected
+    assert all(1 <= b.page <= expected for b in doc.blocks)
+    pages = [b.page for b in doc.blocks]
+    assert pages == sorted(pages)
+    assert doc.warnings == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_pdf_paragraphs_match_text(docs, stem):
+    txt, pdf = docs(stem, "txt"), docs(stem, "pdf")
+    pdf_paras = set(paragraphs(pdf, squash))
+    plain = [squash(b.text) for b in txt.blocks if b.kind == "p" and not TAB_LINE.search(b.text)]
+    missing = [p for p in plain if p not in pdf_paras]
+    assert missing == []  # every ordinary paragraph comes out whole, not split or merged
+    every = paragraphs(txt, squash)
+    found = sum(p in pdf_paras for p in every)
+    assert found / len(every) >= 0.98
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_pdf_tables_match_text(docs, stem):
+    txt, pdf = docs(stem, "txt"), docs(stem, "pdf")
+    # shapes and cells exactly, once page-broken tables and rows are joined again
+    assert tables(pdf, squash) == tables(txt, squash)
+    for kind in ("p", "table"):
+        got = [b.index for b in pdf.blocks if b.kind == kind]
+        assert got == list(range(1, len(got) + 1))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_pdf_block_order_matches_text(docs, stem):
+    txt, pdf = docs(stem, "txt"), docs(stem, "pdf")
+    a = [(b.kind, squash(b.text)) for b in txt.blocks]
+    b = [(x.kind, squash(x.text)) for x in pdf.blocks]
+    assert difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.98
+
+
+@pytest.mark.slow
+def test_pdf_sentence_comes_out_whole(docs):
+    doc = docs("002_bf967062ffb9ca21", "pdf")
+    hits = [b for b in doc.blocks if "2024年度收、支总计均为863.44万元。" in squash(b.text)]
+    assert len(hits) == 1 and hits[0].kind == "p"
+    assert squash(hits[0].text).startswith("2024年度收、支总计均为863.44万元。与2023年度相比")
+    assert hits[0].loc == f"第{hits[0].page}页"
+
+
+@pytest.mark.slow
+def test_pdf_page_numbers_of_blocks(docs):
+    import pdfplumber
+
+    doc = docs("001_b0dd71e4c835dab5", "pdf")
+    assert [b.page for b in doc.blocks if b.kind == "table"] == [8, 14, 16, 17, 17, 17, 18, 20, 21]
+    with pdfplumber.open(REPORTS / "pdf" / "001_b0dd71e4c835dab5.pdf") as pdf:
+        page_text = {i + 1: squash(p.extract_text()) for i, p in enumerate(pdf.pages)}
+    for block in doc.blocks:
+        if block.kind == "p":
+            assert squash(block.text)[:12] in page_text[block.page]
+
+
+@pytest.mark.slow
+def test_pdf_merged_title_cell_given_once(docs):
+    doc = docs("000_49c7c66149f159f0", "pdf")
+    table = next(b for b in doc.blocks if b.kind == "table")
+    assert table.page == 12
+    assert [squash(c) for c in table.rows[0]] == ["部门整体支出绩效自评打分表"]
+    assert len(table.rows) == 18  # 16 page fragments and 14 page-cut rows joined again
+
+
+def test_pdf_reflow_and_page_numbers(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    words = (
+        "The department spent its whole budget on the programmes it had planned "
+        "for the year and reported the results to the finance bureau in time "
+    ).split() * 3
+    left, size = 72, 11
+    right = A4[0] - left  # symmetric margins, as Word sets them
+
+    def wrap(ws):
+        lines, cur = [], ""
+        for w in ws:
+            trial = f"{cur} {w}".strip()
+            if cur and left + stringWidth(trial, "Helvetica", size) > right:
+                lines.append(cur)
+                cur = w
+            else:
+                cur = trial
+        return lines + [cur]
+
+    para1, para2 = wrap(words), wrap(words[:9])
+    path = tmp_path / "reflow.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = 760
+    for number, lines in ((1, para1[:3]), (2, para1[3:] + [""] + para2)):
+        c.setFont("Helvetica", size)
+        for line in lines:
+            if line:
+                c.drawString(left, y, line)
+            y -= 14 if line else 10
+        c.drawString(A4[0] / 2, 30, str(number))  # page number in the footer
+        c.showPage()
+        y = 760
+    c.save()
+    doc = read_document(path)
+    assert doc.pages == 2
+    assert [b.text for b in doc.blocks] == [" ".join(para1), " ".join(para2)]
+    assert [b.page for b in doc.blocks] == [1, 2]
+
+
+# ---------------------------------------------------------------- DOCX structure
+
+
+def test_docx_merged_and_nested_cells(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("  前言  ")
+    document.add_paragraph("")
+    table = document.add_table(rows=3, cols=3)
+    for r in range(3):
+        for c in range(3):
+            table.cell(r, c).text = f"r{r}c{c}"
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "标题"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "纵向"
+    table.cell(1, 2).add_table(rows=1, cols=2).cell(0, 1).text = "内表"
+    document.add_paragraph("结尾")
+    path = tmp_path / "merged.docx"
+    document.save(path)
+    doc = read_document(path)
+    assert [b.kind for b in doc.blocks] == ["p", "table", "p"]
+    assert doc.blocks[0].text == "前言" and doc.blocks[2].index == 2
+    rows = doc.blocks[1].rows
+    assert rows[0] == ("标题",)
+    assert rows[1][0] == "纵向" and rows[2][0] == ""
+    assert rows[1][1] == "r1c1" and rows[2][1:] == ("r2c1", "r2c2")
+    assert rows[1][2] == "r1c2\n内表"
+
+
+# ---------------------------------------------------------------- text decoding
+
+
+def test_text_encodings(tmp_path):
+    body = "第一部分 部门概况\n\n\t项目\n\t金额\n（万元）\n\n\t1\n\t863.44\n\n\n2024年度收、支总计均为863.44万元。\n"
+    utf8 = tmp_path / "a.txt"
+    utf8.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    gbk = tmp_path / "b.md"
+    gbk.write_bytes(body.encode("gb18030"))
+    a, b = read_document(utf8), read_document(gbk)
+    assert [x.text for x in a.blocks] == [x.text for x in b.blocks]
+    assert a.blocks[0].text == "第一部分 部门概况"
+    assert a.blocks[1].rows == (("项目", "金额\n（万元）"), ("1", "863.44"))
+    assert a.blocks[2].loc == "第2段" and a.blocks[1].loc == "第1个表格"
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("empty.txt", "文件为空（0 字节）"),
+        ("empty.pdf", "文件为空（0 字节）"),
+        ("blank.txt", "文件没有文字内容"),
+        ("binary.txt", "文件不是文本格式（含二进制内容）"),
+        ("random.pdf", "PDF 文件已损坏或不是 PDF 文件（缺少 PDF 文件头）"),
+        ("truncated.pdf", "PDF 文件不完整（可能下载或复制时被截断）"),
+        ("random.docx", "DOCX 文件已损坏或不是 Word 文件（不是有效的 zip 包）"),
+        ("truncated.docx", "DOCX 文件已损坏或不是 Word 文件（不是有效的 zip 包）"),
+        ("ole.docx", "文件实为旧版 Word（.doc）格式或已加密，请另存为未加密的 .docx"),
+        ("encrypted.pdf", "PDF 已加密，无法读取"),
+        ("scanned.pdf", "PDF 没有文字层（可能是扫描件），无法提取文字"),
+        ("legacy.doc", "旧版 Word（.doc）格式无法直接读取，请另存为 .docx"),
+        ("table.xls", "不支持的文件类型 .xls"),
+    ],
+)
+def test_bad_input(name, message):
+    with pytest.raises(InputError) as info:
+        read_document(BAD / name)
+    assert str(info.value) == message
+    assert "\n" not in str(info.value)
+
+
+def test_partly_scanned_pdf_warns():
+    doc = read_document(BAD / "partly_scanned.pdf")
+    assert doc.pages == 3
+    assert doc.warnings == ["第2页没有文字层（可能是扫描页），未提取文字"]
+    assert [b.page for b in doc.blocks] == [1, 3]
+
+
+def test_wps_suffix_refused(tmp_path):
+    path = tmp_path / "报告.WPS"
+    path.write_bytes(b"x")
+    with pytest.raises(InputError, match=r"^旧版 Word（\.wps）格式无法直接读取，请另存为 \.docx$"):
+        read_document(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match="^文件不存在$"):
+        read_document(tmp_path / "nope.pdf")
+
+
+def test_too_large_checked_before_reading(tmp_path):
+    path = tmp_path / "huge.pdf"
+    with path.open("wb") as fh:
+        fh.truncate(MAX_FILE_BYTES + 1)  # sparse: no disk space used, nothing read
+    with pytest.raises(InputError, match=r"^文件过大（\d+ MB，上限 200 MB）$"):
+        read_document(path)
+
+
+def test_damaged_zip_inside_docx(tmp_path):
+    import zipfile
+
+    path = tmp_path / "nodoc.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("hello.txt", "not a word document")
+    with pytest.raises(InputError, match=r"^DOCX 文件已损坏，无法读取（.+）$"):
+        read_document(path)
