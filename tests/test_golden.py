@@ -60,7 +60,14 @@ def test_every_expected_metric_is_read_and_nothing_wrong(reports, stem, fmt):
 def test_identity(reports, stem, fmt):
     exp, r = _expected(stem), reports[stem, fmt]
     got = (r.unit_name, r.unit_short, r.region, r.city, r.fiscal_year, r.doc_kind)
-    want = (exp["unit_name"], exp["unit_short"], exp["region"], exp["city"], exp["fiscal_year"], exp["doc_kind"])
+    want = (
+        exp["unit_name"],
+        exp["unit_short"],
+        exp["region"],
+        exp["city"],
+        exp["fiscal_year"],
+        exp["doc_kind"],
+    )
     assert got == want
 
 
@@ -75,11 +82,25 @@ def test_function_classes_items_and_projects(reports, stem, fmt):
         (i["class"], i["kuan"], i["xiang"], _r2(i["amount"])) for i in exp["function_items"]
     ]
     got = sorted(
-        (p.name, p.code, _r2(p.initial_budget), _r2(p.adjusted_budget), _r2(p.executed), _r2(p.score))
+        (
+            p.name,
+            p.code,
+            _r2(p.initial_budget),
+            _r2(p.adjusted_budget),
+            _r2(p.executed),
+            _r2(p.score),
+        )
         for p in r.projects
     )
     want = sorted(
-        (p["name"], p["code"], _r2(p["initial_budget"]), _r2(p["adjusted_budget"]), _r2(p["executed"]), _r2(p["score"]))
+        (
+            p["name"],
+            p["code"],
+            _r2(p["initial_budget"]),
+            _r2(p["adjusted_budget"]),
+            _r2(p["executed"]),
+            _r2(p["score"]),
+        )
         for p in exp["projects"]
     )
     assert got == want
@@ -120,12 +141,16 @@ def _golden_view(r) -> dict:
         "facts": {f.metric: f.value for f in sorted(r.facts, key=lambda f: f.metric)},
         "derived": sorted([d.metric, d.fiscal_year, d.value] for d in r.derived),
         "function_classes": [[c.class_name, c.amount, c.pct] for c in r.function_classes],
-        "function_items": [[i.class_name, i.kuan, i.xiang, i.amount, i.pct_of_budget] for i in r.function_items],
+        "function_items": [
+            [i.class_name, i.kuan, i.xiang, i.amount, i.pct_of_budget] for i in r.function_items
+        ],
         "projects": [
-            {k: v for k, v in asdict(p).items() if k not in ("quote", "page", "loc")} for p in r.projects
+            {k: v for k, v in asdict(p).items() if k not in ("quote", "page", "loc")}
+            for p in r.projects
         ],
         "indicators": [
-            [i.table, i.level1, i.level2, i.level3, i.target, i.actual, i.weight, i.score] for i in r.indicators
+            [i.table, i.level1, i.level2, i.level3, i.target, i.actual, i.weight, i.score]
+            for i in r.indicators
         ],
     }
 

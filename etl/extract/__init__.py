@@ -82,7 +82,14 @@ def extract_report(doc: ParsedDocument) -> Report:
         for start, end in narrative.sentences(nt.text):
             for hit in narrative.read_sentence(nt, start, end, section):
                 candidates.append(
-                    Fact(hit.metric, hit.value, hit.unit, nt.quote(hit.start, hit.end), block.page, block.loc)
+                    Fact(
+                        hit.metric,
+                        hit.value,
+                        hit.unit,
+                        nt.quote(hit.start, hit.end),
+                        block.page,
+                        block.loc,
+                    )
                 )
         _read_functional(nt, block, section, report)
         narrative_projects.read(nt, block)
@@ -101,12 +108,24 @@ def _read_functional(nt, block: Block, section: str, report: Report) -> None:
         return
     if not report.function_classes:
         for name, amount, pct, quote in functional.read_classes(nt):
-            report.function_classes.append(FunctionClass(name, amount, pct, quote, block.page, block.loc))
+            report.function_classes.append(
+                FunctionClass(name, amount, pct, quote, block.page, block.loc)
+            )
     item = functional.read_item(nt)
     if item:
         cls, kuan, xiang, amount, pct, quote = item
         report.function_items.append(
-            FunctionItem(len(report.function_items) + 1, cls, kuan, xiang, amount, pct, quote, block.page, block.loc)
+            FunctionItem(
+                len(report.function_items) + 1,
+                cls,
+                kuan,
+                xiang,
+                amount,
+                pct,
+                quote,
+                block.page,
+                block.loc,
+            )
         )
 
 
@@ -124,7 +143,9 @@ def _first_statements(candidates: list[Fact], notes: list[str]) -> list[Fact]:
             )
     assets = kept.pop(ASSETS_FLEET, None)
     if assets is not None and "vehicles.total" not in kept:
-        kept["vehicles.total"] = Fact("vehicles.total", assets.value, "辆", assets.quote, assets.page, assets.loc)
+        kept["vehicles.total"] = Fact(
+            "vehicles.total", assets.value, "辆", assets.quote, assets.page, assets.loc
+        )
     return list(kept.values())
 
 

@@ -26,7 +26,12 @@ def read_classes(nt: NormText) -> list[tuple[str, float, float, str]]:
     for e in CLASS_ENTRY.finditer(nt.text, m.end()):
         name = re.sub(r"^[：:；;，,。]+", "", e.group(1))
         out.append(
-            (name, to_wanyuan(e.group(2), e.group(3)), float(e.group(4)), nt.quote(e.start(), e.end()))
+            (
+                name,
+                to_wanyuan(e.group(2), e.group(3)),
+                float(e.group(4)),
+                nt.quote(e.start(), e.end()),
+            )
         )
     return out
 

@@ -96,13 +96,13 @@ def _city_and_region(unit_name: str, text: str) -> tuple[str | None, str | None]
     m = CITY.match(rest)
     if m and not REGION.match(rest[: m.end()]):
         city = m.group(1)
-        rest = rest[m.end():]
+        rest = rest[m.end() :]
     r = REGION.match(rest)
     region = r.group(1) if r else None
     if city is None and region:
         # a city stated right before the region elsewhere (乐山市…〈峨边彝族自治县…〉)
         for hit in re.finditer(re.escape(region), text):
-            window = text[max(0, hit.start() - CITY_WINDOW): hit.start()]
+            window = text[max(0, hit.start() - CITY_WINDOW) : hit.start()]
             found = CITY_ISSUER.findall(window)
             if found:
                 city = found[-1]

@@ -9,8 +9,8 @@ from the verb (减少/下降 negative, 增加/增长 positive).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from etl.extract.textnorm import NUMBER as N
 from etl.extract.textnorm import NormText, to_wanyuan
@@ -156,17 +156,28 @@ VEHICLE_USES = (
     ("离退休干部用车", "vehicles.retiree"),
     ("其他用车", "vehicles.other"),
 )
-VEHICLE_TYPES = (("轿车", "vehicles.sedan"), ("越野车", "vehicles.suv"), ("载客汽车", "vehicles.bus"))
+VEHICLE_TYPES = (
+    ("轿车", "vehicles.sedan"),
+    ("越野车", "vehicles.suv"),
+    ("载客汽车", "vehicles.bus"),
+)
 SANGONG = rf"三公{Q}经费财政拨款"
 
 RULES: tuple[Rule, ...] = (
     # 收支总计 (the same sentence under 财政拨款收入支出决算总体情况 is the fiscal total)
     rule(rf"(?<!拨款)收入?、支出?总计(?:均为|各为|为){N}{MONEY}", total_or_fiscal),
-    rule(rf"(?<!拨款)收入?、支出?总计各{CHANGE}", change("total"), not_sections=("fiscal", "glossary")),
+    rule(
+        rf"(?<!拨款)收入?、支出?总计各{CHANGE}",
+        change("total"),
+        not_sections=("fiscal", "glossary"),
+    ),
     rule(rf"财政拨款收入?、支出?总计(?:均为|各为|为)?{N}{MONEY}", money("fiscal.total")),
     # 收入: the parts are read in the 收入决算 section or the sentence of 本年收入合计
     rule(rf"本年收入合计(?:为)?{N}{MONEY}", money("income.total")),
-    *(rule(rf"{label}(?:为)?{N}{MONEY}", money(key), sections=("income",)) for label, key in INCOME_PARTS),
+    *(
+        rule(rf"{label}(?:为)?{N}{MONEY}", money(key), sections=("income",))
+        for label, key in INCOME_PARTS
+    ),
     # 支出
     rule(rf"本年支出合计(?:为)?{N}{MONEY}", money("expenditure.total")),
     *(
@@ -184,7 +195,11 @@ RULES: tuple[Rule, ...] = (
     rule(rf"{SANGONG}[^。]*?支出决算为{N}{MONEY}[^。]*?{COMPARED}{CHANGE}", change("sangong", 3)),
     rule(rf"因公出国[（(]境[）)]费支出决算(?:为)?{N}{MONEY}", money("sangong.outbound")),
     rule(rf"团组{N}次", count("sangong.outbound.groups", "个"), sections=("sangong",)),
-    rule(rf"团组\d+次[，,]出国[（(]境[）)]{N}人", count("sangong.outbound.persons", "人"), sections=("sangong",)),
+    rule(
+        rf"团组\d+次[，,]出国[（(]境[）)]{N}人",
+        count("sangong.outbound.persons", "人"),
+        sections=("sangong",),
+    ),
     rule(rf"公务用车购置及运行维护费支出决算(?:为)?{N}{MONEY}", money("sangong.vehicle")),
     rule(rf"公务用车购置支出(?:为)?{N}{MONEY}", money("sangong.vehicle.purchase")),
     rule(rf"更新购置公务用车{N}辆", count("sangong.vehicle.purchase_count", "辆")),
@@ -196,7 +211,9 @@ RULES: tuple[Rule, ...] = (
     rule(rf"外事接待支出(?:为)?{N}{MONEY}", money("sangong.reception.foreign")),
     # 机关运行经费
     rule(rf"机关运行经费支出(?:为)?{N}{MONEY}", money("operating_costs")),
-    rule(rf"机关运行经费支出(?:为)?{N}{MONEY}{SEP}{COMPARED}{CHANGE}", change("operating_costs", 3)),
+    rule(
+        rf"机关运行经费支出(?:为)?{N}{MONEY}{SEP}{COMPARED}{CHANGE}", change("operating_costs", 3)
+    ),
     # 政府采购
     rule(rf"政府采购支出总额(?:为)?{N}{MONEY}", money("procurement.total")),
     rule(rf"政府采购货物支出(?:为)?{N}{MONEY}", money("procurement.goods")),
@@ -293,7 +310,9 @@ def _overall_score(text: str, offset: int) -> list[Hit]:
         if "整体" not in before or "项目绩效" in before.split("整体")[-1]:
             continue
         a = offset + part_start + m.start()
-        hits.append(Hit("perf.overall_score", float(m.group(1)), "分", a, offset + part_start + m.end()))
+        hits.append(
+            Hit("perf.overall_score", float(m.group(1)), "分", a, offset + part_start + m.end())
+        )
     return hits
 
 
@@ -302,16 +321,30 @@ def _fleet(text: str, offset: int) -> list[Hit]:
     hits = []
     m = FLEET.search(text)
     if m:
-        hits.append(Hit("vehicles.total", float(m.group(1)), "辆", offset + m.start(), offset + m.end()))
-        tail = text[m.end():]
+        hits.append(
+            Hit("vehicles.total", float(m.group(1)), "辆", offset + m.start(), offset + m.end())
+        )
+        tail = text[m.end() :]
         for label, key in VEHICLE_TYPES:
             t = re.search(rf"{label}{N}辆", tail)
             if t:
-                hits.append(Hit(key, float(t.group(1)), "辆", offset + m.start(), offset + m.end() + t.end()))
+                hits.append(
+                    Hit(
+                        key, float(t.group(1)), "辆", offset + m.start(), offset + m.end() + t.end()
+                    )
+                )
     m = FLEET_ASSETS.search(text)
     if m:
-        hits.append(Hit("vehicles.total~assets", float(m.group(1)), "辆", offset + m.start(), offset + m.end()))
-        tail = text[m.end():]
+        hits.append(
+            Hit(
+                "vehicles.total~assets",
+                float(m.group(1)),
+                "辆",
+                offset + m.start(),
+                offset + m.end(),
+            )
+        )
+        tail = text[m.end() :]
         for label, key in VEHICLE_USES:
             t = re.search(rf"{label}{N}辆", tail)
             if t:

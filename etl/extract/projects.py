@@ -16,7 +16,9 @@ from etl.model import Block, Project
 
 PROJECT_LIST = re.compile(r"\d+个项目[，,]分别是(?P<names>[^。]+)")
 PROJECT_SCORE = re.compile(rf"([^，,；;。：:]+?)(?:预算)?项目绩效自评得分为{N}分")
-SECTION_TITLE = re.compile(r"^(?P<name>.+?)(?:预算)?项目(?:绩效评价报告|绩效自评报告|支出绩效自评报告)?$")
+SECTION_TITLE = re.compile(
+    r"^(?P<name>.+?)(?:预算)?项目(?:绩效评价报告|绩效自评报告|支出绩效自评报告)?$"
+)
 FULL_YEAR_BUDGET = re.compile(rf"项目全年预算数(?:为)?{N}万元")
 APPROVED = re.compile(rf"批复数(?:为)?{N}万元")
 SELF_SCORE = re.compile(rf"自评得分(?:为)?{N}分")
@@ -43,12 +45,14 @@ class NarrativeProjects:
             joined += text[1:] if text[:1] and joined.endswith(text[:1]) else text
             self._read_list(joined, first.quote(0, len(first.text)), first_block)
         elif (m := PROJECT_LIST.search(text)) and not self.projects:
-            if LIST_END not in text[m.start():]:
+            if LIST_END not in text[m.start() :]:
                 self.pending = (nt, block)
             else:
-                self._read_list(text[m.start():], nt.quote(m.start(), len(text)), block)
+                self._read_list(text[m.start() :], nt.quote(m.start(), len(text)), block)
         for s in PROJECT_SCORE.finditer(text):
-            self.scores.setdefault(s.group(1), (float(s.group(2)), nt.quote(s.start(), s.end()), block))
+            self.scores.setdefault(
+                s.group(1), (float(s.group(2)), nt.quote(s.start(), s.end()), block)
+            )
         self._section(text, nt, block)
 
     def _read_list(self, text: str, quote: str, block: Block) -> None:

@@ -52,7 +52,9 @@ BASE_TABLE_ROWS = {
 }
 INLINE_CELL = re.compile(r"^(?:其中[：:])?(基本支出|项目支出)[：:](-?\d+(?:\.\d+)?)$")
 INLINE_METRICS = {"基本支出": "expenditure.basic", "项目支出": "expenditure.project"}
-LABEL_PREFIX = re.compile(r"^(?:其中[：:])?(?:[一二三四五六七八九十]+[、.．]|\d+[、.．])?(?:其中[：:])?")
+LABEL_PREFIX = re.compile(
+    r"^(?:其中[：:])?(?:[一二三四五六七八九十]+[、.．]|\d+[、.．])?(?:其中[：:])?"
+)
 
 
 @dataclass
@@ -150,7 +152,9 @@ class TableReader:
             raw = cells[1]
             m = PROJECT_CODE.match(raw)
             code, name = (m.group(1), m.group(2)) if m else (None, raw)
-            self.project = Project(name=name.strip("-－—– "), code=code, quote=quote, page=block.page, loc=block.loc)
+            self.project = Project(
+                name=name.strip("-－—– "), code=code, quote=quote, page=block.page, loc=block.loc
+            )
             self.out.projects.append(self.project)
             return
         if self._headers(row):
@@ -172,7 +176,9 @@ class TableReader:
         if any(c in (f"{self.year}年决算数", f"{self.year}年预算数") for c in row):
             self.year_header = row
             return True
-        if any(c == "编制数" for c in row) and any("实际在职人数" in c or "实有人数" in c for c in row):
+        if any(c == "编制数" for c in row) and any(
+            "实际在职人数" in c or "实有人数" in c for c in row
+        ):
             self.staff_header = row
             return True
         if all(find_col(row, (name,)) is not None for name in LEVEL_COLS[:2]):
@@ -194,7 +200,9 @@ class TableReader:
             return True
         return False
 
-    def _value(self, row: list[str], header: list[str] | None, names: tuple[str, ...]) -> float | None:
+    def _value(
+        self, row: list[str], header: list[str] | None, names: tuple[str, ...]
+    ) -> float | None:
         if header is None:
             return None
         i = find_col(header, names)
@@ -212,7 +220,12 @@ class TableReader:
         rate = self._value(row, self.funds_header, RATE_COLS)
         if self.context == "project" and self.project is not None:
             p = self.project
-            p.initial_budget, p.adjusted_budget, p.executed, p.execution_rate = initial, adjusted, executed, rate
+            p.initial_budget, p.adjusted_budget, p.executed, p.execution_rate = (
+                initial,
+                adjusted,
+                executed,
+                rate,
+            )
         elif self.context == "unit":
             for metric, value in (
                 ("budget.initial", initial),
@@ -228,7 +241,10 @@ class TableReader:
         if self.year_header is None or first not in BASE_TABLE_ROWS:
             return
         actual_metric, budget_metric = BASE_TABLE_ROWS[first]
-        for metric, col in ((actual_metric, f"{self.year}年决算数"), (budget_metric, f"{self.year}年预算数")):
+        for metric, col in (
+            (actual_metric, f"{self.year}年决算数"),
+            (budget_metric, f"{self.year}年预算数"),
+        ):
             if metric is None or col not in self.year_header:
                 continue
             i = self.year_header.index(col)
@@ -242,8 +258,10 @@ class TableReader:
             return
         header, self.staff_header = self.staff_header, None
         for i, name in enumerate(header):
-            metric = "staff.authorized" if name == "编制数" else (
-                "staff.actual" if "实际在职人数" in name or "实有人数" in name else None
+            metric = (
+                "staff.authorized"
+                if name == "编制数"
+                else ("staff.actual" if "实际在职人数" in name or "实有人数" in name else None)
             )
             if metric and i < len(row) and (v := number(row[i])) is not None:
                 self.out.facts.append(TableFact(metric, v, "人", quote, block))
@@ -271,7 +289,9 @@ class TableReader:
         for cell in row:
             m = INLINE_CELL.match(cell)
             if m:
-                self.out.facts.append(TableFact(INLINE_METRICS[m.group(1)], float(m.group(2)), "万元", cell, block))
+                self.out.facts.append(
+                    TableFact(INLINE_METRICS[m.group(1)], float(m.group(2)), "万元", cell, block)
+                )
 
     def _indicator(self, row: list[str], block: Block) -> bool:
         """Given a row under an indicator header, store it as an indicator; return whether it was one."""

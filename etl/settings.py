@@ -1,0 +1,113 @@
+"""Every setting of the ETL and the dashboard, declared once with its default and help.
+
+A setting is read from its environment variable when that is set, else from the default.
+Relative default paths are relative to the repository root, so commands work from any
+directory; a relative path given in an environment variable is relative to the cwd.
+README.md documents each setting (tests/test_cli_docs.py checks that it does).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default value, Chinese help text and environment variable."""
+
+    name: str
+    default: str
+    help: str
+    env_var: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "db_path",
+        "warehouse/finance.duckdb",
+        "数据仓库文件（DuckDB）；build 写入它，看板只读打开它",
+        "JUESUAN_DB",
+    ),
+    Setting(
+        "samples_dir",
+        "samples/reports",
+        "build 未指定文件或文件夹时载入的示例报告目录",
+        "JUESUAN_SAMPLES",
+    ),
+    Setting(
+        "unit_aliases",
+        "warehouse/unit_aliases.csv",
+        "单位别名表：把报告中出现的单位名称对应到统一的单位",
+        "JUESUAN_UNIT_ALIASES",
+    ),
+    Setting(
+        "max_file_mb",
+        "50",
+        "单个输入文件的大小上限（MB），超过则不解析并记为失败",
+        "JUESUAN_MAX_FILE_MB",
+    ),
+    Setting(
+        "jobs",
+        "1",
+        "并行解析文件的进程数（1 表示不并行）；命令行 --jobs 优先",
+        "JUESUAN_JOBS",
+    ),
+    Setting(
+        "autobuild",
+        "1",
+        "看板启动时仓库不存在则先用示例报告建立（设为 0 关闭）",
+        "JUESUAN_AUTOBUILD",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """Given a setting name, return its value from the environment or its default."""
+    setting = _BY_NAME[name]
+    value = os.environ.get(setting.env_var, "").strip()
+    return value or setting.default
+
+
+def _path(name: str) -> Path:
+    """Given a path setting name, return it as an absolute path."""
+    setting = _BY_NAME[name]
+    value = os.environ.get(setting.env_var, "").strip()
+    if value:
+        return Path(value).expanduser().resolve()
+    return REPO_ROOT / setting.default
+
+
+def db_path() -> Path:
+    """Given the environment, return the warehouse file path."""
+    return _path("db_path")
+
+
+def samples_dir() -> Path:
+    """Given the environment, return the bundled sample reports folder."""
+    return _path("samples_dir")
+
+
+def unit_aliases_path() -> Path:
+    """Given the environment, return the unit alias CSV path."""
+    return _path("unit_aliases")
+
+
+def max_file_bytes() -> int:
+    """Given the environment, return the largest input file size in bytes."""
+    return int(float(get("max_file_mb")) * 1024 * 1024)
+
+
+def autobuild() -> bool:
+    """Given the environment, return whether the dashboard may build a missing warehouse."""
+    return get("autobuild").lower() not in {"0", "false", "no"}
+
+
+def jobs() -> int:
+    """Given the environment, return the number of parse processes (at least 1)."""
+    return max(1, int(get("jobs")))

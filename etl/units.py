@@ -1,0 +1,205 @@
+"""Resolve the unit a report states into one canonical unit of the warehouse.
+
+A unit is identified by (short region, unit short name): 中共峨边彝族自治县委办公室 and
+峨边县委办公室 (both 县委办 in 峨边) are one unit.  warehouse/unit_aliases.csv maps any
+stated name to a canonical unit without code; it is applied before the key is computed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+# Longest first, so 土家族 is tried before 家族-like shorter tails.
+_ETHNIC = (
+    "土家族", "蒙古族", "布依族", "仡佬族", "纳西族", "傈僳族", "哈尼族", "拉祜族",
+    "毛南族", "仫佬族", "达斡尔族", "鄂温克族", "保安族", "撒拉族", "东乡族",
+    "彝族", "藏族", "羌族", "苗族", "回族", "满族", "壮族", "瑶族", "侗族", "傣族",
+    "白族", "黎族", "畲族", "水族", "佤族", "土族", "京族", "朝鲜族", "哈萨克族",
+)  # fmt: skip
+_REGION_SUFFIXES = ("自治县", "自治旗", "县", "区", "市", "旗")
+_REGION_IN_NAME = re.compile(r"[\u4e00-\u9fff]{2,}?(?:自治县|县|区|市)")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class StatedUnit:
+    """The unit identity one report states (after aliases, if applied)."""
+
+    unit_name: str
+    unit_short: str | None = None
+    region: str | None = None
+    city: str | None = None
+    from_alias: bool = False  # unit_name was given by the alias file
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One canonical unit row of raw_units."""
+
+    unit_id: str
+    unit_name: str
+    unit_short: str
+    region: str | None
+    region_short: str
+    city: str | None
+    display_name: str
+
+
+def clean(text: str | None) -> str | None:
+    """Given a stated name, return it without whitespace, or None when empty."""
+    if text is None:
+        return None
+    text = _SPACE.sub("", str(text).replace("\u3000", ""))
+    return text or None
+
+
+def short_region(region: str | None) -> str | None:
+    """Given a county/district name (峨边彝族自治县), return its short form (峨边)."""
+    region = clean(region)
+    if not region:
+        return None
+    # 乐山市金口河区 -> 金口河区 (keep 市中区: the city part needs a name before 市/州).
+    m = re.match(r"^.+?[市州](.+(?:县|区|旗))$", region)
+    if m and len(m.group(1)) >= 2:
+        region = m.group(1)
+    for suffix in _REGION_SUFFIXES:
+        if region.endswith(suffix) and len(region) - len(suffix) >= 2:
+            region = region[: -len(suffix)]
+            break
+    changed = True
+    while changed and region.endswith("族"):
+        changed = False
+        for ethnic in _ETHNIC:
+            if region.endswith(ethnic) and len(region) - len(ethnic) >= 2:
+                region, changed = region[: -len(ethnic)], True
+                break
+    return region
+
+
+def guess_region(unit_name: str) -> tuple[str | None, str | None]:
+    """Given a full unit name, return the (region, city) it names, where it names them."""
+    name = clean(unit_name) or ""
+    name = name.removeprefix("中共")
+    first = _REGION_IN_NAME.match(name)
+    if not first:
+        return None, None
+    if first.group(0).endswith("市"):
+        second = _REGION_IN_NAME.match(name, first.end())
+        if second and not second.group(0).endswith("市"):
+            return second.group(0), first.group(0)
+    return first.group(0), None
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One row of warehouse/unit_aliases.csv; empty fields keep what the report states."""
+
+    alias: str
+    unit_name: str | None
+    unit_short: str | None
+    region: str | None
+
+
+def load_aliases(path: Path) -> dict[str, Alias]:
+    """Given the alias CSV path, return its rows keyed by the cleaned alias (none if absent)."""
+    if not path.exists():
+        return {}
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8-sig").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    aliases: dict[str, Alias] = {}
+    for row in csv.DictReader(lines):
+        alias = clean(row.get("alias"))
+        if not alias:
+            continue
+        aliases[alias] = Alias(
+            alias,
+            clean(row.get("unit_name")),
+            clean(row.get("unit_short")),
+            clean(row.get("region")),
+        )
+    return aliases
+
+
+def apply_alias(stated: StatedUnit, aliases: dict[str, Alias]) -> StatedUnit:
+    """Given a stated unit and the alias table, return the unit the alias table maps it to."""
+    name = clean(stated.unit_name) or ""
+    stated = replace(
+        stated,
+        unit_name=name,
+        unit_short=clean(stated.unit_short),
+        region=clean(stated.region),
+        city=clean(stated.city),
+    )
+    alias = aliases.get(name)
+    if alias is None:
+        return stated
+    return replace(
+        stated,
+        unit_name=alias.unit_name or stated.unit_name,
+        unit_short=alias.unit_short or stated.unit_short,
+        region=alias.region or stated.region,
+        from_alias=bool(alias.unit_name),
+    )
+
+
+def unit_key(stated: StatedUnit) -> tuple[str, str]:
+    """Given a stated unit (aliases applied), return its canonical key (short region, short)."""
+    region = stated.region
+    if not region:
+        region, _ = guess_region(stated.unit_name)
+    return (short_region(region) or "", stated.unit_short or stated.unit_name)
+
+
+def unit_id_of(key: tuple[str, str]) -> str:
+    """Given a canonical unit key, return its stable 16-hex-digit id."""
+    return hashlib.sha256("|".join(key).encode("utf-8")).hexdigest()[:16]
+
+
+def _longest(values: list[str]) -> str | None:
+    """Given stated values, return the longest (first in sort order on a tie), or None."""
+    values = [v for v in values if v]
+    return min(values, key=lambda v: (-len(v), v)) if values else None
+
+
+def resolve_units(
+    stated_by_report: dict[str, StatedUnit], aliases: dict[str, Alias]
+) -> tuple[dict[str, str], list[Unit]]:
+    """Given each report's stated unit, return report_id -> unit_id and the canonical units."""
+    groups: dict[tuple[str, str], list[StatedUnit]] = {}
+    unit_of: dict[str, str] = {}
+    for report_id, stated in sorted(stated_by_report.items()):
+        resolved = apply_alias(stated, aliases)
+        key = unit_key(resolved)
+        groups.setdefault(key, []).append(resolved)
+        unit_of[report_id] = unit_id_of(key)
+    units = []
+    for key, members in sorted(groups.items()):
+        by_alias = [m.unit_name for m in members if m.from_alias]
+        name = _longest(by_alias) or _longest([m.unit_name for m in members]) or key[1]
+        regions = [m.region for m in members if m.region]
+        if not regions:
+            regions = [guess_region(m.unit_name)[0] for m in members]
+        cities = [m.city for m in members if m.city]
+        if not cities:
+            cities = [guess_region(m.unit_name)[1] for m in members]
+        region_short, short = key
+        display = f"{region_short}·{short}" if region_short else short
+        units.append(
+            Unit(
+                unit_id_of(key),
+                name,
+                short,
+                _longest(regions),
+                region_short,
+                _longest(cities),
+                display,
+            )
+        )
+    return unit_of, units

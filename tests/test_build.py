@@ -1,0 +1,318 @@
+"""Tests of ``python -m etl build`` on the bundled samples and on bad inputs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import SAMPLES, run_cli, table_contents
+
+import etl.build
+import warehouse
+from etl.build import BuildError, build
+from etl.units import StatedUnit, load_aliases, resolve_units, short_region
+
+
+@pytest.fixture(autouse=True)
+def _clean_settings_env(monkeypatch):
+    """Given a build test, run it without JUESUAN_* overrides from the caller's shell."""
+    from etl import settings
+
+    for s in settings.SETTINGS:
+        monkeypatch.delenv(s.env_var, raising=False)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _quiet(_line: str) -> None:
+    pass
+
+
+def _rows(db: Path, sql: str, params=()) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- the bundled samples
+
+
+def test_samples_build_loads_five_reports_and_records_ten_duplicates(samples_build):
+    db, run = samples_build
+    assert run.code == 0, run.out
+    assert "[15/15]" in run.out
+    assert _rows(db, "SELECT count(*) FROM reports") == [(5,)]
+    status = dict(_rows(db, "SELECT status, count(*) FROM raw_files GROUP BY status"))
+    assert status == {"loaded": 5, "duplicate": 10}
+    dups = _rows(
+        db,
+        "SELECT f.source_file, f.message, r.source_file FROM raw_files f "
+        "JOIN raw_reports r USING (report_id) WHERE f.status = 'duplicate'",
+    )
+    assert len(dups) == 10
+    for dup_file, message, kept_file in dups:
+        assert Path(dup_file).stem == Path(kept_file).stem  # same report, other format
+        assert f"保留 {kept_file}" in message
+        assert f"{dup_file}: {message}" in run.out
+    # One report per unit, fiscal year and kind; every stated name recorded.
+    assert _rows(
+        db, "SELECT count(*) FROM (SELECT DISTINCT unit_id, fiscal_year, doc_kind FROM reports)"
+    ) == [(5,)]
+    assert _rows(db, "SELECT count(DISTINCT source_file) FROM raw_unit_names") == [(15,)]
+    assert _rows(db, "SELECT count(*) FROM metric_catalog")[0][0] > 50
+    assert "新载入 5" in run.out and "重复 10" in run.out and "失败 0" in run.out
+    assert str(db) in run.out
+
+
+def test_report_ids_and_unit_ids_are_deterministic(samples_build):
+    db, _ = samples_build
+    for report_id, sha in _rows(db, "SELECT report_id, source_sha256 FROM raw_reports"):
+        assert report_id == sha[:16]
+    names = {r[0] for r in _rows(db, "SELECT display_name FROM units")}
+    assert "峨边·县委办" in names
+    assert "金口河·区委办" in names
+
+
+def test_second_build_parses_nothing_and_gives_identical_content(samples_db):
+    before = table_contents(samples_db)
+    lines: list[str] = []
+    result = build(None, samples_db, log=lines.append)
+    assert result.parsed == 0
+    assert result.count("unchanged") == 5 and result.count("duplicate") == 10
+    assert sum("未变化，跳过" in line for line in lines) == 15
+    assert table_contents(samples_db) == before  # parsed_at included: it is carried over
+
+
+def test_force_reparses_everything(samples_db):
+    result = build(None, samples_db, force=True, log=_quiet)
+    assert result.parsed == 15
+    assert result.count("loaded") == 5 and result.count("duplicate") == 10
+
+
+def test_touching_parses_nothing_changing_one_file_parses_one(samples_db, tmp_path):
+    inputs = tmp_path / "in"
+    shutil.copytree(SAMPLES, inputs)
+    for f in inputs.rglob("*"):
+        f.chmod(0o644)
+    # Moved files are recognised by content: nothing is parsed, paths are updated.
+    result = build([inputs], samples_db, log=_quiet)
+    assert result.parsed == 0
+    paths = [r[0] for r in _rows(samples_db, "SELECT source_path FROM raw_reports")]
+    assert all(p.startswith(str(inputs)) for p in paths)
+
+    target = inputs / "txt" / "002_bf967062ffb9ca21.txt"
+    os.utime(target, (1_000_000_000, 1_000_000_000))
+    assert build([inputs], samples_db, log=_quiet).parsed == 0
+
+    target.write_text(target.read_text(encoding="utf-8") + "\n（本行为测试追加）\n", "utf-8")
+    result = build([inputs], samples_db, log=_quiet)
+    assert result.parsed == 1
+    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
+
+    extra = tmp_path / "extra.txt"
+    extra.write_text(target.read_text(encoding="utf-8") + "\n（再追加一行）\n", "utf-8")
+    result = build([inputs, extra], samples_db, log=_quiet)
+    assert result.parsed == 1
+    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
+
+
+def test_identical_copy_is_a_duplicate_without_parsing(samples_db, tmp_path):
+    copy = tmp_path / "副本.docx"
+    shutil.copy(SAMPLES / "docx" / "000_49c7c66149f159f0.docx", copy)
+    lines: list[str] = []
+    result = build([SAMPLES, copy], samples_db, log=lines.append)
+    assert result.parsed == 0
+    outcome = next(o for o in result.outcomes if o.file.name == "副本.docx")
+    assert outcome.status == "duplicate"
+    assert "内容完全相同" in outcome.message
+
+
+def test_absent_files_are_kept_unless_pruned(samples_db):
+    one = SAMPLES / "docx" / "001_b0dd71e4c835dab5.docx"
+    result = build([one], samples_db, log=_quiet)
+    assert result.parsed == 0 and len(result.retained) == 4
+    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
+    result = build([one], samples_db, prune=True, log=_quiet)
+    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(1,)]
+
+
+# ---------------------------------------------------------------- atomicity
+
+
+def test_crash_mid_build_leaves_old_warehouse_and_no_temp_file(samples_db, monkeypatch):
+    before = _sha(samples_db)
+    real = etl.build.write_rows
+
+    def crash(con, table, rows, columns):
+        if table == "raw_facts":
+            raise RuntimeError("模拟崩溃")
+        return real(con, table, rows, columns)
+
+    monkeypatch.setattr(etl.build, "write_rows", crash)
+    with pytest.raises(RuntimeError, match="模拟崩溃"):
+        build(None, samples_db, log=_quiet)
+    assert _sha(samples_db) == before
+    assert sorted(p.name for p in samples_db.parent.iterdir()) == ["finance.duckdb"]
+
+
+def test_failing_data_test_fails_the_build_and_keeps_old_warehouse(samples_db, monkeypatch):
+    before = _sha(samples_db)
+    monkeypatch.setattr(warehouse, "data_tests", lambda: [("总是失败", "SELECT 1 AS x")])
+    run = run_cli("build", "--db", str(samples_db))
+    assert run.code == 1
+    assert "数据检查未通过" in run.out and "总是失败" in run.out
+    assert _sha(samples_db) == before
+    assert sorted(p.name for p in samples_db.parent.iterdir()) == ["finance.duckdb"]
+    with pytest.raises(BuildError):
+        build(None, samples_db, log=_quiet)
+
+
+def test_data_tests_pass_on_the_sample_warehouse(samples_build):
+    con = duckdb.connect(str(samples_build[0]), read_only=True)
+    try:
+        assert etl.build.run_data_tests(con) == []
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- bad inputs
+
+
+def _bad_inputs(folder: Path) -> dict[str, str]:
+    """Given a folder, write one bad file per kind and return name -> a word its reason has."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    folder.mkdir()
+    (folder / "空文件.pdf").write_bytes(b"")
+    (folder / "损坏.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(2000))
+    (folder / "损坏.docx").write_bytes(b"PK\x03\x04" + os.urandom(2000))
+    (folder / "旧格式.doc").write_bytes(b"\xd0\xcf\x11\xe0" + os.urandom(500))
+    (folder / "表格.xls").write_bytes(b"\xd0\xcf\x11\xe0" + os.urandom(500))
+    (folder / "不是报告.txt").write_text("会议通知\n请各单位于周五前报送材料。\n", "utf-8")
+
+    c = canvas.Canvas(str(folder / "加密.pdf"), encrypt="secret")
+    c.drawString(72, 720, "2024 annual final accounts")
+    c.save()
+
+    img = Image.new("RGB", (400, 300), "white")
+    for x in range(50, 350):
+        img.putpixel((x, 150), (0, 0, 0))
+    c = canvas.Canvas(str(folder / "扫描件.pdf"))
+    c.drawImage(ImageReader(img), 72, 400, width=400, height=300)
+    c.showPage()
+    c.save()
+    return {
+        "空文件.pdf": "空",
+        "损坏.pdf": "损坏",
+        "损坏.docx": "损坏",
+        "旧格式.doc": ".doc",
+        "表格.xls": ".xls",
+        "不是报告.txt": "不是",
+        "加密.pdf": "加密",
+        "扫描件.pdf": "文字",
+    }
+
+
+def test_bad_inputs_fail_one_line_each_and_the_rest_loads(samples_db, tmp_path):
+    before_reports = _rows(samples_db, "SELECT * FROM raw_reports ORDER BY report_id")
+    bad = _bad_inputs(tmp_path / "bad")
+    good = SAMPLES / "docx"
+    run = run_cli("build", "--db", str(samples_db), str(good), str(tmp_path / "bad"))
+    assert run.code == 1
+    tail = run.out.split("失败的文件：", 1)[1]
+    for name, word in bad.items():
+        line = next((x for x in tail.splitlines() if x.startswith(f"{name}: ")), None)
+        assert line, f"{name} 没有失败说明：\n{run.out}"
+        assert len(line) > len(name) + 2 and word in line, line
+    failed = dict(
+        _rows(samples_db, "SELECT source_file, message FROM raw_files WHERE status = 'failed'")
+    )
+    assert set(failed) == set(bad)
+    # The good files still count, and nothing already in the warehouse is lost.
+    assert _rows(samples_db, "SELECT count(*) FROM raw_files WHERE status = 'loaded'") == [(5,)]
+    assert _rows(samples_db, "SELECT * FROM raw_reports ORDER BY report_id") == before_reports
+
+
+def test_unsupported_file_named_explicitly_is_reported(samples_db, tmp_path):
+    sheet = tmp_path / "决算表.xlsx"
+    sheet.write_bytes(b"PK\x03\x04")
+    missing = tmp_path / "不存在.pdf"
+    run = run_cli("build", "--db", str(samples_db), str(sheet), str(missing))
+    assert run.code == 1
+    assert "决算表.xlsx: " in run.out and "不存在.pdf: 文件或文件夹不存在" in run.out
+    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
+
+
+def test_file_that_loaded_before_and_now_fails_keeps_its_report(tmp_path):
+    db = tmp_path / "finance.duckdb"
+    report = tmp_path / "单位报告.docx"
+    shutil.copy(SAMPLES / "docx" / "003_bf88f83d7370706c.docx", report)
+    report.chmod(0o644)
+    assert run_cli("build", "--db", str(db), str(report)).code == 0
+    before = _rows(db, "SELECT * FROM raw_reports")
+    report.write_bytes(b"PK\x03\x04 this is not a docx any more")
+    run = run_cli("build", "--db", str(db), str(report))
+    assert run.code == 1
+    assert "单位报告.docx: " in run.out and "保留上次载入" in run.out
+    assert _rows(db, "SELECT * FROM raw_reports") == before
+
+
+# ---------------------------------------------------------------- units
+
+
+def test_short_region_strips_administrative_suffixes():
+    assert short_region("峨边彝族自治县") == "峨边"
+    assert short_region("金口河区") == "金口河"
+    assert short_region("乐山市金口河区") == "金口河"
+    assert short_region("双牌县") == "双牌"
+    assert short_region("市中区") == "市中"
+    assert short_region(None) is None
+
+
+def test_two_names_of_one_unit_resolve_to_one_unit():
+    unit_of, units = resolve_units(
+        {
+            "a": StatedUnit("中共峨边彝族自治县委办公室", "县委办", "峨边彝族自治县"),
+            "b": StatedUnit("峨边县委办公室", "县委办", "峨边县", "乐山市"),
+        },
+        {},
+    )
+    assert unit_of["a"] == unit_of["b"]
+    (unit,) = units
+    assert unit.display_name == "峨边·县委办"
+    assert unit.unit_name == "中共峨边彝族自治县委办公室"  # the fullest stated name
+    assert unit.city == "乐山市"
+
+
+def test_alias_file_maps_a_stated_name_without_reparsing(samples_db, tmp_path, monkeypatch):
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text(
+        "# 测试用别名表\nalias,unit_name,unit_short,region\n"
+        "中共乐山市金口河区委办公室,金口河区委办公室（统一名称）,区委办,金口河区\n",
+        "utf-8",
+    )
+    assert "中共乐山市金口河区委办公室" in load_aliases(aliases)
+    monkeypatch.setenv("JUESUAN_UNIT_ALIASES", str(aliases))
+    stated = _rows(samples_db, "SELECT unit_name_stated FROM raw_reports")
+    assert ("中共乐山市金口河区委办公室",) in stated
+    result = build([SAMPLES / "docx", SAMPLES / "pdf", SAMPLES / "txt"], samples_db, log=_quiet)
+    assert result.count("failed") == 0
+    names = {r[0] for r in _rows(samples_db, "SELECT unit_name FROM units")}
+    assert "金口河区委办公室（统一名称）" in names
+    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
+
+
+def test_bundled_alias_file_parses():
+    from etl import settings
+
+    load_aliases(settings.unit_aliases_path())

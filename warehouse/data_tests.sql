@@ -1,0 +1,72 @@
+-- Data tests for warehouse/schema.sql, run by etl/build.py on every build before the new
+-- warehouse replaces the old one.  Each test is one query after a "-- test: <name>" line
+-- and returns the offending rows; any row fails the build and leaves the old warehouse
+-- untouched.
+
+-- test: raw_reports.report_id is unique
+SELECT report_id, count(*) AS n FROM raw_reports GROUP BY report_id HAVING count(*) > 1;
+
+-- test: raw_units.unit_id is unique
+SELECT unit_id, count(*) AS n FROM raw_units GROUP BY unit_id HAVING count(*) > 1;
+
+-- test: one report per unit, fiscal_year and doc_kind
+SELECT unit_id, fiscal_year, doc_kind, count(*) AS n
+FROM raw_reports GROUP BY ALL HAVING count(*) > 1;
+
+-- test: keys are not null
+SELECT 'raw_reports' AS tbl, report_id FROM raw_reports
+WHERE report_id IS NULL OR unit_id IS NULL OR source_sha256 IS NULL
+UNION ALL SELECT 'raw_units', unit_id FROM raw_units WHERE unit_id IS NULL OR display_name IS NULL
+UNION ALL SELECT 'raw_facts', report_id FROM raw_facts WHERE report_id IS NULL OR metric IS NULL
+UNION ALL SELECT 'raw_files', source_file FROM raw_files WHERE source_file IS NULL OR status IS NULL;
+
+-- test: raw_reports.doc_kind is 决算 or 绩效自评
+SELECT report_id, doc_kind FROM raw_reports WHERE doc_kind NOT IN ('决算', '绩效自评');
+
+-- test: raw_reports.fmt is pdf, docx or txt
+SELECT report_id, fmt FROM raw_reports WHERE fmt NOT IN ('pdf', 'docx', 'txt');
+
+-- test: raw_files.status is loaded, duplicate or failed
+SELECT source_file, status FROM raw_files WHERE status NOT IN ('loaded', 'duplicate', 'failed');
+
+-- test: loaded and duplicate files point at a report in raw_reports
+SELECT source_file, status, report_id FROM raw_files
+WHERE status IN ('loaded', 'duplicate')
+  AND report_id NOT IN (SELECT report_id FROM raw_reports);
+
+-- test: failed files say why
+SELECT source_file FROM raw_files WHERE status = 'failed' AND coalesce(message, '') = '';
+
+-- test: raw_reports.unit_id is in raw_units
+SELECT report_id, unit_id FROM raw_reports WHERE unit_id NOT IN (SELECT unit_id FROM raw_units);
+
+-- test: every raw_facts.metric is in metric_catalog
+SELECT DISTINCT metric FROM raw_facts WHERE metric NOT IN (SELECT metric FROM metric_catalog);
+
+-- test: every raw_derived_facts.metric is in metric_catalog
+SELECT DISTINCT metric FROM raw_derived_facts
+WHERE metric NOT IN (SELECT metric FROM metric_catalog);
+
+-- test: (report_id, metric) is unique in raw_facts
+SELECT report_id, metric, count(*) AS n FROM raw_facts GROUP BY ALL HAVING count(*) > 1;
+
+-- test: fact values are finite numbers
+SELECT report_id, metric, value FROM raw_facts WHERE isnan(value) OR isinf(value);
+
+-- test: every detail row belongs to a report
+SELECT 'raw_facts' AS tbl, report_id FROM raw_facts
+WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
+UNION ALL SELECT 'raw_derived_facts', report_id FROM raw_derived_facts
+WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
+UNION ALL SELECT 'raw_function_classes', report_id FROM raw_function_classes
+WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
+UNION ALL SELECT 'raw_function_items', report_id FROM raw_function_items
+WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
+UNION ALL SELECT 'raw_projects', report_id FROM raw_projects
+WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
+UNION ALL SELECT 'raw_indicators', report_id FROM raw_indicators
+WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
+UNION ALL SELECT 'raw_notes', report_id FROM raw_notes
+WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
+UNION ALL SELECT 'raw_unit_names', unit_id FROM raw_unit_names
+WHERE unit_id NOT IN (SELECT unit_id FROM raw_units);
