@@ -32,6 +32,7 @@ format: setup
 
 bench: setup
 	$(PY) bench/bench_etl.py
+	$(PY) bench/bench_pages.py
 
 clean:
 	rm -rf .pytest_cache .ruff_cache

@@ -20,7 +20,9 @@ class Block:
     """One paragraph or one table of a document, in document order."""
 
     kind: Literal["p", "table"]
-    text: str  # paragraph text; for a table, its cells joined ("\t" between cells, "\n" between rows)
+    text: (
+        str  # paragraph text; for a table, its cells joined ("\t" between cells, "\n" between rows)
+    )
     rows: tuple[tuple[str, ...], ...] = ()  # table cells, merged cells given once
     page: int | None = None  # 1-based PDF page where the block starts; None for DOCX/text
     index: int = 0  # 1-based ordinal of the block among blocks of its kind (paragraph n / table n)

@@ -1,0 +1,127 @@
+"""Number formats and Chinese labels used across the pages."""
+
+from __future__ import annotations
+
+import csv
+import math
+from functools import cache
+from pathlib import Path
+
+METRICS_CSV = Path(__file__).resolve().parents[1] / "etl" / "metrics.csv"
+
+DERIVED_LABEL = "由次年报告推算"
+STATED_LABEL = "报告列示"
+
+# Short labels for charts (the catalog labels are long).
+SHORT_LABELS = {
+    "total.income_expenditure": "收支总计",
+    "expenditure.basic": "基本支出",
+    "expenditure.project": "项目支出",
+    "basic.personnel": "人员经费",
+    "basic.public": "公用经费",
+    "sangong.total": "三公经费合计",
+    "sangong.outbound": "因公出国（境）",
+    "sangong.vehicle": "公务用车购置及运维",
+    "sangong.vehicle.purchase": "公务用车购置",
+    "sangong.vehicle.operation": "公务用车运行维护",
+    "sangong.reception": "公务接待",
+    "sangong.reception.batches": "接待批次",
+    "sangong.reception.persons": "接待人次",
+    "vehicles.total": "公务用车",
+    "vehicles.sedan": "轿车",
+    "vehicles.suv": "越野车",
+    "vehicles.bus": "载客汽车",
+    "vehicles.ministerial": "部级领导干部用车",
+    "vehicles.leadership": "主要领导干部用车",
+    "vehicles.confidential": "机要通信用车",
+    "vehicles.emergency": "应急保障用车",
+    "vehicles.law_enforcement": "执法执勤用车",
+    "vehicles.special": "特种专业技术用车",
+    "vehicles.other": "其他用车",
+    "vehicles.retiree": "离退休干部用车",
+    "perf.overall_score": "自评得分",
+}
+
+
+@cache
+def _catalog() -> dict[str, tuple[str, str]]:
+    try:
+        with METRICS_CSV.open(encoding="utf-8") as fh:
+            return {r["key"]: (r["label_zh"], r["unit"]) for r in csv.DictReader(fh)}
+    except OSError:
+        return {}
+
+
+def label(metric: str) -> str:
+    """Given a metric key, return a short Chinese label."""
+    if metric in SHORT_LABELS:
+        return SHORT_LABELS[metric]
+    return _catalog().get(metric, (metric, ""))[0]
+
+
+def unit_of(metric: str) -> str:
+    """Given a metric key, return its unit (万元, 辆, 分, ...)."""
+    return _catalog().get(metric, ("", "万元"))[1]
+
+
+def is_missing(x: object) -> bool:
+    try:
+        return x is None or (isinstance(x, float) and math.isnan(x)) or bool(x != x)
+    except (TypeError, ValueError):
+        return False
+
+
+def wan(x: object) -> str:
+    """Format an amount in 万元 with two decimals: ``1,250.14 万元``; missing is ``—``."""
+    if is_missing(x):
+        return "—"
+    return f"{float(x):,.2f} 万元"
+
+
+def value(x: object, unit: str) -> str:
+    """Format a value in its unit: 万元 with two decimals, counts as integers, scores as stated."""
+    if is_missing(x):
+        return "—"
+    v = float(x)
+    if unit == "万元":
+        return wan(v)
+    if unit == "%":
+        return f"{v:.2f}%"
+    if unit == "分":
+        return f"{v:g} 分"
+    if v == int(v):
+        return f"{int(v):,} {unit}".strip()
+    return f"{v:,.2f} {unit}".strip()
+
+
+def change(cur: object, prev: object, unit: str = "万元") -> str | None:
+    """Return ``+61.30 万元（+3.8%）`` for a year-on-year change, or None when not comparable."""
+    if is_missing(cur) or is_missing(prev):
+        return None
+    diff = float(cur) - float(prev)
+    amount = f"{diff:+,.2f} 万元" if unit == "万元" else f"{diff:+g} {unit}"
+    if float(prev) == 0:
+        return amount
+    return f"{amount}（{diff / abs(float(prev)):+.1%}）"
+
+
+def pct_change(cur: object, prev: object) -> float | None:
+    """Return the relative change (0.038 for +3.8%), or None."""
+    if is_missing(cur) or is_missing(prev) or float(prev) == 0:
+        return None
+    return (float(cur) - float(prev)) / abs(float(prev))
+
+
+def short_quote(text: object, limit: int = 90) -> str:
+    """Return a quote on one line, cut to ``limit`` characters, for hover labels."""
+    if is_missing(text):
+        return ""
+    s = " ".join(str(text).split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def source_line(source_file: object, loc: object, quote: object) -> str:
+    """Return ``文件 第3页：“原文”`` for hover labels and tables."""
+    parts = [str(p) for p in (source_file, loc) if not is_missing(p) and str(p)]
+    q = short_quote(quote)
+    return " ".join(parts) + (f"：“{q}”" if q else "")

@@ -1,0 +1,162 @@
+"""The page frame: titles, empty states, tables and plotly styling shared by all pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard_lib import fmt
+from dashboard_lib.data import WarehouseUnavailable, query
+from dashboard_lib.filters import current_filters, filter_summary
+
+_LOG = logging.getLogger("dashboard")
+FRAME_FLAG = "_frame_active"  # set by dashboard.py while it runs a page
+
+FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
+PALETTE = [
+    "#1f3864",
+    "#b22222",
+    "#4f81bd",
+    "#c0504d",
+    "#9bbb59",
+    "#8064a2",
+    "#4bacc6",
+    "#f79646",
+    "#7f7f7f",
+]
+EMPTY_FILTERS = (
+    "当前筛选条件下没有数据。请在左侧放宽筛选：选择更多单位、扩大年度范围，或把报告类型设为“全部”。"
+)
+NO_REPORTS = (
+    "数据仓库中还没有载入任何报告。请在命令行运行 `python -m etl build --db <数据仓库路径>` "
+    "载入报告（不指定文件时载入 samples/reports 中的示例报告），完成后刷新本页。"
+)
+
+
+def page_title(title: str, caption: str | None = None) -> None:
+    """Write the page title and the current filter summary."""
+    st.title(title)
+    f = current_filters()
+    line = filter_summary(f)
+    st.caption(f"{caption} · {line}" if caption else line)
+
+
+def has_reports() -> bool:
+    """Return whether any report is loaded; if not, show the empty state."""
+    try:
+        status = query("warehouse_status")
+    except WarehouseUnavailable as exc:
+        st.warning(f"{exc}。请稍后刷新页面。")
+        return False
+    if status.empty or int(status["n_reports"].iloc[0]) == 0:
+        st.info(NO_REPORTS, icon="📭")
+        return False
+    return True
+
+
+def empty(message: str = EMPTY_FILTERS) -> None:
+    """Show the no-data state for the current filters."""
+    st.info(message, icon="🔎")
+
+
+def style(
+    fig: go.Figure, *, height: int | None = None, legend_title: str | None = None
+) -> go.Figure:
+    """Apply the dashboard look to a plotly figure (CJK font, palette, compact margins)."""
+    fig.update_layout(
+        font={"family": FONT, "size": 13},
+        colorway=PALETTE,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={
+            "title": {"text": legend_title or ""},
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.12,
+            "xanchor": "left",
+            "x": 0,
+        },
+        hoverlabel={"font": {"family": FONT}, "align": "left"},
+        separators=".,",
+    )
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def chart(fig: go.Figure, key: str | None = None) -> None:
+    """Show a plotly figure full width, Chinese-friendly, without the plotly logo."""
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        key=key,
+        config={
+            "displaylogo": False,
+            "locale": "zh-CN",
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        },
+    )
+
+
+def money_columns(cols: Iterable[str]) -> dict[str, st.column_config.NumberColumn]:
+    """Column config for amounts in 万元 with two decimals and thousands separators."""
+    return {c: st.column_config.NumberColumn(c, format="%,.2f") for c in cols}
+
+
+def table(
+    df: pd.DataFrame, *, money: Iterable[str] = (), key: str | None = None, **kwargs: object
+) -> None:
+    """Show a sortable table with Chinese headers; ``money`` columns in 万元 with two decimals."""
+    config = money_columns(money)
+    config.update(kwargs.pop("column_config", {}) or {})  # type: ignore[arg-type]
+    kwargs.setdefault("placeholder", "—")
+    st.dataframe(df, hide_index=True, width="stretch", column_config=config, key=key, **kwargs)
+
+
+def hover_source(df: pd.DataFrame) -> pd.Series:
+    """Return one hover line of source per row (file, loc, quote; basis for derived rows)."""
+    lines = []
+    for r in df.itertuples():
+        line = fmt.source_line(
+            getattr(r, "source_file", None), getattr(r, "loc", None), getattr(r, "quote", None)
+        )
+        basis = getattr(r, "basis", None)
+        if getattr(r, "derived", False) and not fmt.is_missing(basis):
+            line = f"推算：{basis}<br>依据：{line}"
+        lines.append(line)
+    return pd.Series(lines, index=df.index, dtype="object")
+
+
+def _rerun_through_frame() -> None:
+    """Rerun the app through dashboard.py when Streamlit ran a page file on its own.
+
+    Until st.navigation has run once in a server process, Streamlit treats a pages/
+    folder next to the entry script as v1 multipage app and, for a deep link, runs the
+    page file directly.  Turning that mode off is what st.navigation itself does.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
+def run_page(render: object) -> None:
+    """Run a page's render function inside the frame.
+
+    A warehouse being rebuilt shows a notice and any other error a short message, never
+    a traceback.
+    """
+    if not st.session_state.get(FRAME_FLAG):
+        _rerun_through_frame()
+    try:
+        render()  # type: ignore[operator]
+    except WarehouseUnavailable as exc:
+        st.warning(f"{exc}。请稍后刷新页面。", icon="⏳")
+    except Exception as exc:  # a page must not show a traceback to its readers
+        _LOG.exception("page failed")
+        st.error(
+            f"本页显示时出错，请调整筛选条件或稍后重试。（{type(exc).__name__}: {exc}）", icon="⚠️"
+        )

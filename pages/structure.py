@@ -1,0 +1,185 @@
+"""支出结构: 基本/项目支出, 人员/公用经费, 功能分类 类/款/项 with drill-down, units side by side."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard_lib import charts, fmt, frame, state
+from dashboard_lib.data import query
+from dashboard_lib.filters import current_filters, current_units
+
+MODES = ["旭日图", "矩形树图"]
+ALL_CLASSES = "（全部类）"
+MAX_BARS = 40
+
+
+def share_rows(series: pd.DataFrame, metrics: tuple[str, str]) -> pd.DataFrame:
+    """Rows for a 100% stacked bar: one category per unit and year (决算 values first)."""
+    rows = series[series["metric"].isin(metrics) & ~series["derived"].astype(bool)].copy()
+    rows = rows.sort_values("doc_kind").drop_duplicates(["unit_id", "fiscal_year", "metric"])
+    if rows[["unit_id", "fiscal_year"]].drop_duplicates().shape[0] > MAX_BARS:
+        # many units: the latest year of each unit only, the largest units first
+        latest = rows.groupby("unit_id")["fiscal_year"].transform("max")
+        rows = rows[rows["fiscal_year"] == latest]
+        sizes = rows.groupby("unit_id")["value"].sum().nlargest(MAX_BARS)
+        rows = rows[rows["unit_id"].isin(sizes.index)]
+    rows["category"] = rows["display_name"] + " " + rows["fiscal_year"].astype(str) + "年"
+    rows["part"] = rows["metric"].map(fmt.label)
+    return rows.sort_values(["display_name", "fiscal_year"])
+
+
+def hierarchy(items: pd.DataFrame, mode: str, title: str) -> go.Figure:
+    """A sunburst or treemap of 类/款/项 amounts (click a 类 to zoom into it)."""
+    leaves = items.groupby(["class_name", "kuan", "xiang"], as_index=False)["amount"].sum()
+    ids, labels, parents, values = [], [], [], []
+    for cname, c in leaves.groupby("class_name", sort=False):
+        ids.append(cname)
+        labels.append(cname)
+        parents.append("")
+        values.append(c["amount"].sum())
+        for kuan, k in c.groupby("kuan", sort=False):
+            kid = f"{cname}/{kuan}"
+            ids.append(kid)
+            labels.append(kuan)
+            parents.append(cname)
+            values.append(k["amount"].sum())
+            for r in k.itertuples():
+                ids.append(f"{kid}/{r.xiang}")
+                labels.append(r.xiang)
+                parents.append(kid)
+                values.append(r.amount)
+    shown = [fmt.wan(v) for v in values]
+    common = {
+        "ids": ids,
+        "labels": labels,
+        "parents": parents,
+        "values": values,
+        "branchvalues": "total",
+        "customdata": shown,
+        "hovertemplate": "<b>%{label}</b><br>%{customdata}<br>占上级 %{percentParent:.1%}<extra></extra>",
+        "maxdepth": 3,
+    }
+    trace = (
+        go.Sunburst(**common, insidetextorientation="radial")
+        if mode == "旭日图"
+        else go.Treemap(**common)
+    )
+    fig = go.Figure(trace)
+    fig.update_layout(title={"text": title, "font": {"size": 15}})
+    return frame.style(fig, height=520)
+
+
+def render() -> None:
+    frame.page_title("支出结构", "基本支出与项目支出、人员经费与公用经费、支出功能分类")
+    if not frame.has_reports():
+        return
+    f = current_filters()
+    series = query(
+        "metric_series",
+        f,
+        ("expenditure.basic", "expenditure.project", "basic.personnel", "basic.public"),
+    )
+    if series.empty:
+        frame.empty()
+    else:
+        left, right = st.columns(2)
+        with left:
+            rows = share_rows(series, ("expenditure.basic", "expenditure.project"))
+            if rows.empty:
+                frame.empty("没有基本支出/项目支出数据。")
+            else:
+                fig = charts.stacked_share(
+                    rows,
+                    category_col="category",
+                    part_col="part",
+                    title="基本支出与项目支出",
+                    order=["基本支出", "项目支出"],
+                )
+                frame.chart(fig, key="st_basic_project")
+        with right:
+            rows = share_rows(series, ("basic.personnel", "basic.public"))
+            if rows.empty:
+                frame.empty("没有人员经费/公用经费数据。")
+            else:
+                fig = charts.stacked_share(
+                    rows,
+                    category_col="category",
+                    part_col="part",
+                    title="人员经费与公用经费",
+                    order=["人员经费", "公用经费"],
+                )
+                frame.chart(fig, key="st_personnel_public")
+
+    st.markdown("##### 支出功能分类（类/款/项）")
+    items = query("function_items", f)
+    if items.empty:
+        frame.empty("所选报告没有列示一般公共预算财政拨款支出的功能分类明细（决算报告才有）。")
+        return
+    units = current_units()
+    have = [u for u in units["unit_id"] if u in set(items["unit_id"])]
+    labels = dict(zip(units["unit_id"], units["label"], strict=True))
+    c1, c2, c3 = st.columns([2, 1, 1])
+    with c1:
+        unit_id = state.selectbox(
+            "单位", have, key="st_unit", format_func=lambda u: labels.get(u, u)
+        )
+    unit_items = items[items["unit_id"] == unit_id]
+    years = sorted(unit_items["fiscal_year"].unique().tolist(), reverse=True)
+    with c2:
+        year = state.selectbox("年度", years, key="st_year", format_func=lambda y: f"{y}年")
+    with c3:
+        mode = state.radio("图形", MODES, key="st_mode")
+    sel = unit_items[unit_items["fiscal_year"] == year]
+    classes = [ALL_CLASSES, *dict.fromkeys(sel["class_name"])]
+    cls = state.selectbox("钻取到“类”", classes, key="st_class")
+    drill = sel if cls == ALL_CLASSES else sel[sel["class_name"] == cls]
+    name = labels.get(unit_id, "")
+    title = f"{name} {year}年 功能分类支出" + ("" if cls == ALL_CLASSES else f" · {cls}")
+    frame.chart(hierarchy(drill, mode, title), key="st_hierarchy")
+    st.caption("点击图中的“类”可在图内放大；也可用上方“钻取到‘类’”固定显示某一类，并写入链接。")
+    detail = drill[
+        ["class_name", "kuan", "xiang", "amount", "pct_of_budget", "source_file", "loc", "quote"]
+    ].rename(
+        columns={
+            "class_name": "类",
+            "kuan": "款",
+            "xiang": "项",
+            "amount": "金额（万元）",
+            "pct_of_budget": "完成预算（%）",
+            "source_file": "来源文件",
+            "loc": "位置",
+            "quote": "原文",
+        }
+    )
+    frame.table(detail, money=["金额（万元）"], key="st_items")
+
+    st.markdown("##### 各单位功能分类构成（按“类”）")
+    classes_df = query("function_classes", f)
+    if classes_df.empty:
+        by_class = items.groupby(["display_name", "fiscal_year", "class_name"], as_index=False)[
+            "amount"
+        ].sum()
+    else:
+        by_class = classes_df
+    latest = by_class.groupby("display_name")["fiscal_year"].transform("max")
+    by_class = by_class[by_class["fiscal_year"] == latest].copy()
+    by_class["category"] = (
+        by_class["display_name"] + " " + by_class["fiscal_year"].astype(str) + "年"
+    )
+    by_class = by_class.rename(columns={"amount": "value"}).sort_values(["display_name"])
+    if by_class["display_name"].nunique() > MAX_BARS:
+        keep = by_class.groupby("display_name")["value"].sum().nlargest(MAX_BARS).index
+        by_class = by_class[by_class["display_name"].isin(keep)]
+        st.caption(f"单位较多，仅显示支出最多的 {MAX_BARS} 个单位。")
+    fig = charts.stacked_share(
+        by_class,
+        category_col="category",
+        part_col="class_name",
+        title="各单位最近一年功能分类构成（100%）",
+    )
+    frame.chart(fig, key="st_units_classes")
+
+
+frame.run_page(render)

@@ -1,0 +1,318 @@
+"""AppTest checks of every dashboard page on the synthetic fixture warehouse.
+
+The app is run through its entry point (dashboard.py, st.navigation) so every page gets
+the shared frame.  A page is opened the way a link opens it: query parameters are set
+before the first run, and the page is chosen by its st.Page url_path hash.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboard_fixture import UNITS, build_fixture
+
+ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD = ROOT / "dashboard.py"
+BASE_URL = "http://localhost:8501/"
+
+# url_path -> title; must match PAGES in dashboard.py
+PAGES = {
+    "": "总览",
+    "structure": "支出结构",
+    "sangong": "三公经费",
+    "vehicles": "公务用车",
+    "performance": "绩效自评",
+    "sources": "数据与来源",
+}
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fixture(tmp_path_factory.mktemp("wh") / "fixture.duckdb")
+
+
+@pytest.fixture(scope="session")
+def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fixture(tmp_path_factory.mktemp("wh_empty") / "empty.duckdb", empty=True)
+
+
+@pytest.fixture
+def use_db(monkeypatch: pytest.MonkeyPatch):
+    def _use(path: Path) -> None:
+        monkeypatch.setenv("JUESUAN_DB", str(path))
+        monkeypatch.setenv("JUESUAN_AUTOBUILD", "0")
+
+    return _use
+
+
+def open_app(url_path: str = "", params: dict[str, str | list[str]] | None = None) -> AppTest:
+    """Run the app as a browser opening BASE_URL/<url_path>?<params> would."""
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    at.context = {"url": BASE_URL}
+    at.query_params = dict(params or {})
+    if url_path:
+        # before a first run, switch_page() names the page by file name, which is also
+        # its url_path in dashboard.py
+        at.switch_page(f"pages/{url_path}.py")
+    return at.run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def share_link(at: AppTest) -> str:
+    links = [c.value for c in at.sidebar.code]
+    assert len(links) == 1
+    return links[0]
+
+
+def plotly_count(at: AppTest) -> int:
+    return len(at.main.get("plotly_chart"))
+
+
+# ------------------------------------------------------------------ every page renders
+
+
+@pytest.mark.parametrize("url_path", list(PAGES))
+def test_page_renders(fixture_db: Path, use_db, url_path: str) -> None:
+    use_db(fixture_db)
+    at = open_app(url_path)
+    assert_clean(at)
+    assert [t.value for t in at.title] == [PAGES[url_path]]
+    # the shared frame: global filters and the share link
+    assert at.sidebar.multiselect(key="unit")
+    assert at.sidebar.radio(key="kind").value == "全部"
+    assert share_link(at).startswith(BASE_URL + url_path)
+    assert not at.toast
+
+
+def test_overview_tiles_and_table(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    at = open_app("")
+    assert_clean(at)
+    labels = [m.label for m in at.metric]
+    assert labels == ["收支总计", "基本支出", "项目支出", "三公经费", "公务用车", "平均自评得分"]
+    assert at.metric[0].value.endswith("万元")
+    assert (
+        "," in at.metric[0].value and at.metric[0].value.split(" ")[0].split(".")[1].__len__() == 2
+    )
+    table = at.dataframe[0].value
+    assert {
+        "单位",
+        "年度",
+        "收支总计（万元）",
+        "收支总计同比",
+        "三公经费（万元）",
+        "自评得分",
+    } <= set(table.columns)
+    # both 县委办 are shown with their region
+    assert {"峨边·县委办", "双牌·县委办"} <= set(table["单位"])
+    assert plotly_count(at) == 1
+
+
+def test_structure_has_charts_and_drilldown(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    at = open_app("structure", {"st_class": "社会保障和就业", "st_mode": "矩形树图"})
+    assert_clean(at)
+    assert at.selectbox(key="st_class").value == "社会保障和就业"
+    assert at.radio(key="st_mode").value == "矩形树图"
+    items = at.dataframe[0].value
+    assert set(items["类"]) == {"社会保障和就业"}
+    assert plotly_count(at) == 4
+
+
+def test_sangong_one_chart_per_selected_unit(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    at = open_app("sangong")
+    assert_clean(at)
+    assert plotly_count(at) == len(UNITS)
+    picked = ["峨边·县委办", "双牌·县委办", "金口河·区委办"]
+    at = open_app("sangong", {"unit": picked})
+    assert_clean(at)
+    assert plotly_count(at) == 3
+    # the derived prior-year values are drawn as their own legend entry
+    spec = json.loads(at.main.get("plotly_chart")[0].proto.spec)
+    names = [t.get("name", "") for t in spec["data"]]
+    assert any("由次年报告推算" in n for n in names)
+    assert any(t.get("marker", {}).get("symbol") == "circle-open" for t in spec["data"])
+
+
+def test_vehicles_views(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    for view in ("按车型", "按用途"):
+        at = open_app("vehicles", {"vh_view": view})
+        assert_clean(at)
+        assert at.radio(key="vh_view").value == view
+        assert plotly_count(at) == 2
+        assert "单车运行维护费（万元/辆）" in at.dataframe[0].value.columns
+
+
+def test_performance_indicator_drilldown(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    at = open_app("performance", {"pf_report": "双牌·县委办 2024年 绩效自评"})
+    assert_clean(at)
+    assert at.selectbox(key="pf_report").value is not None
+    indicators = at.dataframe[-1].value
+    assert list(indicators.columns[:7]) == [
+        "一级指标",
+        "二级指标",
+        "指标",
+        "指标值",
+        "完成值",
+        "分值",
+        "得分",
+    ]
+    assert len(indicators) == 5
+    assert parse_qs(urlsplit(share_link(at)).query)["pf_report"] == ["双牌·县委办 2024年 绩效自评"]
+
+
+def test_sources_downloads(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    at = open_app("sources", {"src_metric": "sangong.total"})
+    assert_clean(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["下载 CSV（报告列示数值）", "下载 Excel（含推算值与报告清单）"]
+    tables = [d.value for d in at.dataframe]
+    build_log = next(t for t in tables if "状态" in t.columns)
+    assert {"失败", "重复", "已载入"} <= set(build_log["状态"])
+    prov = next(t for t in tables if "来源方式" in t.columns)
+    assert {"报告列示", "由次年报告推算"} <= set(prov["来源方式"])
+
+
+def test_exports_have_chinese_headers(fixture_db: Path) -> None:
+    import duckdb
+
+    from dashboard_lib.export import csv_bytes, excel_bytes
+    from warehouse import queries
+
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        values = queries.stated_values(con, queries.Filters()).rename(
+            columns={"display_name": "单位", "value": "数值"}
+        )
+    finally:
+        con.close()
+    text = csv_bytes(values).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("单位,")
+    book = openpyxl.load_workbook(io.BytesIO(excel_bytes({"报告列示数值": values})))
+    sheet = book["报告列示数值"]
+    assert sheet.cell(1, 1).value == "单位"
+    assert sheet.max_row == len(values) + 1
+
+
+# ------------------------------------------------------------------ URL state
+
+
+def test_query_params_select_filters(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    params = {"unit": ["峨边·县委办", "双牌·县委办"], "years": ["2023", "2024"], "kind": "决算"}
+    at = open_app("", params)
+    assert_clean(at)
+    assert not at.toast
+    labels = dict(zip([u.unit_id for u in UNITS], [u.display_name for u in UNITS], strict=True))
+    chosen = [labels[u] for u in at.sidebar.multiselect(key="unit").value]
+    assert sorted(chosen) == sorted(params["unit"])
+    assert at.sidebar.select_slider(key="years").value == (2023, 2024)
+    assert at.sidebar.radio(key="kind").value == "决算"
+    table = at.dataframe[0].value
+    assert set(table["单位"]) == set(params["unit"])
+    assert set(table["年度"]) == {2023, 2024}
+    assert set(table["报告类型"]) == {"决算"}
+    # the share link carries exactly these choices
+    link = urlsplit(share_link(at))
+    q = parse_qs(link.query)
+    assert sorted(q["unit"]) == sorted(params["unit"])
+    assert q["years"] == ["2023", "2024"] and q["kind"] == ["决算"]
+
+
+def test_share_link_round_trip(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    first = open_app("vehicles", {"region": "峨边", "kind": "决算", "vh_view": "按用途"})
+    assert_clean(first)
+    link = urlsplit(share_link(first))
+    assert link.path == "/vehicles"
+    q = {k: v if len(v) > 1 else v[0] for k, v in parse_qs(link.query).items()}
+    second = open_app(link.path.strip("/"), q)
+    assert_clean(second)
+    assert share_link(second) == share_link(first)
+    assert second.dataframe[0].value.equals(first.dataframe[0].value)
+    assert set(second.dataframe[0].value["单位"]) == {"峨边·县委办", "峨边·县政府办"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"unit": "不存在的单位"},
+        {"years": "abc"},
+        {"years": ["2030", "2031"]},
+        {"kind": "预算"},
+        {"ov_sort": "乱序"},
+        {"nonsense": "1"},
+        {"unit": ["峨边·县委办", "%%%"], "years": "2023"},
+    ],
+)
+def test_malformed_params_give_notice(fixture_db: Path, use_db, params: dict) -> None:
+    use_db(fixture_db)
+    at = open_app("", params)
+    assert_clean(at)
+    assert at.toast, "expected a notice"
+    assert all("链接" in t.value and "忽略" in t.value for t in at.toast)
+    assert any("⚠️" in c.value for c in at.main.caption)
+    assert [t.value for t in at.title] == ["总览"]
+
+
+def test_page_param_on_other_page_is_ignored(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    at = open_app("vehicles", {"sg_budget": "false"})
+    assert_clean(at)
+    assert any("sg_budget" in t.value for t in at.toast)
+
+
+# ------------------------------------------------------------------ empty states
+
+
+@pytest.mark.parametrize("url_path", list(PAGES))
+def test_empty_warehouse_shows_empty_state(empty_db: Path, use_db, url_path: str) -> None:
+    use_db(empty_db)
+    at = open_app(url_path)
+    assert_clean(at)
+    assert any("还没有载入任何报告" in i.value for i in at.info)
+
+
+def test_missing_warehouse_without_autobuild(tmp_path: Path, use_db) -> None:
+    use_db(tmp_path / "missing.duckdb")
+    at = open_app("")
+    assert_clean(at)
+    assert any("找不到数据仓库" in w.value for w in at.warning)
+
+
+def test_filters_with_no_data(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    # 金口河·区委办 has no 决算 report for 2023
+    for url_path in PAGES:
+        at = open_app(
+            url_path, {"unit": "金口河·区委办", "years": ["2023", "2023"], "kind": "决算"}
+        )
+        assert_clean(at)
+
+
+# ------------------------------------------------------------------ the real warehouse
+
+
+@pytest.mark.parametrize("url_path", list(PAGES))
+def test_pages_on_warehouse_built_from_samples(samples_db: Path, use_db, url_path: str) -> None:
+    """Every page renders on the warehouse the ETL builds from samples/reports."""
+    use_db(samples_db)
+    at = open_app(url_path)
+    assert_clean(at)
+    assert [t.value for t in at.title] == [PAGES[url_path]]
+    assert not at.info or url_path == "performance"  # no empty state (绩效自评 may have few rows)
