@@ -46,7 +46,7 @@ def extract_report(doc: ParsedDocument) -> Report:
     """Given a parsed document, return the Report it states, or raise InputError."""
     if not doc.blocks:
         raise InputError("文件中没有可读的文字")
-    ident = read_identity(document_text(doc), doc.source_file)
+    ident = read_identity(document_text(doc))
     report = Report(
         source_file=doc.source_file,
         fmt=doc.fmt,

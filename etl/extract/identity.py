@@ -19,7 +19,7 @@ UNIT_NAME = re.compile(
     rf"|[{CJK}]{{2,12}}?(?:自治县|县|区)人民政府[{CJK}]{{0,8}}?办公室)"
 )
 # Short names the reports use for themselves: 县委办, 区委办, 县政府办, 区委绩效办 ...
-SHORT_NAME = re.compile(rf"(?<![{CJK}])?([县区市](?:委|政府)[{CJK}]{{0,3}}?办)(?!公)")
+SHORT_NAME = re.compile(rf"([县区市](?:委|政府)[{CJK}]{{0,3}}?办)(?!公)")
 REGION = re.compile(rf"([{CJK}]{{2,8}}?(?:自治县|县|区))")
 CITY = re.compile(rf"([{CJK}]{{2,3}}?市)")
 # a city named as an issuer before the region: 中共乐山市委…〈峨边彝族自治县…〉
@@ -43,7 +43,7 @@ class Identity:
     is_synthetic: bool
 
 
-def read_identity(text: str, source_file: str) -> Identity:
+def read_identity(text: str) -> Identity:
     """Given a report's whole normalised text, return its identity or raise InputError."""
     names = Counter(m.group(1) for m in UNIT_NAME.finditer(text))
     if not names:

@@ -66,9 +66,9 @@ def signed(verb: str, number: str | float) -> float:
 Reader = Callable[[re.Match, str], list[tuple[str, float, str]]]
 
 
-def money(metric: str, group: int = 1) -> Reader:
+def money(metric: str) -> Reader:
     """Given a metric key, return a reader of a (number, unit) match as that amount in 万元."""
-    return lambda m, _section: [(metric, to_wanyuan(m.group(group), m.group(group + 1)), "万元")]
+    return lambda m, _section: [(metric, to_wanyuan(m.group(1), m.group(2)), "万元")]
 
 
 def count(metric: str, unit: str) -> Reader:

@@ -16,9 +16,6 @@ from etl.model import Block, Project
 
 PROJECT_LIST = re.compile(r"\d+个项目[，,]分别是(?P<names>[^。]+)")
 PROJECT_SCORE = re.compile(rf"([^，,；;。：:]+?)(?:预算)?项目绩效自评得分为{N}分")
-SECTION_TITLE = re.compile(
-    r"^(?P<name>.+?)(?:预算)?项目(?:绩效评价报告|绩效自评报告|支出绩效自评报告)?$"
-)
 FULL_YEAR_BUDGET = re.compile(rf"项目全年预算数(?:为)?{N}万元")
 APPROVED = re.compile(rf"批复数(?:为)?{N}万元")
 SELF_SCORE = re.compile(rf"自评得分(?:为)?{N}分")
@@ -53,7 +50,7 @@ class NarrativeProjects:
             self.scores.setdefault(
                 s.group(1), (float(s.group(2)), nt.quote(s.start(), s.end()), block)
             )
-        self._section(text, nt, block)
+        self._section(text)
 
     def _read_list(self, text: str, quote: str, block: Block) -> None:
         m = PROJECT_LIST.search(text)
@@ -65,7 +62,7 @@ class NarrativeProjects:
         for name in names:
             self.projects.append(Project(name=name, quote=quote, page=block.page, loc=block.loc))
 
-    def _section(self, text: str, nt: NormText, block: Block) -> None:
+    def _section(self, text: str) -> None:
         """Given a paragraph, follow which project's evaluation section it belongs to."""
         for p in self.projects:
             if text.startswith(p.name) and len(text) <= len(p.name) + 16 and "。" not in text:

@@ -163,7 +163,7 @@ class TableReader:
             return
         if self.indicator_cols is not None and self._indicator(row, block):
             return
-        self._funds(row, first, quote, block)
+        self._funds(row, quote, block)
         self._base_table(row, first, quote, block)
         self._staff(row, quote, block)
         self._inline(row, quote, block)
@@ -210,7 +210,7 @@ class TableReader:
             return None
         return number(row[i])
 
-    def _funds(self, row: list[str], first: str, quote: str, block: Block) -> None:
+    def _funds(self, row: list[str], quote: str, block: Block) -> None:
         """Given a 年度资金总额/总额 row under a funds header, read budget and execution."""
         if self.funds_header is None or not any(label_of(c) in FUNDS_ROW_LABELS for c in row[:3]):
             return

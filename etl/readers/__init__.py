@@ -20,7 +20,7 @@ SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt
 # Legacy binary formats people often hand over by mistake.
 LEGACY_WORD_SUFFIXES = {".doc", ".wps", ".dot"}
 
-__all__ = ["MAX_FILE_BYTES", "read_document", "table_block", "InputError"]
+__all__ = ["MAX_FILE_BYTES", "read_bytes", "read_document", "table_block", "InputError"]
 
 
 def table_block(rows: list[list[str]], index: int, page: int | None = None) -> Block:
@@ -28,6 +28,15 @@ def table_block(rows: list[list[str]], index: int, page: int | None = None) -> B
     frozen = tuple(tuple(row) for row in rows)
     text = "\n".join("\t".join(row) for row in frozen)
     return Block(kind="table", text=text, rows=frozen, page=page, index=index)
+
+
+def read_bytes(path: Path, limit: int = -1) -> bytes:
+    """Given a file path and a byte limit (-1: all), return its bytes or raise InputError."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(limit)
+    except OSError as exc:
+        raise InputError(f"文件无法读取（{exc.strerror or exc}）") from None
 
 
 def read_document(path: str | Path) -> ParsedDocument:

@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from etl.model import Block, InputError, ParsedDocument
-from etl.readers import table_block
+from etl.readers import read_bytes, table_block
 
 # First bytes of an OLE2 compound file: a legacy .doc, or an encrypted Office file.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -105,11 +105,7 @@ def _comments(document) -> list[str]:
 
 def read_docx(path: Path) -> ParsedDocument:
     """Given a .docx report, return its paragraphs and tables as a ParsedDocument."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise InputError(f"文件无法读取（{exc.strerror or exc}）") from None
+    head = read_bytes(path, 8)
     if head == OLE_MAGIC:
         raise InputError("文件实为旧版 Word（.doc）格式或已加密，请另存为未加密的 .docx")
     if not zipfile.is_zipfile(path):

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.model import Block, InputError, ParsedDocument
-from etl.readers import table_block
+from etl.readers import read_bytes, table_block
 
 # Room (points) a line may leave at the right margin beyond the width of the next line's
 # first unit and still count as full (absorbs rounding and glyph side bearings).
@@ -443,11 +443,7 @@ class _Reflow:
 
 def read_pdf(path: Path) -> ParsedDocument:
     """Given a .pdf report, return its paragraphs and tables (with pages) as a ParsedDocument."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(1024)
-    except OSError as exc:
-        raise InputError(f"文件无法读取（{exc.strerror or exc}）") from None
+    head = read_bytes(path, 1024)
     if b"%PDF-" not in head:
         raise InputError("PDF 文件已损坏或不是 PDF 文件（缺少 PDF 文件头）")
 

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from etl.model import Block, InputError, ParsedDocument
-from etl.readers import table_block
+from etl.readers import read_bytes, table_block
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 IMAGE = re.compile(r"\[image: [^\]]*\]")
@@ -119,10 +119,7 @@ def blocks_from_text(text: str) -> tuple[list[Block], list[str]]:
 
 def read_text(path: Path) -> ParsedDocument:
     """Given a .txt/.md report, return its paragraphs and tables as a ParsedDocument."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"文件无法读取（{exc.strerror or exc}）") from None
+    data = read_bytes(path)
     text = decode(data)
     blocks, warnings = blocks_from_text(text)
     if not blocks or not any(b.text.strip() for b in blocks):
