@@ -56,6 +56,7 @@ class Fact:
     quote: str
     page: int | None
     loc: str
+    origin: str = "text"  # text (a sentence) | table (a cell) | schedule (a standard 附表)
 
 
 @dataclass

@@ -94,7 +94,12 @@ def extract_report(doc: ParsedDocument) -> Report:
         _read_functional(nt, block, section, report)
         narrative_projects.read(nt, block)
     for tf in tables.out.facts:
-        candidates.append(Fact(tf.metric, tf.value, tf.unit, tf.quote, tf.block.page, tf.block.loc))
+        candidates.append(
+            Fact(tf.metric, tf.value, tf.unit, tf.quote, tf.block.page, tf.block.loc, tf.origin)
+        )
+    # A standard 附表 is the authoritative source: its values come first, so they are kept
+    # and a differing narrative statement becomes a note (and a finding).
+    candidates.sort(key=lambda f: f.origin != "schedule")
     report.facts = _first_statements(candidates, report.notes)
     report.projects = narrative_projects.merge(tables.out.projects)
     report.indicators = tables.out.indicators

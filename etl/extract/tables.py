@@ -66,6 +66,7 @@ class TableFact:
     unit: str
     quote: str
     block: Block
+    origin: str = "table"  # "schedule" for a standard 附表: authoritative over the narrative
 
 
 @dataclass
