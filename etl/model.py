@@ -133,6 +133,31 @@ class Indicator:
 
 
 @dataclass
+class Mention:
+    """What a report says about a figure beyond its value, for the checks (etl/checks).
+
+    kinds: completion (完成预算%), change (a stated year-on-year change), share (占…%),
+    year_compared / year_as_of / year_reported (a year the text compares with, counts up to,
+    or reports on), no_carryover (无结转结余), amount (a figure that is not a metric),
+    restated (a metric stated again with a different value).
+    """
+
+    kind: str
+    quote: str
+    page: int | None
+    loc: str
+    section: str = ""
+    subject: str | None = None  # metric key (or pseudo key such as gpb.basic) spoken about
+    value: float | None = None  # amount in 万元, count, or signed change
+    pct: float | None = None  # stated percentage, signed for changes
+    base: float | None = None  # stated budget / denominator the percentage refers to
+    year: int | None = None
+    other_year: int | None = None  # for year_compared: the year on the left of 比/较
+    flag: str | None = None  # completion: < > = from 决算数小于/大于/等于预算数; template
+    context: str = ""  # exact words of the base figure when it is apart from the quote
+
+
+@dataclass
 class Report:
     """Everything extracted from one file."""
 
@@ -153,3 +178,4 @@ class Report:
     projects: list[Project] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # values not stored, and why
+    mentions: list[Mention] = field(default_factory=list)

@@ -69,4 +69,19 @@ WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
 UNION ALL SELECT 'raw_notes', report_id FROM raw_notes
 WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
 UNION ALL SELECT 'raw_unit_names', unit_id FROM raw_unit_names
-WHERE unit_id NOT IN (SELECT unit_id FROM raw_units);
+WHERE unit_id NOT IN (SELECT unit_id FROM raw_units)
+UNION ALL SELECT 'raw_mentions', report_id FROM raw_mentions
+WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
+UNION ALL SELECT 'raw_findings', report_id FROM raw_findings
+WHERE report_id NOT IN (SELECT report_id FROM raw_reports);
+
+-- test: raw_findings.severity is an accepted value
+SELECT finding_id, severity FROM raw_findings WHERE severity NOT IN ('error', 'warning', 'info');
+
+-- test: raw_findings have a rule, a message and evidence
+SELECT finding_id FROM raw_findings
+WHERE rule IS NULL OR message IS NULL OR message = '' OR evidence IS NULL OR evidence = '[]';
+
+-- test: raw_findings.metric is a known metric key when set
+SELECT finding_id, metric FROM raw_findings
+WHERE metric IS NOT NULL AND metric NOT IN (SELECT metric FROM metric_catalog);

@@ -122,6 +122,37 @@ CREATE TABLE raw_notes (               -- what the parser did not store, and why
     message     VARCHAR NOT NULL
 );
 
+CREATE TABLE raw_mentions (            -- what a report says about a figure, for the checks
+    report_id   VARCHAR NOT NULL,
+    seq         INTEGER NOT NULL,
+    kind        VARCHAR NOT NULL,      -- completion | change | share | year_* | no_carryover | amount | restated
+    subject     VARCHAR,               -- metric key (or gpb.basic) the words speak about
+    value       DOUBLE,                -- 万元 / count / signed change
+    pct         DOUBLE,
+    base        DOUBLE,                -- stated budget or denominator
+    year        INTEGER,
+    other_year  INTEGER,
+    flag        VARCHAR,
+    section     VARCHAR,
+    page        INTEGER,
+    loc         VARCHAR NOT NULL,
+    quote       VARCHAR NOT NULL,
+    context     VARCHAR
+);
+
+CREATE TABLE raw_findings (            -- written by etl/checks after the raw tables
+    finding_id  VARCHAR PRIMARY KEY,   -- stable hash of report, rule, metric and message
+    report_id   VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    rule        VARCHAR NOT NULL,      -- id documented in the README (etl/checks RULE_CATALOG)
+    severity    VARCHAR NOT NULL,      -- error | warning | info
+    metric      VARCHAR,               -- key of etl/metrics.csv, when the finding concerns one
+    stated      DOUBLE,
+    expected    DOUBLE,
+    message     VARCHAR NOT NULL,      -- one Chinese sentence
+    evidence    VARCHAR NOT NULL       -- JSON list of {quote, loc, page, file}
+);
+
 CREATE TABLE raw_files (               -- one row per input file of the last build
     source_file VARCHAR NOT NULL,
     source_path VARCHAR NOT NULL,
@@ -193,3 +224,13 @@ SELECT i.*, r.source_file, r.unit_id, r.fiscal_year FROM raw_indicators i JOIN r
 
 CREATE VIEW extraction_notes AS
 SELECT n.report_id, r.source_file, n.message FROM raw_notes n JOIN raw_reports r USING (report_id);
+
+-- Findings with the unit and year they concern, for the 核查与异常 page.
+CREATE VIEW findings AS
+SELECT f.finding_id, f.source_file, f.report_id, f.rule, f.severity, f.metric, f.stated,
+       f.expected, f.message, f.evidence, r.unit_id, u.display_name, u.region,
+       r.fiscal_year, r.doc_kind, c.label_zh AS metric_label
+FROM raw_findings f
+JOIN raw_reports r USING (report_id)
+JOIN raw_units u USING (unit_id)
+LEFT JOIN metric_catalog c USING (metric);

@@ -8,7 +8,7 @@ every differing later statement is recorded in the report's notes (the checks fl
 
 from __future__ import annotations
 
-from etl.extract import functional, narrative, projects
+from etl.extract import functional, mentions, narrative, projects
 from etl.extract.identity import read_identity
 from etl.extract.tables import TableReader
 from etl.extract.textnorm import normalise
@@ -19,6 +19,7 @@ from etl.model import (
     FunctionClass,
     FunctionItem,
     InputError,
+    Mention,
     ParsedDocument,
     Report,
 )
@@ -91,6 +92,8 @@ def extract_report(doc: ParsedDocument) -> Report:
                         block.loc,
                     )
                 )
+            if section != "glossary":
+                report.mentions.extend(mentions.read_mentions(nt, start, end, block, section))
         _read_functional(nt, block, section, report)
         narrative_projects.read(nt, block)
     for tf in tables.out.facts:
@@ -100,7 +103,7 @@ def extract_report(doc: ParsedDocument) -> Report:
     # A standard 附表 is the authoritative source: its values come first, so they are kept
     # and a differing narrative statement becomes a note (and a finding).
     candidates.sort(key=lambda f: f.origin != "schedule")
-    report.facts = _first_statements(candidates, report.notes)
+    report.facts = _first_statements(candidates, report.notes, report.mentions)
     report.projects = narrative_projects.merge(tables.out.projects)
     report.indicators = tables.out.indicators
     report.derived = _derive(report.facts, ident.fiscal_year)
@@ -134,7 +137,7 @@ def _read_functional(nt, block: Block, section: str, report: Report) -> None:
         )
 
 
-def _first_statements(candidates: list[Fact], notes: list[str]) -> list[Fact]:
+def _first_statements(candidates: list[Fact], notes: list[str], said: list[Mention]) -> list[Fact]:
     """Given every statement in document order, return the first per metric; note conflicts."""
     kept: dict[str, Fact] = {}
     for fact in candidates:
@@ -142,6 +145,17 @@ def _first_statements(candidates: list[Fact], notes: list[str]) -> list[Fact]:
         if first is None:
             kept[fact.metric] = fact
         elif abs(first.value - fact.value) > VALUE_TOLERANCE:
+            said.append(
+                Mention(
+                    "restated",
+                    fact.quote,
+                    fact.page,
+                    fact.loc,
+                    subject=fact.metric,
+                    value=fact.value,
+                    flag=fact.origin,
+                )
+            )
             notes.append(
                 f"{fact.metric}：另有不同表述 {fact.value:g}（{fact.loc}：“{fact.quote}”），"
                 f"采用首次表述 {first.value:g}（{first.loc}）"

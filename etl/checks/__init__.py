@@ -1,0 +1,113 @@
+"""Finance-bureau checks: contradictions inside a report, across years, and outliers.
+
+Rules are pure functions over records read back from the warehouse (etl/checks/load.py),
+so carried-over reports are checked exactly like freshly parsed ones and a rule change
+needs no re-parse.  `write_findings` fills raw_findings during the build, before the data
+tests and the atomic rename.  The README's rule table is generated from RULE_CATALOG.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from etl.checks.cross import CROSS_RULES, MIN_PEERS, OUTLIER_Z
+from etl.checks.load import load_reports
+from etl.checks.model import Finding
+from etl.checks.report_rules import check_report
+
+# id -> (what it checks, tolerance).  Stable ids: the dashboard links and filters by them.
+RULE_CATALOG: dict[str, tuple[str, str]] = {
+    "parts.income": (
+        "本年收入合计 与各项收入来源之和",
+        "差 ≤0.005 万元不报；≤0.01 万元 info；更大 error",
+    ),
+    "parts.expenditure": ("本年支出合计 与 基本/项目/上缴上级/经营/对附属单位补助支出之和", "同上"),
+    "parts.basic": (
+        "基本支出（或一般公共预算财政拨款基本支出）与 人员经费＋公用经费；两种基本支出说法",
+        "同上",
+    ),
+    "parts.gpb_classes": ("一般公共预算财政拨款支出 与 各功能分类（类）之和", "同上"),
+    "parts.class_items": ("每个功能分类（类）与其下各款/项之和", "同上"),
+    "parts.sangong": (
+        "“三公”合计与三项分项、公务用车与购置＋运行、公务接待与国内＋外事（决算与预算）",
+        "同上",
+    ),
+    "parts.sangong_change": ("“三公”较上年变动 与 三项分项各自的变动之和", "同上"),
+    "parts.vehicles": ("公务用车总数 与 按车型、按用途分类之和", "按辆，须相等"),
+    "pct.change": (
+        "所述增减率 与 增减额÷上年数（上年数＝本年数−增减额）",
+        "按所写小数位四舍五入后相等不报；差一个末位 info；差 <0.1 个百分点 warning；否则 error",
+    ),
+    "pct.share": ("“占…%”与 金额÷所指合计", "同上"),
+    "pct.completion": (
+        "完成预算% 与 决算÷预算、与同句“决算数小于/大于/等于预算数”、与分项/各功能分类项目",
+        "同上；文字矛盾为 error",
+    ),
+    "score.total": ("自评总分 与 各指标得分之和（仅当读到的指标分值合计≥100 分时检查）", "须相等"),
+    "restated": (
+        "同一数额在报告中出现不同数值（含“元/万元”写错）",
+        "差 ≤0.005 万元不报；≤0.01 万元 info；更大 error",
+    ),
+    "year.context": (
+        "比较年份应为上年；“截至”日期不早于报告年度；报告年度的表述应为本年度",
+        "须相等；warning",
+    ),
+    "sangong.over_budget": ("“三公”及各分项决算超过预算", ">0.005 万元 warning"),
+    "totals.no_carryover": (
+        "报告称无结转结余时，收支总计＝本年支出合计、财政拨款收支总计＝各项财政拨款收入",
+        "同 parts.*",
+    ),
+    "across.prior_year": (
+        "本年报告所述变动推出的上年数 与 上年报告本身所写的数",
+        "≤0.01 万元 info；更大 warning",
+    ),
+    "outlier.*": (
+        "同类单位（同一单位类别、同一年度，决算报告）间的离群值：人均三公经费、人均公务用车、"
+        "人均机关运行经费、项目支出占比、三公经费同比、收支总计同比",
+        f"稳健 z 值（中位数/MAD）|z|>{OUTLIER_Z}；同类少于 {MIN_PEERS} 个单位不计算；warning",
+    ),
+}
+
+
+FINDING_COLUMNS = (
+    ("finding_id", pa.string()), ("report_id", pa.string()), ("source_file", pa.string()),
+    ("rule", pa.string()), ("severity", pa.string()), ("metric", pa.string()),
+    ("stated", pa.float64()), ("expected", pa.float64()), ("message", pa.string()),
+    ("evidence", pa.string()),
+)  # fmt: skip
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
+    """Given a warehouse connection, return every finding over all its reports."""
+    labels = dict(con.execute("SELECT metric, label_zh FROM metric_catalog").fetchall())
+    reports = load_reports(con)
+    findings: list[Finding] = []
+    for r in reports:
+        findings.extend(check_report(r, labels))
+    for rule in CROSS_RULES:
+        findings.extend(rule(reports, labels))
+    unique: dict[str, Finding] = {}
+    for f in findings:
+        unique.setdefault(f.finding_id, f)
+    return list(unique.values())
+
+
+def write_findings(con: duckdb.DuckDBPyConnection) -> int:
+    """Given a warehouse connection being built, replace raw_findings; return the count."""
+    findings = run_checks(con)
+    con.execute("DELETE FROM raw_findings")
+    if findings:
+        columns = list(zip(*(f.row() for f in findings), strict=True))
+        batch = pa.table(
+            {
+                name: pa.array(col, type=kind)
+                for (name, kind), col in zip(FINDING_COLUMNS, columns, strict=True)
+            }
+        )
+        con.register("findings_batch", batch)
+        try:
+            con.execute("INSERT INTO raw_findings SELECT * FROM findings_batch")
+        finally:
+            con.unregister("findings_batch")
+    return len(findings)

@@ -1,0 +1,63 @@
+"""Read every report's records out of a warehouse (raw tables) into ReportData bundles."""
+
+from __future__ import annotations
+
+import duckdb
+
+from etl.checks.model import ReportData, Stated
+
+MENTION_COLUMNS = (
+    "kind", "subject", "value", "pct", "base", "year", "other_year", "flag", "section",
+    "page", "loc", "quote", "context",
+)  # fmt: skip
+
+
+def load_reports(con: duckdb.DuckDBPyConnection) -> list[ReportData]:
+    """Given a warehouse connection, return one ReportData per report, in a stable order."""
+    reports: dict[str, ReportData] = {}
+    for row in con.execute(
+        "SELECT r.report_id, r.source_file, r.unit_id, u.display_name, u.unit_short,"
+        " r.fiscal_year, r.doc_kind FROM raw_reports r JOIN raw_units u USING (unit_id)"
+        " ORDER BY u.display_name, r.fiscal_year, r.doc_kind, r.report_id"
+    ).fetchall():
+        reports[row[0]] = ReportData(*row)
+
+    def each(sql: str):
+        for row in con.execute(sql).fetchall():
+            data = reports.get(row[0])
+            if data is not None:
+                yield data, row[1:]
+
+    for r, (metric, value, quote, loc, page) in each(
+        "SELECT report_id, metric, value, quote, loc, page FROM raw_facts"
+    ):
+        r.facts.setdefault(metric, Stated(value, r.quote(quote, loc, page)))
+    for r, (metric, year, value, quote, loc, page, basis) in each(
+        "SELECT report_id, metric, fiscal_year, value, quote, loc, page, basis"
+        " FROM raw_derived_facts"
+    ):
+        r.derived[metric] = (year, value, r.quote(quote, loc, page), basis)
+    for r, (name, amount, quote, loc, page) in each(
+        "SELECT report_id, class_name, amount, quote, loc, page FROM raw_function_classes"
+        " ORDER BY report_id, loc"
+    ):
+        r.classes.append((name, amount, r.quote(quote, loc, page)))
+    for r, (name, amount, done, quote, loc, page) in each(
+        "SELECT report_id, class_name, amount, pct_of_budget, quote, loc, page"
+        " FROM raw_function_items ORDER BY report_id, seq"
+    ):
+        r.items.append((name, amount, done, r.quote(quote, loc, page)))
+    for r, (name, score, quote, loc, page) in each(
+        "SELECT report_id, name, score, quote, loc, page FROM raw_projects ORDER BY report_id, seq"
+    ):
+        r.projects.append((name, score, r.quote(quote, loc, page)))
+    for r, (table, weight, score) in each(
+        "SELECT report_id, table_name, weight, score FROM raw_indicators ORDER BY report_id, seq"
+    ):
+        r.indicators.append((table, weight, score))
+    cols = ", ".join(MENTION_COLUMNS)
+    for r, values in each(f"SELECT report_id, {cols} FROM raw_mentions ORDER BY report_id, seq"):
+        m = dict(zip(MENTION_COLUMNS, values, strict=True))
+        m["where"] = r.quote(m["quote"], m["loc"], m["page"])
+        r.mentions.append(m)
+    return list(reports.values())

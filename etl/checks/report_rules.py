@@ -1,0 +1,663 @@
+"""Rules over one report: do its own numbers agree with each other?
+
+Each rule is a pure function ReportData -> list[Finding]; RULES below lists them with the
+id the README documents.  A rule that lacks the figures it compares says nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from etl.checks.model import (
+    AMOUNT_TOLERANCE,
+    EPS,
+    ROUNDING_UNIT,
+    Finding,
+    Quote,
+    ReportData,
+    amount_severity,
+    pct,
+    pct_severity,
+)
+
+INCOME_PARTS = (
+    "income.general_budget", "income.gov_fund", "income.state_capital",
+    "income.superior_subsidy", "income.business", "income.operating", "income.affiliate",
+    "income.other",
+)  # fmt: skip
+EXPENDITURE_PARTS = (
+    "expenditure.basic", "expenditure.project", "expenditure.remit_superior",
+    "expenditure.operating", "expenditure.affiliate_subsidy",
+)  # fmt: skip
+SANGONG_PARTS = ("sangong.outbound", "sangong.vehicle", "sangong.reception")
+# (rule, total, parts): a total and the parts a report lists under it.  Stated parts must
+# not exceed the total; when every part is stated they must add up to it.
+PART_GROUPS = (
+    ("parts.income", "income.total", INCOME_PARTS),
+    ("parts.expenditure", "expenditure.total", EXPENDITURE_PARTS),
+    ("parts.sangong", "sangong.total", SANGONG_PARTS),
+    ("parts.sangong", "sangong.budget",
+     ("sangong.outbound.budget", "sangong.vehicle.budget", "sangong.reception.budget")),
+    ("parts.sangong", "sangong.vehicle",
+     ("sangong.vehicle.purchase", "sangong.vehicle.operation")),
+    ("parts.sangong", "sangong.reception",
+     ("sangong.reception.domestic", "sangong.reception.foreign")),
+    ("parts.vehicles", "vehicles.total", ("vehicles.sedan", "vehicles.suv", "vehicles.bus")),
+    ("parts.vehicles", "vehicles.total",
+     ("vehicles.ministerial", "vehicles.leadership", "vehicles.confidential",
+      "vehicles.emergency", "vehicles.law_enforcement", "vehicles.special",
+      "vehicles.retiree", "vehicles.other")),
+)  # fmt: skip
+# A change rate is stated for these (total, change amount, change rate) triples.
+CHANGE_TRIPLES = (
+    ("total.income_expenditure", "total.change", "total.change_pct"),
+    ("gpb.total", "gpb.change", "gpb.change_pct"),
+    ("sangong.total", "sangong.change", "sangong.change_pct"),
+    ("operating_costs", "operating_costs.change", "operating_costs.change_pct"),
+)
+# Mention subjects that restate a metric's year-on-year change.
+CHANGE_OF = {
+    "total.income_expenditure": "total.change",
+    "total.income": "total.change",
+    "total.expenditure": "total.change",
+    "gpb.total": "gpb.change",
+    "sangong.total": "sangong.change",
+    "operating_costs": "operating_costs.change",
+}
+SUBJECT_LABEL = {
+    "sangong.total": "“三公”经费",
+    "sangong.outbound": "因公出国（境）费",
+    "sangong.vehicle": "公务用车购置及运行维护费",
+    "sangong.reception": "公务接待费",
+    "gpb.total": "一般公共预算财政拨款支出",
+    "total.income_expenditure": "收、支总计",
+    "total.income": "收入总计",
+    "total.expenditure": "支出总计",
+    "fiscal.total": "财政拨款收、支总计",
+    "operating_costs": "机关运行经费",
+    "expenditure.total": "本年支出合计",
+    "income.total": "本年收入合计",
+    "procurement.total": "政府采购支出总额",
+}
+FULL_SCORE = 100.0  # a self-evaluation table is complete when its items carry 100 points
+UNIT_TABLE = "部门整体"
+COMPARISON_LAG = 1  # a report compares its year with the year before
+
+
+def _label(metric: str, labels: dict[str, str]) -> str:
+    return labels.get(metric) or SUBJECT_LABEL.get(metric) or metric
+
+
+def _finding(r: ReportData, rule: str, severity: str, message: str, evidence, **kw) -> Finding:
+    return Finding(r.report_id, r.source_file, rule, severity, message, list(evidence), **kw)
+
+
+def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where listed parts do not add up to their total."""
+    out = []
+    for rule, total_key, part_keys in PART_GROUPS:
+        total = r.facts.get(total_key)
+        parts = [(k, r.facts[k]) for k in part_keys if k in r.facts]
+        if total is None or total.value is None or len(parts) < 2:
+            continue
+        s = round(sum(p.value or 0.0 for _, p in parts), 6)
+        diff = s - total.value
+        if diff < 0 and len(parts) < len(part_keys):
+            continue  # not every part is stated: a shortfall may be an unlisted part
+        severity = amount_severity(diff)
+        if severity is None:
+            continue
+        names = "＋".join(f"{_label(k, labels)} {_num(p.value)}" for k, p in parts)
+        out.append(
+            _finding(
+                r, rule, severity,
+                f"{_label(total_key, labels)}为 {_num(total.value)}，"
+                f"但所列各项之和为 {_num(s)}（{names}），相差 {_num(abs(diff))}。",
+                [total.where] + [p.where for _, p in parts if p.where != total.where],
+                metric=total_key, stated=total.value, expected=s,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:,.0f}"
+
+
+def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where 人员经费 + 公用经费 or two 基本支出 disagree."""
+    personnel, public = r.facts.get("basic.personnel"), r.facts.get("basic.public")
+    basic = r.facts.get("expenditure.basic")
+    gpb_basic = next((m for m in r.mentions if m["subject"] == "gpb.basic"), None)
+    parts = [p for p in (personnel, public) if p is not None]
+    s = round(sum(p.value or 0 for p in parts), 6) if len(parts) == 2 else None
+    parts_text = (
+        f"人员经费 {_num(personnel.value)}＋公用经费 {_num(public.value)}＝{_num(s)}"
+        if s is not None else ""
+    )  # fmt: skip
+    if gpb_basic is not None and basic is not None and basic.value is not None:
+        over = gpb_basic["value"] - basic.value
+        if over > AMOUNT_TOLERANCE + EPS:
+            also = f"；{parts_text}" if parts_text else ""
+            return [
+                _finding(
+                    r, "parts.basic", amount_severity(over) or "error",
+                    f"一般公共预算财政拨款基本支出写作 {_num(gpb_basic['value'])}，大于全部基本支出 "
+                    f"{_num(basic.value)}{also}：同一基本支出有两种说法。",
+                    _unique([gpb_basic["where"], basic.where] + [p.where for p in parts]),
+                    metric="expenditure.basic", stated=gpb_basic["value"], expected=basic.value,
+                )
+            ]  # fmt: skip
+    if s is None:
+        return []
+    if gpb_basic is not None:
+        target, where, label = (
+            gpb_basic["value"],
+            gpb_basic["where"],
+            "一般公共预算财政拨款基本支出",
+        )
+    elif basic is not None and basic.value is not None:
+        target, where, label = basic.value, basic.where, "基本支出"
+    else:
+        return []
+    severity = amount_severity(s - target)
+    if not severity:
+        return []
+    return [
+        _finding(
+            r, "parts.basic", severity,
+            f"{label}为 {_num(target)}，但{parts_text}，相差 {_num(abs(s - target))}。",
+            [where, personnel.where, public.where],
+            metric="expenditure.basic", stated=target, expected=s,
+        )
+    ]  # fmt: skip
+
+
+def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where 类 amounts miss gpb.total or 项 miss their 类."""
+    out = []
+    gpb = r.facts.get("gpb.total")
+    classes = [(n, a, q) for n, a, q in r.classes if a is not None]
+    if gpb is not None and gpb.value is not None and len(classes) >= 2:
+        s = round(sum(a for _, a, _ in classes), 6)
+        severity = amount_severity(s - gpb.value)
+        if severity:
+            out.append(
+                _finding(
+                    r, "parts.gpb_classes", severity,
+                    f"一般公共预算财政拨款支出为 {_num(gpb.value)}，但各功能分类（类）合计 "
+                    f"{_num(s)}，相差 {_num(abs(s - gpb.value))}。",
+                    [gpb.where] + [q for _, _, q in classes],
+                    metric="gpb.total", stated=gpb.value, expected=s,
+                )
+            )  # fmt: skip
+    by_class: dict[str, list] = defaultdict(list)
+    for name, amount, _done, q in r.items:
+        if amount is not None:
+            by_class[_class_key(name)].append((amount, q))
+    for name, amount, q in classes:
+        items = by_class.get(_class_key(name))
+        if not items:
+            continue
+        s = round(sum(a for a, _ in items), 6)
+        severity = amount_severity(s - amount)
+        if severity:
+            out.append(
+                _finding(
+                    r, "parts.class_items", severity,
+                    f"{name}（类）为 {_num(amount)}，但其下各项（款/项）合计 {_num(s)}，"
+                    f"相差 {_num(abs(s - amount))}。",
+                    [q] + [iq for _, iq in items],
+                    metric="gpb.total", stated=amount, expected=s,
+                )
+            )  # fmt: skip
+    return out
+
+
+def _class_key(name: str) -> str:
+    """Given a 类 name as stated (社会保障和就业支出 / 社会保障和就业), return a match key."""
+    key = name.replace("（类）", "").replace("(类)", "").strip()
+    key = key.replace("一般公共预算服务", "一般公共服务")
+    return key[:-2] if key.endswith("支出") else key
+
+
+def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a stated change rate contradicts its amounts."""
+    out = []
+    for total_key, change_key, pct_key in CHANGE_TRIPLES:
+        total, change, rate = (r.facts.get(k) for k in (total_key, change_key, pct_key))
+        if None in (total, change, rate) or None in (total.value, change.value, rate.value):
+            continue
+        prior = total.value - change.value
+        if prior <= EPS:
+            continue
+        expected = change.value / prior * 100
+        severity = pct_severity(rate.value, expected)
+        if severity:
+            out.append(
+                _finding(
+                    r, "pct.change", severity,
+                    f"{_label(total_key, labels)}本年 {_num(total.value)}，较上年变动 "
+                    f"{_num(change.value)}，上年应为 {_num(prior)}，变动率应为 {pct(expected)}，"
+                    f"报告写的是 {pct(rate.value)}。",
+                    _unique([rate.where, change.where, total.where]),
+                    metric=pct_key, stated=rate.value, expected=round(expected, 2),
+                )
+            )  # fmt: skip
+    for m in r.mentions:
+        if m["kind"] != "change" or m["pct"] is None or m["flag"] == "template":
+            continue
+        fact = r.facts.get(m["subject"] or "")
+        if fact is None or fact.value is None or m["subject"] in CHANGE_OF:
+            continue
+        prior = fact.value - m["value"]
+        if prior <= EPS:
+            continue
+        expected = m["value"] / prior * 100
+        severity = pct_severity(m["pct"], expected)
+        if severity:
+            out.append(
+                _finding(
+                    r, "pct.change", severity,
+                    f"{_label(m['subject'], labels)}本年 {_num(fact.value)}，较上年变动 "
+                    f"{_num(m['value'])}，变动率应为 {pct(expected)}，报告写的是 {pct(m['pct'])}。",
+                    _unique([m["where"], fact.where]),
+                    metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
+                )
+            )  # fmt: skip
+    return out
+
+
+def _unique(quotes: list[Quote]) -> list[Quote]:
+    seen, out = set(), []
+    for q in quotes:
+        if q is not None and (q.quote, q.loc) not in seen:
+            seen.add((q.quote, q.loc))
+            out.append(q)
+    return out
+
+
+def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where 占…% contradicts the amounts it relates."""
+    out = []
+    for m in r.mentions:
+        if m["kind"] != "share" or m["value"] is None or m["pct"] is None:
+            continue
+        base, base_where = m["base"], None
+        if base is None:
+            fact = r.facts.get(m["subject"] or "")
+            if fact is None:
+                continue
+            base, base_where = fact.value, fact.where
+        elif m["context"]:
+            base_where = r.quote(m["context"], m["loc"], m["page"])
+        if base is None or base <= EPS:
+            continue
+        expected = m["value"] / base * 100
+        severity = pct_severity(m["pct"], expected)
+        if severity:
+            out.append(
+                _finding(
+                    r, "pct.share", severity,
+                    f"“{m['quote']}”：{_num(m['value'])} ÷ {_num(base)} ＝ {pct(expected)}，"
+                    f"报告写的是 {pct(m['pct'])}。",
+                    _unique([m["where"]] + ([base_where] if base_where else [])),
+                    metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
+                )
+            )  # fmt: skip
+    return out
+
+
+def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where 完成预算% contradicts amounts or its own words."""
+    out = []
+    said = {m["subject"]: m for m in r.mentions if m["kind"] == "completion"}
+    for subject, m in said.items():
+        label = _label(subject, labels)
+        if m["flag"] in ("<", ">") and abs(m["pct"] - 100) <= EPS:
+            word = "小于" if m["flag"] == "<" else "大于"
+            out.append(
+                _finding(
+                    r, "pct.completion", "error",
+                    f"{label}称“完成预算100%”，同一句又说决算数{word}预算数，两者不能同时成立。",
+                    [m["where"]], metric=subject, stated=m["pct"], expected=None,
+                )
+            )  # fmt: skip
+        elif m["flag"] == "=" and abs(m["pct"] - 100) > EPS:
+            out.append(
+                _finding(
+                    r, "pct.completion", "error",
+                    f"{label}完成预算 {pct(m['pct'])}，同一句又说决算数等于预算数。",
+                    [m["where"]], metric=subject, stated=m["pct"], expected=100.0,
+                )
+            )  # fmt: skip
+        budget = m["base"]
+        budget_where = m["where"]
+        if budget is None and f"{subject}.budget" in r.facts:
+            budget = r.facts[f"{subject}.budget"].value
+            budget_where = r.facts[f"{subject}.budget"].where
+        if subject == "sangong.total" and budget is None and "sangong.budget" in r.facts:
+            budget, budget_where = r.facts["sangong.budget"].value, r.facts["sangong.budget"].where
+        if budget and budget > EPS and m["value"] is not None:
+            expected = m["value"] / budget * 100
+            severity = pct_severity(m["pct"], expected)
+            if severity:
+                out.append(
+                    _finding(
+                        r, "pct.completion", severity,
+                        f"{label}决算 {_num(m['value'])}、预算 {_num(budget)}，完成率应为 "
+                        f"{pct(expected)}，报告写的是 {pct(m['pct'])}。",
+                        _unique([m["where"], budget_where]),
+                        metric=subject, stated=m["pct"], expected=round(expected, 2),
+                    )
+                )  # fmt: skip
+    out += _completion_of_parts(r, said)
+    out += _completion_of_items(r, said)
+    return out
+
+
+def _implied_budget(m: dict) -> float | None:
+    """Given a completion mention, return the budget it implies (决算 ÷ 完成率), if it does."""
+    if m["pct"] is None or m["value"] is None:
+        return None
+    if m["pct"] > EPS:
+        return m["value"] / m["pct"] * 100
+    return None
+
+
+def _completion_of_parts(r: ReportData, said: dict) -> list[Finding]:
+    total_budget = r.facts.get("sangong.budget")
+    parts = [said[k] for k in SANGONG_PARTS if k in said]
+    if total_budget is None or total_budget.value is None or len(parts) < len(SANGONG_PARTS):
+        return []
+    implied = [_implied_budget(m) for m in parts]
+    if any(v is None for v in implied):
+        return []
+    s = round(sum(implied), 2)
+    if amount_severity(s - total_budget.value) != "error":
+        return []
+    detail = "；".join(
+        f"{SUBJECT_LABEL[k]}支出 {_num(m['value'])}、完成预算 {pct(m['pct'])}"
+        for k, m in zip(SANGONG_PARTS, parts, strict=True)
+    )
+    return [
+        _finding(
+            r, "pct.completion", "error",
+            f"“三公”经费预算数为 {_num(total_budget.value)}，但三项分项的支出与完成率（{detail}）"
+            f"意味着分项预算合计只有 {_num(s)}。",
+            _unique([total_budget.where] + [m["where"] for m in parts]),
+            metric="sangong.budget", stated=total_budget.value, expected=s,
+        )
+    ]  # fmt: skip
+
+
+def _completion_of_items(r: ReportData, said: dict) -> list[Finding]:
+    m = said.get("gpb.total")
+    items = [(a, d, q) for _n, a, d, q in r.items if a is not None and d is not None]
+    if m is None or not items or len(items) != len(r.items) or m["value"] is None:
+        return []
+    if amount_severity(sum(a for a, _, _ in items) - m["value"]) == "error":
+        return []  # the items do not cover the whole total
+    if any(d <= EPS for _, d, _ in items):
+        return []
+    implied = sum(a / d * 100 for a, d, _ in items)
+    expected = m["value"] / implied * 100
+    severity = pct_severity(m["pct"], expected)
+    if not severity:
+        return []
+    return [
+        _finding(
+            r, "pct.completion", severity,
+            f"一般公共预算支出完成预算 {pct(m['pct'])}，但 {len(items)} 个功能分类项目的决算数与"
+            f"完成率合起来，整体完成率应为 {pct(expected)}（预算合计约 {_num(round(implied, 2))}）。",
+            [m["where"]] + [q for _, _, q in items[:3]],
+            metric="gpb.total", stated=m["pct"], expected=round(expected, 2),
+        )
+    ]  # fmt: skip
+
+
+def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a self-evaluation total is not its items' sum."""
+    out = []
+    tables: dict[str, list[tuple[float | None, float | None]]] = defaultdict(list)
+    for table, weight, score in r.indicators:
+        tables[table].append((weight, score))
+    totals = []
+    if "perf.overall_score" in r.facts:
+        f = r.facts["perf.overall_score"]
+        totals.append((UNIT_TABLE, f.value, f.where, "perf.overall_score"))
+    for name, score, q in r.projects:
+        if score is not None:
+            totals.append((name, score, q, None))
+    for table, stated, where, metric in totals:
+        rows = tables.get(table)
+        if not rows or stated is None:
+            continue
+        weight = sum(w or 0 for w, _ in rows)
+        if weight + EPS < FULL_SCORE:
+            continue  # not every item was read: the sum would prove nothing
+        s = round(sum(sc or 0 for _, sc in rows), 2)
+        if abs(s - stated) <= EPS:
+            continue
+        what = "部门整体自评" if table == UNIT_TABLE else f"项目“{table}”自评"
+        out.append(
+            _finding(
+                r, "score.total", "error",
+                f"{what}总分为 {_num(stated)} 分，但各项指标得分合计 {_num(s)} 分"
+                f"（各项分值合计 {_num(weight)} 分）。",
+                [where], metric=metric or "perf.overall_score", stated=stated, expected=s,
+            )
+        )  # fmt: skip
+    return out
+
+
+def restated(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where one quantity is stated with different values."""
+    groups: dict[str, list[tuple[float, Quote]]] = defaultdict(list)
+    for m in r.mentions:
+        if m["kind"] == "restated" and m["subject"] in r.facts:
+            groups[m["subject"]].append((m["value"], m["where"]))
+        elif m["kind"] == "amount" and m["flag"] == "元" and m["value"] is not None:
+            raw = m["value"] * 10000  # the number as written, had it been 万元
+            for key in (f"{m['subject']}.domestic", m["subject"]):
+                f = r.facts.get(key)
+                if f and f.value is not None and f.value >= ROUNDING_UNIT:
+                    if abs(f.value - raw) <= AMOUNT_TOLERANCE:
+                        groups[key].append((m["value"], m["where"]))
+                        break
+        elif m["kind"] == "change" and m["subject"] in CHANGE_OF and m["flag"] != "template":
+            key = CHANGE_OF[m["subject"]]
+            if key in r.facts:
+                groups[key].append((m["value"], m["where"]))
+    out = []
+    for metric, others in groups.items():
+        first = r.facts[metric]
+        differing = [(v, q) for v, q in others if amount_severity(v - first.value)]
+        if not differing:
+            continue
+        values = [first.value] + [v for v, _ in differing]
+        worst = max(abs(v - first.value) for v, _ in differing)
+        severity = amount_severity(worst) or "info"
+        unit_hint = ""
+        if any(abs(v * 10000 - first.value) <= EPS * 10000 for v, _ in differing):
+            unit_hint = "其中一处把“万元”写成了“元”。"
+        shown = "、".join(
+            f"{_num(v * 10000)} 元" if 0 < abs(v) < ROUNDING_UNIT else f"{_num(v)} 万元"
+            for v in dict.fromkeys(values)
+        )
+        out.append(
+            _finding(
+                r, "restated", severity,
+                f"{_label(metric, labels)}在报告中有 {len(set(values))} 种说法：{shown}。{unit_hint}",
+                _unique([first.where] + [q for _, q in differing]),
+                metric=metric, stated=first.value, expected=differing[0][0],
+            )
+        )  # fmt: skip
+    return out
+
+
+def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where 三公 component changes do not add to the total's."""
+    total = r.facts.get("sangong.change")
+    parts = {}
+    for m in r.mentions:
+        if m["kind"] == "change" and m["subject"] in SANGONG_PARTS:
+            parts.setdefault(m["subject"], m)
+    if total is None or total.value is None or len(parts) < len(SANGONG_PARTS):
+        return []
+    s = round(sum(m["value"] for m in parts.values()), 6)
+    severity = amount_severity(s - total.value)
+    if not severity:
+        return []
+    detail = "、".join(
+        f"{SUBJECT_LABEL[k]} {_num(parts[k]['value'])}"
+        + ("（未填写的模板句）" if parts[k]["flag"] == "template" else "")
+        for k in SANGONG_PARTS
+    )
+    return [
+        _finding(
+            r, "parts.sangong_change", severity,
+            f"“三公”经费较上年变动 {_num(total.value)}，但三项分项的变动（{detail}）合计 {_num(s)}。",
+            _unique([total.where] + [parts[k]["where"] for k in SANGONG_PARTS]),
+            metric="sangong.change", stated=total.value, expected=s,
+        )
+    ]  # fmt: skip
+
+
+def years(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a comparison or reporting year is not the right one."""
+    out = []
+    fy = r.fiscal_year
+    seen = set()
+    for m in r.mentions:
+        kind, year = m["kind"], m["year"]
+        if year is None:
+            continue
+        if kind == "year_compared":
+            if m["other_year"] is not None and m["other_year"] != fy:
+                continue  # a sentence about history: 2022年较2021年…
+            if year == fy - COMPARISON_LAG:
+                continue
+            text = f"{fy}年度报告与 {year} 年比较，应与上年（{fy - COMPARISON_LAG}年）比较。"
+        elif kind == "year_as_of":
+            if year >= fy:
+                continue
+            text = f"{fy}年度报告写“截至{year}年”，日期应在 {fy} 年末或之后。"
+        elif kind == "year_reported":
+            if year == fy:
+                continue
+            text = f"{fy}年度报告在“{m['quote']}”中写的是 {year} 年，应为 {fy} 年。"
+        else:
+            continue
+        if (m["quote"], m["loc"]) in seen:
+            continue
+        seen.add((m["quote"], m["loc"]))
+        out.append(
+            _finding(
+                r, "year.context", "warning", text, [m["where"]],
+                metric=_change_metric(r, m), stated=year, expected=fy - (kind == "year_compared"),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _change_metric(r: ReportData, m: dict) -> str | None:
+    """Given a year mention, return the change metric stated in the same words, if any."""
+    for c in r.mentions:
+        if c["kind"] == "change" and c["loc"] == m["loc"] and m["quote"] in c["quote"]:
+            subject = c["subject"]
+            return CHANGE_OF.get(subject) or subject
+    return None
+
+
+def over_budget(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where 三公 spending exceeds its budget."""
+    out = []
+    for key in ("sangong.total",) + SANGONG_PARTS:
+        spent, budget = (
+            r.facts.get(key),
+            r.facts.get("sangong.budget" if key == "sangong.total" else f"{key}.budget"),
+        )
+        if spent is None or budget is None or spent.value is None or budget.value is None:
+            continue
+        over = spent.value - budget.value
+        if over > AMOUNT_TOLERANCE + EPS:
+            out.append(
+                _finding(
+                    r, "sangong.over_budget", "warning",
+                    f"{_label(key, labels)}决算 {_num(spent.value)} 超过预算 {_num(budget.value)}"
+                    f"（超出 {_num(over)}）。",
+                    _unique([spent.where, budget.where]),
+                    metric=key, stated=spent.value, expected=budget.value,
+                )
+            )  # fmt: skip
+    return out
+
+
+def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report that says it has no 结转结余, return findings where totals still differ."""
+    said = next((m for m in r.mentions if m["kind"] == "no_carryover"), None)
+    if said is None:
+        return []
+    out = []
+    total = r.facts.get("total.income_expenditure")
+    spent = r.facts.get("expenditure.total")
+    if total and spent and total.value is not None and spent.value is not None:
+        severity = amount_severity(total.value - spent.value)
+        if severity:
+            out.append(
+                _finding(
+                    r, "totals.no_carryover", severity,
+                    f"报告称无结转结余，支出总计应等于本年支出合计，但收、支总计为 "
+                    f"{_num(total.value)}，本年支出合计为 {_num(spent.value)}，"
+                    f"相差 {_num(abs(total.value - spent.value))}。",
+                    _unique([total.where, spent.where, said["where"]]),
+                    metric="total.income_expenditure", stated=total.value, expected=spent.value,
+                )
+            )  # fmt: skip
+    fiscal = r.facts.get("fiscal.total")
+    sources = [r.facts[k] for k in ("income.general_budget", "income.gov_fund",
+                                    "income.state_capital") if k in r.facts]  # fmt: skip
+    if fiscal and fiscal.value is not None and sources:
+        s = round(sum(f.value or 0 for f in sources), 6)
+        severity = amount_severity(fiscal.value - s)
+        if severity and fiscal.value > s:
+            out.append(
+                _finding(
+                    r, "totals.no_carryover", severity,
+                    f"报告称无结转结余，财政拨款收、支总计应等于本年财政拨款收入，但前者为 "
+                    f"{_num(fiscal.value)}，各项财政拨款收入合计 {_num(s)}，"
+                    f"相差 {_num(fiscal.value - s)}。",
+                    _unique([fiscal.where] + [f.where for f in sources] + [said["where"]]),
+                    metric="fiscal.total", stated=fiscal.value, expected=s,
+                )
+            )  # fmt: skip
+    return out
+
+
+Rule = Callable[[ReportData, dict[str, str]], list[Finding]]
+RULES: tuple[Rule, ...] = (
+    parts_vs_total,
+    basic_parts,
+    function_sums,
+    change_rates,
+    shares,
+    completion,
+    scores,
+    restated,
+    sangong_change_parts,
+    years,
+    over_budget,
+    no_carryover,
+)
+
+
+def check_report(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given one report's records and the metric labels, return every finding about it."""
+    out: list[Finding] = []
+    for rule in RULES:
+        out.extend(rule(r, labels))
+    return out

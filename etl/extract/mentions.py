@@ -1,0 +1,231 @@
+"""Statements the checks need that are not metrics: completion rates, component changes,
+shares, comparison years and carry-over remarks, each with its exact words.
+
+A mention is never a stored metric value; it is what a report says about a figure, so the
+checks (etl/checks) can compare it with the figures the report states elsewhere.  Every
+pattern runs on one normalised sentence (no whitespace, ASCII digits).
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.extract.textnorm import NUMBER as N
+from etl.extract.textnorm import NormText, to_wanyuan
+from etl.model import Block, Mention
+
+MONEY = r"(万元|元)"
+# Who a sentence speaks about, most specific first: (subject key, words that name it).
+SUBJECTS = (
+    ("sangong.outbound", ("因公出国",)),
+    ("sangong.vehicle", ("公务用车购置及运行维护", "公务用车购置和运行维护")),
+    ("sangong.reception", ("公务接待",)),
+    ("sangong.total", ("三公",)),
+    ("fiscal.total", ("财政拨款收、支总计", "财政拨款收入、支出总计", "财政拨款收支总计")),
+    ("total.income_expenditure", ("收、支总计", "收入、支出总计", "收支总计")),
+    ("total.income", ("收入总计",)),
+    ("total.expenditure", ("支出总计",)),
+    ("gpb.total", ("一般公共预算财政拨款支出", "一般公共预算支出决算")),
+    ("operating_costs", ("机关运行经费",)),
+)
+COMPLETION = re.compile(rf"完成(?:年初)?预算(?:数)?(?:{N}(?:万元)?的)?{N}%")
+ACTUAL_BEFORE = re.compile(rf"{N}{MONEY}[，,]*$")
+VERDICT = re.compile(r"决算数(?:与预算数)?(小于|低于|大于|高于|超过|等于|持平)")
+VERDICT_SIGN = {"小于": "<", "低于": "<", "大于": ">", "高于": ">", "超过": ">"}
+CHANGE = re.compile(
+    rf"(?:比|较|与)(20\d\d)年度?(?:相比)?[，,]?"
+    rf"(增加/减少|增长/下降|增加|减少|增长|下降|持平)(?:{N}{MONEY})?"
+    rf"(?:[，,、]?(?:增长/下降|增长|下降|增加|减少){N}%)?"
+)
+# 与2023年相比，收入总计减少214.5万元，下降19.90%: the subject comes after the year.
+CHANGE_AFTER = re.compile(
+    rf"(?:比|较|与)(20\d\d)年度?相比[，,]([^，。；\d]{{1,16}}?)各?(增加|减少|增长|下降)"
+    rf"{N}{MONEY}(?:[，,、]?(增长|下降|增加|减少){N}%)?"
+)
+# 共计支出1.07元: a small amount in 元 that may be a 万元 figure with the wrong unit.
+YUAN_AMOUNT = re.compile(rf"支出{N}元(?!/)")
+YUAN_SUSPECT_MAX = 1000.0  # 元: below this, an amount in 元 may be a 万元 figure mis-unitised
+COMPARED_YEAR = re.compile(r"(?:(20\d\d)年度?[^，。；]{0,16}?)?(?:比|较|与)(20\d\d)年度?")
+AS_OF_YEAR = re.compile(r"截[至止]+(20\d\d)年")
+# Phrases that name the year being reported on: it must be the report's own fiscal year.
+REPORTING_YEAR = (
+    re.compile(r"(20\d\d)年度?(?:部门|单位)?(?:（单位）)?整体支出绩效目标"),
+    re.compile(r"在(20\d\d)年度?全面完成"),
+    re.compile(r"(20\d\d)年度?财政拨款预算收入"),
+)
+SHARE = re.compile(rf"{N}{MONEY}[，,]?占(?:([^，,；;。%\d]{{2,12}})的)?{N}%")
+LEAD_AMOUNT = re.compile(rf"{N}{MONEY}")
+LEAD_CONTEXT = 24  # characters of the words before a share's base amount, for the evidence
+NAMED_BASES = {  # 占…的 phrases whose denominator is a stated metric
+    "本年支出合计": "expenditure.total",
+    "本年收入合计": "income.total",
+    "政府采购支出总额": "procurement.total",
+}
+NO_CARRYOVER = re.compile(r"无结转结余|结转结余为0(?:万元|元)?")
+GPB_BASIC = re.compile(rf"一般公共预算财政拨款基本支出{N}{MONEY}")
+
+
+def subject_of(text: str) -> str | None:
+    """Given a sentence (or the part before a phrase), return the figure it speaks about."""
+    best: tuple[int, str] | None = None
+    for key, words in SUBJECTS:
+        for w in words:
+            i = text.find(w)
+            if i >= 0 and (best is None or i < best[0]):
+                best = (i, key)
+    if best and best[1] in ("total.income", "total.expenditure"):
+        if text.find("财政拨款") >= 0 and text.find("财政拨款") < best[0]:
+            return "fiscal.total"
+    return best[1] if best else None
+
+
+def _sign(verb: str) -> int:
+    return -1 if verb in ("减少", "下降") else 1
+
+
+def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str) -> list[Mention]:
+    """Given one sentence span of a paragraph, return the mentions the checks use."""
+    text = nt.text[start:end]
+    out: list[Mention] = []
+
+    def add(kind: str, a: int, b: int, **kw) -> None:
+        out.append(
+            Mention(
+                kind=kind,
+                quote=nt.quote(start + a, start + b),
+                page=block.page,
+                loc=block.loc,
+                section=section,
+                **kw,
+            )
+        )
+
+    is_item = "（类）" in text or "(类)" in text
+    for m in COMPLETION.finditer(text):
+        if is_item:
+            break
+        before = text[: m.start()]
+        actual = ACTUAL_BEFORE.search(before)
+        subject = subject_of(before)
+        if subject is None or actual is None:
+            continue
+        verdict = VERDICT.search(text, m.end())
+        flag = None
+        if verdict:
+            flag = VERDICT_SIGN.get(verdict.group(1), "=")
+        budget = float(m.group(1)) if m.group(1) else None
+        add(
+            "completion",
+            actual.start(),
+            (verdict.end() if verdict else m.end()),
+            subject=subject,
+            value=to_wanyuan(actual.group(1), actual.group(2)),
+            pct=float(m.group(2)),
+            base=budget,
+            flag=flag,
+        )
+    for m in CHANGE.finditer(text):
+        subject = subject_of(text[: m.start()])
+        if subject is None:
+            continue
+        verb = m.group(2)
+        if verb == "持平":
+            value, flag = 0.0, None
+        elif "/" in verb:
+            value, flag = (float(m.group(3)) if m.group(3) else 0.0), "template"
+        elif m.group(3) is None:
+            continue
+        else:
+            value, flag = _sign(verb) * to_wanyuan(m.group(3), m.group(4)), None
+        pct = None
+        if m.group(5) is not None:
+            pct_verb = re.search(r"(增长|下降|增加|减少)[^%]*%$", m.group(0))
+            pct = float(m.group(5)) * (_sign(pct_verb.group(1)) if pct_verb else 1)
+        add(
+            "change",
+            m.start(),
+            m.end(),
+            subject=subject,
+            value=value,
+            pct=pct,
+            year=int(m.group(1)),
+            flag=flag,
+        )
+    for m in CHANGE_AFTER.finditer(text):
+        subject = subject_of(m.group(2)) or subject_of(text[: m.start()])
+        if subject is None:
+            continue
+        value = _sign(m.group(3)) * to_wanyuan(m.group(4), m.group(5))
+        pct = None if m.group(7) is None else _sign(m.group(6)) * float(m.group(7))
+        add(
+            "change",
+            m.start(),
+            m.end(),
+            subject=subject,
+            value=value,
+            pct=pct,
+            year=int(m.group(1)),
+        )
+    for m in YUAN_AMOUNT.finditer(text):
+        subject = subject_of(text[: m.start()])
+        if subject is not None and float(m.group(1)) < YUAN_SUSPECT_MAX:
+            a = max(text.rfind(sep, 0, m.start()) for sep in "，；;、：:") + 1
+            add(
+                "amount",
+                a,
+                m.end(),
+                subject=subject,
+                value=to_wanyuan(m.group(1), "元"),
+                flag="元",
+            )
+    for m in COMPARED_YEAR.finditer(text):
+        add(
+            "year_compared",
+            m.start(),
+            m.end(),
+            year=int(m.group(2)),
+            other_year=int(m.group(1)) if m.group(1) else None,
+        )
+    for m in AS_OF_YEAR.finditer(text):
+        add("year_as_of", m.start(), min(len(text), m.end() + 12), year=int(m.group(1)))
+    for pattern in REPORTING_YEAR:
+        for m in pattern.finditer(text):
+            add("year_reported", m.start(), m.end(), year=int(m.group(1)))
+    lead = None
+    for m in LEAD_AMOUNT.finditer(text):
+        if not text.startswith("占", m.end()) and not text.startswith("，占", m.end()):
+            lead = m
+        break
+    for m in SHARE.finditer(text):
+        named = m.group(3)
+        base_metric = NAMED_BASES.get(named or "")
+        base, context = None, ""
+        if base_metric is None and named is None and lead is not None and lead.start() < m.start():
+            base = to_wanyuan(lead.group(1), lead.group(2))
+            context = nt.quote(start + max(0, lead.start() - LEAD_CONTEXT), start + lead.end())
+        elif base_metric is None and "三公" in text[: m.start()]:
+            base_metric = "sangong.total"
+        if base is None and base_metric is None:
+            continue
+        a = max(text.rfind(sep, 0, m.start()) for sep in "，；;、：:") + 1
+        add(
+            "share",
+            a,
+            m.end(),
+            subject=base_metric,
+            value=to_wanyuan(m.group(1), m.group(2)),
+            pct=float(m.group(4)),
+            base=base,
+            context=context,
+        )
+    if NO_CARRYOVER.search(text):
+        add("no_carryover", 0, len(text))
+    for m in GPB_BASIC.finditer(text):
+        add(
+            "amount",
+            m.start(),
+            m.end(),
+            subject="gpb.basic",
+            value=to_wanyuan(m.group(1), m.group(2)),
+        )
+    return out
