@@ -153,6 +153,12 @@ CREATE TABLE raw_findings (            -- written by etl/checks after the raw ta
     evidence    VARCHAR NOT NULL       -- JSON list of {quote, loc, page, file}
 );
 
+CREATE TABLE check_rules (             -- etl/checks RULE_CATALOG, written with the findings
+    rule        VARCHAR PRIMARY KEY,
+    description VARCHAR NOT NULL,
+    tolerance   VARCHAR NOT NULL
+);
+
 CREATE TABLE raw_files (               -- one row per input file of the last build
     source_file VARCHAR NOT NULL,
     source_path VARCHAR NOT NULL,

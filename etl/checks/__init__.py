@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from etl.checks.cross import CROSS_RULES, MIN_PEERS, OUTLIER_Z
+from etl.checks.cross import CROSS_RULES, INDICATORS, MIN_PEERS, OUTLIER_Z
 from etl.checks.load import load_reports
 from etl.checks.model import Finding
 from etl.checks.report_rules import check_report
@@ -78,6 +78,18 @@ FINDING_COLUMNS = (
 )  # fmt: skip
 
 
+def rule_rows() -> list[tuple[str, str, str]]:
+    """Return (rule id, what it checks, tolerance) for every concrete rule id."""
+    rows = []
+    for rule, (what, tolerance) in RULE_CATALOG.items():
+        if rule == "outlier.*":
+            for ind_id, name, *_ in INDICATORS:
+                rows.append((f"outlier.{ind_id}", f"离群值：{name}（与同类单位相比）", tolerance))
+        else:
+            rows.append((rule, what, tolerance))
+    return rows
+
+
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     """Given a warehouse connection, return every finding over all its reports."""
     labels = dict(con.execute("SELECT metric, label_zh FROM metric_catalog").fetchall())
@@ -89,6 +101,8 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         findings.extend(rule(reports, labels))
     unique: dict[str, Finding] = {}
     for f in findings:
+        if f.metric is not None and f.metric not in labels:
+            f.metric = None  # a pseudo subject (gpb.basic): not a metric key
         unique.setdefault(f.finding_id, f)
     return list(unique.values())
 
@@ -96,6 +110,8 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
 def write_findings(con: duckdb.DuckDBPyConnection) -> int:
     """Given a warehouse connection being built, replace raw_findings; return the count."""
     findings = run_checks(con)
+    con.execute("DELETE FROM check_rules")
+    con.executemany("INSERT INTO check_rules VALUES (?, ?, ?)", rule_rows())
     con.execute("DELETE FROM raw_findings")
     if findings:
         columns = list(zip(*(f.row() for f in findings), strict=True))

@@ -1,0 +1,247 @@
+"""Checks (etl/checks): golden findings on the reference reports, no false alarms on a
+consistent report pair, each rule firing on a one-edit mutation of it, outliers and grading.
+
+Golden findings live in tests/fixtures/golden_findings/<stem>.json; regenerate them only
+deliberately with UPDATE_GOLDEN=1 and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.checks import RULE_CATALOG, rule_rows
+from etl.checks.cross import outliers, robust_z, unit_kind
+from etl.checks.model import Quote, ReportData, Stated, amount_severity, pct_severity
+from tests.conftest import REPO, run_cli
+
+GOLDEN = REPO / "tests" / "fixtures" / "golden_findings"
+CONSISTENT = REPO / "tests" / "fixtures" / "consistent"
+README = (REPO / "README.md").read_text(encoding="utf-8")
+STEMS = (
+    "000_49c7c66149f159f0",
+    "001_b0dd71e4c835dab5",
+    "002_bf967062ffb9ca21",
+    "003_bf88f83d7370706c",
+    "004_8a99ebaca312e0ad",
+)
+
+
+def findings_of(db: Path, stem: str | None = None) -> list[dict]:
+    """Given a warehouse and a report stem (None: all), return its findings as dicts."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT source_file, rule, severity, metric, stated, expected, message, evidence"
+            " FROM findings ORDER BY source_file, rule, metric NULLS FIRST, message"
+        ).fetchall()
+    finally:
+        con.close()
+    out = []
+    for source, rule, severity, metric, stated, expected, message, evidence in rows:
+        if stem is not None and not source.startswith(stem):
+            continue
+        out.append(
+            {
+                "rule": rule,
+                "severity": severity,
+                "metric": metric,
+                "stated": stated,
+                "expected": expected,
+                "message": message,
+                "evidence": [[e["loc"], e["quote"]] for e in json.loads(evidence)],
+            }
+        )
+    return out
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_golden_findings(samples_build, stem):
+    db, run = samples_build
+    got = findings_of(db, stem)
+    path = GOLDEN / f"{stem}.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert got == json.loads(path.read_text(encoding="utf-8"))
+
+
+def _one(found: list[dict], rule: str, metric: str | None = None) -> dict:
+    hits = [f for f in found if f["rule"] == rule and (metric is None or f["metric"] == metric)]
+    assert hits, f"no {rule} {metric} finding in {[(f['rule'], f['metric']) for f in found]}"
+    return hits[0]
+
+
+def test_reference_inconsistencies_named_by_the_issue(samples_build):
+    db, _ = samples_build
+    f000 = findings_of(db, "000")
+    for metric in ("total.change_pct", "gpb.change_pct"):
+        hit = _one(f000, "pct.change", metric)
+        assert hit["severity"] == "error"
+        assert hit["stated"] == -0.17 and hit["expected"] == pytest.approx(-16.92, abs=0.01)
+        assert "0.17%" in hit["message"] and "16.92%" in hit["message"]
+        assert any("减少0.17%" in q for _, q in hit["evidence"])
+    hit = _one(findings_of(db, "001"), "score.total", "perf.overall_score")
+    assert hit["stated"] == 90 and hit["expected"] == 99
+    hit = _one(findings_of(db, "002"), "restated", "total.change")
+    quotes = " ".join(q for _, q in hit["evidence"])
+    assert all(v in quotes for v in ("214.57", "214.5 ", "214.36"))
+    hit = _one(findings_of(db, "003"), "parts.sangong_change", "sangong.change")
+    assert hit["stated"] == -82.2 and hit["expected"] == pytest.approx(2.08)
+    hit = _one(findings_of(db, "004"), "pct.completion", "sangong.total")
+    assert hit["severity"] == "error" and "小于" in hit["message"]
+    assert any("完成预算100%" in q and "决算数小于" in q for _, q in hit["evidence"])
+
+
+def test_findings_do_not_depend_on_the_file_format(tmp_path):
+    """The same report as PDF, DOCX and text yields the same findings (places aside)."""
+    seen = {}
+    for fmt in ("pdf", "docx", "txt"):
+        db = tmp_path / f"{fmt}.duckdb"
+        assert run_cli("build", "--db", str(db), str(REPO / "samples" / "reports" / fmt)).code == 0
+        seen[fmt] = sorted(
+            (f["rule"], f["severity"], f["metric"], f["stated"], f["expected"])
+            for f in findings_of(db)
+        )
+    assert seen["pdf"] == seen["docx"] == seen["txt"]
+
+
+@pytest.fixture
+def consistent(tmp_path) -> Path:
+    folder = tmp_path / "reports"
+    shutil.copytree(CONSISTENT, folder)
+    return folder
+
+
+def build_findings(folder: Path, tmp_path: Path) -> list[dict]:
+    db = tmp_path / "c.duckdb"
+    run = run_cli("build", "--db", str(db), "--force", str(folder))
+    assert run.code == 0, run.out
+    return findings_of(db)
+
+
+def test_consistent_reports_raise_no_error_or_warning(consistent, tmp_path):
+    found = build_findings(consistent, tmp_path)
+    assert [f for f in found if f["severity"] in ("error", "warning")] == []
+
+
+# (file, old words, new words, rule expected, severity expected): one edit each.
+MUTATIONS = (
+    ("qingshi_2024.txt", "与2023年相比，收、支总计各增加50.00万元，增长11.11%", "与2023年相比，收、支总计各增加50.00万元，增长1.11%",
+     "pct.change", "error"),
+    ("qingshi_2024.txt", "人员经费350.00万元", "人员经费360.00万元", "parts.basic", "error"),
+    ("qingshi_2024.txt", "因公出国（境）支出决算与2023年持平", "因公出国（境）支出决算与2022年持平",
+     "year.context", "warning"),
+    ("qingshi_2024.txt", "截至2024年12月31日，单位共有", "截至2021年12月底，单位共有",
+     "year.context", "warning"),
+    ("qingshi_2024.txt", "预算数为12.00万元", "预算数为9.00万元", "sangong.over_budget", "warning"),
+    ("qingshi_2024.txt", "（三）国有资产占有使用情况",
+     "与2023年相比，收入总计增加55.00万元，增长12.22%。\n（三）国有资产占有使用情况",
+     "restated", "error"),
+    ("qingshi_2024.txt", "比2023年减少1.00万元，下降33.33%", "比2023年增加1.00万元，增长50.00%",
+     "parts.sangong_change", "error"),
+    ("qingshi_2023.txt", "2023年度收、支总计均为450.00万元", "2023年度收、支总计均为460.00万元",
+     "across.prior_year", "warning"),
+    ("qingshi_2024.txt", "完成预算83.33%", "完成预算100%", "pct.completion", "error"),
+    ("qingshi_2024.txt", "2024年度收、支总计均为500.00万元", "2024年度收、支总计均为510.00万元",
+     "totals.no_carryover", "error"),
+    ("qingshi_2024.txt", "住房公积金（项）：支出决算为30.00万元", "住房公积金（项）：支出决算为31.00万元",
+     "parts.class_items", "error"),
+    ("qingshi_2024.txt", "480.00万元，占96.00%", "480.00万元，占69.00%", "pct.share", "error"),
+    ("qingshi_2024.txt", "共计支出2.00万元", "共计支出2.00元", "restated", "error"),
+    ("qingshi_2024.txt", "轿车2辆、越野车1辆", "轿车3辆、越野车1辆", "parts.vehicles", "error"),
+    ("qingshi_2024.txt", "社会保障和就业支出50.00万元，占10.42%", "社会保障和就业支出55.00万元，占11.46%",
+     "parts.gpb_classes", "error"),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "old", "new", "rule", "severity"), MUTATIONS)
+def test_each_rule_fires_on_one_edit(consistent, tmp_path, name, old, new, rule, severity):
+    path = consistent / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    found = build_findings(consistent, tmp_path)
+    hits = [f for f in found if f["rule"] == rule and f["severity"] == severity]
+    assert hits, [(f["rule"], f["severity"], f["message"]) for f in found]
+    for hit in hits:
+        assert hit["evidence"], hit
+
+
+def _peer(n: int, staff: float, sangong: float, short: str = "县委办") -> ReportData:
+    q = Quote("…", "第1段", None, f"u{n}.txt")
+    r = ReportData(f"r{n}", f"u{n}.txt", f"unit{n}", f"县{n}·{short}", short, 2024, "决算")
+    r.facts = {"staff.actual": Stated(staff, q), "sangong.total": Stated(sangong, q)}
+    return r
+
+
+def test_outlier_among_comparable_units_is_explained_in_words():
+    peers = [_peer(n, 20, 7.0 + 0.1 * n) for n in range(8)] + [_peer(9, 20, 48.0)]
+    found = outliers(peers, {})
+    assert [(f.report_id, f.rule) for f in found] == [("r9", "outlier.sangong_per_staff")]
+    assert "人均三公经费 2.40 万元" in found[0].message
+    assert "中位数 0.37 万元" in found[0].message
+
+
+def test_no_outlier_without_enough_peers_or_other_kinds():
+    few = [_peer(n, 20, 7.0 + 0.1 * n) for n in range(3)] + [_peer(9, 20, 48.0)]
+    assert outliers(few, {}) == []
+    mixed = [_peer(n, 20, 7.0 + 0.1 * n) for n in range(8)] + [_peer(9, 20, 48.0, "县政府办")]
+    assert outliers(mixed, {}) == []
+    assert unit_kind("县委办") == unit_kind("区委办") == "委办"
+
+
+def test_robust_z_uses_median_and_mad():
+    z = robust_z([1, 2, 3, 4, 100])
+    assert z is not None and z[2] == 0 and z[4] > 3.5
+    assert robust_z([5, 5, 5, 5]) is None
+
+
+@pytest.mark.parametrize(
+    ("diff", "severity"),
+    [(0.0, None), (0.005, None), (0.01, "info"), (-0.01, "info"), (0.02, "error"), (0.19, "error")],
+)
+def test_amount_grading(diff, severity):
+    assert amount_severity(diff) == severity
+
+
+@pytest.mark.parametrize(
+    ("stated", "expected", "severity"),
+    [
+        (16.92, 16.9189, None),
+        (95.83, 95.8377, "info"),
+        (80.57, 80.5648, "info"),
+        (70.07, 70.028, "warning"),
+        (-0.17, -16.9188, "error"),
+        (72.8, 67.234, "error"),
+        (72.8, 72.84, None),
+    ],
+)
+def test_percentage_grading(stated, expected, severity):
+    assert pct_severity(stated, expected) == severity
+
+
+def test_every_rule_is_documented_in_the_readme():
+    missing = [rule for rule, *_ in rule_rows() if rule not in README]
+    missing += [rule for rule in RULE_CATALOG if rule not in README]
+    assert not missing, f"README.md 未说明核查规则：{missing}"
+
+
+def test_every_dashboard_page_is_documented_in_the_readme():
+    import ast
+
+    tree = ast.parse((REPO / "dashboard.py").read_text(encoding="utf-8"))
+    titles = [
+        kw.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page"
+        for kw in node.keywords
+        if kw.arg == "title"
+    ]
+    assert "核查与异常" in titles
+    assert [t for t in titles if t not in README] == []
