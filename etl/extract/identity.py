@@ -45,7 +45,13 @@ class Identity:
 
 def read_identity(text: str) -> Identity:
     """Given a report's whole normalised text, return its identity or raise InputError."""
-    names = Counter(m.group(1) for m in UNIT_NAME.finditer(text))
+    seen: dict[str, str] = {}
+    names: Counter = Counter()
+    for m in UNIT_NAME.finditer(text):
+        raw = m.group(1)
+        if raw not in seen:
+            seen[raw] = _trimmed(raw, text)
+        names[seen[raw]] += 1
     if not names:
         raise InputError("不是决算或绩效自评报告：未找到单位名称")
     unit_name = _main_name(names)
@@ -64,6 +70,26 @@ def read_identity(text: str) -> Identity:
         doc_kind=kind,
         is_synthetic=SYNTHETIC_MARK in text,
     )
+
+
+def _trimmed(name: str, text: str) -> str:
+    """Given a matched unit name and the text, return it without words run into its front."""
+    # Normalised text has no spaces, so a label before the name (主管部门, 实施单位, 2023年度)
+    # joins it: 实施单位澄岚县人民政府办公室.  When the name never stands on its own but a
+    # shorter full name inside it does (after punctuation or at the start), that one is meant.
+    # A digit before a name does not set it apart (2023年度澄岚县… is not a name).
+    if _stands_alone(name, text):
+        return name
+    for i in range(1, len(name) - 1):
+        tail = name[i:]
+        if UNIT_NAME.fullmatch(tail) and _stands_alone(tail, text):
+            return tail
+    return name
+
+
+def _stands_alone(name: str, text: str) -> bool:
+    """Given a unit name and the text, return whether it occurs with no CJK or digit before it."""
+    return re.search(rf"(?:^|[^{CJK}0-9]){re.escape(name)}", text) is not None
 
 
 def _main_name(names: Counter) -> str:

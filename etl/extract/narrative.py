@@ -234,6 +234,8 @@ RULES: tuple[Rule, ...] = (
 OVERALL_SCORE = re.compile(rf"绩效(?:自评|评价)+(?:总)?得分(?:[：:]|为)?{N}分")
 FLEET = re.compile(rf"共有公务用车{N}辆")
 FLEET_ASSETS = re.compile(rf"共有车辆{N}辆")
+# A sentence of its own listing the fleet by use, after "…共有车辆12辆。": 按用途分：… / 其中，…
+USE_LIST = re.compile(r"^(?:其中[，,：:]?|按(?:车辆)?用途(?:划)?分(?:类)?[：:，,]?)+")
 
 
 def section_of(heading: str, current: str = "") -> str | None:
@@ -283,6 +285,8 @@ def read_sentence(nt: NormText, start: int, end: int, section: str) -> list[Hit]
                 hits.append(Hit(metric, value, unit, start + m.start(), start + m.end()))
     hits.extend(_overall_score(text, start))
     hits.extend(_fleet(text, start))
+    if section == "assets" and (m := USE_LIST.match(text)):
+        hits.extend(_vehicle_uses(text, start, m.end()))
     return hits
 
 
@@ -344,12 +348,19 @@ def _fleet(text: str, offset: int) -> list[Hit]:
                 offset + m.end(),
             )
         )
-        tail = text[m.end() :]
-        for label, key in VEHICLE_USES:
-            t = re.search(rf"{label}{N}辆", tail)
-            if t:
-                a = offset + m.end() + t.start()
-                hits.append(Hit(key, float(t.group(1)), "辆", a, offset + m.end() + t.end()))
+        hits.extend(_vehicle_uses(text, offset, m.end()))
+    return hits
+
+
+def _vehicle_uses(text: str, offset: int, tail_start: int) -> list[Hit]:
+    """Given a sentence and where its list of vehicles by use starts, return the counts by use."""
+    hits = []
+    tail = text[tail_start:]
+    for label, key in VEHICLE_USES:
+        t = re.search(rf"{label}{N}辆", tail)
+        if t:
+            a = offset + tail_start + t.start()
+            hits.append(Hit(key, float(t.group(1)), "辆", a, offset + tail_start + t.end()))
     return hits
 
 
