@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 
-.PHONY: setup build run test lint format bench clean
+.PHONY: setup build run demo test lint format bench bench-pages clean
 
 setup: $(VENV)/.installed
 
@@ -20,6 +20,12 @@ run: setup
 	$(PY) -m etl build || echo "（部分文件未能载入，原因见上方；看板照常打开）"
 	$(PY) -m streamlit run dashboard.py
 
+# A few hundred synthetic reports (示例数据，非真实) in their own warehouse, then the dashboard on it.
+DEMO_DB ?= warehouse/demo.duckdb
+demo: setup
+	$(PY) -m etl demo --db $(DEMO_DB)
+	JUESUAN_DB=$(DEMO_DB) JUESUAN_AUTOBUILD=0 $(PY) -m streamlit run dashboard.py
+
 test: setup
 	$(PY) -m pytest -q
 
@@ -30,8 +36,14 @@ lint: setup
 format: setup
 	$(PY) -m ruff format .
 
+# ETL at scale (100 / 1,000 synthetic PDFs, cold, --jobs 1/2, re-run, peak memory) and page
+# query medians; the corpus is generated once into bench/.cache.  Then per-page PDF parse speed.
 bench: setup
+	$(PY) bench/bench_scale.py
 	$(PY) bench/bench_etl.py
+
+# Page query and browser render medians on the fixture and a 1,200-report warehouse (needs Chromium).
+bench-pages: setup
 	$(PY) bench/bench_pages.py
 
 clean:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard_lib import data, state
 from dashboard_lib.filters import render_global_filters
-from dashboard_lib.frame import FRAME_FLAG
+from dashboard_lib.frame import FRAME_FLAG, synthetic_banner
 
 st.set_page_config(
     page_title="决算看板", page_icon="📊", layout="wide", initial_sidebar_state="expanded"
@@ -28,6 +28,7 @@ PAGES = [
         url_path="overview",
         default=True,
     ),
+    st.Page("pages/findings.py", title="核查与异常", icon=":material/rule:", url_path="findings"),
     st.Page(
         "pages/structure.py", title="支出结构", icon=":material/donut_large:", url_path="structure"
     ),
@@ -74,6 +75,8 @@ def main() -> None:
         st.sidebar.caption(reason)
     link_box = st.sidebar.container()
     notice_box = st.container()
+    if ready:
+        synthetic_banner()
     st.session_state[FRAME_FLAG] = True
     try:
         page.run()

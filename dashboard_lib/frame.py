@@ -31,6 +31,10 @@ PALETTE = [
 EMPTY_FILTERS = (
     "当前筛选条件下没有数据。请在左侧放宽筛选：选择更多单位、扩大年度范围，或把报告类型设为“全部”。"
 )
+SYNTHETIC_BANNER = (
+    "示例数据，非真实：当前仓库含 {n} 份合成报告（由程序生成，用于演示和测试），"
+    "其中的单位和金额都不是真实数据。"
+)
 NO_REPORTS = (
     "数据仓库中还没有载入任何报告。请在命令行运行 `python -m etl build --db <数据仓库路径>` "
     "载入报告（不指定文件时载入 samples/reports 中的示例报告），完成后刷新本页。"
@@ -56,6 +60,17 @@ def has_reports() -> bool:
         st.info(NO_REPORTS, icon="📭")
         return False
     return True
+
+
+def synthetic_banner() -> None:
+    """Given the warehouse, show a warning banner when it holds synthetic reports."""
+    try:
+        status = query("warehouse_status")
+    except WarehouseUnavailable:
+        return  # the page itself says the warehouse is unavailable
+    n = int(status["n_synthetic"].iloc[0]) if "n_synthetic" in status and len(status) else 0
+    if n:
+        st.warning(SYNTHETIC_BANNER.format(n=n), icon="🧪")
 
 
 def empty(message: str = EMPTY_FILTERS) -> None:

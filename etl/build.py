@@ -13,11 +13,17 @@ import contextlib
 import csv
 import hashlib
 import math
+import multiprocessing
+import multiprocessing.context
+import multiprocessing.process
 import os
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 import duckdb
@@ -25,22 +31,28 @@ import pyarrow as pa
 
 import warehouse
 from etl import PARSER_VERSION, settings
+from etl.checks import write_findings
 from etl.model import InputError, Report
 from etl.units import StatedUnit, apply_alias, load_aliases, resolve_units, unit_key
 
 METRICS_CSV = Path(__file__).resolve().parent / "metrics.csv"
 
-SUPPORTED = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt"}
-FMT_PRIORITY = {"docx": 0, "pdf": 1, "txt": 2}
+SUPPORTED = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".xlsx": "xlsx"}
+FMT_PRIORITY = {"docx": 0, "pdf": 1, "txt": 2, "xlsx": 3}
 UNSUPPORTED_HINTS = {
     ".doc": "旧版 Word 格式（.doc）不支持，请用 Word/WPS 另存为 .docx 或 PDF",
     ".wps": "WPS 文字格式（.wps）不支持，请另存为 .docx 或 PDF",
     ".rtf": "RTF 格式不支持，请另存为 .docx 或 PDF",
     ".xls": "表格文件（.xls）不支持，请提供决算报告的 PDF 或 DOCX",
-    ".xlsx": "表格文件（.xlsx）不支持，请提供决算报告的 PDF 或 DOCX",
     ".et": "WPS 表格（.et）不支持，请提供决算报告的 PDF 或 DOCX",
     ".ofd": "OFD 版式文件不支持，请另存为 PDF",
 }
+# Modules the parse workers import once, before any file arrives (see _mp_context).
+WORKER_PRELOAD = ("etl.model", "etl.readers", "etl.extract")
+# Longest wait for the next worker event before deadlines are checked again (seconds).
+WORKER_POLL_SECONDS = 0.5
+# How long a worker gets to exit after being told to stop or killed (seconds).
+WORKER_STOP_SECONDS = 5.0
 # Files never reported when walking a folder: editor lock files and system clutter.
 _IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
 
@@ -52,6 +64,7 @@ RAW_DETAIL_TABLES = (
     "raw_projects",
     "raw_indicators",
     "raw_notes",
+    "raw_mentions",
 )
 
 
@@ -203,10 +216,13 @@ def parse_file(path: Path) -> Report:
     return extract_report(read_document(path))
 
 
-def _parse_safely(path: Path) -> tuple[Report | None, str | None]:
+ParseFunc = Callable[[Path], Report]
+
+
+def _parse_safely(path: Path, parse: ParseFunc = parse_file) -> tuple[Report | None, str | None]:
     """Given a file path, return (report, None) or (None, the Chinese reason it failed)."""
     try:
-        return parse_file(path), None
+        return parse(path), None
     except InputError as exc:
         return None, str(exc).strip().splitlines()[0] if str(exc).strip() else "无法读取"
     except ImportError as exc:
@@ -215,17 +231,157 @@ def _parse_safely(path: Path) -> tuple[Report | None, str | None]:
         return None, f"解析出错（程序内部错误 {type(exc).__name__}: {exc}）".replace("\n", " ")
 
 
-def _parse_many(paths: list[Path], jobs: int) -> Iterable[tuple[Report | None, str | None]]:
-    """Given file paths, yield their parse results in order, in parallel when jobs > 1."""
-    if jobs <= 1 or len(paths) <= 1:
-        for path in paths:
-            yield _parse_safely(path)
-        return
-    import multiprocessing
+def _worker(conn: Connection, parse: ParseFunc) -> None:
+    """Given a task pipe and a parse function, answer each (index, path) until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops us
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):  # the build is gone
+            return
+        if task is None:
+            return
+        index, path = task
+        try:
+            report, problem = _parse_safely(path, parse)
+            fatal = None
+        except BuildError as exc:
+            report, problem, fatal = None, None, str(exc)
+        try:
+            conn.send((index, report, problem, fatal))
+        except Exception as exc:  # e.g. the report cannot be pickled
+            conn.send((index, None, f"解析结果无法传回（{type(exc).__name__}）", None))
 
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=ctx) as pool:
-        yield from pool.map(_parse_safely, paths)
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """Given the platform, return the process context the parse workers start from.
+
+    forkserver (Linux, macOS) forks workers from a small server that has imported the
+    readers once, so a replaced worker starts in milliseconds and never inherits the
+    parent's threads (DuckDB, Streamlit); elsewhere workers are spawned.
+    """
+    global _CONTEXT
+    if _CONTEXT is None:
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            _CONTEXT = multiprocessing.get_context("forkserver")
+            _CONTEXT.set_forkserver_preload(list(WORKER_PRELOAD))
+        else:
+            _CONTEXT = multiprocessing.get_context("spawn")
+    return _CONTEXT
+
+
+_CONTEXT: multiprocessing.context.BaseContext | None = None
+
+
+@dataclass
+class _Slot:
+    """One worker process and the task it is working on."""
+
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    task: tuple[int, Path] | None = None
+    deadline: float | None = None
+
+
+def _start_worker(parse: ParseFunc) -> _Slot:
+    """Given a parse function, return a started worker process with its pipe."""
+    ctx = _mp_context()
+    ours, theirs = ctx.Pipe()
+    process = ctx.Process(target=_worker, args=(theirs, parse), daemon=True)
+    process.start()
+    theirs.close()
+    return _Slot(process, ours)
+
+
+def _stop_worker(slot: _Slot, *, kill: bool = False) -> None:
+    """Given a worker slot, end its process (politely unless kill) and close its pipe."""
+    if not kill:
+        with contextlib.suppress(OSError, ValueError):
+            slot.conn.send(None)
+        slot.process.join(WORKER_STOP_SECONDS)
+    if slot.process.is_alive():
+        slot.process.kill()
+        slot.process.join(WORKER_STOP_SECONDS)
+    slot.conn.close()
+    with contextlib.suppress(ValueError):
+        slot.process.close()
+
+
+def parse_in_workers(
+    tasks: Sequence[tuple[int, Path]],
+    jobs: int,
+    timeout: float | None,
+    on_result: Callable[[int, Report | None, str | None], None],
+    parse: ParseFunc = parse_file,
+) -> None:
+    """Given (index, path) tasks, parse them in ``jobs`` processes, calling on_result for each.
+
+    Results arrive in completion order.  A file that takes longer than ``timeout`` seconds
+    (None: no limit) or whose process dies gets a one-line reason; its worker is replaced
+    and the other files go on.  ``parse`` must be a module-level function (it is pickled).
+    """
+    pending = deque(tasks)
+    slots: list[_Slot | None] = []
+    fatal: str | None = None
+    try:
+        for _ in range(min(max(1, jobs), len(pending))):
+            slots.append(_start_worker(parse))
+        while fatal is None and (pending or any(s.task for s in slots)):
+            for n, slot in enumerate(slots):
+                if slot.task is None and pending:
+                    slots[n] = slot = _assign(slot, pending.popleft(), timeout, parse)
+            busy = [s for s in slots if s.task is not None]
+            now = time.monotonic()
+            deadlines = [s.deadline for s in busy if s.deadline is not None]
+            wait_for = min([WORKER_POLL_SECONDS] + [max(0.0, d - now) for d in deadlines])
+            wait([s.conn for s in busy] + [s.process.sentinel for s in busy], wait_for)
+            for n, slot in enumerate(slots):
+                if slot.task is None:
+                    continue
+                index = slot.task[0]
+                problem = None
+                if slot.conn.poll():
+                    try:
+                        got, report, reason, fatal_reason = slot.conn.recv()
+                    except (EOFError, OSError):
+                        problem = "解析进程异常退出"
+                    else:
+                        slot.task = None
+                        fatal = fatal or fatal_reason
+                        if fatal_reason is None:
+                            on_result(got, report, reason)
+                        continue
+                elif not slot.process.is_alive():
+                    problem = "解析进程异常退出"
+                elif slot.deadline is not None and time.monotonic() >= slot.deadline:
+                    problem = f"解析超时（超过 {timeout:g} 秒）"
+                if problem is None:
+                    continue
+                _stop_worker(slot, kill=True)
+                slots[n] = _start_worker(parse) if pending else None
+                on_result(index, None, problem)
+            slots = [s for s in slots if s is not None]
+    finally:
+        for slot in slots:
+            if slot is not None:
+                _stop_worker(slot, kill=fatal is not None)
+    if fatal:
+        raise BuildError(fatal)
+
+
+def _assign(slot: _Slot, task: tuple[int, Path], timeout: float | None, parse: ParseFunc) -> _Slot:
+    """Given an idle worker and a task, send the task (replacing a dead worker) and return it."""
+    for _attempt in range(2):
+        try:
+            slot.conn.send(task)
+        except OSError:  # the idle worker died: start another
+            _stop_worker(slot, kill=True)
+            slot = _start_worker(parse)
+            continue
+        slot.task = task
+        slot.deadline = time.monotonic() + timeout if timeout else None
+        return slot
+    raise BuildError("无法启动解析进程")
 
 
 # ---------------------------------------------------------------- old warehouse
@@ -339,7 +495,9 @@ def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]]
             notes.append(f"指标 {f.metric} 的数值无效，未入库")
             continue
         seen.add(f.metric)
-        rows["raw_facts"].append((report_id, f.metric, value, f.unit, f.page, f.loc, f.quote))
+        rows["raw_facts"].append(
+            (report_id, f.metric, value, f.unit, f.page, f.loc, f.quote, f.origin)
+        )
     for d in report.derived:
         if d.metric not in known:
             warnings.append(f"未知指标键 {d.metric}")
@@ -350,12 +508,12 @@ def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]]
         )  # fmt: skip
     for c in report.function_classes:
         rows["raw_function_classes"].append(
-            (report_id, c.class_name, c.amount, c.pct, c.page, c.loc, c.quote)
+            (report_id, c.class_name, c.amount, c.pct, c.page, c.loc, c.quote, c.code)
         )
     for i in report.function_items:
         rows["raw_function_items"].append(
             (report_id, i.seq, i.class_name, i.kuan, i.xiang, i.amount, i.pct_of_budget,
-             i.page, i.loc, i.quote)
+             i.page, i.loc, i.quote, i.code)
         )  # fmt: skip
     for seq, p in enumerate(report.projects, 1):
         rows["raw_projects"].append(
@@ -369,6 +527,11 @@ def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]]
         )  # fmt: skip
     for message in notes:
         rows["raw_notes"].append((report_id, message))
+    for seq, m in enumerate(report.mentions, 1):
+        rows["raw_mentions"].append(
+            (report_id, seq, m.kind, m.subject, m.value, m.pct, m.base, m.year, m.other_year,
+             m.flag, m.section, m.page, m.loc, m.quote, m.context)
+        )  # fmt: skip
     return rows, warnings
 
 
@@ -441,6 +604,53 @@ def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[str]:
     return failures
 
 
+# ---------------------------------------------------------------- progress
+
+
+@dataclass
+class Progress:
+    """How far a build's file pass has got: counts so far and the parse clock."""
+
+    total: int  # input files
+    to_parse: int  # files that need parsing
+    done: int = 0
+    loaded: int = 0  # parsed successfully (duplicates are decided later)
+    skipped: int = 0  # unchanged or an identical copy
+    failed: int = 0
+    parsed: int = 0  # of to_parse, finished (loaded or failed)
+    started: float = field(default_factory=time.monotonic)
+    parse_started: float | None = None
+
+
+def _clock(seconds: float) -> str:
+    """Given seconds, return them as m:ss (or h:mm:ss from one hour)."""
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_progress(p: Progress, now: float) -> str:
+    """Given build progress and the monotonic time now, return the one-line progress text.
+
+    Example: ``[ 412/1000] 41% 已载入 398 跳过 10 失败 4 · 用时 1:02 · 预计剩余 1:29``.
+    The remaining time is estimated from the files parsed so far (skipped files cost nothing).
+    """
+    width = len(str(p.total))
+    pct = int(100 * p.done / p.total) if p.total else 100
+    line = (
+        f"[{p.done:>{width}}/{p.total}] {pct}% 已载入 {p.loaded} 跳过 {p.skipped} "
+        f"失败 {p.failed} · 用时 {_clock(now - p.started)}"
+    )
+    left = p.to_parse - p.parsed
+    if p.done >= p.total or left <= 0:
+        return line
+    if p.parsed and p.parse_started is not None:
+        eta = (now - p.parse_started) / p.parsed * left
+        return f"{line} · 预计剩余 {_clock(eta)}"
+    return f"{line} · 预计剩余 --:--"
+
+
 def build(
     paths: Sequence[str | Path] | None = None,
     db_path: str | Path | None = None,
@@ -448,9 +658,19 @@ def build(
     force: bool = False,
     prune: bool = False,
     jobs: int | None = None,
+    timeout: float | None = None,
     log: Callable[[str], None] = print,
+    on_progress: Callable[[Progress], None] | None = None,
+    _parse: ParseFunc | None = None,
 ) -> BuildResult:
-    """Given input paths and a target warehouse, return the result of building it."""
+    """Given input paths and a target warehouse, return the result of building it.
+
+    ``jobs`` parse processes (default: the ``jobs`` setting) each get ``timeout`` seconds
+    per file (default: the ``timeout`` setting; 0 means no limit).  Each file's line goes
+    to ``log``, unless ``on_progress`` is given: it then receives the running counts
+    instead.  ``_parse`` replaces parse_file for tests (a module-level function, since
+    workers receive it pickled); production code never passes it.
+    """
     target = Path(db_path) if db_path else settings.db_path()
     target = target.expanduser().absolute()
     inputs = discover(paths if paths else [settings.samples_dir()])
@@ -503,7 +723,7 @@ def build(
         dup = old.duplicates.get(item.sha256)
         return dup if dup and dup["report_id"] in carried_ids else None
 
-    # 2. parse what is not carried over, printing one line per file.
+    # 2. parse what is not carried over in worker processes, reporting each file once.
     candidates: list[_Candidate] = []
     dup_carried: dict[int, dict] = {}
     to_parse = [
@@ -514,20 +734,24 @@ def build(
         and not carried_report(item)
         and not carried_duplicate(item)
     ]
-    parse_results = iter(_parse_many([inputs[n].path for n in to_parse], jobs))
     result.parsed = len(to_parse)
-    total = len(inputs)
-    width = len(str(total))
+    progress = Progress(len(inputs), len(to_parse))
+    width = len(str(progress.total))
+
+    def tick(n: int, kind: str, text: str) -> None:
+        progress.done += 1
+        setattr(progress, kind, getattr(progress, kind) + 1)
+        if on_progress is not None:
+            on_progress(progress)
+        else:
+            log(f"[{progress.done:>{width}}/{progress.total}] {inputs[n].name} … {text}")
+
     for n, item in enumerate(inputs):
-        prefix = f"[{n + 1:>{width}}/{total}] {item.name} …"
         if n in outcomes:
-            log(f"{prefix} 失败：{outcomes[n].message}")
-            continue
-        if n in copies:
-            log(f"{prefix} 与 {inputs[copies[n]].name} 内容完全相同")
-            continue
-        row = carried_report(item)
-        if row is not None:
+            tick(n, "failed", f"失败：{outcomes[n].message}")
+        elif n in copies:
+            tick(n, "skipped", f"与 {inputs[copies[n]].name} 内容完全相同")
+        elif (row := carried_report(item)) is not None:
             candidates.append(
                 _Candidate(
                     row["report_id"], _stated_from_row(row), row["fiscal_year"], row["doc_kind"],
@@ -535,18 +759,31 @@ def build(
                     old_row=row, file=item,
                 )
             )  # fmt: skip
-            log(f"{prefix} 未变化，跳过")
-            continue
-        dup = carried_duplicate(item)
-        if dup is not None:
+            tick(n, "skipped", "未变化，跳过")
+        elif (dup := carried_duplicate(item)) is not None:
             dup_carried[n] = dup
-            log(f"{prefix} 未变化，跳过")
-            continue
-        report, problem = next(parse_results)
+            tick(n, "skipped", "未变化，跳过")
+
+    parsed: dict[int, Report] = {}
+
+    def on_result(n: int, report: Report | None, problem: str | None) -> None:
+        progress.parsed += 1
         if report is None:
-            outcomes[n] = FileOutcome(item, "failed", problem or "无法读取")
-            log(f"{prefix} 失败：{outcomes[n].message}")
-            continue
+            outcomes[n] = FileOutcome(inputs[n], "failed", problem or "无法读取")
+            tick(n, "failed", f"失败：{outcomes[n].message}")
+        else:
+            parsed[n] = report
+            tick(n, "loaded", f"已载入 ({len(report.facts)} 项指标)")
+
+    if to_parse:
+        progress.parse_started = time.monotonic()
+        limit = settings.parse_timeout() if timeout is None else timeout
+        parse_in_workers(
+            [(n, inputs[n].path) for n in to_parse], jobs, limit or None, on_result,
+            **({"parse": _parse} if _parse is not None else {}),
+        )  # fmt: skip
+    for n in sorted(parsed):
+        report, item = parsed[n], inputs[n]
         fmt = report.fmt if report.fmt in FMT_PRIORITY else item.fmt or "txt"
         candidates.append(
             _Candidate(
@@ -556,7 +793,6 @@ def build(
                 "new", report=report, file=item,
             )
         )  # fmt: skip
-        log(f"{prefix} 已载入 ({len(report.facts)} 项指标)")
 
     # 3. old reports whose file is not among the inputs are kept (unless --prune).
     input_ids = {item.sha256[:16] for item in inputs if item.sha256}
@@ -774,6 +1010,7 @@ def _write(
         )  # fmt: skip
         write_rows(con, "raw_unit_names", sorted(names), ["unit_id", "name_variant", "source_file"])
 
+        write_findings(con)  # checks read the raw tables just written (etl/checks)
         failures = run_data_tests(con)
         if failures:
             raise BuildError("数据检查未通过，仓库未更新：\n  " + "\n  ".join(failures))

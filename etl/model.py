@@ -40,7 +40,7 @@ class ParsedDocument:
     """A file read into blocks, before any financial meaning is extracted."""
 
     source_file: str  # base name of the input file
-    fmt: Literal["pdf", "docx", "txt"]
+    fmt: Literal["pdf", "docx", "txt", "xlsx"]
     blocks: list[Block]
     pages: int | None = None  # PDF page count; None for DOCX/text
     warnings: list[str] = field(default_factory=list)
@@ -83,6 +83,7 @@ class FunctionClass:
     quote: str
     page: int | None
     loc: str
+    code: str | None = None  # 科目编码 (类), when a 附表 states it
 
 
 @dataclass
@@ -98,6 +99,7 @@ class FunctionItem:
     quote: str
     page: int | None
     loc: str
+    code: str | None = None  # 科目编码 (类款项), when a 附表 states it
 
 
 @dataclass

@@ -52,9 +52,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "jobs",
-        "1",
-        "并行解析文件的进程数（1 表示不并行）；命令行 --jobs 优先",
+        "auto",
+        "并行解析文件的进程数；auto 表示本机的 CPU 核数；命令行 --jobs 优先",
         "JUESUAN_JOBS",
+    ),
+    Setting(
+        "timeout",
+        "300",
+        "单个文件的解析时限（秒），超过则结束该解析进程并记为失败；0 表示不限；命令行 --timeout 优先",
+        "JUESUAN_TIMEOUT",
     ),
     Setting(
         "autobuild",
@@ -110,4 +116,12 @@ def autobuild() -> bool:
 
 def jobs() -> int:
     """Given the environment, return the number of parse processes (at least 1)."""
-    return max(1, int(get("jobs")))
+    value = get("jobs").lower()
+    if value == "auto":
+        return max(1, os.cpu_count() or 1)
+    return max(1, int(value))
+
+
+def parse_timeout() -> float:
+    """Given the environment, return the per-file parse time limit in seconds (0: none)."""
+    return max(0.0, float(get("timeout")))

@@ -14,7 +14,7 @@ from dashboard_lib.export import csv_bytes, excel_bytes
 from dashboard_lib.filters import current_filters
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示（舍入差异等）"}
-SEVERITY_ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
+SEVERITY_BADGE = {"error": "red", "warning": "orange", "info": "blue"}
 SEVERITY_COLOR = {"error": "#c0392b", "warning": "#e67e22", "info": "#2e86c1"}
 DEFAULT_SEVERITIES = ["error", "warning"]
 MAX_UNITS = 40  # the per-unit chart shows the units with the most findings
@@ -22,10 +22,10 @@ LIST_COLUMNS = {
     "level": "严重程度",
     "display_name": "单位",
     "fiscal_year": "年度",
-    "doc_kind": "报告类型",
-    "rule_label": "规则",
-    "metric_label": "指标",
     "message": "说明",
+    "metric_label": "指标",
+    "rule": "规则",
+    "doc_kind": "报告类型",
     "source_file": "来源文件",
 }
 EXPORT_COLUMNS = {
@@ -65,13 +65,17 @@ def evidence_text(raw: str) -> str:
 
 def show_finding(row: pd.Series) -> None:
     """Show one finding: its sentence, what was stated and expected, and every quote."""
-    box = {"error": st.error, "warning": st.warning}.get(row["severity"], st.info)
-    box(f"**{row['display_name']} {int(row['fiscal_year'])}年{row['doc_kind']}** · "
-        f"{row['rule_label']}\n\n{row['message']}", icon=SEVERITY_ICON.get(row["severity"]))  # fmt: skip
-    st.markdown("**原文证据**")
-    for e in evidence_of(row["evidence"]):
-        where = " · ".join(str(x) for x in (e.get("file"), e.get("loc")) if x)
-        st.markdown(f"> {e['quote']}\n\n<small>{where}</small>", unsafe_allow_html=True)
+    with st.container(border=True, key="fd_evidence"):
+        badge = f":{SEVERITY_BADGE[row['severity']]}-badge[{SEVERITY_LABEL[row['severity']]}]"
+        st.markdown(
+            f"{badge} **{row['display_name']} {int(row['fiscal_year'])}年{row['doc_kind']}** · "
+            f"{row['rule_label']}（`{row['rule']}`）"
+        )
+        st.markdown(row["message"])
+        st.markdown("**原文证据**")
+        for e in evidence_of(row["evidence"]):
+            where = " · ".join(str(x) for x in (e.get("file"), e.get("loc")) if x)
+            st.markdown(f"> {e['quote']}\n\n<small>{where}</small>", unsafe_allow_html=True)
 
 
 def unit_chart(summary: pd.DataFrame) -> go.Figure:
@@ -112,7 +116,7 @@ def render() -> None:
     with c2:
         chosen_rules = state.multiselect(
             "规则", list(rules["rule"]), key="fd_rule",
-            format_func=lambda r: f"{r}：{labels.get(r, r)}", placeholder="全部规则",
+            placeholder="全部规则（说明见“规则说明”）",
         )  # fmt: skip
     severities = severities or DEFAULT_SEVERITIES
     found = query("findings_list", f, tuple(severities), tuple(chosen_rules) or None)
@@ -128,7 +132,7 @@ def render() -> None:
         ["逐条核查", "按单位汇总", "规则说明", "下载"]
     )
     found = found.assign(
-        level=[f"{SEVERITY_ICON[s]} {SEVERITY_LABEL[s]}" for s in found["severity"]],
+        level=[SEVERITY_LABEL[s] for s in found["severity"]],
         rule_label=[labels.get(r, r) for r in found["rule"]],
     )
     with tab_list:
@@ -139,7 +143,10 @@ def render() -> None:
             frame.table(
                 found[list(LIST_COLUMNS)].rename(columns=LIST_COLUMNS),
                 key="fd_table",
-                column_config={"年度": st.column_config.NumberColumn("年度", format="%d")},
+                column_config={
+                    "年度": st.column_config.NumberColumn("年度", format="%d"),
+                    "说明": st.column_config.TextColumn("说明", width="large"),
+                },
             )
             ids = list(found["finding_id"])
             by_id = found.set_index("finding_id")

@@ -316,3 +316,186 @@ def test_bundled_alias_file_parses():
     from etl import settings
 
     load_aliases(settings.unit_aliases_path())
+
+
+# ---------------------------------------------------------------- parallel parsing
+
+
+def _copy_docx(folder: Path, names: dict[str, str]) -> None:
+    """Given a folder and {new name: sample stem}, copy those sample DOCX files there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, stem in names.items():
+        shutil.copy(SAMPLES / "docx" / f"{stem}.docx", folder / name)
+        (folder / name).chmod(0o644)
+
+
+STEMS = sorted(p.stem for p in (SAMPLES / "docx").glob("*.docx"))
+
+
+def test_parallel_build_stores_the_same_rows_as_one_process(tmp_path):
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    r1 = build([SAMPLES / "docx"], one, jobs=1, log=_quiet)
+    r2 = build([SAMPLES / "docx"], two, jobs=2, log=_quiet)
+    assert r1.parsed == r2.parsed == 5
+    assert r2.count("loaded") == 5 and not r2.failed
+    a, b = table_contents(one), table_contents(two)
+    assert a.pop("raw_reports") != [] and b.pop("raw_reports") != []
+    assert a == b  # every table but raw_reports (whose parsed_at differs) is identical
+    strip = "SELECT * EXCLUDE (parsed_at) FROM raw_reports ORDER BY report_id"
+    assert _rows(one, strip) == _rows(two, strip)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_hung_crashed_and_broken_parses_fail_alone(tmp_path, jobs):
+    from build_hooks import misbehaving_parse
+
+    inputs = tmp_path / "in"
+    _copy_docx(
+        inputs,
+        {
+            "a_hang.docx": STEMS[0],
+            "b_good.docx": STEMS[1],
+            "c_crash.docx": STEMS[2],
+            "d_boom.docx": STEMS[3],
+            "e_good.docx": STEMS[4],
+        },
+    )
+    db = tmp_path / "wh" / "finance.duckdb"
+    lines: list[str] = []
+    result = build([inputs], db, jobs=jobs, timeout=2, log=lines.append, _parse=misbehaving_parse)
+    status = {o.file.name: (o.status, o.message) for o in result.outcomes}
+    assert status["a_hang.docx"] == ("failed", "解析超时（超过 2 秒）")
+    assert status["c_crash.docx"] == ("failed", "解析进程异常退出")
+    assert status["d_boom.docx"][0] == "failed" and "模拟的解析器缺陷" in status["d_boom.docx"][1]
+    assert status["b_good.docx"][0] == status["e_good.docx"][0] == "loaded"
+    tail = lines[lines.index("失败的文件：") + 1 :]
+    assert "a_hang.docx: 解析超时（超过 2 秒）" in tail
+    assert "c_crash.docx: 解析进程异常退出" in tail
+    # The warehouse was still written, with the two good reports only.
+    assert _rows(db, "SELECT source_file FROM reports ORDER BY 1") == [
+        ("b_good.docx",),
+        ("e_good.docx",),
+    ]
+    assert sorted(p.name for p in db.parent.iterdir()) == ["finance.duckdb"]
+    # Killed and finished workers are all gone.
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
+
+
+def test_cli_reports_a_timeout_in_one_line(tmp_path, monkeypatch):
+    """A hung parse through the real CLI options: --timeout and --jobs reach the build."""
+    import build_hooks
+
+    seen = {}
+    real_build = etl.build.build
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real_build(*args, **kwargs, _parse=build_hooks.misbehaving_parse)
+
+    monkeypatch.setattr("etl.cli.build", spy)
+    inputs = tmp_path / "in"
+    _copy_docx(inputs, {"hang.docx": STEMS[0], "ok.docx": STEMS[1]})
+    run = run_cli("build", "--db", str(tmp_path / "f.duckdb"), "--jobs", "2", "--timeout", "1.5",
+                  str(inputs))  # fmt: skip
+    assert seen["jobs"] == 2 and seen["timeout"] == 1.5
+    assert run.code == 1
+    assert "hang.docx: 解析超时（超过 1.5 秒）" in run.out.splitlines()
+    assert "新载入 1" in run.out and "失败 1" in run.out
+
+
+def test_adding_files_parses_only_them_and_prune_drops_vanished_ones(tmp_path):
+    inputs = tmp_path / "in"
+    _copy_docx(inputs, {f"{s}.docx": s for s in STEMS[:3]})
+    db = tmp_path / "finance.duckdb"
+    assert build([inputs], db, jobs=2, log=_quiet).parsed == 3
+    assert build([inputs], db, jobs=2, log=_quiet).parsed == 0  # unchanged corpus
+    _copy_docx(inputs, {f"{s}.docx": s for s in STEMS[3:]})
+    result = build([inputs], db, jobs=2, log=_quiet)
+    assert result.parsed == 2 and result.count("unchanged") == 3
+    assert _rows(db, "SELECT count(*) FROM reports") == [(5,)]
+    (inputs / f"{STEMS[0]}.docx").unlink()
+    result = build([inputs], db, log=_quiet)
+    assert result.parsed == 0 and result.retained == [f"{STEMS[0]}.docx"]
+    assert _rows(db, "SELECT count(*) FROM reports") == [(5,)]
+    result = build([inputs], db, prune=True, log=_quiet)
+    assert result.parsed == 0 and result.retained == []
+    files = {r[0] for r in _rows(db, "SELECT source_file FROM reports")}
+    assert files == {f"{s}.docx" for s in STEMS[1:]}
+
+
+def test_progress_callback_replaces_per_file_lines(samples_db):
+    seen: list[tuple[int, int, int, int]] = []
+    lines: list[str] = []
+
+    def on_progress(p):
+        seen.append((p.done, p.loaded, p.skipped, p.failed))
+
+    build(None, samples_db, log=lines.append, on_progress=on_progress)
+    assert seen[-1] == (15, 0, 15, 0)
+    assert [s[0] for s in seen] == list(range(1, 16))
+    assert not any(line.startswith("[") for line in lines)
+
+
+def test_format_progress_counts_percent_elapsed_and_eta():
+    from etl.build import Progress, format_progress
+
+    p = Progress(total=1000, to_parse=990, started=100.0)
+    p.done, p.loaded, p.skipped, p.failed, p.parsed = 10, 0, 10, 0, 0
+    p.parse_started = 101.0
+    assert format_progress(p, 101.5) == (
+        "[  10/1000] 1% 已载入 0 跳过 10 失败 0 · 用时 0:02 · 预计剩余 --:--"
+    )
+    p.done, p.loaded, p.failed, p.parsed = 412, 398, 4, 402
+    # 402 parsed in 60.3 s -> 0.15 s each; 588 left -> 88.2 s.
+    assert format_progress(p, 161.3) == (
+        "[ 412/1000] 41% 已载入 398 跳过 10 失败 4 · 用时 1:01 · 预计剩余 1:28"
+    )
+    p.done, p.loaded, p.failed, p.parsed = 1000, 986, 4, 990
+    assert format_progress(p, 100.0 + 3725) == (
+        "[1000/1000] 100% 已载入 986 跳过 10 失败 4 · 用时 1:02:05"
+    )
+
+
+def test_terminal_progress_redraws_one_line_and_ends_it():
+    import io
+
+    from etl.build import Progress
+    from etl.cli import TerminalProgress
+
+    out = io.StringIO()
+    ticker = TerminalProgress(out)
+    p = Progress(total=2, to_parse=2)
+    p.done = p.loaded = p.parsed = 1
+    ticker(p)
+    p.done = p.loaded = p.parsed = 2
+    ticker(p)
+    ticker.close()
+    text = out.getvalue()
+    assert text.startswith("\r[1/2] 50% 已载入 1") and "\n" not in text[:-1]
+    assert "\r[2/2] 100% 已载入 2" in text and text.endswith("\n")
+
+
+def test_jobs_default_to_the_cores_and_timeout_is_a_setting(monkeypatch):
+    from etl import settings
+
+    assert settings.jobs() == (os.cpu_count() or 1)
+    assert settings.parse_timeout() == float(settings.get("timeout")) > 0
+    monkeypatch.setenv("JUESUAN_JOBS", "3")
+    monkeypatch.setenv("JUESUAN_TIMEOUT", "0")
+    assert settings.jobs() == 3 and settings.parse_timeout() == 0
+
+
+def test_demo_builds_a_synthetic_warehouse_and_reuses_its_corpus(tmp_path):
+    db = tmp_path / "demo.duckdb"
+    run = run_cli("demo", "--db", str(db), "--units", "2", "--years", "1", "--jobs", "2")
+    assert run.code == 0, run.out
+    assert "正在生成合成报告" in run.out and "演示仓库" in run.out
+    n, synthetic = _rows(db, "SELECT count(*), count(*) FILTER (is_synthetic) FROM reports")[0]
+    assert n >= 2 and synthetic == n  # every demo report is marked synthetic
+    corpus = next((tmp_path / "demo_reports").iterdir())
+    assert len(list((corpus / "docx").glob("*.docx"))) == n
+    again = run_cli("demo", "--db", str(db), "--units", "2", "--years", "1")
+    assert again.code == 0 and "沿用已生成的合成报告" in again.out
+    assert f"（{n} 份合成报告，失败 0）" in again.out

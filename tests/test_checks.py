@@ -105,7 +105,7 @@ def test_findings_do_not_depend_on_the_file_format(tmp_path):
         db = tmp_path / f"{fmt}.duckdb"
         assert run_cli("build", "--db", str(db), str(REPO / "samples" / "reports" / fmt)).code == 0
         seen[fmt] = sorted(
-            (f["rule"], f["severity"], f["metric"], f["stated"], f["expected"])
+            (f["rule"], f["severity"], f["metric"] or "", f["stated"] or 0, f["expected"] or 0)
             for f in findings_of(db)
         )
     assert seen["pdf"] == seen["docx"] == seen["txt"]
@@ -155,6 +155,13 @@ MUTATIONS = (
     ("qingshi_2024.txt", "480.00万元，占96.00%", "480.00万元，占69.00%", "pct.share", "error"),
     ("qingshi_2024.txt", "共计支出2.00万元", "共计支出2.00元", "restated", "error"),
     ("qingshi_2024.txt", "轿车2辆、越野车1辆", "轿车3辆、越野车1辆", "parts.vehicles", "error"),
+    ("qingshi_2024.txt", "比2023年增加5.00万元，增长11.11%，主要原因是人员增加",
+     "比2023年增加5.00万元，增长11.11%，主要原因是人员减少", "reason.direction", "warning"),
+    ("qingshi_2024.txt", "县委办下属二级单位0个。", "县委办下属二级单位0个，其中行政单位1个，事业单位0个。",
+     "parts.counts", "error"),
+    ("qingshi_2024.txt", "（四）部门财政资金结转结余情况",
+     "基本支出400.00万元，项目支出100.00万元，其中项目1个，具体支出为：甲项目60.00万元；乙项目40.00万元。\n"
+     "（四）部门财政资金结转结余情况", "parts.listing", "warning"),
     ("qingshi_2024.txt", "社会保障和就业支出50.00万元，占10.42%", "社会保障和就业支出55.00万元，占11.46%",
      "parts.gpb_classes", "error"),
 )  # fmt: skip
@@ -245,3 +252,24 @@ def test_every_dashboard_page_is_documented_in_the_readme():
     ]
     assert "核查与异常" in titles
     assert [t for t in titles if t not in README] == []
+
+
+def test_schedule_and_narrative_disagreeing_keep_the_table_and_say_so(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(REPO / "tests" / "fixtures" / "schedules" / "schedules_conflict.docx", folder)
+    found = build_findings(folder, tmp_path)
+    hit = _one(found, "restated", "income.total")
+    assert hit["stated"] == 1237.82 and hit["expected"] == 1240.0
+    assert "附表与正文不一致，采用附表数值 1,237.82 万元" in hit["message"]
+    assert [q for _, q in hit["evidence"]] == [
+        "收入支出决算总表：本年收入合计｜1237.82",
+        "本年收入合计1240.00万元",
+    ]
+
+
+def test_a_consistent_report_with_all_nine_schedules_raises_nothing(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(REPO / "tests" / "fixtures" / "schedules" / "schedules.docx", folder)
+    assert build_findings(folder, tmp_path) == []

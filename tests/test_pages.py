@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import duckdb
 import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -93,6 +94,20 @@ def test_page_renders(fixture_db: Path, use_db, url_path: str) -> None:
     assert at.sidebar.radio(key="kind").value == "全部"
     assert share_link(at).startswith(BASE_URL + url_path)
     assert not at.toast
+    # every fixture report is synthetic: the banner says so, with the count, on every page
+    n = _synthetic_count(fixture_db)
+    assert n > 0
+    banners = [w.value for w in at.warning if "示例数据，非真实" in w.value]
+    assert banners == [f"示例数据，非真实：当前仓库含 {n} 份合成报告（由程序生成，用于演示和测试），"
+                       "其中的单位和金额都不是真实数据。"]  # fmt: skip
+
+
+def _synthetic_count(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM reports WHERE is_synthetic").fetchone()[0]
+    finally:
+        con.close()
 
 
 def test_overview_tiles_and_table(fixture_db: Path, use_db) -> None:
@@ -209,6 +224,47 @@ def test_exports_have_chinese_headers(fixture_db: Path) -> None:
     assert sheet.max_row == len(values) + 1
 
 
+@pytest.mark.parametrize("db_name", ["fixture", "samples"])
+def test_coverage_ticks_exactly_the_stated_metrics(fixture_db: Path, samples_db: Path, db_name):
+    """Each ✓ of the 覆盖 matrix is a stored fact of that report, and each fact has its ✓."""
+    from warehouse import queries
+
+    db = fixture_db if db_name == "fixture" else samples_db
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        f = queries.Filters()
+        cov = queries.coverage(con, f)
+        facts = con.execute(
+            "SELECT r.source_file, coalesce(c.label_zh, v.metric) FROM raw_facts v "
+            "JOIN reports r USING (report_id) LEFT JOIN metric_catalog c USING (metric)"
+        ).fetchall()
+        narrow = queries.coverage(con, queries.Filters(year_from=2024, year_to=2024))
+        n_reports = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+    finally:
+        con.close()
+    labels = list(cov.columns[5:])
+    assert list(cov.columns[:5]) == [
+        "display_name",
+        "fiscal_year",
+        "doc_kind",
+        "source_file",
+        "n_metrics",
+    ]
+    assert len(cov) == n_reports and cov["source_file"].is_unique
+    ticked = {
+        (row.source_file, label)
+        for row in cov.itertuples(index=False)
+        for label, mark in zip(labels, row[5:], strict=True)
+        if mark == "✓"
+    }
+    assert ticked == set(facts)
+    assert set(cov.iloc[:, 5:].to_numpy().ravel()) <= {"✓", ""}
+    per_file = cov.set_index("source_file")["n_metrics"].to_dict()
+    for source_file in per_file:
+        assert per_file[source_file] == len({lab for sf, lab in facts if sf == source_file})
+    assert set(narrow["fiscal_year"]) <= {2024} and len(narrow) < len(cov)
+
+
 # ------------------------------------------------------------------ URL state
 
 
@@ -316,3 +372,5 @@ def test_pages_on_warehouse_built_from_samples(samples_db: Path, use_db, url_pat
     assert_clean(at)
     assert [t.value for t in at.title] == [PAGES[url_path]]
     assert not at.info or url_path == "performance"  # no empty state (绩效自评 may have few rows)
+    assert _synthetic_count(samples_db) == 0
+    assert not any("示例数据" in w.value for w in at.warning)  # real reports: no banner

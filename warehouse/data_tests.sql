@@ -23,8 +23,8 @@ UNION ALL SELECT 'raw_files', source_file FROM raw_files WHERE source_file IS NU
 -- test: raw_reports.doc_kind is 决算 or 绩效自评
 SELECT report_id, doc_kind FROM raw_reports WHERE doc_kind NOT IN ('决算', '绩效自评');
 
--- test: raw_reports.fmt is pdf, docx or txt
-SELECT report_id, fmt FROM raw_reports WHERE fmt NOT IN ('pdf', 'docx', 'txt');
+-- test: raw_reports.fmt is pdf, docx, txt or xlsx
+SELECT report_id, fmt FROM raw_reports WHERE fmt NOT IN ('pdf', 'docx', 'txt', 'xlsx');
 
 -- test: raw_files.status is loaded, duplicate or failed
 SELECT source_file, status FROM raw_files WHERE status NOT IN ('loaded', 'duplicate', 'failed');

@@ -31,7 +31,7 @@ CREATE TABLE raw_reports (
     source_file VARCHAR NOT NULL,      -- input file base name
     source_path VARCHAR NOT NULL,      -- path as given to the build
     source_sha256 VARCHAR NOT NULL,
-    fmt         VARCHAR NOT NULL,      -- pdf | docx | txt
+    fmt         VARCHAR NOT NULL,      -- pdf | docx | txt | xlsx (.doc/.wps: converted)
     pages       INTEGER,               -- PDF pages; NULL for DOCX/text
     unit_name_stated VARCHAR NOT NULL, -- the name as this report states it
     unit_short_stated VARCHAR,         -- short name, region and city as this report states
@@ -49,7 +49,8 @@ CREATE TABLE raw_facts (
     unit        VARCHAR NOT NULL,
     page        INTEGER,
     loc         VARCHAR NOT NULL,      -- 第3页 / 第12段 / 第4个表格
-    quote       VARCHAR NOT NULL
+    quote       VARCHAR NOT NULL,
+    origin      VARCHAR                -- text | table | schedule (a standard 附表, authoritative)
 );
 
 CREATE TABLE raw_derived_facts (       -- prior-year values implied by a stated change
@@ -71,7 +72,8 @@ CREATE TABLE raw_function_classes (
     pct         DOUBLE,
     page        INTEGER,
     loc         VARCHAR NOT NULL,
-    quote       VARCHAR NOT NULL
+    quote       VARCHAR NOT NULL,
+    code        VARCHAR                -- 科目编码 (类), when a 附表 states it
 );
 
 CREATE TABLE raw_function_items (
@@ -84,7 +86,8 @@ CREATE TABLE raw_function_items (
     pct_of_budget DOUBLE,
     page        INTEGER,
     loc         VARCHAR NOT NULL,
-    quote       VARCHAR NOT NULL
+    quote       VARCHAR NOT NULL,
+    code        VARCHAR                -- 科目编码 (类款项), when a 附表 states it
 );
 
 CREATE TABLE raw_projects (

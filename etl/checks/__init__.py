@@ -58,6 +58,18 @@ RULE_CATALOG: dict[str, tuple[str, str]] = {
         "报告称无结转结余时，收支总计＝本年支出合计、财政拨款收支总计＝各项财政拨款收入",
         "同 parts.*",
     ),
+    "parts.listing": (
+        "称“其中项目N个”后列出的项目个数与金额 与 所称个数、项目支出",
+        "个数须相等（warning）；金额同 parts.*",
+    ),
+    "parts.counts": (
+        "“N个，其中…A个、B个”的分项个数之和不得多于总数（如机构设置）",
+        "分项多于总数为 error",
+    ),
+    "reason.direction": (
+        "增减额与同一句所述原因的方向（增加却以“…减少”解释）",
+        "方向相反为 warning",
+    ),
     "across.prior_year": (
         "本年报告所述变动推出的上年数 与 上年报告本身所写的数",
         "≤0.01 万元 info；更大 warning",
@@ -65,7 +77,7 @@ RULE_CATALOG: dict[str, tuple[str, str]] = {
     "outlier.*": (
         "同类单位（同一单位类别、同一年度，决算报告）间的离群值：人均三公经费、人均公务用车、"
         "人均机关运行经费、项目支出占比、三公经费同比、收支总计同比",
-        f"稳健 z 值（中位数/MAD）|z|>{OUTLIER_Z}；同类少于 {MIN_PEERS} 个单位不计算；warning",
+        f"稳健 z 值（中位数/MAD）绝对值 > {OUTLIER_Z}；同类少于 {MIN_PEERS} 个单位不计算；warning",
     ),
 }
 
@@ -99,12 +111,19 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         findings.extend(check_report(r, labels))
     for rule in CROSS_RULES:
         findings.extend(rule(reports, labels))
-    unique: dict[str, Finding] = {}
+    # The same sentence repeated in several places of a report is one finding with every
+    # place as evidence.
+    merged: dict[tuple, Finding] = {}
     for f in findings:
         if f.metric is not None and f.metric not in labels:
             f.metric = None  # a pseudo subject (gpb.basic): not a metric key
-        unique.setdefault(f.finding_id, f)
-    return list(unique.values())
+        key = (f.report_id, f.rule, f.metric, f.message)
+        if key in merged:
+            seen = merged[key].evidence
+            seen.extend(q for q in f.evidence if q not in seen)
+        else:
+            merged[key] = f
+    return list(merged.values())
 
 
 def write_findings(con: duckdb.DuckDBPyConnection) -> int:

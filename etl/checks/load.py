@@ -28,10 +28,10 @@ def load_reports(con: duckdb.DuckDBPyConnection) -> list[ReportData]:
             if data is not None:
                 yield data, row[1:]
 
-    for r, (metric, value, quote, loc, page) in each(
-        "SELECT report_id, metric, value, quote, loc, page FROM raw_facts"
+    for r, (metric, value, quote, loc, page, origin) in each(
+        "SELECT report_id, metric, value, quote, loc, page, origin FROM raw_facts"
     ):
-        r.facts.setdefault(metric, Stated(value, r.quote(quote, loc, page)))
+        r.facts.setdefault(metric, Stated(value, r.quote(quote, loc, page), origin or "text"))
     for r, (metric, year, value, quote, loc, page, basis) in each(
         "SELECT report_id, metric, fiscal_year, value, quote, loc, page, basis"
         " FROM raw_derived_facts"
@@ -39,7 +39,7 @@ def load_reports(con: duckdb.DuckDBPyConnection) -> list[ReportData]:
         r.derived[metric] = (year, value, r.quote(quote, loc, page), basis)
     for r, (name, amount, quote, loc, page) in each(
         "SELECT report_id, class_name, amount, quote, loc, page FROM raw_function_classes"
-        " ORDER BY report_id, loc"
+        " ORDER BY report_id, page NULLS FIRST, loc, quote"  # no seq: a stable order
     ):
         r.classes.append((name, amount, r.quote(quote, loc, page)))
     for r, (name, amount, done, quote, loc, page) in each(

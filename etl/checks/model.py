@@ -38,6 +38,7 @@ class Stated:
 
     value: float | None
     where: Quote
+    origin: str = "text"  # text | table | schedule (a standard 附表)
 
 
 @dataclass
@@ -85,8 +86,9 @@ class Finding:
 
     @property
     def finding_id(self) -> str:
-        """Given a finding, return a stable id (same report, rule, metric and message)."""
-        key = "\x1f".join([self.report_id, self.rule, self.metric or "", self.message])
+        """Given a finding, return a stable id (same report, rule, metric, message, evidence)."""
+        places = [f"{q.loc}:{q.quote}" for q in self.evidence]
+        key = "\x1f".join([self.report_id, self.rule, self.metric or "", self.message, *places])
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def row(self) -> tuple:

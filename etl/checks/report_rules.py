@@ -108,17 +108,23 @@ def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         severity = amount_severity(diff)
         if severity is None:
             continue
-        names = "＋".join(f"{_label(k, labels)} {_num(p.value)}" for k, p in parts)
+        fmt = _num if rule == "parts.vehicles" else _wan
+        names = "＋".join(f"{_label(k, labels)} {fmt(p.value)}" for k, p in parts)
         out.append(
             _finding(
                 r, rule, severity,
-                f"{_label(total_key, labels)}为 {_num(total.value)}，"
-                f"但所列各项之和为 {_num(s)}（{names}），相差 {_num(abs(diff))}。",
+                f"{_label(total_key, labels)}为 {fmt(total.value)}，"
+                f"但所列各项之和为 {fmt(s)}（{names}），相差 {fmt(abs(diff))}。",
                 [total.where] + [p.where for _, p in parts if p.where != total.where],
                 metric=total_key, stated=total.value, expected=s,
             )
         )  # fmt: skip
     return out
+
+
+def _wan(value: float | None) -> str:
+    """Given an amount in 万元, return it as the UI writes it: 1,250.14 万元."""
+    return "—" if value is None else f"{value:,.2f} 万元"
 
 
 def _num(value: float | None) -> str:
@@ -135,7 +141,7 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     parts = [p for p in (personnel, public) if p is not None]
     s = round(sum(p.value or 0 for p in parts), 6) if len(parts) == 2 else None
     parts_text = (
-        f"人员经费 {_num(personnel.value)}＋公用经费 {_num(public.value)}＝{_num(s)}"
+        f"人员经费 {_wan(personnel.value)}＋公用经费 {_wan(public.value)}＝{_wan(s)}"
         if s is not None else ""
     )  # fmt: skip
     if gpb_basic is not None and basic is not None and basic.value is not None:
@@ -145,8 +151,8 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             return [
                 _finding(
                     r, "parts.basic", amount_severity(over) or "error",
-                    f"一般公共预算财政拨款基本支出写作 {_num(gpb_basic['value'])}，大于全部基本支出 "
-                    f"{_num(basic.value)}{also}：同一基本支出有两种说法。",
+                    f"一般公共预算财政拨款基本支出写作 {_wan(gpb_basic['value'])}，大于全部基本支出 "
+                    f"{_wan(basic.value)}{also}：同一基本支出有两种说法。",
                     _unique([gpb_basic["where"], basic.where] + [p.where for p in parts]),
                     metric="expenditure.basic", stated=gpb_basic["value"], expected=basic.value,
                 )
@@ -163,13 +169,15 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         target, where, label = basic.value, basic.where, "基本支出"
     else:
         return []
+    # 人员经费 and 公用经费 are parts of the 一般公共预算财政拨款 basic expenditure: they add
+    # up to it, and may fall short of all basic expenditure (other funds), never exceed it.
     severity = amount_severity(s - target)
-    if not severity:
+    if not severity or (gpb_basic is None and s < target):
         return []
     return [
         _finding(
             r, "parts.basic", severity,
-            f"{label}为 {_num(target)}，但{parts_text}，相差 {_num(abs(s - target))}。",
+            f"{label}为 {_wan(target)}，但{parts_text}，相差 {_wan(abs(s - target))}。",
             [where, personnel.where, public.where],
             metric="expenditure.basic", stated=target, expected=s,
         )
@@ -188,8 +196,8 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             out.append(
                 _finding(
                     r, "parts.gpb_classes", severity,
-                    f"一般公共预算财政拨款支出为 {_num(gpb.value)}，但各功能分类（类）合计 "
-                    f"{_num(s)}，相差 {_num(abs(s - gpb.value))}。",
+                    f"一般公共预算财政拨款支出为 {_wan(gpb.value)}，但各功能分类（类）合计 "
+                    f"{_wan(s)}，相差 {_wan(abs(s - gpb.value))}。",
                     [gpb.where] + [q for _, _, q in classes],
                     metric="gpb.total", stated=gpb.value, expected=s,
                 )
@@ -208,8 +216,8 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             out.append(
                 _finding(
                     r, "parts.class_items", severity,
-                    f"{name}（类）为 {_num(amount)}，但其下各项（款/项）合计 {_num(s)}，"
-                    f"相差 {_num(abs(s - amount))}。",
+                    f"{name}（类）为 {_wan(amount)}，但其下各项（款/项）合计 {_wan(s)}，"
+                    f"相差 {_wan(abs(s - amount))}。",
                     [q] + [iq for _, iq in items],
                     metric="gpb.total", stated=amount, expected=s,
                 )
@@ -240,8 +248,8 @@ def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             out.append(
                 _finding(
                     r, "pct.change", severity,
-                    f"{_label(total_key, labels)}本年 {_num(total.value)}，较上年变动 "
-                    f"{_num(change.value)}，上年应为 {_num(prior)}，变动率应为 {pct(expected)}，"
+                    f"{_label(total_key, labels)}本年 {_wan(total.value)}，较上年变动 "
+                    f"{_wan(change.value)}，上年应为 {_wan(prior)}，变动率应为 {pct(expected)}，"
                     f"报告写的是 {pct(rate.value)}。",
                     _unique([rate.where, change.where, total.where]),
                     metric=pct_key, stated=rate.value, expected=round(expected, 2),
@@ -262,8 +270,8 @@ def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             out.append(
                 _finding(
                     r, "pct.change", severity,
-                    f"{_label(m['subject'], labels)}本年 {_num(fact.value)}，较上年变动 "
-                    f"{_num(m['value'])}，变动率应为 {pct(expected)}，报告写的是 {pct(m['pct'])}。",
+                    f"{_label(m['subject'], labels)}本年 {_wan(fact.value)}，较上年变动 "
+                    f"{_wan(m['value'])}，变动率应为 {pct(expected)}，报告写的是 {pct(m['pct'])}。",
                     _unique([m["where"], fact.where]),
                     metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
                 )
@@ -298,11 +306,12 @@ def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             continue
         expected = m["value"] / base * 100
         severity = pct_severity(m["pct"], expected)
+        show = (lambda v: f"{_num(v)} 人") if m["flag"] == "人" else _wan
         if severity:
             out.append(
                 _finding(
                     r, "pct.share", severity,
-                    f"“{m['quote']}”：{_num(m['value'])} ÷ {_num(base)} ＝ {pct(expected)}，"
+                    f"“{m['quote']}”：{show(m['value'])} ÷ {show(base)} ＝ {pct(expected)}，"
                     f"报告写的是 {pct(m['pct'])}。",
                     _unique([m["where"]] + ([base_where] if base_where else [])),
                     metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
@@ -348,7 +357,7 @@ def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 out.append(
                     _finding(
                         r, "pct.completion", severity,
-                        f"{label}决算 {_num(m['value'])}、预算 {_num(budget)}，完成率应为 "
+                        f"{label}决算 {_wan(m['value'])}、预算 {_wan(budget)}，完成率应为 "
                         f"{pct(expected)}，报告写的是 {pct(m['pct'])}。",
                         _unique([m["where"], budget_where]),
                         metric=subject, stated=m["pct"], expected=round(expected, 2),
@@ -380,14 +389,14 @@ def _completion_of_parts(r: ReportData, said: dict) -> list[Finding]:
     if amount_severity(s - total_budget.value) != "error":
         return []
     detail = "；".join(
-        f"{SUBJECT_LABEL[k]}支出 {_num(m['value'])}、完成预算 {pct(m['pct'])}"
+        f"{SUBJECT_LABEL[k]}支出 {_wan(m['value'])}、完成预算 {pct(m['pct'])}"
         for k, m in zip(SANGONG_PARTS, parts, strict=True)
     )
     return [
         _finding(
             r, "pct.completion", "error",
-            f"“三公”经费预算数为 {_num(total_budget.value)}，但三项分项的支出与完成率（{detail}）"
-            f"意味着分项预算合计只有 {_num(s)}。",
+            f"“三公”经费预算数为 {_wan(total_budget.value)}，但三项分项的支出与完成率（{detail}）"
+            f"意味着分项预算合计只有 {_wan(s)}。",
             _unique([total_budget.where] + [m["where"] for m in parts]),
             metric="sangong.budget", stated=total_budget.value, expected=s,
         )
@@ -412,7 +421,7 @@ def _completion_of_items(r: ReportData, said: dict) -> list[Finding]:
         _finding(
             r, "pct.completion", severity,
             f"一般公共预算支出完成预算 {pct(m['pct'])}，但 {len(items)} 个功能分类项目的决算数与"
-            f"完成率合起来，整体完成率应为 {pct(expected)}（预算合计约 {_num(round(implied, 2))}）。",
+            f"完成率合起来，整体完成率应为 {pct(expected)}（预算合计约 {_wan(round(implied, 2))}）。",
             [m["where"]] + [q for _, _, q in items[:3]],
             metric="gpb.total", stated=m["pct"], expected=round(expected, 2),
         )
@@ -448,7 +457,7 @@ def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 r, "score.total", "error",
                 f"{what}总分为 {_num(stated)} 分，但各项指标得分合计 {_num(s)} 分"
                 f"（各项分值合计 {_num(weight)} 分）。",
-                [where], metric=metric or "perf.overall_score", stated=stated, expected=s,
+                [where], metric=metric, stated=stated, expected=s,
             )
         )  # fmt: skip
     return out
@@ -485,13 +494,17 @@ def restated(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if any(abs(v * 10000 - first.value) <= EPS * 10000 for v, _ in differing):
             unit_hint = "其中一处把“万元”写成了“元”。"
         shown = "、".join(
-            f"{_num(v * 10000)} 元" if 0 < abs(v) < ROUNDING_UNIT else f"{_num(v)} 万元"
+            f"{_num(v * 10000)} 元" if 0 < abs(v) < ROUNDING_UNIT else _wan(v)
             for v in dict.fromkeys(values)
         )
+        lead = ""
+        if first.origin == "schedule":
+            lead = f"附表与正文不一致，采用附表数值 {_wan(first.value)}。"
         out.append(
             _finding(
                 r, "restated", severity,
-                f"{_label(metric, labels)}在报告中有 {len(set(values))} 种说法：{shown}。{unit_hint}",
+                f"{_label(metric, labels)}在报告中有 {len(set(values))} 种说法：{shown}。"
+                f"{lead}{unit_hint}",
                 _unique([first.where] + [q for _, q in differing]),
                 metric=metric, stated=first.value, expected=differing[0][0],
             )
@@ -513,14 +526,14 @@ def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]
     if not severity:
         return []
     detail = "、".join(
-        f"{SUBJECT_LABEL[k]} {_num(parts[k]['value'])}"
+        f"{SUBJECT_LABEL[k]} {_wan(parts[k]['value'])}"
         + ("（未填写的模板句）" if parts[k]["flag"] == "template" else "")
         for k in SANGONG_PARTS
     )
     return [
         _finding(
             r, "parts.sangong_change", severity,
-            f"“三公”经费较上年变动 {_num(total.value)}，但三项分项的变动（{detail}）合计 {_num(s)}。",
+            f"“三公”经费较上年变动 {_wan(total.value)}，但三项分项的变动（{detail}）合计 {_wan(s)}。",
             _unique([total.where] + [parts[k]["where"] for k in SANGONG_PARTS]),
             metric="sangong.change", stated=total.value, expected=s,
         )
@@ -536,12 +549,13 @@ def years(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         kind, year = m["kind"], m["year"]
         if year is None:
             continue
-        if kind == "year_compared":
+        if kind in ("year_compared", "change"):
             if m["other_year"] is not None and m["other_year"] != fy:
                 continue  # a sentence about history: 2022年较2021年…
             if year == fy - COMPARISON_LAG:
                 continue
-            text = f"{fy}年度报告与 {year} 年比较，应与上年（{fy - COMPARISON_LAG}年）比较。"
+            what = _label(m["subject"], labels) + "的变动：" if kind == "change" else ""
+            text = f"{what}{fy}年度报告与 {year} 年比较，应与上年（{fy - COMPARISON_LAG}年）比较。"
         elif kind == "year_as_of":
             if year >= fy:
                 continue
@@ -552,25 +566,19 @@ def years(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             text = f"{fy}年度报告在“{m['quote']}”中写的是 {year} 年，应为 {fy} 年。"
         else:
             continue
-        if (m["quote"], m["loc"]) in seen:
+        metric = None
+        if kind == "change":
+            metric = CHANGE_OF.get(m["subject"]) or m["subject"]
+        if (m["quote"], m["loc"], metric) in seen:
             continue
-        seen.add((m["quote"], m["loc"]))
+        seen.add((m["quote"], m["loc"], metric))
         out.append(
             _finding(
                 r, "year.context", "warning", text, [m["where"]],
-                metric=_change_metric(r, m), stated=year, expected=fy - (kind == "year_compared"),
+                metric=metric, stated=year, expected=fy - (kind in ("year_compared", "change")),
             )
         )  # fmt: skip
     return out
-
-
-def _change_metric(r: ReportData, m: dict) -> str | None:
-    """Given a year mention, return the change metric stated in the same words, if any."""
-    for c in r.mentions:
-        if c["kind"] == "change" and c["loc"] == m["loc"] and m["quote"] in c["quote"]:
-            subject = c["subject"]
-            return CHANGE_OF.get(subject) or subject
-    return None
 
 
 def over_budget(r: ReportData, labels: dict[str, str]) -> list[Finding]:
@@ -588,8 +596,8 @@ def over_budget(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             out.append(
                 _finding(
                     r, "sangong.over_budget", "warning",
-                    f"{_label(key, labels)}决算 {_num(spent.value)} 超过预算 {_num(budget.value)}"
-                    f"（超出 {_num(over)}）。",
+                    f"{_label(key, labels)}决算 {_wan(spent.value)} 超过预算 {_wan(budget.value)}"
+                    f"（超出 {_wan(over)}）。",
                     _unique([spent.where, budget.where]),
                     metric=key, stated=spent.value, expected=budget.value,
                 )
@@ -612,8 +620,8 @@ def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 _finding(
                     r, "totals.no_carryover", severity,
                     f"报告称无结转结余，支出总计应等于本年支出合计，但收、支总计为 "
-                    f"{_num(total.value)}，本年支出合计为 {_num(spent.value)}，"
-                    f"相差 {_num(abs(total.value - spent.value))}。",
+                    f"{_wan(total.value)}，本年支出合计为 {_wan(spent.value)}，"
+                    f"相差 {_wan(abs(total.value - spent.value))}。",
                     _unique([total.where, spent.where, said["where"]]),
                     metric="total.income_expenditure", stated=total.value, expected=spent.value,
                 )
@@ -629,12 +637,71 @@ def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 _finding(
                     r, "totals.no_carryover", severity,
                     f"报告称无结转结余，财政拨款收、支总计应等于本年财政拨款收入，但前者为 "
-                    f"{_num(fiscal.value)}，各项财政拨款收入合计 {_num(s)}，"
-                    f"相差 {_num(fiscal.value - s)}。",
+                    f"{_wan(fiscal.value)}，各项财政拨款收入合计 {_wan(s)}，"
+                    f"相差 {_wan(fiscal.value - s)}。",
                     _unique([fiscal.where] + [f.where for f in sources] + [said["where"]]),
                     metric="fiscal.total", stated=fiscal.value, expected=s,
                 )
             )  # fmt: skip
+    return out
+
+
+def listings(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a stated number of items is not what is listed."""
+    out = []
+    for m in r.mentions:
+        if m["kind"] == "listing":
+            listed = int(m["flag"] or 0)
+            if listed and listed != int(m["value"]):
+                out.append(
+                    _finding(
+                        r, "parts.listing", "warning",
+                        f"报告称项目 {int(m['value'])} 个，但随后列出了 {listed} 个项目的支出。",
+                        [m["where"]], metric="expenditure.project", stated=m["value"],
+                        expected=float(listed),
+                    )
+                )  # fmt: skip
+            if m["pct"] is not None and listed:
+                severity = amount_severity(m["base"] - m["pct"])
+                if severity:
+                    out.append(
+                        _finding(
+                            r, "parts.listing", severity,
+                            f"项目支出 {_wan(m['pct'])}，但所列各项目支出合计 {_wan(m['base'])}。",
+                            [m["where"]], metric="expenditure.project", stated=m["pct"],
+                            expected=m["base"],
+                        )
+                    )  # fmt: skip
+        elif m["kind"] == "count_parts" and m["base"] > m["value"] + EPS:
+            out.append(
+                _finding(
+                    r, "parts.counts", "error",
+                    f"“{m['quote']}”：总数 {_num(m['value'])} 个，其中各类合计 {_num(m['base'])} 个，"
+                    "分项多于总数。",
+                    [m["where"]], stated=m["value"], expected=m["base"],
+                )
+            )  # fmt: skip
+    return out
+
+
+def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a stated reason points the other way."""
+    out = []
+    for m in r.mentions:
+        if m["kind"] != "reason" or not m["value"]:
+            continue
+        rose = m["value"] > 0
+        if rose == (m["flag"] == "up"):
+            continue
+        went, told = ("增加", "减少") if rose else ("减少", "增加")
+        out.append(
+            _finding(
+                r, "reason.direction", "warning",
+                f"{_label(m['subject'], labels)}{went}，但所述原因说的是{told}。",
+                [m["where"]], metric=CHANGE_OF.get(m["subject"]) or m["subject"],
+                stated=m["value"],
+            )
+        )  # fmt: skip
     return out
 
 
@@ -652,6 +719,8 @@ RULES: tuple[Rule, ...] = (
     years,
     over_budget,
     no_carryover,
+    listings,
+    reasons,
 )
 
 

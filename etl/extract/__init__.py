@@ -76,6 +76,7 @@ def extract_report(doc: ParsedDocument) -> Report:
             continue
         gap += 1
         title = nt.text
+        tables.paragraph(nt.text)
         if narrative.is_heading(nt.text):
             key = narrative.section_of(nt.text, section)
             if key is not None:
@@ -105,6 +106,13 @@ def extract_report(doc: ParsedDocument) -> Report:
     candidates.sort(key=lambda f: f.origin != "schedule")
     report.facts = _first_statements(candidates, report.notes, report.mentions)
     report.projects = narrative_projects.merge(tables.out.projects)
+    report.notes.extend(tables.out.notes)
+    report.mentions.extend(tables.out.mentions)
+    # A standard 附表 gives 功能分类 with 科目编码: it replaces the narrative's list.
+    if tables.out.function_classes:
+        report.function_classes = tables.out.function_classes
+    if tables.out.function_items:
+        report.function_items = tables.out.function_items
     report.indicators = tables.out.indicators
     report.derived = _derive(report.facts, ident.fiscal_year)
     return report

@@ -63,6 +63,16 @@ NAMED_BASES = {  # 占…的 phrases whose denominator is a stated metric
 }
 NO_CARRYOVER = re.compile(r"无结转结余|结转结余为0(?:万元|元)?")
 GPB_BASIC = re.compile(rf"一般公共预算财政拨款基本支出{N}{MONEY}")
+# 其中项目2个，具体支出为：A144.57万元；B70万元；C11.26万元。 (the list ends at ，or 。)
+LISTING = re.compile(r"其中(?:项目(\d+)个|(\d+)个项目)[，,]?具体支出为[：:]([^，,。]+)")
+LISTED_AMOUNT = re.compile(rf"{N}{MONEY}$")
+LIST_SEPARATORS = re.compile(r"[；;、]+")
+# 下属二级单位0个，其中行政单位1个，…其他事业单位1个: parts of a count
+COUNT_PARTS = re.compile(r"(\d+)个[，,]其中[：:]?((?:[^，,。；;\d]{1,24}?\d+个[，,、]?)+)")
+COUNT_PART = re.compile(r"(\d+)个")
+REASON = re.compile(r"原因(?:是|为|主要是)?[：:]?(.*)$")
+UP_WORDS = ("增加", "增长", "提高", "上升", "增多")
+DOWN_WORDS = ("减少", "下降", "降低", "压减", "缩减", "减少了")
 
 
 def subject_of(text: str) -> str | None:
@@ -77,6 +87,15 @@ def subject_of(text: str) -> str | None:
         if text.find("财政拨款") >= 0 and text.find("财政拨款") < best[0]:
             return "fiscal.total"
     return best[1] if best else None
+
+
+LEFT_YEAR = re.compile(r"(20\d\d)年度?[^，。；]{0,16}?$")
+
+
+def _left_year(text: str, end: int) -> int | None:
+    """Given a sentence and where a comparison starts, return the year on its left (2024年比…)."""
+    m = LEFT_YEAR.search(text[:end])
+    return int(m.group(1)) if m else None
 
 
 def _sign(verb: str) -> int:
@@ -116,7 +135,7 @@ def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str
         budget = float(m.group(1)) if m.group(1) else None
         add(
             "completion",
-            actual.start(),
+            0,  # from the sentence start: the quote names what was completed
             (verdict.end() if verdict else m.end()),
             subject=subject,
             value=to_wanyuan(actual.group(1), actual.group(2)),
@@ -124,10 +143,12 @@ def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str
             base=budget,
             flag=flag,
         )
+    covered: list[tuple[int, int]] = []  # spans whose comparison year a change mention holds
     for m in CHANGE.finditer(text):
         subject = subject_of(text[: m.start()])
         if subject is None:
             continue
+        covered.append((m.start(), m.end()))
         verb = m.group(2)
         if verb == "持平":
             value, flag = 0.0, None
@@ -149,12 +170,14 @@ def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str
             value=value,
             pct=pct,
             year=int(m.group(1)),
+            other_year=_left_year(text, m.start()),
             flag=flag,
         )
     for m in CHANGE_AFTER.finditer(text):
         subject = subject_of(m.group(2)) or subject_of(text[: m.start()])
         if subject is None:
             continue
+        covered.append((m.start(), m.end()))
         value = _sign(m.group(3)) * to_wanyuan(m.group(4), m.group(5))
         pct = None if m.group(7) is None else _sign(m.group(6)) * float(m.group(7))
         add(
@@ -165,6 +188,7 @@ def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str
             value=value,
             pct=pct,
             year=int(m.group(1)),
+            other_year=_left_year(text, m.start()),
         )
     for m in YUAN_AMOUNT.finditer(text):
         subject = subject_of(text[: m.start()])
@@ -179,6 +203,8 @@ def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str
                 flag="元",
             )
     for m in COMPARED_YEAR.finditer(text):
+        if any(a <= m.start(2) < b for a, b in covered):
+            continue  # the change mention over these words carries the year
         add(
             "year_compared",
             m.start(),
@@ -218,6 +244,44 @@ def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str
             base=base,
             context=context,
         )
+    for m in LISTING.finditer(text):
+        stated = int(m.group(1) or m.group(2))
+        amounts = [
+            a for part in LIST_SEPARATORS.split(m.group(3)) if (a := LISTED_AMOUNT.search(part))
+        ]
+        lead = re.search(rf"项目支出{N}{MONEY}[，,]?$", text[: m.start()])
+        add(
+            "listing",
+            lead.start() if lead else m.start(),
+            m.end(),
+            subject="projects",
+            value=float(stated),
+            base=round(sum(to_wanyuan(a.group(1), a.group(2)) for a in amounts), 6),
+            pct=to_wanyuan(lead.group(1), lead.group(2)) if lead else None,
+            flag=str(len(amounts)),
+        )
+    for m in COUNT_PARTS.finditer(text):
+        parts = [int(x) for x in COUNT_PART.findall(m.group(2))]
+        a = max(text.rfind(sep, 0, m.start()) for sep in "，；;。") + 1
+        add("count_parts", a, m.end(), value=float(m.group(1)), base=float(sum(parts)))
+    for a, b in covered:
+        reason = REASON.search(text, b)
+        change = next((c for c in out if c.kind == "change" and c.quote and c.value), None)
+        if reason is None or change is None or not change.value:
+            continue
+        words = reason.group(1)
+        up = any(w in words for w in UP_WORDS)
+        down = any(w in words for w in DOWN_WORDS)
+        if up != down:
+            add(
+                "reason",
+                a,
+                reason.end(),
+                subject=change.subject,
+                value=change.value,
+                flag="up" if up else "down",
+            )
+        break
     if NO_CARRYOVER.search(text):
         add("no_carryover", 0, len(text))
     for m in GPB_BASIC.finditer(text):

@@ -5,6 +5,11 @@ Tables are read row by row with a context that carries over a page or table brea
 that names a project (项目名称) opens that project; a unit-wide title (部门整体…自评表,
 基础数据表) opens the unit context.  A value is read only under a header that names its
 column (年初预算数, 全年执行数, 2023年决算数 …); cells without such a header are not read.
+
+A table that is one of the standard 部门决算 附表 is handed to etl/extract/schedules.py
+instead: its facts carry origin "schedule", and its 功能分类 classes/items and notes are
+given on the TableResult.  Call ``paragraph`` with each paragraph between tables so the
+titles and unit lines above a table are all seen (otherwise only the last one is).
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.extract.schedules import ScheduleReader
 from etl.extract.textnorm import normalise
-from etl.model import Block, Indicator, Project
+from etl.model import Block, FunctionClass, FunctionItem, Indicator, Mention, Project
 
 NUM = re.compile(r"^-?\d+(?:\.\d+)?%?$")
 PROJECT_NAME_LABELS = ("项目名称", "项目支出名称", "专项名称")
@@ -31,6 +37,7 @@ WEIGHT_COLS = ("分值", "权重", "指标分值")
 SCORE_COLS = ("得分", "自评得分")
 INDICATOR_END = ("合计", "总分", "评价结论", "存在问题", "改进措施")
 UNIT_TITLES = ("部门整体", "单位整体", "整体支出绩效", "基础数据表", "部门名称")
+MAX_ROW_SHIFT = 2  # an indicator row's cells may sit this many columns off the header
 MAX_GAP_PARAGRAPHS = 3  # a table this close to the previous one continues its context
 
 # 基础数据表 rows: label -> (metric for the year's 决算数, metric for the year's 预算数)
@@ -76,6 +83,12 @@ class TableResult:
     facts: list[TableFact] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    # From the standard 附表 (see schedules.py): 功能分类 of 一般公共预算财政拨款支出 with
+    # their 科目编码, and what was left out of those tables and why.
+    function_classes: list[FunctionClass] = field(default_factory=list)
+    function_items: list[FunctionItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)  # what the checks compare (控制率)
 
 
 def clean(cell: str) -> str:
@@ -119,20 +132,47 @@ class TableReader:
         self.indicator_offset: int | None = None
         self.levels = ["", "", ""]
         self.money_table = False
+        self.schedules = ScheduleReader()
+        self.paragraphs: list[str] = []  # paragraphs since the last table, when told of them
+
+    def paragraph(self, text: str) -> None:
+        """Given a paragraph between tables, remember it as a possible table title or unit line."""
+        if not self.paragraphs:  # the first paragraph after a table may be its 说明
+            self.schedules.paragraph(text)
+            self.out.notes = list(self.schedules.out.notes)
+        self.paragraphs.append(text)
 
     def read(self, block: Block, title: str, gap: int) -> None:
         """Given a table block, the paragraph before it and paragraphs since the last table, read it."""
+        # paragraphs since the last table, nearest first (only the last one when not told)
+        context = self.paragraphs[::-1] or ([title] if title and gap else [])
+        self.paragraphs = []
+        if self.schedules.read(block, context, gap):
+            self._sync_schedules()
+            return
         rows = [[clean(c) for c in row] for row in block.rows]
         head = "".join("".join(r) for r in rows[:3])
         opens_project = any(label_of(c) in PROJECT_NAME_LABELS for r in rows[:3] for c in r[:2])
         if not opens_project:
-            if any(t in title or t in head for t in UNIT_TITLES):
+            # a title read before an earlier table (no paragraph since) does not reopen
+            if any((gap and t in title) or t in head for t in UNIT_TITLES):
                 self._open("unit")
             elif gap > MAX_GAP_PARAGRAPHS:
                 self._open(None)
         self.money_table = "万元" in head
         for row in rows:
             self._row(row, block)
+
+    def _sync_schedules(self) -> None:
+        """Given a schedule just read, refresh the schedule facts, functions and notes."""
+        found = self.schedules.out
+        self.out.facts = [f for f in self.out.facts if f.origin != "schedule"] + [
+            TableFact(f.metric, f.value, "万元", f.quote, f.block, origin="schedule")
+            for f in found.facts
+        ]
+        self.out.function_classes = list(found.function_classes)
+        self.out.function_items = list(found.function_items)
+        self.out.notes = list(found.notes)
 
     def _open(self, context: str | None) -> None:
         self.context = context
@@ -266,6 +306,24 @@ class TableReader:
             )
             if metric and i < len(row) and (v := number(row[i])) is not None:
                 self.out.facts.append(TableFact(metric, v, "人", quote, block))
+        self._control_rate(header, row, block)
+
+    def _control_rate(self, header: list[str], row: list[str], block: Block) -> None:
+        """Given a staffing header and its row, keep a stated 控制率 for the checks."""
+        cols = {name: i for i, name in enumerate(header)}
+        rate = next((i for n, i in cols.items() if "控制率" in n), None)
+        auth = cols.get("编制数")
+        actual = next((i for n, i in cols.items() if "实际在职人数" in n or "实有人数" in n), None)
+        if None in (rate, auth, actual) or max(rate, auth, actual) >= len(row):
+            return
+        pct, a, b = (number(row[i].rstrip("%")) for i in (rate, actual, auth))
+        if None in (pct, a, b) or not row[rate].endswith("%"):
+            return
+        quote = " / ".join(f"{header[i]} {row[i]}" for i in (auth, actual, rate))
+        self.out.mentions.append(
+            Mention("share", quote, block.page, block.loc, subject=None, value=a, pct=pct,
+                    base=b, flag="人")
+        )  # fmt: skip
 
     def _totals(self, cells: list[str], quote: str, block: Block) -> bool:
         """Given a 合计/总分 row, read the total score of the project or unit; return whether it was one."""
@@ -294,6 +352,41 @@ class TableReader:
                     TableFact(INLINE_METRICS[m.group(1)], float(m.group(2)), "万元", cell, block)
                 )
 
+    def _finish_split_row(self, row: list[str], block: Block) -> bool:
+        """Given a row of numbers only, complete the previous indicator cut in two; return if so.
+
+        A row cut by a page or cell break leaves 完成值/分值/得分 alone on the next row
+        (`100% | 10 | 10`); they belong to the indicator above, which has none of them yet.
+        """
+        cells = [c for c in row if c]
+        if not self.out.indicators or len(cells) not in (2, 3):
+            return False
+        if any(number(c) is None for c in cells):
+            return False
+        last = self.out.indicators[-1]
+        if last.loc != block.loc or last.weight is not None or last.score is not None:
+            return False
+        if len(cells) == 3:
+            if last.actual or not cells[0].endswith("%"):
+                return False
+            last.actual = cells[0]
+        last.weight, last.score = number(cells[-2]), number(cells[-1])
+        return True
+
+    def _row_shift(self, row: list[str], cols: dict[str, int]) -> int:
+        """Given an indicator row, return how far its cells sit from the header's columns.
+
+        Merged cells can move a row's cells left (a continuation table whose first row
+        merges 一级/二级指标): when the row ends in numbers, its rightmost number is the
+        得分 and fixes the shift; otherwise the table's shift applies.
+        """
+        table_shift = self.indicator_offset or 0
+        numbers = [i for i, c in enumerate(row) if c and number(c) is not None]
+        if "score" not in cols or len(numbers) < 2:
+            return table_shift
+        shift = numbers[-1] - cols["score"]
+        return shift if abs(shift - table_shift) <= MAX_ROW_SHIFT else table_shift
+
     def _indicator(self, row: list[str], block: Block) -> bool:
         """Given a row under an indicator header, store it as an indicator; return whether it was one."""
         cols = self.indicator_cols or {}
@@ -307,12 +400,16 @@ class TableReader:
             if first_level is not None and "level1" in cols and first_level > cols["level1"]:
                 self.indicator_offset = first_level - cols["level1"]
 
+        if self._finish_split_row(row, block):
+            return True
+        shift = self._row_shift(row, cols)
+
         def at(key: str) -> str:
             i = cols.get(key)
             if i is None:
                 return ""
-            i += self.indicator_offset or 0
-            return row[i] if i < len(row) else ""
+            i += shift
+            return row[i] if 0 <= i < len(row) else ""
 
         for n, key in enumerate(("level1", "level2", "level3")):
             if at(key) and number(at(key)) is None:

@@ -1,7 +1,8 @@
 """Readers: turn a report file (.pdf, .docx, .txt/.md) into an ordered list of blocks.
 
 ``read_document(path)`` is the only entry point the rest of the ETL uses; it checks the
-file (exists, not empty, not too large, a supported type) and dispatches by suffix.
+file (exists, not empty, not too large, a supported type) and dispatches by suffix;
+.doc/.wps go through a LibreOffice conversion to .docx (``etl.readers.convert``).
 Every problem with the input surfaces as ``InputError`` with a one-line Chinese reason.
 """
 
@@ -15,9 +16,9 @@ from etl.model import Block, InputError, ParsedDocument
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 # Suffixes we read, mapped to the ParsedDocument.fmt they produce.
-SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt"}
+SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".txt": "txt", ".md": "txt"}
 
-# Legacy binary formats people often hand over by mistake.
+# Legacy word-processor formats, read after LibreOffice converts them to .docx.
 LEGACY_WORD_SUFFIXES = {".doc", ".wps", ".dot"}
 
 __all__ = ["MAX_FILE_BYTES", "read_bytes", "read_document", "table_block", "InputError"]
@@ -43,9 +44,7 @@ def read_document(path: str | Path) -> ParsedDocument:
     """Given a report file path, return its blocks in document order (or raise InputError)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in LEGACY_WORD_SUFFIXES:
-        raise InputError(f"旧版 Word（{suffix}）格式无法直接读取，请另存为 .docx")
-    if suffix not in SUPPORTED_SUFFIXES:
+    if suffix not in SUPPORTED_SUFFIXES and suffix not in LEGACY_WORD_SUFFIXES:
         raise InputError(f"不支持的文件类型 {suffix or '（无扩展名）'}")
     try:
         size = path.stat().st_size
@@ -61,6 +60,10 @@ def read_document(path: str | Path) -> ParsedDocument:
         raise InputError(
             f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）"
         )
+    if suffix in LEGACY_WORD_SUFFIXES:
+        from etl.readers.convert import read_legacy
+
+        return read_legacy(path)
     fmt = SUPPORTED_SUFFIXES[suffix]
     # Imported lazily: pdfplumber and python-docx are slow to import and not always needed.
     if fmt == "pdf":
@@ -71,6 +74,10 @@ def read_document(path: str | Path) -> ParsedDocument:
         from etl.readers.docx import read_docx
 
         return read_docx(path)
+    if fmt == "xlsx":
+        from etl.readers.xlsx import read_xlsx
+
+        return read_xlsx(path)
     from etl.readers.text import read_text
 
     return read_text(path)

@@ -1,8 +1,24 @@
-"""PDF reader (pdfplumber): ruled tables and reflowed paragraphs in reading order.
+"""PDF reader: ruled tables and reflowed paragraphs in reading order.
 
-Per page: ruled tables come from ``page.find_tables()``; the text outside every table
-bounding box is taken as lines (``extract_text_lines``).  Lines and tables are ordered
-top to bottom, then the whole document is reflowed:
+Pages are read with pypdfium2 (chars, and the edges of drawn paths, several times faster
+than pdfminer); a page pdfium cannot give as pdfplumber would (rotated, offset, drawings
+inside forms) is read by pdfplumber instead.  Both give pdfplumber-style char and edge
+dicts, and pdfplumber's TableFinder finds the ruled tables from the edges.
+
+Per page, the text outside every table is built into lines from the chars:
+
+* chars are grouped into rows by their tops; a gap wider than the row's letter spacing
+  is a space, so spaced-apart headings ("部 门 决 算") read as words;
+* a row of only digits, number signs and quote marks that fills gaps of a neighbouring
+  row was drawn on a shifted baseline (some exporters draw digits in a second font so):
+  it goes back into that row only when exactly one row has room for it and the shift is
+  small; otherwise it is dropped and named in a warning.  A number drawn over other
+  chars is dropped the same way.  Never a guess: a wrong number is worse than none;
+* a glyph without a Unicode mapping ("(cid:N)") makes its sentence (or table cell) drop
+  out, with a warning;
+* page numbers, and running headers/footers repeated on the pages, leave the text.
+
+Lines and tables are ordered top to bottom, then the whole document is reflowed:
 
 * a line continues the paragraph above when the line above reached the right text
   margin, i.e. the first unbreakable unit of the new line (one CJK character with its
@@ -16,6 +32,8 @@ top to bottom, then the whole document is reflowed:
 * cells covered by a horizontally merged cell are given once (dropped); cells covered by
   a vertically merged cell are empty.  Line breaks inside a cell are joined without a
   space between CJK characters.
+
+Pages without a text layer but with images are named in a warning (scanned pages).
 """
 
 from __future__ import annotations
@@ -25,7 +43,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.model import Block, InputError, ParsedDocument
-from etl.readers import read_bytes, table_block
+from etl.readers import pdfium, read_bytes, table_block
+from etl.readers.pdfrows import (
+    UNREADABLE,
+    drop_collisions,
+    outside_tables,
+    place_fragments,
+    row_text,
+    rows_of,
+)
 
 # Room (points) a line may leave at the right margin beyond the width of the next line's
 # first unit and still count as full (absorbs rounding and glyph side bearings).
@@ -69,6 +95,14 @@ CELL_BOTTOM_SLACK = 6.0
 # right edge is at most this many font sizes: cell padding plus less than one character,
 # plus one more when a line-start rule pushed a character down.
 FULL_LINE_GAP_EM = 2.6
+
+# A line repeated at the top or bottom of at least this share of the pages (and of two
+# pages at least) is a running header or footer, not part of the text.
+RUNNING_LINE_SHARE = 0.5
+
+# ... and is set apart from the text by a gap of more than this many line heights (a
+# table title such as 单位：万元 sits right above its table and is never taken for one).
+RUNNING_LINE_GAP = 1.5
 
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
@@ -136,6 +170,7 @@ class PageInfo:
     items: list[Line | TablePart]
     has_text: bool
     has_images: bool
+    warnings: list[str] = field(default_factory=list)
 
 
 def _first_unit_width(chars: list[dict]) -> float:
@@ -241,42 +276,38 @@ def _cells_fill_row(page, bboxes: list[tuple]) -> list[bool]:
     return out
 
 
-def _outside_tables(page, bboxes: list[tuple]):
-    """Given a page and table boxes, return the page without the chars inside any box."""
-
-    def keep(obj) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
-        for x0, top, x1, bottom in bboxes:
-            if x0 <= cx <= x1 and top <= cy <= bottom:
-                return False
-        return True
-
-    return page.filter(keep)
-
-
-def _page_lines(page, number: int, bboxes: list[tuple]) -> list[Line]:
-    """Given a page and its table boxes, return the text lines outside the tables."""
-    source = _outside_tables(page, bboxes) if bboxes else page
+def _page_lines(chars: list[dict], number: int, page_height: float) -> tuple[list[Line], list[str]]:
+    """Given the chars of a page outside its tables, return the page's text lines and warnings."""
+    upright = [c for c in chars if c.get("upright", True)]
+    warnings = []
+    if len(upright) < len(chars):
+        warnings.append(f"第{number}页有 {len(chars) - len(upright)} 个竖排或旋转的字符，未提取")
+    rows, dropped = place_fragments(rows_of(upright))
+    for row in rows:
+        dropped.extend(drop_collisions(row))
+    if dropped:
+        warnings.append(
+            f"第{number}页有 {len(dropped)} 处数字无法确定属于哪一句（文字层错位），未提取："
+            + "、".join(dropped)
+        )
     lines = []
-    for raw in source.extract_text_lines(return_chars=True, strip=True):
-        text = raw["text"].strip()
+    for row in rows:
+        visible = row.text_chars()
+        text = row_text(row.chars).strip()
         if not text:
             continue
         lines.append(
             Line(
                 text=text,
-                x0=raw["x0"],
-                x1=raw["x1"],
-                top=raw["top"],
-                bottom=raw["bottom"],
+                x0=visible[0]["x0"],
+                x1=max(c["x1"] for c in visible),
+                top=row.top,
+                bottom=row.bottom,
                 page=number,
-                first_unit=_first_unit_width(raw["chars"]),
+                first_unit=_first_unit_width(visible),
             )
         )
-    return _drop_page_numbers(lines, page.height)
+    return _drop_page_numbers(lines, page_height), warnings
 
 
 def _drop_page_numbers(lines: list[Line], page_height: float) -> list[Line]:
@@ -297,17 +328,26 @@ def _drop_page_numbers(lines: list[Line], page_height: float) -> list[Line]:
 
 
 def _read_page(page, number: int) -> PageInfo:
-    """Given a pdfplumber page, return its lines and tables in top-to-bottom order."""
+    """Given a pdfplumber page (or a _FastPage), return its lines and tables in top-to-bottom order."""
     has_text = bool(page.chars)
     items: list[Line | TablePart] = []
+    warnings: list[str] = []
     tables = page.find_tables() if (page.edges or page.rects) else []
     parts = [_table_part(page, t, number) for t in tables]
     items.extend(p for p in parts if p.rows)
     if has_text:
-        items.extend(_page_lines(page, number, [t.bbox for t in tables]))
+        chars = outside_tables(page.chars, [t.bbox for t in tables])
+        lines, warnings = _page_lines(chars, number, float(page.height))
+        items.extend(lines)
     items.sort(key=lambda item: item.top)
     return PageInfo(
-        number, float(page.width), float(page.height), items, has_text, bool(page.images)
+        number,
+        float(page.width),
+        float(page.height),
+        items,
+        has_text,
+        bool(page.images),
+        warnings,
     )
 
 
@@ -441,6 +481,77 @@ class _Reflow:
         self.prev_page = page
 
 
+SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")
+CID = re.compile(r"\(cid:\d+\)")
+
+
+def _drop_unreadable_sentences(text: str) -> tuple[str, int]:
+    """Given paragraph text, return it without the sentences holding unreadable glyphs, and how many went."""
+    if UNREADABLE not in text:
+        return text, 0
+    sentences = SENTENCE_END.split(text)
+    kept = [s for s in sentences if UNREADABLE not in s]
+    return "".join(kept).strip(), len(sentences) - len(kept)
+
+
+def _blank_unreadable_cells(rows: list[list[str]]) -> tuple[list[list[str]], int]:
+    """Given table rows, return them with cells holding unreadable glyphs emptied, and how many."""
+    lost = 0
+    out = []
+    for row in rows:
+        new = []
+        for cell in row:
+            if CID.search(cell) or UNREADABLE in cell:
+                lost += 1
+                cell = ""
+            new.append(cell)
+        out.append(new)
+    return out, lost
+
+
+def _running_key(text: str) -> str:
+    """Given a line's text, return it without whitespace and with every number as #."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _drop_running_lines(pages: list[PageInfo]) -> None:
+    """Given the pages, remove running headers and footers (kept once, on page 1).
+
+    A running line is the first or last line of a page, inside the top or bottom band and
+    set apart from the text, whose text (numbers aside) recurs so on at least
+    RUNNING_LINE_SHARE of the pages.
+    """
+    text_pages = [p for p in pages if p.items]
+    if len(text_pages) < 2:
+        return
+    seen: dict[tuple[str, str], list[tuple[PageInfo, Line]]] = {}
+    for page in text_pages:
+        if len(page.items) < 2:
+            continue  # a line alone on its page is that page's text
+        band = PAGE_NUMBER_BAND * page.height
+        first, second = page.items[0], page.items[1]
+        last, before = page.items[-1], page.items[-2]
+        if (
+            isinstance(first, Line)
+            and first.bottom < band
+            and second.top - first.bottom > RUNNING_LINE_GAP * first.height
+        ):
+            seen.setdefault(("top", _running_key(first.text)), []).append((page, first))
+        if (
+            isinstance(last, Line)
+            and last.top > page.height - band
+            and last.top - before.bottom > RUNNING_LINE_GAP * last.height
+        ):
+            seen.setdefault(("bottom", _running_key(last.text)), []).append((page, last))
+    need = max(2, RUNNING_LINE_SHARE * len(text_pages))
+    for hits in seen.values():
+        if len(hits) < need:
+            continue
+        for page, line in hits:
+            if page.number != 1:
+                page.items.remove(line)
+
+
 def read_pdf(path: Path) -> ParsedDocument:
     """Given a .pdf report, return its paragraphs and tables (with pages) as a ParsedDocument."""
     head = read_bytes(path, 1024)
@@ -454,20 +565,30 @@ def read_pdf(path: Path) -> ParsedDocument:
     except Exception as exc:  # pdfplumber wraps pdfminer errors in PdfminerException
         raise _open_error(exc) from None
     pages: list[PageInfo] = []
+    fast = pdfium.open_document(path)
     try:
         with pdf:
             for number, page in enumerate(pdf.pages, start=1):
-                pages.append(_read_page(page, number))
+                quick = None
+                if fast is not None:
+                    quick = pdfium.fast_page(
+                        fast, number - 1, float(page.width), float(page.height)
+                    )
+                pages.append(_read_page(quick or page, number))
                 page.close()  # free the page's parsed objects
     except InputError:
         raise
     except Exception as exc:
         raise _open_error(exc) from None
+    finally:
+        if fast is not None:
+            fast.close()
     if not pages:
         raise InputError("PDF 没有页面")
     if not any(p.has_text for p in pages):
         raise InputError("PDF 没有文字层（可能是扫描件），无法提取文字")
 
+    _drop_running_lines(pages)
     margins, line_gap, bottoms = _layout_stats(pages)
     reflow = _Reflow(margins, line_gap, bottoms)
     for page in pages:
@@ -477,15 +598,27 @@ def read_pdf(path: Path) -> ParsedDocument:
             else:
                 reflow.add_table(item, page)
     blocks: list[Block] = []
+    warnings: list[str] = [w for p in pages for w in p.warnings]
     n_para = n_table = 0
     for kind, body, start in reflow.blocks:
         if kind == "p":
-            n_para += 1
-            blocks.append(Block(kind="p", text=str(body), page=start, index=n_para))
-        elif any(cell for row in body for cell in row):  # type: ignore[attr-defined]
+            text, lost = _drop_unreadable_sentences(str(body))
+            if lost:
+                warnings.append(
+                    f"第{start}页有字体缺少 Unicode 映射、无法识别的字符，含这些字符的 {lost} 句未提取"
+                )
+            if text:
+                n_para += 1
+                blocks.append(Block(kind="p", text=text, page=start, index=n_para))
+            continue
+        rows, lost = _blank_unreadable_cells(body)  # type: ignore[arg-type]
+        if lost:
+            warnings.append(
+                f"第{start}页的表格有 {lost} 个单元格含字体缺少 Unicode 映射、无法识别的字符，已留空"
+            )
+        if any(cell for row in rows for cell in row):
             n_table += 1
-            blocks.append(table_block(body, n_table, page=start))  # type: ignore[arg-type]
-    warnings = []
+            blocks.append(table_block(rows, n_table, page=start))
     blank = [str(p.number) for p in pages if not p.has_text and p.has_images]
     if blank:
         warnings.append(f"第{'、'.join(blank)}页没有文字层（可能是扫描页），未提取文字")

@@ -1,0 +1,286 @@
+"""Chars of a PDF page into rows of text, with runs an exporter displaced put back or dropped.
+
+Given pdfplumber-style char dicts (text, x0, x1, top, bottom, size, fontname), rows are
+the chars that share a line; ``place_fragments`` puts digits and quote marks drawn on a
+shifted baseline back into their sentence when exactly one row has room for them, and
+``drop_collisions`` removes numbers drawn over other text.  What cannot be placed with
+confidence is returned so the reader can name it in a warning.
+"""
+
+from __future__ import annotations
+
+# Chars whose tops differ by at most this many points chain into one row (pdfplumber's
+# default y_tolerance, so ordinary lines come out as pdfplumber gives them).
+LINE_TOP_TOLERANCE = 3.0
+
+# A gap between two chars is a word space when it is wider than this many font sizes
+# beyond the row's letter spacing (pdfplumber's 3 pt at 12 pt).
+SPACE_GAP_EM = 0.25
+
+# Rows with at least this many chars may be letter-spaced ("部 门 决 算"): their median
+# gap is the letter spacing, not a space.
+LETTER_SPACED_MIN_CHARS = 4
+
+# Text that replaces a glyph without a Unicode mapping ("(cid:N)"); sentences holding it
+# are not given to the extractor.
+UNREADABLE = "\ufffd"
+
+# Chars an exporter may draw in a second font on a shifted baseline, so that plain text
+# extraction moves them out of their sentence: digits, number signs and quote marks.
+FRAGMENT_CHARS = set("0123456789０１２３４５６７８９.．,，%％-－+＋“”‘’\"'")
+
+# A displaced run is compared with rows whose middle is within this many font sizes of its own.
+FRAGMENT_REACH = 1.6
+
+# It is put back into a row only when its middle is within this many font sizes of that
+# row's middle (a baseline shift, not a neighbouring line).
+FRAGMENT_SHIFT_MAX = 0.6
+
+# A run fills a gap when no char of the row overlaps it by more than this many font sizes
+# and a char of the row ends or starts within this many font sizes of it.
+FRAGMENT_OVERLAP_EM = 0.1
+FRAGMENT_ADJACENT_EM = 0.6
+
+# A digit covering more than this share of another char's width (in one row) collides.
+COLLISION_SHARE = 0.3
+
+
+def outside_tables(chars: list[dict], bboxes: list[tuple]) -> list[dict]:
+    """Given a page's chars and table boxes, return the chars whose centre is in no box."""
+    if not bboxes:
+        return chars
+    out = []
+    for c in chars:
+        cx = (c["x0"] + c["x1"]) / 2
+        cy = (c["top"] + c["bottom"]) / 2
+        if not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes):
+            out.append(c)
+    return out
+
+
+class Row:
+    """Chars that share a line (sorted left to right), with the line's vertical extent."""
+
+    __slots__ = ("chars", "top", "bottom", "size")
+
+    def __init__(self, chars: list[dict]):
+        self.chars = sorted(chars, key=lambda c: c["x0"])
+        visible = self.text_chars() or self.chars
+        self.top = min(c["top"] for c in visible)  # kept when displaced runs are put back
+        self.bottom = max(c["bottom"] for c in visible)
+        self.size = max(max(c["size"] for c in visible), 1.0)
+
+    @property
+    def middle(self) -> float:
+        """Given a row, return the vertical middle of its chars."""
+        return (self.top + self.bottom) / 2
+
+    def text_chars(self) -> list[dict]:
+        """Given a row, return its chars that are not blank."""
+        return [c for c in self.chars if not c["text"].isspace()]
+
+
+def rows_of(chars: list[dict]) -> list[Row]:
+    """Given upright chars, return them grouped into rows by the top of each char, top to bottom."""
+    rows: list[Row] = []
+    group: list[dict] = []
+    last = None
+    for c in sorted(chars, key=lambda c: c["top"]):
+        if last is not None and c["top"] > last + LINE_TOP_TOLERANCE:
+            rows.append(Row(group))
+            group = []
+        group.append(c)
+        last = c["top"]
+    if group:
+        rows.append(Row(group))
+    return rows
+
+
+def is_unreadable(ch: dict) -> bool:
+    """Given a char, return whether its text is a glyph id without a Unicode mapping."""
+    return ch["text"].startswith("(cid:")
+
+
+def row_text(chars: list[dict]) -> str:
+    """Given a row's chars left to right, return its text with spaces where gaps are.
+
+    A gap is a space when it is wider than SPACE_GAP_EM font sizes beyond the line's own
+    letter spacing, so a heading set as "部 门 决 算" reads 部门决算.  A glyph without a
+    Unicode mapping becomes UNREADABLE.
+    """
+    visible = [c for c in chars if not c["text"].isspace()]
+    gaps = [b["x0"] - a["x1"] for a, b in zip(visible, visible[1:], strict=False)]
+    spacing = 0.0
+    if len(gaps) >= LETTER_SPACED_MIN_CHARS - 1:
+        ordered = sorted(gaps)
+        spacing = max(ordered[len(ordered) // 2], 0.0)  # median gap: the letter spacing
+    out: list[str] = []
+    prev = None
+    blank = False
+    for c in chars:
+        if c["text"].isspace():
+            blank = True
+            continue
+        if prev is not None:
+            size = max(prev["size"], c["size"], 1.0)
+            if blank or c["x0"] - prev["x1"] > spacing + SPACE_GAP_EM * size:
+                out.append(" ")
+        out.append(UNREADABLE if is_unreadable(c) else c["text"])
+        prev = c
+        blank = False
+    return "".join(out)
+
+
+def _words(chars: list[dict]) -> list[list[dict]]:
+    """Given a row's chars left to right, return its runs of visible chars without a gap."""
+    words: list[list[dict]] = []
+    for c in chars:
+        if c["text"].isspace():
+            if words and words[-1]:
+                words.append([])
+            continue
+        if words and words[-1]:
+            prev = words[-1][-1]
+            if c["x0"] - prev["x1"] > SPACE_GAP_EM * max(prev["size"], 1.0):
+                words.append([])
+        if not words:
+            words.append([])
+        words[-1].append(c)
+    return [w for w in words if w]
+
+
+def _is_fragment(row: Row) -> bool:
+    """Given a row, return whether it holds only digits, number signs and quote marks."""
+    visible = row.text_chars()
+    return bool(visible) and all(c["text"] in FRAGMENT_CHARS for c in visible)
+
+
+def _fits_gap(word: list[dict], host: Row) -> bool:
+    """Given a run of chars and a row, return whether the run fills a gap between the row's chars.
+
+    It does when no char of the row lies under it and a char of the row ends (or starts)
+    right next to it, as where an exporter cut the run out of the sentence.
+    """
+    x0, x1 = word[0]["x0"], word[-1]["x1"]
+    size = max(c["size"] for c in word)
+    slack = FRAGMENT_OVERLAP_EM * size
+    touch = FRAGMENT_ADJACENT_EM * size
+    touching = False
+    for c in host.text_chars():
+        if min(c["x1"], x1) - max(c["x0"], x0) > slack:
+            return False
+        if abs(x0 - c["x1"]) <= touch or abs(c["x0"] - x1) <= touch:
+            touching = True
+    return touching
+
+
+def place_fragments(rows: list[Row]) -> tuple[list[Row], list[str]]:
+    """Given a page's rows, return them with displaced number runs put back in their rows and the runs that could not be placed.
+
+    A row of only digits and quote marks whose runs each fill a gap of a neighbouring row
+    was drawn on a shifted baseline.  A run goes back into its row only when exactly one
+    row has a gap for it and the shift is small; when several rows could take it, or the
+    only candidate is too far away, the run is dropped (returned) rather than guessed.
+    """
+    hosts = [r for r in rows if not _is_fragment(r)]
+    moves: dict[int, list[tuple[int, list[dict]]]] = {}  # host index -> (source row, run)
+    dropped: list[str] = []
+    kept_rows: list[Row] = []
+    for n, row in enumerate(rows):
+        if not _is_fragment(row):
+            kept_rows.append(row)
+            continue
+        remaining: list[dict] = []
+        for word in _words(row.chars):
+            middle = (min(c["top"] for c in word) + max(c["bottom"] for c in word)) / 2
+            near = [
+                (abs(middle - h.middle), i)
+                for i, h in enumerate(hosts)
+                if abs(middle - h.middle) <= FRAGMENT_REACH * h.size and _fits_gap(word, h)
+            ]
+            if not near:
+                remaining.extend(word)  # an ordinary line of numbers
+            elif len(near) == 1 and near[0][0] <= FRAGMENT_SHIFT_MAX * hosts[near[0][1]].size:
+                moves.setdefault(near[0][1], []).append((n, word))
+            else:
+                dropped.append("".join(c["text"] for c in word))
+        if remaining:
+            kept_rows.append(Row(remaining))
+    for i, runs in moves.items():
+        host = hosts[i]
+        sources = {n for n, _ in runs}
+        if len(sources) > 1 and _runs_share_gap(host, [w for _, w in runs]):
+            dropped.extend("".join(c["text"] for c in w) for _, w in runs)
+            continue  # runs from two shifted rows compete for one gap: not sure of the order
+        host.chars = sorted(host.chars + [c for _, w in runs for c in w], key=lambda c: c["x0"])
+    kept_rows.sort(key=lambda r: r.top)
+    return kept_rows, dropped
+
+
+def _runs_share_gap(host: Row, runs: list[list[dict]]) -> bool:
+    """Given a row and runs placed into it, return whether two runs fall into the same gap."""
+    edges = [c["x1"] for c in host.text_chars()]
+    slots = [sum(1 for e in edges if e <= w[0]["x0"] + 0.5) for w in runs]
+    return len(set(slots)) < len(slots)
+
+
+def _drawn_run(visible: list[dict], i: int) -> list[int]:
+    """Given a row's visible chars and the index of a number char, return the indexes of the run it was drawn in.
+
+    The run is the chain of number chars in the same font, size and baseline as char i
+    with no word gap between neighbours, whatever other chars lie between them now.
+    """
+    me = visible[i]
+    same = [
+        k
+        for k, c in enumerate(visible)
+        if c["text"] in FRAGMENT_CHARS
+        and c["fontname"] == me["fontname"]
+        and abs(c["size"] - me["size"]) < 0.01
+        and abs(c["top"] - me["top"]) < 0.5
+    ]
+    gap = SPACE_GAP_EM * max(me["size"], 1.0)
+    at = same.index(i)
+    lo = hi = at
+    while lo > 0 and visible[same[lo]]["x0"] - visible[same[lo - 1]]["x1"] <= gap:
+        lo -= 1
+    while hi + 1 < len(same) and visible[same[hi + 1]]["x0"] - visible[same[hi]]["x1"] <= gap:
+        hi += 1
+    return same[lo : hi + 1]
+
+
+def drop_collisions(row: Row) -> list[str]:
+    """Given a row, remove the runs of digits drawn over other chars of it and return them.
+
+    Real text never prints two different chars on one spot; when a digit or quote mark
+    does overlap another char, a run from another line landed here and neither its place
+    nor the covered number can be trusted, so the whole run of number chars goes.
+    """
+    visible = row.text_chars()
+    hit: set[int] = set()
+    for i, a in enumerate(visible):
+        for j in range(i + 1, len(visible)):
+            b = visible[j]
+            if b["x0"] >= a["x1"]:
+                break
+            if a["text"] not in FRAGMENT_CHARS and b["text"] not in FRAGMENT_CHARS:
+                continue
+            size = max(a["size"], b["size"], 1.0)
+            if a["text"] == b["text"] and abs(a["x0"] - b["x0"]) <= FRAGMENT_OVERLAP_EM * size:
+                continue  # the same glyph printed twice (simulated bold)
+            width = max(min(a["x1"] - a["x0"], b["x1"] - b["x0"]), 0.1)
+            if min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > COLLISION_SHARE * width:
+                hit.update((i, j))
+    if not hit:
+        return []
+    gone: set[int] = set()
+    runs: list[str] = []
+    for i in sorted(hit):
+        if i in gone or visible[i]["text"] not in FRAGMENT_CHARS:
+            continue
+        run = _drawn_run(visible, i)
+        gone.update(run)
+        runs.append("".join(visible[k]["text"] for k in run))
+    drop = {id(visible[k]) for k in gone}
+    row.chars = [c for c in row.chars if id(c) not in drop]
+    return runs

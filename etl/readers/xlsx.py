@@ -1,0 +1,145 @@
+"""XLSX reader (openpyxl): each visible sheet as its title paragraphs and one table.
+
+Workbooks of 附表 put one table per sheet, with its title (and sometimes a 说明 line) in
+rows holding a single cell.  Leading single-cell rows become paragraphs before the table,
+trailing 说明 lines paragraphs after it; the rest of the sheet is one table block.  A merged
+range is given once: cells it covers to the right are dropped, cells it covers below are
+empty, as the DOCX and PDF readers give them.  Formulas are read as the values Excel last
+saved (a formula never calculated by Excel reads as blank).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+from etl.model import Block, InputError, ParsedDocument
+from etl.readers import read_bytes, table_block
+
+# First bytes of an OLE2 compound file: an encrypted workbook or a legacy .xls renamed.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Number formats with a fixed count of decimals ("0.00", "#,##0.00") are shown that way.
+FIXED_DECIMALS = re.compile(r"^[#,]*0\.(0+)(?:_.*)?$")
+# A single-cell row after the table is a 说明 line when longer than this or opening with 注/说明
+# (a short one, such as an empty 合计 row, stays in the table).
+MAX_ROW_LABEL_CHARS = 8
+NOTE_STARTS = ("注", "说明", "备注")
+GENERAL_DECIMALS = 6  # decimals kept for numbers without a fixed format (trailing zeros cut)
+
+
+def _cell_text(cell) -> str:
+    """Given an openpyxl cell, return its value as the sheet shows it (numbers with their decimals)."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        m = FIXED_DECIMALS.match(cell.number_format or "")
+        if m:
+            return f"{value:.{len(m.group(1))}f}"
+        text = f"{value:.{GENERAL_DECIMALS}f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _sheet_rows(ws) -> list[list[str]]:
+    """Given a worksheet, return its non-blank rows with merged cells given once."""
+    covered_right: set[tuple[int, int]] = set()
+    covered_below: set[tuple[int, int]] = set()
+    for rng in ws.merged_cells.ranges:
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if (r, c) == (rng.min_row, rng.min_col):
+                    continue
+                if c > rng.min_col:
+                    covered_right.add((r, c))
+                else:
+                    covered_below.add((r, c))
+    last_col = max(
+        (c.column for row in ws.iter_rows() for c in row if c.value is not None), default=0
+    )
+    rows: list[list[str]] = []
+    for row in ws.iter_rows(max_col=max(last_col, 1)):
+        out: list[str] = []
+        for cell in row:
+            pos = (cell.row, cell.column)
+            if pos in covered_right:
+                continue
+            if pos in covered_below:
+                out.append("")
+                continue
+            out.append(_cell_text(cell))
+        rows.append(out)
+    return [r for r in rows if any(r)]
+
+
+def _single(row: list[str]) -> str | None:
+    """Given a row, return its text when it holds exactly one filled cell that is not a number."""
+    filled = [c for c in row if c]
+    if len(filled) != 1 or re.fullmatch(r"-?[\d.,]+%?", filled[0]):
+        return None
+    return filled[0]
+
+
+def _is_note(text: str | None) -> bool:
+    """Given a trailing single-cell text, return whether it is a 说明 line rather than a row label."""
+    return text is not None and (len(text) > MAX_ROW_LABEL_CHARS or text.startswith(NOTE_STARTS))
+
+
+def read_xlsx(path: Path) -> ParsedDocument:
+    """Given an .xlsx workbook, return each visible sheet's title paragraphs and table as a ParsedDocument."""
+    head = read_bytes(path, 8)
+    if head == OLE_MAGIC:
+        raise InputError("文件已加密或实为旧版 Excel（.xls）格式，请另存为未加密的 .xlsx")
+    if not zipfile.is_zipfile(path):
+        raise InputError("XLSX 文件已损坏或不是 Excel 文件（不是有效的 zip 包）")
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(str(path), data_only=True)
+    except Exception as exc:  # openpyxl, zipfile and lxml raise many kinds
+        raise InputError(f"XLSX 文件已损坏，无法读取（{type(exc).__name__}）") from None
+
+    blocks: list[Block] = []
+    warnings: list[str] = []
+    n_para = n_table = 0
+
+    def para(text: str) -> None:
+        nonlocal n_para
+        n_para += 1
+        blocks.append(Block(kind="p", text=text, index=n_para))
+
+    try:
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                warnings.append(f"隐藏的工作表“{ws.title}”未读取")
+                continue
+            rows = _sheet_rows(ws)
+            start = 0
+            while start < len(rows) and _single(rows[start]) is not None:
+                start += 1
+            end = len(rows)
+            while end > start and _is_note(_single(rows[end - 1])):
+                end -= 1
+            for row in rows[:start]:
+                para(_single(row) or "")
+            if start == end:
+                continue
+            if start == 0:
+                para(ws.title)  # a sheet without a title row is titled by its name
+            n_table += 1
+            blocks.append(table_block(rows[start:end], n_table))
+            for row in rows[end:]:
+                para(_single(row) or "")
+    except Exception as exc:
+        raise InputError(f"XLSX 文件内容无法解析（{type(exc).__name__}）") from None
+    finally:
+        wb.close()
+    if not blocks:
+        raise InputError("文件没有文字内容")
+    return ParsedDocument(source_file=path.name, fmt="xlsx", blocks=blocks, warnings=warnings)

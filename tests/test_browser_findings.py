@@ -1,0 +1,71 @@
+"""Browser check of the 核查与异常 page on the warehouse built from the bundled samples:
+it renders in Chromium without an error element, a link opens a filtered view with the
+evidence of a finding, and screenshots are written to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+from tests.test_browser import (  # noqa: F401  (browser is a fixture)
+    SHOTS,
+    assert_no_errors,
+    browser,
+    free_port,
+    grid_rows,
+    new_page,
+    start_app,
+    wait_until_done,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def samples_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser_findings")
+    db = tmp / "finance.duckdb"
+    assert run_cli("build", "--db", str(db), str(REPO / "samples" / "reports" / "docx")).code == 0
+    port = free_port()
+    proc = start_app(db, port, tmp / "streamlit.log")
+    try:
+        yield f"http://localhost:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_findings_page_in_browser(samples_url: str, browser: object) -> None:  # noqa: F811
+    page = new_page(browser)
+    page.goto(samples_url + "findings")  # type: ignore[attr-defined]
+    wait_until_done(page)
+    assert_no_errors(page)
+    assert page.locator("h1").first.inner_text().strip() == "核查与异常"  # type: ignore[attr-defined]
+    count, rows = grid_rows(page)
+    assert count is not None and int(count) > 10
+    assert any("16.92%" in r for r in rows)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "07_findings.png"), full_page=True)  # type: ignore[attr-defined]
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def test_findings_link_opens_filtered_view_with_evidence(samples_url: str, browser: object) -> None:  # noqa: F811
+    page = new_page(browser)
+    page.goto(samples_url + "findings?fd_rule=pct.completion&fd_sev=" + quote("错误"))  # type: ignore[attr-defined]
+    wait_until_done(page)
+    assert_no_errors(page)
+    count, rows = grid_rows(page)
+    assert count is not None and int(count) == 1 + 3  # header row + three completion errors
+    evidence = page.locator('[class*="st-key-fd_evidence"]')  # type: ignore[attr-defined]
+    assert "原文证据" in evidence.inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "08_findings_filtered.png"), full_page=True)  # type: ignore[attr-defined]
+    page.context.close()  # type: ignore[attr-defined]
