@@ -273,3 +273,71 @@ def test_a_consistent_report_with_all_nine_schedules_raises_nothing(tmp_path):
     folder.mkdir()
     shutil.copy(REPO / "tests" / "fixtures" / "schedules" / "schedules.docx", folder)
     assert build_findings(folder, tmp_path) == []
+
+
+# Each injected inconsistency of the synthetic generator: the rules that must flag it, and
+# the rules its side effects may also trip (a wrong component moves its share and change).
+INJECTED_RULES = {
+    "total_change_pct": ({"pct.change"}, set()),
+    "sangong_components": ({"parts.sangong"}, {"parts.sangong_change", "pct.share", "pct.change"}),
+    "score_sum": ({"score.total"}, set()),
+    "restated_change": ({"restated"}, set()),
+    "stale_year": ({"year.context"}, set()),
+    "prior_year_mismatch": ({"across.prior_year"}, set()),
+    "basic_parts": ({"parts.basic"}, set()),
+    "sangong_over_budget": ({"sangong.over_budget"}, {"pct.completion"}),
+}
+
+
+def _synth_findings(tmp_path: Path, inject: tuple[str, ...]) -> tuple[Path, list[tuple]]:
+    from etl.synth import SynthOptions, generate_corpus
+
+    out = tmp_path / "synth"
+    opts = SynthOptions(units=3, years=2, seed=3, formats=("docx",), inject=inject)
+    generate_corpus(out, opts)
+    db = tmp_path / "synth.duckdb"
+    run = run_cli("build", "--db", str(db), str(out / "docx"))
+    assert run.code == 0, run.out
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT source_file, rule, severity, message FROM findings").fetchall()
+    con.close()
+    return out, rows
+
+
+def test_consistent_synthetic_corpus_raises_no_error_or_warning(tmp_path):
+    """Fictional units over two years, both report kinds: not one contradiction found.
+
+    Outliers are left out: with realistic random amounts a unit may legitimately stand out
+    among its peers; that is a finding about the unit, not a false alarm about a report.
+    """
+    _, rows = _synth_findings(tmp_path, ())
+    alarms = [r for r in rows if r[2] != "info" and not r[1].startswith("outlier.")]
+    assert alarms == []
+
+
+def test_injection_table_covers_the_generator():
+    from etl.synth import INJECTIONS
+
+    assert set(INJECTED_RULES) == set(INJECTIONS)
+
+
+@pytest.mark.parametrize("kind", sorted(INJECTED_RULES))
+def test_each_injected_synthetic_inconsistency_is_flagged(tmp_path, kind):
+    must, may = INJECTED_RULES[kind]
+    out, rows = _synth_findings(tmp_path, (kind,))
+    by_file: dict[str, set[str]] = {}
+    for source, rule, severity, _ in rows:
+        if severity != "info" and not rule.startswith("outlier."):
+            by_file.setdefault(Path(source).stem, set()).add(rule)
+    carrying = set()
+    for truth in sorted((out / "truth").glob("*.json")):
+        kinds = {
+            i["kind"] for i in json.loads(truth.read_text(encoding="utf-8"))["inconsistencies"]
+        }
+        if kind in kinds:
+            carrying.add(truth.stem)
+            assert must <= by_file.get(truth.stem, set()), (truth.stem, by_file.get(truth.stem))
+    assert carrying, f"the generator applied {kind} to no report"
+    # no other report is flagged, and the carrying ones only by the expected rules
+    for stem, rules in by_file.items():
+        assert stem in carrying and rules <= must | may, (stem, rules)
