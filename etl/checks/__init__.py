@@ -58,6 +58,10 @@ RULE_CATALOG: dict[str, tuple[str, str]] = {
         "报告称无结转结余时，收支总计＝本年支出合计、财政拨款收支总计＝各项财政拨款收入",
         "同 parts.*",
     ),
+    "restated.project": (
+        "同一项目的年初预算或支出（执行数）在自评表与正文中写法不同",
+        "金额容差；不同为 error",
+    ),
     "parts.listing": (
         "称“其中项目N个”后列出的项目个数与金额 与 所称个数、项目支出",
         "个数须相等（warning）；金额同 parts.*",

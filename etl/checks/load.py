@@ -47,10 +47,12 @@ def load_reports(con: duckdb.DuckDBPyConnection) -> list[ReportData]:
         " FROM raw_function_items ORDER BY report_id, seq"
     ):
         r.items.append((name, amount, done, r.quote(quote, loc, page)))
-    for r, (name, score, quote, loc, page) in each(
-        "SELECT report_id, name, score, quote, loc, page FROM raw_projects ORDER BY report_id, seq"
+    for r, (name, score, initial, executed, quote, loc, page) in each(
+        "SELECT report_id, name, score, initial_budget, executed, quote, loc, page"
+        " FROM raw_projects ORDER BY report_id, seq"
     ):
         r.projects.append((name, score, r.quote(quote, loc, page)))
+        r.project_amounts.append((name, initial, executed, r.quote(quote, loc, page)))
     for r, (table, weight, score) in each(
         "SELECT report_id, table_name, weight, score FROM raw_indicators ORDER BY report_id, seq"
     ):

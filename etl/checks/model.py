@@ -57,6 +57,10 @@ class ReportData:
     classes: list[tuple[str, float | None, Quote]] = field(default_factory=list)
     items: list[tuple[str, float | None, float | None, Quote]] = field(default_factory=list)
     projects: list[tuple[str, float | None, Quote]] = field(default_factory=list)
+    # (name, 年初预算, 执行数, where): the project as its table (or list) states it
+    project_amounts: list[tuple[str, float | None, float | None, Quote]] = field(
+        default_factory=list
+    )
     indicators: list[tuple[str, float | None, float | None]] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)
 

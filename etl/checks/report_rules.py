@@ -6,6 +6,7 @@ id the README documents.  A rule that lacks the figures it compares says nothing
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -705,6 +706,59 @@ def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+PROJECT_NAME_MATCH = 0.85  # difflib ratio above which two project names are the same project
+PROJECT_FIELD_LABEL = {"initial_budget": "年初预算", "executed": "支出（执行数）"}
+
+
+def _project_key(name: str) -> str:
+    for ch in "“”\"'‘’ ":
+        name = name.replace(ch, "")
+    return name.removesuffix("项目")
+
+
+def _same_project(a: str, b: str) -> bool:
+    ka, kb = _project_key(a), _project_key(b)
+    return ka == kb or difflib.SequenceMatcher(None, ka, kb).ratio() >= PROJECT_NAME_MATCH
+
+
+def project_amounts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a project's budget or spending is stated two ways."""
+    groups: dict[tuple[str, str], list[tuple[float, Quote, str]]] = defaultdict(list)
+    names: list[str] = [name for name, *_ in r.project_amounts]
+    for name, initial, executed, where in r.project_amounts:
+        for field_name, value in (("initial_budget", initial), ("executed", executed)):
+            if value is not None:
+                groups[(name, field_name)].append((value, where, "自评表"))
+    for m in r.mentions:
+        if m["kind"] != "project_amount" or m["value"] is None:
+            continue
+        name = next((n for n in names if _same_project(n, m["context"])), None)
+        if name is None:
+            names.append(m["context"])
+            name = m["context"]
+        groups[(name, m["subject"])].append((m["value"], m["where"], "正文"))
+    out = []
+    for (name, field_name), stated in groups.items():
+        values = list(dict.fromkeys(round(v, 2) for v, _, _ in stated))
+        if len(values) < 2 or amount_severity(max(values) - min(values)) is None:
+            continue
+        shown = "；".join(
+            f"{source} " + "、".join(dict.fromkeys(_wan(v) for v, _, s in stated if s == source))
+            for source in dict.fromkeys(s for _, _, s in stated)
+        )
+        out.append(
+            _finding(
+                r, "restated.project", amount_severity(max(values) - min(values)) or "error",
+                f"项目“{_project_key(name)}”的{PROJECT_FIELD_LABEL[field_name]}有 {len(values)} 种"
+                f"说法：{shown}。",
+                _unique([q for _, q, _ in stated]), metric="expenditure.project",
+                stated=stated[0][0],
+                expected=next(v for v, _, _ in stated if round(v, 2) != values[0]),
+            )
+        )  # fmt: skip
+    return out
+
+
 Rule = Callable[[ReportData, dict[str, str]], list[Finding]]
 RULES: tuple[Rule, ...] = (
     parts_vs_total,
@@ -721,6 +775,7 @@ RULES: tuple[Rule, ...] = (
     no_carryover,
     listings,
     reasons,
+    project_amounts,
 )
 
 

@@ -70,6 +70,12 @@ LIST_SEPARATORS = re.compile(r"[；;、]+")
 # 下属二级单位0个，其中行政单位1个，…其他事业单位1个: parts of a count
 COUNT_PARTS = re.compile(r"(\d+)个[，,]其中[：:]?((?:[^，,。；;\d]{1,24}?\d+个[，,、]?)+)")
 COUNT_PART = re.compile(r"(\d+)个")
+# 网络、系统运行维护费项目年初预算资金18.5万元 / …项目支出资金18.5万元: a project's amounts
+PROJECT_AMOUNT = re.compile(
+    rf"(?:^|[，,；;。：:])(?:截[至止]+\d{{4}}年\d{{1,2}}月底?[，,]?)?([^，,；;。：:]{{4,60}}?)"
+    rf"(年初预算资金|支出资金)(?:共计)?{N}(万元|元)"
+)
+PROJECT_FIELDS = {"年初预算资金": "initial_budget", "支出资金": "executed"}
 REASON = re.compile(r"原因(?:是|为|主要是)?[：:]?(.*)$")
 UP_WORDS = ("增加", "增长", "提高", "上升", "增多")
 DOWN_WORDS = ("减少", "下降", "降低", "压减", "缩减", "减少了")
@@ -282,6 +288,18 @@ def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str
                 flag="up" if up else "down",
             )
         break
+    for m in PROJECT_AMOUNT.finditer(text):
+        name = m.group(1)
+        if "项目" not in name and "经费" not in name and "费" not in name[-2:]:
+            continue  # not a project's name (e.g. 部门年初预算资金)
+        add(
+            "project_amount",
+            m.start(1),
+            m.end(),
+            subject=PROJECT_FIELDS[m.group(2)],
+            value=to_wanyuan(m.group(3), m.group(4)),
+            context=name,
+        )
     if NO_CARRYOVER.search(text):
         add("no_carryover", 0, len(text))
     for m in GPB_BASIC.finditer(text):
