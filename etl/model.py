@@ -181,3 +181,4 @@ class Report:
     indicators: list[Indicator] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # values not stored, and why
     mentions: list[Mention] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # reader warnings (text it could not place)

@@ -22,6 +22,8 @@ REFERENCE = Path(__file__).resolve().parent / "fixtures" / "expected"
 EXPECTED = json.loads((MESSY / "expected.json").read_text(encoding="utf-8"))
 FILES = sorted(k for k in EXPECTED if k.endswith(".pdf"))
 TOLERANCE = 0.005
+# Digits shifted by at most this many points (half the 12 pt font size) are all put back.
+FULL_RECALL_SHIFT = 6
 
 
 def _generator():
@@ -104,7 +106,7 @@ def test_unreadable_glyphs_drop_their_sentences_only(engine):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("rise", [-42, -24, -21, -16, -10, -5, -2, 0, 2, 4, 5, 8, 12, 18, 21, 30])
+@pytest.mark.parametrize("rise", range(-42, 43, 3))
 def test_any_baseline_shift_never_stores_a_wrong_value(tmp_path, rise, engine):
     """The same report with its digits shifted by rise points: right, or missing and reported."""
     make = _generator()
@@ -116,7 +118,7 @@ def test_any_baseline_shift_never_stores_a_wrong_value(tmp_path, rise, engine):
         k: (v, exp.get(k)) for k, v in got.items() if k not in exp or abs(v - exp[k]) > TOLERANCE
     }
     assert not wrong, f"rise {rise}: wrong values (got, expected): {wrong}"
-    if abs(rise) <= 4:  # a shift within half a line height is put right
+    if abs(rise) <= FULL_RECALL_SHIFT:  # a small baseline shift is put right
         assert set(got) == set(exp)
     if set(got) != set(exp):
         assert any("无法确定属于哪一句" in w for w in warnings)

@@ -461,3 +461,17 @@ def test_pdfium_pages_read_like_pdfminer_pages(docs, stem, monkeypatch):
         (b.kind, b.page, squash(b.text)) for b in slow.blocks
     ]
     assert fast.warnings == slow.warnings == []
+
+
+def test_pdfium_failure_on_a_page_falls_back_to_pdfplumber(monkeypatch):
+    from etl.readers import pdfium
+
+    expected = read_document(MESSY / "displaced.pdf")
+
+    def broken(*args):
+        raise RuntimeError("pdfium could not read this page")
+
+    monkeypatch.setattr(pdfium, "fast_page", broken)
+    doc = read_document(MESSY / "displaced.pdf")
+    assert [b.text for b in doc.blocks] == [b.text for b in expected.blocks]
+    assert doc.warnings == expected.warnings == []

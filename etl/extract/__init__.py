@@ -59,6 +59,7 @@ def extract_report(doc: ParsedDocument) -> Report:
         fiscal_year=ident.fiscal_year,
         doc_kind=ident.doc_kind,
         is_synthetic=ident.is_synthetic,
+        warnings=list(doc.warnings),
     )
     candidates: list[Fact] = []
     tables = TableReader(ident.fiscal_year)

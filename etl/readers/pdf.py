@@ -571,9 +571,12 @@ def read_pdf(path: Path) -> ParsedDocument:
             for number, page in enumerate(pdf.pages, start=1):
                 quick = None
                 if fast is not None:
-                    quick = pdfium.fast_page(
-                        fast, number - 1, float(page.width), float(page.height)
-                    )
+                    try:
+                        quick = pdfium.fast_page(
+                            fast, number - 1, float(page.width), float(page.height)
+                        )
+                    except Exception:  # whatever pdfium trips over, pdfplumber reads or explains
+                        quick = None
                 pages.append(_read_page(quick or page, number))
                 page.close()  # free the page's parsed objects
     except InputError:

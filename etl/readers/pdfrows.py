@@ -36,6 +36,9 @@ FRAGMENT_REACH = 1.6
 # row's middle (a baseline shift, not a neighbouring line).
 FRAGMENT_SHIFT_MAX = 0.6
 
+# ... and any other row with room for it is at least this many times as far away.
+FRAGMENT_CLEAR_RATIO = 2.0
+
 # A run fills a gap when no char of the row overlaps it by more than this many font sizes
 # and a char of the row ends or starts within this many font sizes of it.
 FRAGMENT_OVERLAP_EM = 0.1
@@ -178,9 +181,9 @@ def place_fragments(rows: list[Row]) -> tuple[list[Row], list[str]]:
     """Given a page's rows, return them with displaced number runs put back in their rows and the runs that could not be placed.
 
     A row of only digits and quote marks whose runs each fill a gap of a neighbouring row
-    was drawn on a shifted baseline.  A run goes back into its row only when exactly one
-    row has a gap for it and the shift is small; when several rows could take it, or the
-    only candidate is too far away, the run is dropped (returned) rather than guessed.
+    was drawn on a shifted baseline.  A run goes back into the nearest row with a gap for
+    it only when the shift is small and any other row with a gap is at least
+    FRAGMENT_CLEAR_RATIO times as far; otherwise the run is dropped (returned), not guessed.
     """
     hosts = [r for r in rows if not _is_fragment(r)]
     moves: dict[int, list[tuple[int, list[dict]]]] = {}  # host index -> (source row, run)
@@ -198,9 +201,12 @@ def place_fragments(rows: list[Row]) -> tuple[list[Row], list[str]]:
                 for i, h in enumerate(hosts)
                 if abs(middle - h.middle) <= FRAGMENT_REACH * h.size and _fits_gap(word, h)
             ]
+            near.sort()
             if not near:
                 remaining.extend(word)  # an ordinary line of numbers
-            elif len(near) == 1 and near[0][0] <= FRAGMENT_SHIFT_MAX * hosts[near[0][1]].size:
+            elif near[0][0] <= FRAGMENT_SHIFT_MAX * hosts[near[0][1]].size and (
+                len(near) == 1 or near[1][0] >= FRAGMENT_CLEAR_RATIO * near[0][0]
+            ):
                 moves.setdefault(near[0][1], []).append((n, word))
             else:
                 dropped.append("".join(c["text"] for c in word))
