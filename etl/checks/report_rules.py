@@ -685,6 +685,25 @@ def listings(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+def table_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a table's 小计 is not the sum of its lines."""
+    out = []
+    for m in r.mentions:
+        if m["kind"] != "table_sum" or m["value"] is None or m["base"] is None:
+            continue
+        severity = amount_severity(m["base"] - m["value"])
+        if severity:
+            out.append(
+                _finding(
+                    r, "parts.table", severity,
+                    f"表中“{m['quote']}”，但其下 {m['flag']} 行（{m['context']}）合计 "
+                    f"{_wan(m['base'])}，相差 {_wan(abs(m['base'] - m['value']))}。",
+                    [m["where"]], stated=m["value"], expected=m["base"],
+                )
+            )  # fmt: skip
+    return out
+
+
 def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a stated reason points the other way."""
     out = []
@@ -774,6 +793,7 @@ RULES: tuple[Rule, ...] = (
     over_budget,
     no_carryover,
     listings,
+    table_sums,
     reasons,
     project_amounts,
 )

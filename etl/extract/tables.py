@@ -37,6 +37,7 @@ WEIGHT_COLS = ("分值", "权重", "指标分值")
 SCORE_COLS = ("得分", "自评得分")
 INDICATOR_END = ("合计", "总分", "评价结论", "存在问题", "改进措施")
 UNIT_TITLES = ("部门整体", "单位整体", "整体支出绩效", "基础数据表", "部门名称")
+NUMBERED_LINE = re.compile(r"^\d+[、.．]")  # 1、对个人和家庭补助: a line under a 小计
 MAX_ROW_SHIFT = 2  # an indicator row's cells may sit this many columns off the header
 MAX_GAP_PARAGRAPHS = 3  # a table this close to the previous one continues its context
 
@@ -132,6 +133,7 @@ class TableReader:
         self.indicator_offset: int | None = None
         self.levels = ["", "", ""]
         self.money_table = False
+        self.subtotal_group: dict | None = None  # a 小计 row whose numbered lines follow
         self.schedules = ScheduleReader()
         self.paragraphs: list[str] = []  # paragraphs since the last table, when told of them
 
@@ -206,6 +208,7 @@ class TableReader:
             return
         self._funds(row, quote, block)
         self._base_table(row, first, quote, block)
+        self._subtotal(row, block)
         self._staff(row, quote, block)
         self._inline(row, quote, block)
 
@@ -292,6 +295,36 @@ class TableReader:
             value = number(row[i]) if i < len(row) else None
             if value is not None:
                 self.out.facts.append(TableFact(metric, value, "万元", quote, block))
+
+    def _subtotal(self, row: list[str], block: Block) -> None:
+        """Given a row under a year header, follow a 小计 row and its numbered lines.
+
+        When the numbered lines end, each year column where a line has a value gives the
+        checks one mention: the stated 小计 and the sum of its lines.
+        """
+        label = next((c for c in row if c), "")
+        group = self.subtotal_group
+        if group is not None and NUMBERED_LINE.match(label):
+            for i, cell in enumerate(row[1:], 1):
+                if (v := number(cell)) is not None:
+                    group["items"].setdefault(i, []).append(v)
+            return
+        if group is not None:
+            self.subtotal_group = None
+            for i, total in group["totals"].items():
+                parts = group["items"].get(i)
+                if parts and i < len(self.year_header or []):
+                    quote = f"{group['label']}（{self.year_header[i]}）{group['cells'][i]}"
+                    self.out.mentions.append(
+                        Mention("table_sum", quote, group["block"].page, group["block"].loc,
+                                value=total, base=round(sum(parts), 6),
+                                flag=str(len(parts)), context=self.year_header[i])
+                    )  # fmt: skip
+        if self.year_header is not None and label_of(label).endswith("小计"):
+            self.subtotal_group = {
+                "label": label, "cells": row, "block": block, "items": {},
+                "totals": {i: v for i, c in enumerate(row[1:], 1) if (v := number(c)) is not None},
+            }  # fmt: skip
 
     def _staff(self, row: list[str], quote: str, block: Block) -> None:
         """Given the row after a staffing header, read 编制数 and 实有人数."""
