@@ -704,6 +704,34 @@ def table_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+def sections(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a section's stated maximum disagrees with its items."""
+    out = []
+    for m in r.mentions:
+        if m["kind"] != "section_max" or not m["base"]:
+            continue
+        what = "部门整体自评表" if m["subject"] == UNIT_TABLE else f"项目“{m['subject']}”自评表"
+        most, weights, got = m["value"], m["base"], m["pct"] or 0.0
+        if got > most + EPS:
+            out.append(
+                _finding(
+                    r, "score.sections", "error",
+                    f"{what}中“{m['quote']}”最多 {_num(most)} 分，但其下各项得分合计 {_num(got)} 分，"
+                    f"超过该项满分（各项分值合计 {_num(weights)} 分）。",
+                    [m["where"]], stated=most, expected=got,
+                )
+            )  # fmt: skip
+        elif abs(weights - most) > EPS:
+            out.append(
+                _finding(
+                    r, "score.sections", "warning",
+                    f"{what}中“{m['quote']}”为 {_num(most)} 分，但其下各项分值合计 {_num(weights)} 分。",
+                    [m["where"]], stated=most, expected=weights,
+                )
+            )  # fmt: skip
+    return out
+
+
 def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a stated reason points the other way."""
     out = []
@@ -794,6 +822,7 @@ RULES: tuple[Rule, ...] = (
     no_carryover,
     listings,
     table_sums,
+    sections,
     reasons,
     project_amounts,
 )

@@ -109,6 +109,7 @@ def extract_report(doc: ParsedDocument) -> Report:
     report.projects = narrative_projects.merge(tables.out.projects)
     report.notes.extend(tables.out.notes)
     report.mentions.extend(tables.out.mentions)
+    report.mentions.extend(tables.section_mentions())
     # A standard 附表 gives 功能分类 with 科目编码: it replaces the narrative's list.
     if tables.out.function_classes:
         report.function_classes = tables.out.function_classes

@@ -37,6 +37,7 @@ WEIGHT_COLS = ("分值", "权重", "指标分值")
 SCORE_COLS = ("得分", "自评得分")
 INDICATOR_END = ("合计", "总分", "评价结论", "存在问题", "改进措施")
 UNIT_TITLES = ("部门整体", "单位整体", "整体支出绩效", "基础数据表", "部门名称")
+SECTION_MAX = re.compile(r"[（(](\d+(?:\.\d+)?)分[）)]")  # 产出指标（40分）
 NUMBERED_LINE = re.compile(r"^\d+[、.．]")  # 1、对个人和家庭补助: a line under a 小计
 MAX_ROW_SHIFT = 2  # an indicator row's cells may sit this many columns off the header
 MAX_GAP_PARAGRAPHS = 3  # a table this close to the previous one continues its context
@@ -134,6 +135,9 @@ class TableReader:
         self.levels = ["", "", ""]
         self.money_table = False
         self.subtotal_group: dict | None = None  # a 小计 row whose numbered lines follow
+        # 一级/二级指标 stated maximum (产出指标（40分）) and the sections' weight/score sums
+        self.level_max: list[tuple[float, str, Block] | None] = [None, None]
+        self.sections: dict[tuple[str, int, str], tuple] = {}
         self.schedules = ScheduleReader()
         self.paragraphs: list[str] = []  # paragraphs since the last table, when told of them
 
@@ -446,9 +450,12 @@ class TableReader:
 
         for n, key in enumerate(("level1", "level2", "level3")):
             if at(key) and number(at(key)) is None:
-                self.levels[n] = re.sub(r"[（(]\d+(?:\.\d+)?分[）)]", "", at(key))
+                self.levels[n] = SECTION_MAX.sub("", at(key))
                 if n < 2:
                     self.levels[n + 1 :] = [""] * (2 - n)
+                    self.level_max[n:] = [None] * (2 - n)
+                    if m := SECTION_MAX.search(at(key)):
+                        self.level_max[n] = (float(m.group(1)), at(key), block)
         if not at("level3") or not (at("target") or at("actual") or at("weight") or at("score")):
             return True
         table = self.project.name if self.context == "project" and self.project else "部门整体"
@@ -466,4 +473,21 @@ class TableReader:
                 loc=block.loc,
             )
         )
-        return True
+        for n, stated in enumerate(self.level_max):
+            if stated is not None:
+                section = self.sections.setdefault((table, n, self.levels[n]), (stated, []))
+                section[1].append(self.out.indicators[-1])  # summed at the end: a row cut
+        return True  # in two gets its 分值/得分 later (_finish_split_row)
+
+    def section_mentions(self) -> list[Mention]:
+        """Return, per indicator section with a stated maximum (产出指标（40分）), its sums."""
+        out = []
+        for (table, _n, name), ((most, words, block), items) in self.sections.items():
+            weights = round(sum(i.weight or 0.0 for i in items), 6)
+            scores = round(sum(i.score or 0.0 for i in items), 6)
+            out.append(
+                Mention("section_max", words, block.page, block.loc, subject=table, value=most,
+                        base=weights, pct=scores, context=name)
+            )  # fmt: skip
+
+        return out
