@@ -1,10 +1,11 @@
 """Build the DuckDB warehouse from report files: incremental, atomic and idempotent.
 
 The build discovers input files, hashes them, carries over reports whose file is unchanged
-(same sha256 and PARSER_VERSION), parses the rest, keeps one report per unit, fiscal year
-and kind, writes everything into a temporary file next to the target, runs
-warehouse/data_tests.sql and only then replaces the target.  A crash leaves the old
-warehouse untouched and removes the temporary file.
+(same sha256 and PARSER_VERSION), parses the rest in worker processes (a file that
+overruns its time limit or kills its worker fails alone; see parse_in_workers), keeps one
+report per unit, fiscal year and kind, writes everything into a temporary file next to
+the target, runs warehouse/data_tests.sql and only then replaces the target.  A crash
+leaves the old warehouse untouched and removes the temporary file.
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ from etl.units import StatedUnit, apply_alias, load_aliases, resolve_units, unit
 
 METRICS_CSV = Path(__file__).resolve().parent / "metrics.csv"
 
-SUPPORTED = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".xlsx": "xlsx"}
+SUPPORTED = {
+    ".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".xlsx": "xlsx",
+    ".doc": "docx", ".wps": "docx", ".dot": "docx",  # converted to .docx by LibreOffice
+}  # fmt: skip
 FMT_PRIORITY = {"docx": 0, "pdf": 1, "txt": 2, "xlsx": 3}
 UNSUPPORTED_HINTS = {
-    ".doc": "旧版 Word 格式（.doc）不支持，请用 Word/WPS 另存为 .docx 或 PDF",
-    ".wps": "WPS 文字格式（.wps）不支持，请另存为 .docx 或 PDF",
     ".rtf": "RTF 格式不支持，请另存为 .docx 或 PDF",
     ".xls": "表格文件（.xls）不支持，请提供决算报告的 PDF 或 DOCX",
     ".et": "WPS 表格（.et）不支持，请提供决算报告的 PDF 或 DOCX",
@@ -195,7 +197,7 @@ def precheck(item: InputFile, max_bytes: int) -> str | None:
     if suffix not in SUPPORTED:
         return UNSUPPORTED_HINTS.get(
             suffix,
-            f"不支持的文件格式（{suffix or '无扩展名'}），只能读取 PDF、DOCX、TXT",
+            f"不支持的文件格式（{suffix or '无扩展名'}），只能读取 PDF、DOCX、XLSX、TXT（.doc/.wps 经 LibreOffice 转换）",
         )
     size = item.path.stat().st_size
     if size == 0:
@@ -231,9 +233,14 @@ def _parse_safely(path: Path, parse: ParseFunc = parse_file) -> tuple[Report | N
         return None, f"解析出错（程序内部错误 {type(exc).__name__}: {exc}）".replace("\n", " ")
 
 
-def _worker(conn: Connection, parse: ParseFunc) -> None:
-    """Given a task pipe and a parse function, answer each (index, path) until told to stop."""
+def _worker(conn: Connection, parse: ParseFunc, timeout: float | None) -> None:
+    """Given a task pipe, a parse function and the file time limit, answer each (index, path).
+
+    The limit is also put in this process's environment as the ``timeout`` setting, so a
+    reader that runs a converter (LibreOffice) ends it before the build kills this worker.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops us
+    os.environ[settings.env_var("timeout")] = f"{timeout or 0:g}"
     while True:
         try:
             task = conn.recv()
@@ -283,11 +290,11 @@ class _Slot:
     deadline: float | None = None
 
 
-def _start_worker(parse: ParseFunc) -> _Slot:
-    """Given a parse function, return a started worker process with its pipe."""
+def _start_worker(parse: ParseFunc, timeout: float | None) -> _Slot:
+    """Given a parse function and the file time limit, return a started worker and its pipe."""
     ctx = _mp_context()
     ours, theirs = ctx.Pipe()
-    process = ctx.Process(target=_worker, args=(theirs, parse), daemon=True)
+    process = ctx.Process(target=_worker, args=(theirs, parse, timeout), daemon=True)
     process.start()
     theirs.close()
     return _Slot(process, ours)
@@ -325,7 +332,7 @@ def parse_in_workers(
     fatal: str | None = None
     try:
         for _ in range(min(max(1, jobs), len(pending))):
-            slots.append(_start_worker(parse))
+            slots.append(_start_worker(parse, timeout))
         while fatal is None and (pending or any(s.task for s in slots)):
             for n, slot in enumerate(slots):
                 if slot.task is None and pending:
@@ -358,7 +365,7 @@ def parse_in_workers(
                 if problem is None:
                     continue
                 _stop_worker(slot, kill=True)
-                slots[n] = _start_worker(parse) if pending else None
+                slots[n] = _start_worker(parse, timeout) if pending else None
                 on_result(index, None, problem)
             slots = [s for s in slots if s is not None]
     finally:
@@ -376,7 +383,7 @@ def _assign(slot: _Slot, task: tuple[int, Path], timeout: float | None, parse: P
             slot.conn.send(task)
         except OSError:  # the idle worker died: start another
             _stop_worker(slot, kill=True)
-            slot = _start_worker(parse)
+            slot = _start_worker(parse, timeout)
             continue
         slot.task = task
         slot.deadline = time.monotonic() + timeout if timeout else None
@@ -478,10 +485,10 @@ def _label(c: _Candidate) -> str:
 def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]], list[str]]:
     """Given a new report and its id, return its detail rows per raw table and warnings."""
     rows: dict[str, list[tuple]] = {t: [] for t in RAW_DETAIL_TABLES}
-    warnings: list[str] = []
+    warnings: list[str] = list(report.warnings)  # what the reader could not place, and why
     known = _metric_keys()
     seen: set[str] = set()
-    notes = list(report.notes)
+    notes = list(report.notes) + list(report.warnings)
     for f in report.facts:
         value = float(f.value)
         if f.metric not in known:

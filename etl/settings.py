@@ -80,6 +80,11 @@ def get(name: str) -> str:
     return value or setting.default
 
 
+def env_var(name: str) -> str:
+    """Given a setting name, return the environment variable that sets it."""
+    return _BY_NAME[name].env_var
+
+
 def _path(name: str) -> Path:
     """Given a path setting name, return it as an absolute path."""
     setting = _BY_NAME[name]

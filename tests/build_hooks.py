@@ -12,12 +12,13 @@ import os
 import time
 from pathlib import Path
 
+from etl import settings
 from etl.build import parse_file
-from etl.model import Report
+from etl.model import InputError, Report
 
 
 def misbehaving_parse(path: Path) -> Report:
-    """Given a file path, hang, crash or raise when its name says so, else parse it."""
+    """Given a file path, hang, crash or fail when its name says so, else parse it."""
     name = path.name
     if "hang" in name:
         while True:  # a parser stuck in a loop: only killing the process ends it
@@ -26,4 +27,6 @@ def misbehaving_parse(path: Path) -> Report:
         os._exit(7)  # the process dies without a Python exception (like a segfault)
     if "boom" in name:
         raise RuntimeError("模拟的解析器缺陷")
+    if "limit" in name:  # report the time limit this worker process sees as its setting
+        raise InputError(f"本进程的解析时限 {settings.parse_timeout():g} 秒")
     return parse_file(path)

@@ -383,6 +383,19 @@ def test_hung_crashed_and_broken_parses_fail_alone(tmp_path, jobs):
     assert multiprocessing.active_children() == []
 
 
+def test_workers_see_the_builds_time_limit_as_their_timeout_setting(tmp_path):
+    """Readers that run converters read the limit from settings; the CLI value must reach them."""
+    from build_hooks import misbehaving_parse
+
+    inputs = tmp_path / "in"
+    _copy_docx(inputs, {"limit.docx": STEMS[0]})
+    db = tmp_path / "finance.duckdb"
+    for limit in (7.5, 0):
+        result = build([inputs], db, jobs=1, timeout=limit, log=_quiet, _parse=misbehaving_parse)
+        (outcome,) = result.outcomes
+        assert outcome.message == f"本进程的解析时限 {limit:g} 秒"
+
+
 def test_cli_reports_a_timeout_in_one_line(tmp_path, monkeypatch):
     """A hung parse through the real CLI options: --timeout and --jobs reach the build."""
     import build_hooks

@@ -374,3 +374,27 @@ def test_pages_on_warehouse_built_from_samples(samples_db: Path, use_db, url_pat
     assert not at.info or url_path == "performance"  # no empty state (绩效自评 may have few rows)
     assert _synthetic_count(samples_db) == 0
     assert not any("示例数据" in w.value for w in at.warning)  # real reports: no banner
+
+
+def test_replaced_warehouse_is_read_afresh(
+    fixture_db: Path, empty_db: Path, tmp_path: Path, use_db
+) -> None:
+    """The kept read-only connection never serves a warehouse file that was replaced."""
+    import os
+    import shutil
+
+    from dashboard_lib import data
+
+    db = tmp_path / "finance.duckdb"
+    shutil.copy(fixture_db, db)
+    use_db(db)
+    before = int(data.query("warehouse_status")["n_reports"].iloc[0])
+    assert before > 0
+    # As a build does it: write a new file next to it, then os.replace it over the old one.
+    fresh = tmp_path / "finance.duckdb.tmp-1"
+    shutil.copy(empty_db, fresh)
+    stat = db.stat()
+    os.utime(fresh, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    os.replace(fresh, db)
+    assert int(data.query("warehouse_status")["n_reports"].iloc[0]) == 0
+    assert int(data.query("unit_list").shape[0]) == 0

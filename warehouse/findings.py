@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from warehouse.queries import _FILTER, Filters
+from warehouse.queries import _FILTER, Filters, _df
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -21,7 +21,8 @@ def findings_list(
     rules: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Given filters, severities and rule ids (None: all), return the matching findings."""
-    return con.execute(
+    return _df(
+        con,
         """
         SELECT x.finding_id, x.display_name, x.region, x.fiscal_year, x.doc_kind, x.severity,
                x.rule, x.metric, x.metric_label, x.stated, x.expected, x.message, x.evidence,
@@ -36,12 +37,13 @@ def findings_list(
                  x.display_name, x.fiscal_year, x.doc_kind, x.rule, x.finding_id
         """,
         [list(severities), _list(rules), _list(rules), *f.params()],
-    ).df()
+    )
 
 
 def findings_by_unit(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Given filters, return per unit and year the number of findings of each severity."""
-    return con.execute(
+    return _df(
+        con,
         """
         SELECT x.display_name, x.region, x.fiscal_year, x.doc_kind,
                count(*) FILTER (WHERE x.severity = 'error') AS n_error,
@@ -56,18 +58,19 @@ def findings_by_unit(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
         ORDER BY n_error DESC, n_warning DESC, x.display_name, x.fiscal_year
         """,
         f.params(),
-    ).df()
+    )
 
 
 def finding_rules(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Return every check rule with its description, tolerance and number of findings."""
-    return con.execute(
+    return _df(
+        con,
         """
         SELECT c.rule, c.description, c.tolerance, count(f.finding_id) AS n
         FROM check_rules c LEFT JOIN raw_findings f USING (rule)
         GROUP BY ALL ORDER BY c.rule
-        """
-    ).df()
+        """,
+    )
 
 
 def _list(values: tuple[str, ...] | None) -> list[str] | None:

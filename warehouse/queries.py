@@ -374,11 +374,13 @@ def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     order = list(dict.fromkeys(labels.get(keys[k], keys[k]) for k in np.unique(nums)))
     col_of = {label: n for n, label in enumerate(order)}
     col_of_key = np.array([col_of.get(labels.get(m, m), -1) for m in keys], dtype=np.int64)
-    ticks = np.full((len(reports), len(order)), "", dtype=object)
-    ticks[rows, col_of_key[nums]] = "✓"
+    hit = np.zeros((len(reports), len(order)), dtype=bool)
+    hit[rows, col_of_key[nums]] = True
+    ticks = np.full(hit.shape, "", dtype=object)
+    ticks[hit] = "✓"
     out = reports.drop(columns="report_id").reset_index(drop=True)
-    out.insert(len(index), "n_metrics", (ticks == "✓").sum(axis=1))
-    return pd.concat([out, pd.DataFrame(ticks, columns=order)], axis=1)
+    out.insert(len(index), "n_metrics", hit.sum(axis=1))
+    return pd.concat([out, pd.DataFrame(ticks, columns=order, dtype=object)], axis=1)
 
 
 # ------------------------------------------------------------------ structure

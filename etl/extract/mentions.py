@@ -110,204 +110,202 @@ def _sign(verb: str) -> int:
 
 def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str) -> list[Mention]:
     """Given one sentence span of a paragraph, return the mentions the checks use."""
-    text = nt.text[start:end]
-    out: list[Mention] = []
+    reader = _Sentence(nt, start, end, block, section)
+    for step in (
+        reader.completions, reader.changes, reader.yuan_amounts, reader.years, reader.shares,
+        reader.listings, reader.counts, reader.reasons, reader.project_amounts, reader.remarks,
+    ):  # fmt: skip
+        step()
+    return reader.out
 
-    def add(kind: str, a: int, b: int, **kw) -> None:
-        out.append(
-            Mention(
-                kind=kind,
-                quote=nt.quote(start + a, start + b),
-                page=block.page,
-                loc=block.loc,
-                section=section,
-                **kw,
-            )
-        )
 
-    is_item = "（类）" in text or "(类)" in text
-    for m in COMPLETION.finditer(text):
-        if is_item:
-            break
-        before = text[: m.start()]
-        actual = ACTUAL_BEFORE.search(before)
-        subject = subject_of(before)
-        if subject is None or actual is None:
-            continue
-        verdict = VERDICT.search(text, m.end())
-        flag = None
-        if verdict:
-            flag = VERDICT_SIGN.get(verdict.group(1), "=")
-        budget = float(m.group(1)) if m.group(1) else None
-        add(
-            "completion",
-            0,  # from the sentence start: the quote names what was completed
-            (verdict.end() if verdict else m.end()),
-            subject=subject,
-            value=to_wanyuan(actual.group(1), actual.group(2)),
-            pct=float(m.group(2)),
-            base=budget,
-            flag=flag,
-        )
-    covered: list[tuple[int, int]] = []  # spans whose comparison year a change mention holds
-    for m in CHANGE.finditer(text):
-        subject = subject_of(text[: m.start()])
-        if subject is None:
-            continue
-        covered.append((m.start(), m.end()))
-        verb = m.group(2)
-        if verb == "持平":
-            value, flag = 0.0, None
-        elif "/" in verb:
-            value, flag = (float(m.group(3)) if m.group(3) else 0.0), "template"
-        elif m.group(3) is None:
-            continue
-        else:
-            value, flag = _sign(verb) * to_wanyuan(m.group(3), m.group(4)), None
-        pct = None
-        if m.group(5) is not None:
-            pct_verb = re.search(r"(增长|下降|增加|减少)[^%]*%$", m.group(0))
-            pct = float(m.group(5)) * (_sign(pct_verb.group(1)) if pct_verb else 1)
-        add(
-            "change",
-            m.start(),
-            m.end(),
-            subject=subject,
-            value=value,
-            pct=pct,
-            year=int(m.group(1)),
-            other_year=_left_year(text, m.start()),
-            flag=flag,
-        )
-    for m in CHANGE_AFTER.finditer(text):
-        subject = subject_of(m.group(2)) or subject_of(text[: m.start()])
-        if subject is None:
-            continue
-        covered.append((m.start(), m.end()))
-        value = _sign(m.group(3)) * to_wanyuan(m.group(4), m.group(5))
-        pct = None if m.group(7) is None else _sign(m.group(6)) * float(m.group(7))
-        add(
-            "change",
-            m.start(),
-            m.end(),
-            subject=subject,
-            value=value,
-            pct=pct,
-            year=int(m.group(1)),
-            other_year=_left_year(text, m.start()),
-        )
-    for m in YUAN_AMOUNT.finditer(text):
-        subject = subject_of(text[: m.start()])
-        if subject is not None and float(m.group(1)) < YUAN_SUSPECT_MAX:
-            a = max(text.rfind(sep, 0, m.start()) for sep in "，；;、：:") + 1
-            add(
-                "amount",
-                a,
-                m.end(),
-                subject=subject,
-                value=to_wanyuan(m.group(1), "元"),
-                flag="元",
-            )
-    for m in COMPARED_YEAR.finditer(text):
-        if any(a <= m.start(2) < b for a, b in covered):
-            continue  # the change mention over these words carries the year
-        add(
-            "year_compared",
-            m.start(),
-            m.end(),
-            year=int(m.group(2)),
-            other_year=int(m.group(1)) if m.group(1) else None,
-        )
-    for m in AS_OF_YEAR.finditer(text):
-        add("year_as_of", m.start(), min(len(text), m.end() + 12), year=int(m.group(1)))
-    for pattern in REPORTING_YEAR:
-        for m in pattern.finditer(text):
-            add("year_reported", m.start(), m.end(), year=int(m.group(1)))
-    lead = None
-    for m in LEAD_AMOUNT.finditer(text):
-        if not text.startswith("占", m.end()) and not text.startswith("，占", m.end()):
-            lead = m
-        break
-    for m in SHARE.finditer(text):
-        named = m.group(3)
-        base_metric = NAMED_BASES.get(named or "")
-        base, context = None, ""
-        if base_metric is None and named is None and lead is not None and lead.start() < m.start():
-            base = to_wanyuan(lead.group(1), lead.group(2))
-            context = nt.quote(start + max(0, lead.start() - LEAD_CONTEXT), start + lead.end())
-        elif base_metric is None and "三公" in text[: m.start()]:
-            base_metric = "sangong.total"
-        if base is None and base_metric is None:
-            continue
-        a = max(text.rfind(sep, 0, m.start()) for sep in "，；;、：:") + 1
-        add(
-            "share",
-            a,
-            m.end(),
-            subject=base_metric,
-            value=to_wanyuan(m.group(1), m.group(2)),
-            pct=float(m.group(4)),
-            base=base,
-            context=context,
-        )
-    for m in LISTING.finditer(text):
-        stated = int(m.group(1) or m.group(2))
-        amounts = [
-            a for part in LIST_SEPARATORS.split(m.group(3)) if (a := LISTED_AMOUNT.search(part))
-        ]
-        lead = re.search(rf"项目支出{N}{MONEY}[，,]?$", text[: m.start()])
-        add(
-            "listing",
-            lead.start() if lead else m.start(),
-            m.end(),
-            subject="projects",
-            value=float(stated),
-            base=round(sum(to_wanyuan(a.group(1), a.group(2)) for a in amounts), 6),
-            pct=to_wanyuan(lead.group(1), lead.group(2)) if lead else None,
-            flag=str(len(amounts)),
-        )
-    for m in COUNT_PARTS.finditer(text):
-        parts = [int(x) for x in COUNT_PART.findall(m.group(2))]
-        a = max(text.rfind(sep, 0, m.start()) for sep in "，；;。") + 1
-        add("count_parts", a, m.end(), value=float(m.group(1)), base=float(sum(parts)))
-    for a, b in covered:
-        reason = REASON.search(text, b)
-        change = next((c for c in out if c.kind == "change" and c.quote and c.value), None)
-        if reason is None or change is None or not change.value:
-            continue
-        words = reason.group(1)
-        up = any(w in words for w in UP_WORDS)
-        down = any(w in words for w in DOWN_WORDS)
+class _Sentence:
+    """One sentence being read for mentions; each method adds one kind."""
+
+    def __init__(self, nt: NormText, start: int, end: int, block: Block, section: str) -> None:
+        self.nt, self.start, self.block, self.section = nt, start, block, section
+        self.text = nt.text[start:end]
+        self.out: list[Mention] = []
+        self.covered: list[tuple[int, int]] = []  # spans whose year a change mention holds
+
+    def add(self, kind: str, a: int, b: int, **kw) -> None:
+        """Given a kind, a span of the sentence and the values, record one mention."""
+        quote = self.nt.quote(self.start + a, self.start + b)
+        self.out.append(
+            Mention(kind=kind, quote=quote, page=self.block.page, loc=self.block.loc,
+                    section=self.section, **kw)
+        )  # fmt: skip
+
+    def clause_start(self, pos: int, seps: str = "，；;、：:") -> int:
+        """Given a position, return where its clause starts (after the last separator)."""
+        return max(self.text.rfind(sep, 0, pos) for sep in seps) + 1
+
+    def completions(self) -> None:
+        text = self.text
+        if "（类）" in text or "(类)" in text:
+            return  # 类/款/项 lines: their 完成预算% is on the function item
+        for m in COMPLETION.finditer(text):
+            before = text[: m.start()]
+            actual = ACTUAL_BEFORE.search(before)
+            subject = subject_of(before)
+            if subject is None or actual is None:
+                continue
+            verdict = VERDICT.search(text, m.end())
+            self.add(
+                "completion", 0, verdict.end() if verdict else m.end(),  # from the sentence
+                subject=subject, value=to_wanyuan(actual.group(1), actual.group(2)),
+                pct=float(m.group(2)), base=float(m.group(1)) if m.group(1) else None,
+                flag=VERDICT_SIGN.get(verdict.group(1), "=") if verdict else None,
+            )  # fmt: skip
+
+    def changes(self) -> None:
+        text = self.text
+        for m in CHANGE.finditer(text):
+            subject = subject_of(text[: m.start()])
+            if subject is None:
+                continue
+            verb, flag = m.group(2), None
+            if verb == "持平":
+                value = 0.0
+            elif "/" in verb:
+                value, flag = (float(m.group(3)) if m.group(3) else 0.0), "template"
+            elif m.group(3) is None:
+                continue
+            else:
+                value = _sign(verb) * to_wanyuan(m.group(3), m.group(4))
+            pct = None
+            if m.group(5) is not None:
+                pct_verb = re.search(r"(增长|下降|增加|减少)[^%]*%$", m.group(0))
+                pct = float(m.group(5)) * (_sign(pct_verb.group(1)) if pct_verb else 1)
+            self.covered.append((m.start(), m.end()))
+            self.add(
+                "change", m.start(), m.end(), subject=subject, value=value, pct=pct,
+                year=int(m.group(1)), other_year=_left_year(text, m.start()), flag=flag,
+            )  # fmt: skip
+        for m in CHANGE_AFTER.finditer(text):
+            subject = subject_of(m.group(2)) or subject_of(text[: m.start()])
+            if subject is None:
+                continue
+            self.covered.append((m.start(), m.end()))
+            pct = None if m.group(7) is None else _sign(m.group(6)) * float(m.group(7))
+            self.add(
+                "change", m.start(), m.end(), subject=subject,
+                value=_sign(m.group(3)) * to_wanyuan(m.group(4), m.group(5)), pct=pct,
+                year=int(m.group(1)), other_year=_left_year(text, m.start()),
+            )  # fmt: skip
+
+    def yuan_amounts(self) -> None:
+        for m in YUAN_AMOUNT.finditer(self.text):
+            subject = subject_of(self.text[: m.start()])
+            if subject is not None and float(m.group(1)) < YUAN_SUSPECT_MAX:
+                self.add(
+                    "amount", self.clause_start(m.start()), m.end(), subject=subject,
+                    value=to_wanyuan(m.group(1), "元"), flag="元",
+                )  # fmt: skip
+
+    def years(self) -> None:
+        text = self.text
+        for m in COMPARED_YEAR.finditer(text):
+            if any(a <= m.start(2) < b for a, b in self.covered):
+                continue  # the change mention over these words carries the year
+            self.add(
+                "year_compared", m.start(), m.end(), year=int(m.group(2)),
+                other_year=int(m.group(1)) if m.group(1) else None,
+            )  # fmt: skip
+        for m in AS_OF_YEAR.finditer(text):
+            self.add("year_as_of", m.start(), min(len(text), m.end() + 12), year=int(m.group(1)))
+        for pattern in REPORTING_YEAR:
+            for m in pattern.finditer(text):
+                self.add("year_reported", m.start(), m.end(), year=int(m.group(1)))
+
+    def shares(self) -> None:
+        text = self.text
+        first = LEAD_AMOUNT.search(text)
+        lead = None  # the total a list of shares refers to: the sentence's first amount
+        if (
+            first
+            and not text.startswith("占", first.end())
+            and not text.startswith("，占", first.end())
+        ):
+            lead = first
+        for m in SHARE.finditer(text):
+            named = m.group(3)
+            base_metric = NAMED_BASES.get(named or "")
+            base, context = None, ""
+            if (
+                base_metric is None
+                and named is None
+                and lead is not None
+                and lead.start() < m.start()
+            ):
+                base = to_wanyuan(lead.group(1), lead.group(2))
+                a = self.start + max(0, lead.start() - LEAD_CONTEXT)
+                context = self.nt.quote(a, self.start + lead.end())
+            elif base_metric is None and "三公" in text[: m.start()]:
+                base_metric = "sangong.total"
+            if base is None and base_metric is None:
+                continue
+            self.add(
+                "share", self.clause_start(m.start()), m.end(), subject=base_metric,
+                value=to_wanyuan(m.group(1), m.group(2)), pct=float(m.group(4)), base=base,
+                context=context,
+            )  # fmt: skip
+
+    def listings(self) -> None:
+        text = self.text
+        for m in LISTING.finditer(text):
+            parts = LIST_SEPARATORS.split(m.group(3))
+            amounts = [a for part in parts if (a := LISTED_AMOUNT.search(part))]
+            lead = re.search(rf"项目支出{N}{MONEY}[，,]?$", text[: m.start()])
+            self.add(
+                "listing", lead.start() if lead else m.start(), m.end(), subject="projects",
+                value=float(int(m.group(1) or m.group(2))),
+                base=round(sum(to_wanyuan(a.group(1), a.group(2)) for a in amounts), 6),
+                pct=to_wanyuan(lead.group(1), lead.group(2)) if lead else None,
+                flag=str(len(amounts)),
+            )  # fmt: skip
+
+    def counts(self) -> None:
+        for m in COUNT_PARTS.finditer(self.text):
+            parts = [int(x) for x in COUNT_PART.findall(m.group(2))]
+            self.add(
+                "count_parts", self.clause_start(m.start(), "，；;。"), m.end(),
+                value=float(m.group(1)), base=float(sum(parts)),
+            )  # fmt: skip
+
+    def reasons(self) -> None:
+        """The first stated change of the sentence against the reason given after it."""
+        change = next((c for c in self.out if c.kind == "change" and c.value), None)
+        if not self.covered or change is None:
+            return
+        a, b = self.covered[0]
+        reason = REASON.search(self.text, b)
+        if reason is None:
+            return
+        up = any(w in reason.group(1) for w in UP_WORDS)
+        down = any(w in reason.group(1) for w in DOWN_WORDS)
         if up != down:
-            add(
-                "reason",
-                a,
-                reason.end(),
-                subject=change.subject,
-                value=change.value,
+            self.add(
+                "reason", a, reason.end(), subject=change.subject, value=change.value,
                 flag="up" if up else "down",
-            )
-        break
-    for m in PROJECT_AMOUNT.finditer(text):
-        name = m.group(1)
-        if "项目" not in name and "经费" not in name and "费" not in name[-2:]:
-            continue  # not a project's name (e.g. 部门年初预算资金)
-        add(
-            "project_amount",
-            m.start(1),
-            m.end(),
-            subject=PROJECT_FIELDS[m.group(2)],
-            value=to_wanyuan(m.group(3), m.group(4)),
-            context=name,
-        )
-    if NO_CARRYOVER.search(text):
-        add("no_carryover", 0, len(text))
-    for m in GPB_BASIC.finditer(text):
-        add(
-            "amount",
-            m.start(),
-            m.end(),
-            subject="gpb.basic",
-            value=to_wanyuan(m.group(1), m.group(2)),
-        )
-    return out
+            )  # fmt: skip
+
+    def project_amounts(self) -> None:
+        for m in PROJECT_AMOUNT.finditer(self.text):
+            name = m.group(1)
+            if "项目" not in name and "经费" not in name and "费" not in name[-2:]:
+                continue  # not a project's name (e.g. 部门年初预算资金)
+            self.add(
+                "project_amount", m.start(1), m.end(), subject=PROJECT_FIELDS[m.group(2)],
+                value=to_wanyuan(m.group(3), m.group(4)), context=name,
+            )  # fmt: skip
+
+    def remarks(self) -> None:
+        """无结转结余, and the 一般公共预算财政拨款基本支出 amount (not a metric of its own)."""
+        if NO_CARRYOVER.search(self.text):
+            self.add("no_carryover", 0, len(self.text))
+        for m in GPB_BASIC.finditer(self.text):
+            self.add(
+                "amount", m.start(), m.end(), subject="gpb.basic",
+                value=to_wanyuan(m.group(1), m.group(2)),
+            )  # fmt: skip
