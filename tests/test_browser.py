@@ -123,6 +123,8 @@ def wait_until_done(page: object, timeout_ms: int = 45_000) -> None:
     # plotly draws lazily: bring each chart into view and wait for its SVG
     charts = page.locator('[data-testid="stPlotlyChart"]')  # type: ignore[attr-defined]
     for i in range(charts.count()):
+        if not charts.nth(i).is_visible():
+            continue  # in a tab that is not open: plotly draws it when the tab is shown
         charts.nth(i).scroll_into_view_if_needed()
         charts.nth(i).locator(".main-svg").first.wait_for(state="attached", timeout=timeout_ms)
     page.evaluate("window.scrollTo(0, 0)")  # type: ignore[attr-defined]
