@@ -221,6 +221,11 @@ def test_share_link_round_trip(app_url: str, browser: object) -> None:
     wait_until_done(fresh)
     assert_no_errors(fresh)
     assert fresh.locator("h1").first.inner_text().strip() == "公务用车"  # type: ignore[attr-defined]
+    # the sidebar may still be redrawing after the run that applied the link: give it time
+    deadline = time.monotonic() + 15
+    while sidebar_state(fresh) != before_state and time.monotonic() < deadline:
+        fresh.wait_for_timeout(300)  # type: ignore[attr-defined]
+    fresh.screenshot(path=str(SHOTS / "08_share_after.png"), full_page=True)  # type: ignore[attr-defined]
     assert sidebar_state(fresh) == before_state
     assert (
         fresh.locator('[data-testid="stMain"] [data-testid="stRadio"] label:has(input:checked)')
