@@ -341,3 +341,24 @@ def test_each_injected_synthetic_inconsistency_is_flagged(tmp_path, kind):
     # no other report is flagged, and the carrying ones only by the expected rules
     for stem, rules in by_file.items():
         assert stem in carrying and rules <= must | may, (stem, rules)
+
+
+def test_indicator_target_in_prose_vs_table_matches_names_and_units():
+    from etl.checks.report_rules import targets
+
+    r = ReportData("r1", "x.docx", "u1", "安居·区委绩效办", "区委绩效办", 2024, "绩效自评")
+    where = Quote("…", "第1个表格", None, "x.docx")
+
+    def said(name: str, sign: str, value: float) -> dict:
+        q = Quote(f"年初绩效指标值{name}{sign}{value:g}", "第9段", None, "x.docx")
+        return {"kind": "target", "value": value, "flag": sign, "context": name, "where": q}
+
+    r.targets = [("督查经费", "区委、区府领导指示事项", "230", where)]
+    r.mentions = [
+        said("区委区府领导指示事项数", "≥", 220),  # same indicator, other value: flagged
+        said("区委区府领导指示事项完成率", "≥%", 95),  # a rate, not the count: not compared
+        said("迎接市级考核次数", "≥", 4),  # no such indicator in the table
+    ]
+    found = targets(r, {})
+    assert [(f.rule, f.stated, f.expected) for f in found] == [("indicator.target", 220, 230)]
+    assert "正文写 ≥220" in found[0].message and "自评表写 230" in found[0].message

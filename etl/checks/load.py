@@ -53,10 +53,12 @@ def load_reports(con: duckdb.DuckDBPyConnection) -> list[ReportData]:
     ):
         r.projects.append((name, score, r.quote(quote, loc, page)))
         r.project_amounts.append((name, initial, executed, r.quote(quote, loc, page)))
-    for r, (table, weight, score) in each(
-        "SELECT report_id, table_name, weight, score FROM raw_indicators ORDER BY report_id, seq"
+    for r, (table, weight, score, name, target, loc, page) in each(
+        "SELECT report_id, table_name, weight, score, level3, target, loc, page"
+        " FROM raw_indicators ORDER BY report_id, seq"
     ):
         r.indicators.append((table, weight, score))
+        r.targets.append((table, name or "", target or "", r.quote(f"{name}：{target}", loc, page)))
     cols = ", ".join(MENTION_COLUMNS)
     for r, values in each(f"SELECT report_id, {cols} FROM raw_mentions ORDER BY report_id, seq"):
         m = dict(zip(MENTION_COLUMNS, values, strict=True))

@@ -62,6 +62,8 @@ class ReportData:
         default_factory=list
     )
     indicators: list[tuple[str, float | None, float | None]] = field(default_factory=list)
+    # (table, 三级指标, 指标值 as stated, where) of every indicator row
+    targets: list[tuple[str, str, str, Quote]] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)
 
     def quote(self, text: str, loc: str, page: int | None) -> Quote:

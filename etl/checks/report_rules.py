@@ -7,6 +7,7 @@ id the README documents.  A rule that lacks the figures it compares says nothing
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -806,6 +807,46 @@ def project_amounts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+INDICATOR_NAME_MATCH = 0.8  # difflib ratio above which two indicator names are the same
+TARGET_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _indicator_key(name: str) -> str:
+    for ch in '、，, “”"':
+        name = name.replace(ch, "")
+    return name.removesuffix("次数").removesuffix("数")
+
+
+def targets(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where prose and table give one indicator two targets."""
+    out = []
+    for m in r.mentions:
+        if m["kind"] != "target" or m["value"] is None:
+            continue
+        key, percent = _indicator_key(m["context"]), (m["flag"] or "").endswith("%")
+        best, best_ratio = None, INDICATOR_NAME_MATCH
+        for table, name, target, where in r.targets:
+            found = TARGET_NUMBER.search(target)
+            if not found or not name or ("%" in target) != percent:
+                continue  # a rate is not a count: 完成率≥95% is not 事项≥230
+            ratio = difflib.SequenceMatcher(None, key, _indicator_key(name)).ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = (table, name, target, where, float(found.group(0))), ratio
+        if best is None or abs(best[4] - m["value"]) <= EPS:
+            continue
+        table, name, target, where, value = best
+        sign = (m["flag"] or "").removesuffix("%")
+        out.append(
+            _finding(
+                r, "indicator.target", "warning",
+                f"绩效指标“{name}”的目标值，正文写 {sign}{_num(m['value'])}{'%' if percent else ''}，"
+                f"“{table}”自评表写 {target}。",
+                [m["where"], where], stated=m["value"], expected=value,
+            )
+        )  # fmt: skip
+    return out
+
+
 Rule = Callable[[ReportData, dict[str, str]], list[Finding]]
 RULES: tuple[Rule, ...] = (
     parts_vs_total,
@@ -825,6 +866,7 @@ RULES: tuple[Rule, ...] = (
     sections,
     reasons,
     project_amounts,
+    targets,
 )
 
 

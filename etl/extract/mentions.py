@@ -76,6 +76,8 @@ PROJECT_AMOUNT = re.compile(
     rf"(年初预算资金|支出资金)(?:共计)?{N}(万元|元)"
 )
 PROJECT_FIELDS = {"年初预算资金": "initial_budget", "支出资金": "executed"}
+# 年初绩效指标值区委区府领导指示事项数≥220次: an indicator's target stated in prose
+TARGET = re.compile(rf"绩效指标值([^，,。；;≥≤>＞<＜=＝]{{2,30}}?)(≥|≤|>|＞|<|＜|=|＝){N}(%?)")
 REASON = re.compile(r"原因(?:是|为|主要是)?[：:]?(.*)$")
 UP_WORDS = ("增加", "增长", "提高", "上升", "增多")
 DOWN_WORDS = ("减少", "下降", "降低", "压减", "缩减", "减少了")
@@ -113,7 +115,8 @@ def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str
     reader = _Sentence(nt, start, end, block, section)
     for step in (
         reader.completions, reader.changes, reader.yuan_amounts, reader.years, reader.shares,
-        reader.listings, reader.counts, reader.reasons, reader.project_amounts, reader.remarks,
+        reader.listings, reader.counts, reader.reasons, reader.project_amounts, reader.targets,
+        reader.remarks,
     ):  # fmt: skip
         step()
     return reader.out
@@ -298,6 +301,13 @@ class _Sentence:
             self.add(
                 "project_amount", m.start(1), m.end(), subject=PROJECT_FIELDS[m.group(2)],
                 value=to_wanyuan(m.group(3), m.group(4)), context=name,
+            )  # fmt: skip
+
+    def targets(self) -> None:
+        for m in TARGET.finditer(self.text):
+            self.add(
+                "target", m.start(1), m.end(), value=float(m.group(3)),
+                flag=m.group(2) + m.group(4), context=m.group(1),
             )  # fmt: skip
 
     def remarks(self) -> None:
