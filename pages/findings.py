@@ -79,25 +79,28 @@ def show_finding(row: pd.Series) -> None:
 
 
 def unit_chart(summary: pd.DataFrame) -> go.Figure:
-    """Given findings counted per unit and year, return stacked bars by severity."""
+    """Given findings counted per unit and year, return horizontal stacked bars by severity."""
     per_unit = (
         summary.groupby("display_name")[["n_error", "n_warning", "n_info"]]
         .sum()
-        .sort_values(["n_error", "n_warning"], ascending=False)
+        .sort_values(["n_error", "n_warning", "n_info"], ascending=False)
         .head(MAX_UNITS)
+        .iloc[::-1]  # plotly draws the first bar at the bottom: most findings on top
     )
     fig = go.Figure()
     for col, sev in (("n_error", "error"), ("n_warning", "warning"), ("n_info", "info")):
         fig.add_trace(
             go.Bar(
-                x=per_unit.index, y=per_unit[col], name=SEVERITY_LABEL[sev],
+                y=per_unit.index, x=per_unit[col], name=SEVERITY_LABEL[sev], orientation="h",
                 marker_color=SEVERITY_COLOR[sev],
-                hovertemplate="<b>%{x}</b><br>" + SEVERITY_LABEL[sev] + "：%{y} 条<extra></extra>",
+                hovertemplate="<b>%{y}</b><br>" + SEVERITY_LABEL[sev] + "：%{x} 条<extra></extra>",
             )
         )  # fmt: skip
-    fig.update_layout(barmode="stack", title={"text": "各单位核查结果", "font": {"size": 15}})
-    fig.update_yaxes(title_text="条")
-    return frame.style(fig, height=380)
+    fig.update_layout(
+        barmode="stack", title={"text": "各单位核查结果（全部规则）", "font": {"size": 15}}
+    )
+    fig.update_xaxes(title_text="条")
+    return frame.style(fig, height=160 + 24 * len(per_unit))
 
 
 def render() -> None:
