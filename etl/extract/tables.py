@@ -39,6 +39,7 @@ INDICATOR_END = ("合计", "总分", "评价结论", "存在问题", "改进措�
 UNIT_TITLES = ("部门整体", "单位整体", "整体支出绩效", "基础数据表", "部门名称")
 SECTION_MAX = re.compile(r"[（(](\d+(?:\.\d+)?)分[）)]")  # 产出指标（40分）
 NUMBERED_LINE = re.compile(r"^\d+[、.．]")  # 1、对个人和家庭补助: a line under a 小计
+LEVEL_NAME_MAX = 10  # characters of a 一级/二级指标 name such as 服务对象满意度指标
 MAX_ROW_SHIFT = 2  # an indicator row's cells may sit this many columns off the header
 MAX_GAP_PARAGRAPHS = 3  # a table this close to the previous one continues its context
 
@@ -135,6 +136,8 @@ class TableReader:
         self.levels = ["", "", ""]
         self.money_table = False
         self.subtotal_group: dict | None = None  # a 小计 row whose numbered lines follow
+        self.prev_row: list[str] = []  # the row before the current one (a two-row header)
+        self.score_from_right = False
         # 一级/二级指标 stated maximum (产出指标（40分）) and the sections' weight/score sums
         self.level_max: list[tuple[float, str, Block] | None] = [None, None]
         self.sections: dict[tuple[str, int, str], tuple] = {}
@@ -168,6 +171,7 @@ class TableReader:
         self.money_table = "万元" in head
         for row in rows:
             self._row(row, block)
+            self.prev_row = row
 
     def _sync_schedules(self) -> None:
         """Given a schedule just read, refresh the schedule facts, functions and notes."""
@@ -243,6 +247,11 @@ class TableReader:
                 )
                 if (idx := find_col(row, names)) is not None
             }
+            # 自评得分 in the header row above (merged cells put it over the wrong column):
+            # the score is then the rightmost number of each row, after the 分值.
+            self.score_from_right = "score" not in self.indicator_cols and any(
+                find_col(self.prev_row, (name,)) is not None for name in SCORE_COLS
+            )
             self.indicator_offset = None
             self.levels = ["", "", ""]
             return True
@@ -410,6 +419,14 @@ class TableReader:
         last.weight, last.score = number(cells[-2]), number(cells[-1])
         return True
 
+    @staticmethod
+    def _rightmost_score(row: list[str], weight_col: int) -> str:
+        """Given a row and its 分值 column, return the rightmost number after it, or ""."""
+        for cell in reversed(row[weight_col + 1 :]):
+            if cell and number(cell) is not None:
+                return cell
+        return ""
+
     def _row_shift(self, row: list[str], cols: dict[str, int]) -> int:
         """Given an indicator row, return how far its cells sit from the header's columns.
 
@@ -433,7 +450,14 @@ class TableReader:
             return False
         if self.indicator_offset is None:
             self.indicator_offset = 0
-            first_level = next((i for i, c in enumerate(row) if "指标" in c), None)
+            first_level = next(
+                (
+                    i
+                    for i, c in enumerate(row[: cols.get("level1", 0) + MAX_ROW_SHIFT + 1])
+                    if "指标" in c and len(SECTION_MAX.sub("", c)) <= LEVEL_NAME_MAX
+                ),
+                None,
+            )  # a level name (产出指标), not a long explanation that mentions 指标
             if first_level is not None and "level1" in cols and first_level > cols["level1"]:
                 self.indicator_offset = first_level - cols["level1"]
 
@@ -443,6 +467,8 @@ class TableReader:
 
         def at(key: str) -> str:
             i = cols.get(key)
+            if key == "score" and i is None and self.score_from_right and "weight" in cols:
+                return self._rightmost_score(row, cols["weight"] + shift)
             if i is None:
                 return ""
             i += shift
@@ -456,7 +482,8 @@ class TableReader:
                     self.level_max[n:] = [None] * (2 - n)
                     if m := SECTION_MAX.search(at(key)):
                         self.level_max[n] = (float(m.group(1)), at(key), block)
-        if not at("level3") or not (at("target") or at("actual") or at("weight") or at("score")):
+        stated = number(at("weight")) is not None or number(at("score")) is not None
+        if not at("level3") or not (at("target") or at("actual") or stated):
             return True
         table = self.project.name if self.context == "project" and self.project else "部门整体"
         self.out.indicators.append(
