@@ -156,7 +156,7 @@ def render() -> None:
             pick = state.selectbox(
                 "查看证据", ids, key="fd_pick",
                 format_func=lambda i: f"{by_id.at[i, 'display_name']} "
-                f"{int(by_id.at[i, 'fiscal_year'])}：{by_id.at[i, 'message'][:60]}",
+                f"{int(by_id.at[i, 'fiscal_year'])}：{by_id.at[i, 'message'][:48]}（#{i[:6]}）",
             )  # fmt: skip
             if pick is not None:
                 show_finding(by_id.loc[pick].rename(pick))

@@ -24,6 +24,9 @@ DERIVED_OF = {  # prior-year metric a report derives -> the change metric it com
     "operating_costs": "operating_costs.change",
 }
 REGION_PREFIXES = ("县", "区", "市", "州", "旗")
+# What follows a region prefix in the short names of 党委/政府/人大/政协/纪委 offices; other
+# names keep their first character (市场监管局 is not a 场监管局 of some 市).
+REGION_OFFICES = ("委", "政府", "人大", "政协", "纪委")
 
 
 def unit_kind(unit_short: str | None) -> str | None:
@@ -31,8 +34,9 @@ def unit_kind(unit_short: str | None) -> str | None:
     if not unit_short:
         return None
     for p in REGION_PREFIXES:
-        if unit_short.startswith(p) and len(unit_short) > 2:
-            return unit_short[len(p) :]
+        rest = unit_short[len(p) :]
+        if unit_short.startswith(p) and len(rest) >= 2 and rest.startswith(REGION_OFFICES):
+            return rest
     return unit_short
 
 

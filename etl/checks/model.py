@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 EPS = 1e-6
 AMOUNT_TOLERANCE = 0.005  # 万元: two amounts equal after rounding to the stated 0.01
@@ -106,12 +107,16 @@ class Finding:
         )  # fmt: skip
 
 
-def amount_severity(diff: float) -> str | None:
-    """Given the difference between two amounts in 万元, return its severity or None."""
+def amount_severity(diff: float, parts: int = 1) -> str | None:
+    """Given the difference between a total and the sum of its parts, return its severity.
+
+    Each stated amount may be off by half a cent of 万元, so a sum of n parts may differ
+    from its total by up to 0.005 × (n + 1) through rounding alone: that is info.
+    """
     d = abs(diff)
     if d <= AMOUNT_TOLERANCE + EPS:
         return None
-    if d <= ROUNDING_UNIT + EPS:
+    if d <= max(ROUNDING_UNIT, AMOUNT_TOLERANCE * (parts + 1)) + EPS:
         return "info"
     return "error"
 
@@ -122,16 +127,55 @@ def decimals_of(value: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
-def pct_severity(stated: float, expected: float) -> str | None:
-    """Given a stated and a computed percentage, return the severity of their gap or None."""
+def round_half_up(value: float, places: int) -> float:
+    """Given a number and decimal places, return it rounded the way reports round (half up)."""
+    step = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+
+def ratio_range(
+    num: float, den: float, num_half: float = AMOUNT_TOLERANCE, den_half: float = AMOUNT_TOLERANCE
+) -> tuple[float, float] | None:
+    """Given two rounded amounts, return the range of 100 × num / den their rounding allows."""
+    values = [
+        n / d * 100
+        for n in (num - num_half, num + num_half)
+        for d in (den - den_half, den + den_half)
+        if d > EPS
+    ]
+    return (min(values), max(values)) if values else None
+
+
+def change_range(change: float, total: float) -> tuple[float, float] | None:
+    """Given a rounded change and this year's total, return the range of the change rate."""
+    values = [
+        c / (t - c) * 100
+        for c in (change - AMOUNT_TOLERANCE, change + AMOUNT_TOLERANCE)
+        for t in (total - AMOUNT_TOLERANCE, total + AMOUNT_TOLERANCE)
+        if t - c > EPS
+    ]
+    return (min(values), max(values)) if values else None
+
+
+def pct_severity(
+    stated: float, expected: float, allowed: tuple[float, float] | None = None
+) -> str | None:
+    """Given a stated percentage, the computed one and the range rounding allows, grade the gap.
+
+    Inside the allowed range (widened by half a unit of the stated last digit) the statement
+    can be right: no finding, or info when the computed value rounds to another last digit.
+    Outside it, one last digit away is info, less than PCT_ERROR_POINTS away is a warning,
+    more is an error.
+    """
     places = decimals_of(stated)
-    unit = 10.0**-places
-    diff = abs(stated - round(expected, places))
-    if diff <= EPS:
-        return None
-    if diff <= unit + EPS:
-        return "info"
-    return "error" if abs(stated - expected) >= PCT_ERROR_POINTS else "warning"
+    half = 10.0**-places / 2
+    lo, hi = allowed if allowed else (expected, expected)
+    if lo - half - EPS <= stated <= hi + half + EPS:
+        return None if abs(round_half_up(expected, places) - stated) <= EPS else "info"
+    distance = min(abs(stated - lo), abs(stated - hi))
+    if distance <= 2 * half + EPS:
+        return "info"  # one last digit off: a rounding slip (99.99% for 99.997%)
+    return "error" if distance >= PCT_ERROR_POINTS else "warning"
 
 
 def money(value: float | None) -> str:

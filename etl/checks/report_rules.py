@@ -19,8 +19,11 @@ from etl.checks.model import (
     Quote,
     ReportData,
     amount_severity,
+    change_range,
+    decimals_of,
     pct,
     pct_severity,
+    ratio_range,
 )
 
 INCOME_PARTS = (
@@ -107,7 +110,7 @@ def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         diff = s - total.value
         if diff < 0 and len(parts) < len(part_keys):
             continue  # not every part is stated: a shortfall may be an unlisted part
-        severity = amount_severity(diff)
+        severity = amount_severity(diff, len(parts))
         if severity is None:
             continue
         fmt = _num if rule == "parts.vehicles" else _wan
@@ -173,7 +176,7 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         return []
     # 人员经费 and 公用经费 are parts of the 一般公共预算财政拨款 basic expenditure: they add
     # up to it, and may fall short of all basic expenditure (other funds), never exceed it.
-    severity = amount_severity(s - target)
+    severity = amount_severity(s - target, 2)
     if not severity or (gpb_basic is None and s < target):
         return []
     return [
@@ -193,7 +196,7 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     classes = [(n, a, q) for n, a, q in r.classes if a is not None]
     if gpb is not None and gpb.value is not None and len(classes) >= 2:
         s = round(sum(a for _, a, _ in classes), 6)
-        severity = amount_severity(s - gpb.value)
+        severity = amount_severity(s - gpb.value, len(classes))
         if severity:
             out.append(
                 _finding(
@@ -213,7 +216,7 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if not items:
             continue
         s = round(sum(a for a, _ in items), 6)
-        severity = amount_severity(s - amount)
+        severity = amount_severity(s - amount, len(items))
         if severity:
             out.append(
                 _finding(
@@ -245,7 +248,7 @@ def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if prior <= EPS:
             continue
         expected = change.value / prior * 100
-        severity = pct_severity(rate.value, expected)
+        severity = pct_severity(rate.value, expected, change_range(change.value, total.value))
         if severity:
             out.append(
                 _finding(
@@ -267,7 +270,7 @@ def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if prior <= EPS:
             continue
         expected = m["value"] / prior * 100
-        severity = pct_severity(m["pct"], expected)
+        severity = pct_severity(m["pct"], expected, change_range(m["value"], fact.value))
         if severity:
             out.append(
                 _finding(
@@ -307,7 +310,8 @@ def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if base is None or base <= EPS:
             continue
         expected = m["value"] / base * 100
-        severity = pct_severity(m["pct"], expected)
+        half = 0.0 if m["flag"] == "人" else AMOUNT_TOLERANCE  # head counts are exact
+        severity = pct_severity(m["pct"], expected, ratio_range(m["value"], base, half, half))
         show = (lambda v: f"{_num(v)} 人") if m["flag"] == "人" else _wan
         if severity:
             out.append(
@@ -325,15 +329,20 @@ def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
 def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where 完成预算% contradicts amounts or its own words."""
     out = []
-    said = {m["subject"]: m for m in r.mentions if m["kind"] == "completion"}
+    said: dict[str, dict] = {}
+    for m in r.mentions:
+        if m["kind"] == "completion":
+            said.setdefault(m["subject"], m)  # the first statement of each figure
     for subject, m in said.items():
         label = _label(subject, labels)
         if m["flag"] in ("<", ">") and abs(m["pct"] - 100) <= EPS:
             word = "小于" if m["flag"] == "<" else "大于"
             out.append(
                 _finding(
-                    r, "pct.completion", "error",
-                    f"{label}称“完成预算100%”，同一句又说决算数{word}预算数，两者不能同时成立。",
+                    # a rate written 100% may be a rounded 99.6%: a warning, not an error
+                    r, "pct.completion", "warning" if decimals_of(m["pct"]) == 0 else "error",
+                    f"{label}称“完成预算100%”，同一句又说决算数{word}预算数，两者矛盾"
+                    "（除非完成率只是四舍五入到 100%，请核对预算数）。",
                     [m["where"]], metric=subject, stated=m["pct"], expected=None,
                 )
             )  # fmt: skip
@@ -354,7 +363,7 @@ def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             budget, budget_where = r.facts["sangong.budget"].value, r.facts["sangong.budget"].where
         if budget and budget > EPS and m["value"] is not None:
             expected = m["value"] / budget * 100
-            severity = pct_severity(m["pct"], expected)
+            severity = pct_severity(m["pct"], expected, ratio_range(m["value"], budget))
             if severity:
                 out.append(
                     _finding(
@@ -416,7 +425,12 @@ def _completion_of_items(r: ReportData, said: dict) -> list[Finding]:
         return []
     implied = sum(a / d * 100 for a, d, _ in items)
     expected = m["value"] / implied * 100
-    severity = pct_severity(m["pct"], expected)
+    # each item's rate is rounded to its last written digit, each amount to 0.01 万元
+    h = AMOUNT_TOLERANCE
+    most = sum((a + h) / (d - 10.0 ** -decimals_of(d) / 2) * 100 for a, d, _ in items)
+    least = sum((a - h) / (d + 10.0 ** -decimals_of(d) / 2) * 100 for a, d, _ in items)
+    allowed = ((m["value"] - h) / most * 100, (m["value"] + h) / least * 100)
+    severity = pct_severity(m["pct"], expected, allowed)
     if not severity:
         return []
     return [
@@ -479,7 +493,12 @@ def restated(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                     if abs(f.value - raw) <= AMOUNT_TOLERANCE:
                         groups[key].append((m["value"], m["where"]))
                         break
-        elif m["kind"] == "change" and m["subject"] in CHANGE_OF and m["flag"] != "template":
+        elif (
+            m["kind"] == "change"
+            and m["subject"] in CHANGE_OF
+            and m["flag"] != "template"
+            and m["other_year"] in (None, r.fiscal_year)  # not a history (2022年较2021年…)
+        ):
             key = CHANGE_OF[m["subject"]]
             if key in r.facts:
                 groups[key].append((m["value"], m["where"]))
@@ -534,7 +553,8 @@ def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]
     )
     return [
         _finding(
-            r, "parts.sangong_change", severity,
+            r, "parts.sangong_change",
+            "warning" if any(m["flag"] == "template" for m in parts.values()) else severity,
             f"“三公”经费较上年变动 {_wan(total.value)}，但三项分项的变动（{detail}）合计 {_wan(s)}。",
             _unique([total.where] + [parts[k]["where"] for k in SANGONG_PARTS]),
             metric="sangong.change", stated=total.value, expected=s,
@@ -766,6 +786,8 @@ def _project_key(name: str) -> str:
 
 def _same_project(a: str, b: str) -> bool:
     ka, kb = _project_key(a), _project_key(b)
+    if re.findall(r"\d+", ka) != re.findall(r"\d+", kb):
+        return False  # 2023年X项目 and 2024年X项目 are different projects
     return ka == kb or difflib.SequenceMatcher(None, ka, kb).ratio() >= PROJECT_NAME_MATCH
 
 

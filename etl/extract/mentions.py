@@ -28,9 +28,9 @@ SUBJECTS = (
     ("gpb.total", ("一般公共预算财政拨款支出", "一般公共预算支出决算")),
     ("operating_costs", ("机关运行经费",)),
 )
-COMPLETION = re.compile(rf"完成(?:年初)?预算(?:数)?(?:{N}(?:万元)?的)?{N}%")
+COMPLETION = re.compile(rf"完成(?:年初)?预算(?:数)?(?:{N}(?:万元)?的)?的?{N}%")
 ACTUAL_BEFORE = re.compile(rf"{N}{MONEY}[，,]*$")
-VERDICT = re.compile(r"决算数(?:与预算数)?(小于|低于|大于|高于|超过|等于|持平)")
+VERDICT = re.compile(r"决算数(?:与预算数)?(小于|低于|大于|高于|超过|等于|持平)(?:预算数)?")
 VERDICT_SIGN = {"小于": "<", "低于": "<", "大于": ">", "高于": ">", "超过": ">"}
 CHANGE = re.compile(
     rf"(?:比|较|与)(20\d\d)年度?(?:相比)?[，,]?"
@@ -45,7 +45,9 @@ CHANGE_AFTER = re.compile(
 # 共计支出1.07元: a small amount in 元 that may be a 万元 figure with the wrong unit.
 YUAN_AMOUNT = re.compile(rf"支出{N}元(?!/)")
 YUAN_SUSPECT_MAX = 1000.0  # 元: below this, an amount in 元 may be a 万元 figure mis-unitised
-COMPARED_YEAR = re.compile(r"(?:(20\d\d)年度?[^，。；]{0,16}?)?(?:比|较|与)(20\d\d)年度?")
+COMPARED_YEAR = re.compile(
+    r"(?:(20\d\d)年度?[^，。；]{0,16}?)?(?:比|较|与)(20\d\d)年度?(?!年初|预算|全年预算)"
+)  # 比2024年年初预算: a comparison with this year's budget, not with another year
 AS_OF_YEAR = re.compile(r"截[至止]+(20\d\d)年")
 # Phrases that name the year being reported on: it must be the report's own fiscal year.
 REPORTING_YEAR = (
@@ -79,6 +81,7 @@ PROJECT_FIELDS = {"年初预算资金": "initial_budget", "支出资金": "execu
 # 年初绩效指标值区委区府领导指示事项数≥220次: an indicator's target stated in prose
 TARGET = re.compile(rf"绩效指标值([^，,。；;≥≤>＞<＜=＝]{{2,30}}?)(≥|≤|>|＞|<|＜|=|＝){N}(%?)")
 REASON = re.compile(r"原因(?:是|为|主要是)?[：:]?(.*)$")
+OTHER_YEAR_CLAUSE = re.compile(r"(?:上年|去年|上一年|往年|以前年度|20\d\d年)[^，,；;。]*")
 UP_WORDS = ("增加", "增长", "提高", "上升", "增多")
 DOWN_WORDS = ("减少", "下降", "降低", "压减", "缩减", "减少了")
 
@@ -95,6 +98,31 @@ def subject_of(text: str) -> str | None:
         if text.find("财政拨款") >= 0 and text.find("财政拨款") < best[0]:
             return "fiscal.total"
     return best[1] if best else None
+
+
+CLAUSE_END = "；;"
+
+
+def subject_before(text: str, pos: int) -> str | None:
+    """Given a sentence and a position, return the figure named nearest before it in its clause.
+
+    The clause runs back to the last ；.  A 其中 between the name and the position means the
+    figure is a part of the one named (收入总计…其中本年收入合计…): then nothing is returned.
+    """
+    start = max(text.rfind(c, 0, pos) for c in CLAUSE_END) + 1
+    part = text[start:pos]
+    best: tuple[int, int, str] | None = None  # (end, length, key)
+    for key, words in SUBJECTS:
+        for w in words:
+            i = part.rfind(w)
+            if i >= 0 and (best is None or (i + len(w), len(w)) > best[:2]):
+                best = (i + len(w), len(w), key)
+    if best is None or "其中" in part[best[0] :]:
+        return None
+    end, length, key = best
+    if key in ("total.income", "total.expenditure") and part[: end - length].endswith("财政拨款"):
+        return "fiscal.total"
+    return key
 
 
 LEFT_YEAR = re.compile(r"(20\d\d)年度?[^，。；]{0,16}?$")
@@ -147,15 +175,19 @@ class _Sentence:
         text = self.text
         if "（类）" in text or "(类)" in text:
             return  # 类/款/项 lines: their 完成预算% is on the function item
-        for m in COMPLETION.finditer(text):
-            before = text[: m.start()]
-            actual = ACTUAL_BEFORE.search(before)
-            subject = subject_of(before)
+        found = list(COMPLETION.finditer(text))
+        for n, m in enumerate(found):
+            actual = ACTUAL_BEFORE.search(text[: m.start()])
+            subject = subject_before(text, m.start())
             if subject is None or actual is None:
                 continue
-            verdict = VERDICT.search(text, m.end())
+            # the verdict words belong to this rate only up to the next rate or clause
+            stop = found[n + 1].start() if n + 1 < len(found) else len(text)
+            stop = min([stop] + [i for c in CLAUSE_END if (i := text.find(c, m.end())) >= 0])
+            verdict = VERDICT.search(text, m.end(), stop)
             self.add(
-                "completion", 0, verdict.end() if verdict else m.end(),  # from the sentence
+                "completion", self.clause_start(actual.start(), "；;"),
+                verdict.end() if verdict else m.end(),
                 subject=subject, value=to_wanyuan(actual.group(1), actual.group(2)),
                 pct=float(m.group(2)), base=float(m.group(1)) if m.group(1) else None,
                 flag=VERDICT_SIGN.get(verdict.group(1), "=") if verdict else None,
@@ -164,7 +196,7 @@ class _Sentence:
     def changes(self) -> None:
         text = self.text
         for m in CHANGE.finditer(text):
-            subject = subject_of(text[: m.start()])
+            subject = subject_before(text, m.start())
             if subject is None:
                 continue
             verb, flag = m.group(2), None
@@ -186,7 +218,7 @@ class _Sentence:
                 year=int(m.group(1)), other_year=_left_year(text, m.start()), flag=flag,
             )  # fmt: skip
         for m in CHANGE_AFTER.finditer(text):
-            subject = subject_of(m.group(2)) or subject_of(text[: m.start()])
+            subject = subject_of(m.group(2)) or subject_before(text, m.start())
             if subject is None:
                 continue
             self.covered.append((m.start(), m.end()))
@@ -199,7 +231,7 @@ class _Sentence:
 
     def yuan_amounts(self) -> None:
         for m in YUAN_AMOUNT.finditer(self.text):
-            subject = subject_of(self.text[: m.start()])
+            subject = subject_before(self.text, m.start())
             if subject is not None and float(m.group(1)) < YUAN_SUSPECT_MAX:
                 self.add(
                     "amount", self.clause_start(m.start()), m.end(), subject=subject,
@@ -235,6 +267,9 @@ class _Sentence:
             named = m.group(3)
             base_metric = NAMED_BASES.get(named or "")
             base, context = None, ""
+            between = text[lead.end() : m.start()] if lead is not None else ""
+            if named is None and any(w in between for w in ("合计", "总计", "总额")):
+                continue  # another total stands between: which one the share is of is unclear
             if (
                 base_metric is None
                 and named is None
@@ -270,7 +305,8 @@ class _Sentence:
 
     def counts(self) -> None:
         for m in COUNT_PARTS.finditer(self.text):
-            parts = [int(x) for x in COUNT_PART.findall(m.group(2))]
+            first_level = m.group(2).split("其中")[0]  # a nested 其中 lists parts of a part
+            parts = [int(x) for x in COUNT_PART.findall(first_level)]
             self.add(
                 "count_parts", self.clause_start(m.start(), "，；;。"), m.end(),
                 value=float(m.group(1)), base=float(sum(parts)),
@@ -285,8 +321,10 @@ class _Sentence:
         reason = REASON.search(self.text, b)
         if reason is None:
             return
-        up = any(w in reason.group(1) for w in UP_WORDS)
-        down = any(w in reason.group(1) for w in DOWN_WORDS)
+        # words about another year (上年因疫情减少接待) do not say which way this year went
+        words = OTHER_YEAR_CLAUSE.sub("", reason.group(1))
+        up = any(w in words for w in UP_WORDS)
+        down = any(w in words for w in DOWN_WORDS)
         if up != down:
             self.add(
                 "reason", a, reason.end(), subject=change.subject, value=change.value,
