@@ -20,7 +20,7 @@ from etl.checks.report_rules import check_report
 RULE_CATALOG: dict[str, tuple[str, str]] = {
     "parts.income": (
         "本年收入合计 与各项收入来源之和",
-        "差 ≤0.005 万元不报；≤0.01 万元 info；更大 error",
+        "差 ≤0.005 万元不报；≤max(0.01, 0.005×(分项数+1)) 万元 info；更大 error",
     ),
     "parts.expenditure": ("本年支出合计 与 基本/项目/上缴上级/经营/对附属单位补助支出之和", "同上"),
     "parts.basic": (
@@ -37,7 +37,7 @@ RULE_CATALOG: dict[str, tuple[str, str]] = {
     "parts.vehicles": ("公务用车总数 与 按车型、按用途分类之和", "按辆，须相等"),
     "pct.change": (
         "所述增减率 与 增减额÷上年数（上年数＝本年数−增减额）",
-        "按所写小数位四舍五入后相等不报；差一个末位 info；差 <0.1 个百分点 warning；否则 error",
+        "在金额舍入（各 ±0.005 万元）所允许的范围内不报（点估计末位不同为 info）；范围外差一个末位 info，<0.1 个百分点 warning，否则 error",
     ),
     "pct.share": ("“占…%”与 金额÷所指合计", "同上"),
     "pct.completion": (
