@@ -753,6 +753,31 @@ def sections(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+def project_classes(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where its project classes spend more than 项目支出."""
+    classes = [m for m in r.mentions if m["kind"] == "project_class" and m["value"] is not None]
+    total = r.facts.get("expenditure.project")
+    if len(classes) < 2 or total is None or total.value is None:
+        return []
+    # each class: 预算总金额 × 执行进度 is what it spent
+    spent = round(sum(m["value"] * (m["pct"] or 0) / 100 for m in classes), 6)
+    over = spent - total.value
+    if over <= 0 or not (severity := amount_severity(over, len(classes))):
+        return []
+    shown = "＋".join(
+        f"{m['context'] or '一类项目'} {_wan(m['value'] * (m['pct'] or 0) / 100)}" for m in classes
+    )
+    return [
+        _finding(
+            r, "parts.project_classes", severity,
+            f"按项目类别（{len(classes)} 类）所述预算金额与执行进度，项目共支出 {shown}＝{_wan(spent)}，"
+            f"多于项目支出 {_wan(total.value)}：有项目被重复计入或金额有误。",
+            _unique([m["where"] for m in classes] + [total.where]),
+            metric="expenditure.project", stated=total.value, expected=spent,
+        )
+    ]  # fmt: skip
+
+
 def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a stated reason points the other way."""
     out = []
@@ -885,6 +910,7 @@ RULES: tuple[Rule, ...] = (
     no_carryover,
     listings,
     table_sums,
+    project_classes,
     sections,
     reasons,
     project_amounts,

@@ -80,6 +80,12 @@ PROJECT_AMOUNT = re.compile(
 PROJECT_FIELDS = {"年初预算资金": "initial_budget", "支出资金": "executed"}
 # 年初绩效指标值区委区府领导指示事项数≥220次: an indicator's target stated in prose
 TARGET = re.compile(rf"绩效指标值([^，,。；;≥≤>＞<＜=＝]{{2,30}}?)(≥|≤|>|＞|<|＜|=|＝){N}(%?)")
+# 常年项目绩效分析。该类项目总数1个，涉及预算总金额41.47万元，1—12月预算执行总体进度为100%
+PROJECT_CLASS = re.compile(
+    rf"该类项目总数(\d+)个[，,]涉及预算总金额{N}{MONEY}[，,]?(?:1[—\-－~至]12月)?"
+    rf"(?:预算)?执行(?:总体)?进度为{N}%"
+)
+CLASS_NAME = re.compile(r"([^。；;，,]{2,20}项目)绩效分析。$")
 REASON = re.compile(r"原因(?:是|为|主要是)?[：:]?(.*)$")
 OTHER_YEAR_CLAUSE = re.compile(r"(?:上年|去年|上一年|往年|以前年度|20\d\d年)[^，,；;。]*")
 UP_WORDS = ("增加", "增长", "提高", "上升", "增多")
@@ -144,6 +150,7 @@ def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str
     for step in (
         reader.completions, reader.changes, reader.yuan_amounts, reader.years, reader.shares,
         reader.listings, reader.counts, reader.reasons, reader.project_amounts, reader.targets,
+        reader.project_classes,
         reader.remarks,
     ):  # fmt: skip
         step()
@@ -346,6 +353,17 @@ class _Sentence:
             self.add(
                 "target", m.start(1), m.end(), value=float(m.group(3)),
                 flag=m.group(2) + m.group(4), context=m.group(1),
+            )  # fmt: skip
+
+    def project_classes(self) -> None:
+        for m in PROJECT_CLASS.finditer(self.text):
+            # the class is named in the sentence before: 常年项目绩效分析。该类项目…
+            named = CLASS_NAME.search(self.nt.text[: self.start])
+            begin = named.start() - self.start if named else 0
+            self.add(
+                "project_class", begin, m.end(), value=to_wanyuan(m.group(2), m.group(3)),
+                base=float(m.group(1)), pct=float(m.group(4)),
+                context=named.group(1) if named else "",
             )  # fmt: skip
 
     def remarks(self) -> None:
