@@ -94,8 +94,7 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
         "核查与异常": sidebar
         + [
             ("finding_rules",),
-            ("findings_list", f, ("error", "warning"), None),  # the default selection
-            ("findings_list", f, ("error", "warning", "info"), None),  # the counts
+            ("findings_list", f, ("error", "warning", "info"), None),  # tiles and list
             ("findings_by_unit", f),
         ],
     }

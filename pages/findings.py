@@ -122,8 +122,12 @@ def render() -> None:
             placeholder="全部规则（说明见“规则说明”）",
         )  # fmt: skip
     severities = severities or DEFAULT_SEVERITIES
-    found = query("findings_list", f, tuple(severities), tuple(chosen_rules) or None)
+    # one query for the tiles and the list: the list is the tiles' rows narrowed down
     everything = query("findings_list", f, tuple(SEVERITY_LABEL), None)
+    keep = everything["severity"].isin(severities)
+    if chosen_rules:
+        keep &= everything["rule"].isin(chosen_rules)
+    found = everything[keep]
     k = st.columns(4)
     for col, sev in zip(k, SEVERITY_LABEL, strict=False):
         col.metric(

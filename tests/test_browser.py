@@ -7,6 +7,7 @@ artifacts/screenshots/.  Marked ``browser``: deselect with ``-m "not browser"``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -77,12 +78,11 @@ def start_app(db: Path, port: int, log: Path) -> subprocess.Popen:
     raise RuntimeError("streamlit did not start within 60 s")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("browser")
-    db = build_fixture(tmp / "fixture.duckdb")
+@contextlib.contextmanager
+def running_app(db: Path, log: Path) -> Iterator[str]:
+    """Given a warehouse, run the dashboard on it for the block; yield its base URL."""
     port = free_port()
-    proc = start_app(db, port, tmp / "streamlit.log")
+    proc = start_app(db, port, log)
     try:
         yield f"http://localhost:{port}/"
     finally:
@@ -91,6 +91,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    with running_app(build_fixture(tmp / "fixture.duckdb"), tmp / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

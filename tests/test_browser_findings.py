@@ -5,7 +5,6 @@ evidence of a finding, and screenshots are written to artifacts/screenshots/.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -18,10 +17,9 @@ from tests.test_browser import (  # noqa: F401  (browser is a fixture)
     SHOTS,
     assert_no_errors,
     browser,
-    free_port,
     grid_rows,
     new_page,
-    start_app,
+    running_app,
     wait_until_done,
 )
 
@@ -33,16 +31,8 @@ def samples_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     tmp = tmp_path_factory.mktemp("browser_findings")
     db = tmp / "finance.duckdb"
     assert run_cli("build", "--db", str(db), str(REPO / "samples" / "reports" / "docx")).code == 0
-    port = free_port()
-    proc = start_app(db, port, tmp / "streamlit.log")
-    try:
-        yield f"http://localhost:{port}/", db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with running_app(db, tmp / "streamlit.log") as url:
+        yield url, db
 
 
 def _count(db: Path, sql: str) -> int:

@@ -17,7 +17,14 @@ import pytest
 
 from etl.checks import RULE_CATALOG, rule_rows
 from etl.checks.cross import outliers, robust_z, unit_kind
-from etl.checks.model import Quote, ReportData, Stated, amount_severity, pct_severity
+from etl.checks.model import (
+    IndicatorRow,
+    Quote,
+    ReportData,
+    Stated,
+    amount_severity,
+    pct_severity,
+)
 from tests.conftest import REPO, run_cli
 
 GOLDEN = REPO / "tests" / "fixtures" / "golden_findings"
@@ -391,7 +398,7 @@ def test_indicator_target_in_prose_vs_table_matches_names_and_units():
         q = Quote(f"年初绩效指标值{name}{sign}{value:g}", "第9段", None, "x.docx")
         return {"kind": "target", "value": value, "flag": sign, "context": name, "where": q}
 
-    r.targets = [("督查经费", "区委、区府领导指示事项", "230", where)]
+    r.indicators = [IndicatorRow("督查经费", "区委、区府领导指示事项", "230", 10.0, 10.0, where)]
     r.mentions = [
         said("区委区府领导指示事项数", "≥", 220),  # same indicator, other value: flagged
         said("区委区府领导指示事项完成率", "≥%", 95),  # a rate, not the count: not compared

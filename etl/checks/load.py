@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from etl.checks.model import ReportData, Stated
+from etl.checks.model import IndicatorRow, ProjectRow, ReportData, Stated
 
 MENTION_COLUMNS = (
     "kind", "subject", "value", "pct", "base", "year", "other_year", "flag", "section",
@@ -51,14 +51,13 @@ def load_reports(con: duckdb.DuckDBPyConnection) -> list[ReportData]:
         "SELECT report_id, name, score, initial_budget, executed, quote, loc, page"
         " FROM raw_projects ORDER BY report_id, seq"
     ):
-        r.projects.append((name, score, r.quote(quote, loc, page)))
-        r.project_amounts.append((name, initial, executed, r.quote(quote, loc, page)))
+        r.projects.append(ProjectRow(name, score, initial, executed, r.quote(quote, loc, page)))
     for r, (table, weight, score, name, target, loc, page) in each(
         "SELECT report_id, table_name, weight, score, level3, target, loc, page"
         " FROM raw_indicators ORDER BY report_id, seq"
     ):
-        r.indicators.append((table, weight, score))
-        r.targets.append((table, name or "", target or "", r.quote(f"{name}：{target}", loc, page)))
+        where = r.quote(f"{name}：{target}", loc, page)
+        r.indicators.append(IndicatorRow(table, name or "", target or "", weight, score, where))
     cols = ", ".join(MENTION_COLUMNS)
     for r, values in each(f"SELECT report_id, {cols} FROM raw_mentions ORDER BY report_id, seq"):
         m = dict(zip(MENTION_COLUMNS, values, strict=True))

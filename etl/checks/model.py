@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 EPS = 1e-6
 AMOUNT_TOLERANCE = 0.005  # 万元: two amounts equal after rounding to the stated 0.01
@@ -42,6 +43,27 @@ class Stated:
     origin: str = "text"  # text | table | schedule (a standard 附表)
 
 
+class ProjectRow(NamedTuple):
+    """A project as its self-evaluation table (or the prose list) states it."""
+
+    name: str
+    score: float | None
+    initial: float | None  # 年初预算
+    executed: float | None  # 执行数
+    where: Quote
+
+
+class IndicatorRow(NamedTuple):
+    """One row of a self-evaluation indicator table."""
+
+    table: str  # project name, or 部门整体
+    name: str  # 三级指标
+    target: str  # 指标值 as stated
+    weight: float | None
+    score: float | None
+    where: Quote
+
+
 @dataclass
 class ReportData:
     """Everything the checks need of one report, as loaded from the warehouse."""
@@ -57,14 +79,8 @@ class ReportData:
     derived: dict[str, tuple[int, float, Quote, str]] = field(default_factory=dict)
     classes: list[tuple[str, float | None, Quote]] = field(default_factory=list)
     items: list[tuple[str, float | None, float | None, Quote]] = field(default_factory=list)
-    projects: list[tuple[str, float | None, Quote]] = field(default_factory=list)
-    # (name, 年初预算, 执行数, where): the project as its table (or list) states it
-    project_amounts: list[tuple[str, float | None, float | None, Quote]] = field(
-        default_factory=list
-    )
-    indicators: list[tuple[str, float | None, float | None]] = field(default_factory=list)
-    # (table, 三级指标, 指标值 as stated, where) of every indicator row
-    targets: list[tuple[str, str, str, Quote]] = field(default_factory=list)
+    projects: list[ProjectRow] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)
 
     def quote(self, text: str, loc: str, page: int | None) -> Quote:

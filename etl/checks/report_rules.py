@@ -21,6 +21,7 @@ from etl.checks.model import (
     amount_severity,
     change_range,
     decimals_of,
+    money,
     pct,
     pct_severity,
     ratio_range,
@@ -85,6 +86,7 @@ SUBJECT_LABEL = {
     "income.total": "本年收入合计",
     "procurement.total": "政府采购支出总额",
 }
+CLASS_NAME_MATCH = 0.8  # difflib ratio above which a 类 name and an item's 类 are the same
 FULL_SCORE = 100.0  # a self-evaluation table is complete when its items carry 100 points
 UNIT_TABLE = "部门整体"
 COMPARISON_LAG = 1  # a report compares its year with the year before
@@ -113,7 +115,7 @@ def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         severity = amount_severity(diff, len(parts))
         if severity is None:
             continue
-        fmt = _num if rule == "parts.vehicles" else _wan
+        fmt = _num if rule == "parts.vehicles" else money
         names = "＋".join(f"{_label(k, labels)} {fmt(p.value)}" for k, p in parts)
         out.append(
             _finding(
@@ -125,11 +127,6 @@ def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             )
         )  # fmt: skip
     return out
-
-
-def _wan(value: float | None) -> str:
-    """Given an amount in 万元, return it as the UI writes it: 1,250.14 万元."""
-    return "—" if value is None else f"{value:,.2f} 万元"
 
 
 def _num(value: float | None) -> str:
@@ -146,7 +143,7 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     parts = [p for p in (personnel, public) if p is not None]
     s = round(sum(p.value or 0 for p in parts), 6) if len(parts) == 2 else None
     parts_text = (
-        f"人员经费 {_wan(personnel.value)}＋公用经费 {_wan(public.value)}＝{_wan(s)}"
+        f"人员经费 {money(personnel.value)}＋公用经费 {money(public.value)}＝{money(s)}"
         if s is not None else ""
     )  # fmt: skip
     if gpb_basic is not None and basic is not None and basic.value is not None:
@@ -156,8 +153,8 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             return [
                 _finding(
                     r, "parts.basic", amount_severity(over) or "error",
-                    f"一般公共预算财政拨款基本支出写作 {_wan(gpb_basic['value'])}，大于全部基本支出 "
-                    f"{_wan(basic.value)}{also}：同一基本支出有两种说法。",
+                    f"一般公共预算财政拨款基本支出写作 {money(gpb_basic['value'])}，大于全部基本支出 "
+                    f"{money(basic.value)}{also}：同一基本支出有两种说法。",
                     _unique([gpb_basic["where"], basic.where] + [p.where for p in parts]),
                     metric="expenditure.basic", stated=gpb_basic["value"], expected=basic.value,
                 )
@@ -182,7 +179,7 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return [
         _finding(
             r, "parts.basic", severity,
-            f"{label}为 {_wan(target)}，但{parts_text}，相差 {_wan(abs(s - target))}。",
+            f"{label}为 {money(target)}，但{parts_text}，相差 {money(abs(s - target))}。",
             [where, personnel.where, public.where],
             metric="expenditure.basic", stated=target, expected=s,
         )
@@ -201,8 +198,8 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             out.append(
                 _finding(
                     r, "parts.gpb_classes", severity,
-                    f"一般公共预算财政拨款支出为 {_wan(gpb.value)}，但各功能分类（类）合计 "
-                    f"{_wan(s)}，相差 {_wan(abs(s - gpb.value))}。",
+                    f"一般公共预算财政拨款支出为 {money(gpb.value)}，但各功能分类（类）合计 "
+                    f"{money(s)}，相差 {money(abs(s - gpb.value))}。",
                     [gpb.where] + [q for _, _, q in classes],
                     metric="gpb.total", stated=gpb.value, expected=s,
                 )
@@ -212,7 +209,7 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if amount is not None:
             by_class[_class_key(name)].append((amount, q))
     for name, amount, q in classes:
-        items = by_class.get(_class_key(name))
+        items = by_class.get(_closest(_class_key(name), by_class))
         if not items:
             continue
         s = round(sum(a for a, _ in items), 6)
@@ -221,8 +218,8 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             out.append(
                 _finding(
                     r, "parts.class_items", severity,
-                    f"{name}（类）为 {_wan(amount)}，但其下各项（款/项）合计 {_wan(s)}，"
-                    f"相差 {_wan(abs(s - amount))}。",
+                    f"{name}（类）为 {money(amount)}，但其下各项（款/项）合计 {money(s)}，"
+                    f"相差 {money(abs(s - amount))}。",
                     [q] + [iq for _, iq in items],
                     metric="gpb.total", stated=amount, expected=s,
                 )
@@ -230,10 +227,23 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+def _closest(key: str, keys) -> str | None:
+    """Given a name and candidate names, return the same name or the one it most resembles.
+
+    A class is sometimes named a little differently in the list of classes and on its 项
+    lines (一般公共预算服务支出 / 一般公共服务（类）).
+    """
+    if key in keys:
+        return key
+    ratio, best = max(
+        ((difflib.SequenceMatcher(None, key, k).ratio(), k) for k in keys), default=(0.0, None)
+    )
+    return best if ratio >= CLASS_NAME_MATCH else None
+
+
 def _class_key(name: str) -> str:
     """Given a 类 name as stated (社会保障和就业支出 / 社会保障和就业), return a match key."""
     key = name.replace("（类）", "").replace("(类)", "").strip()
-    key = key.replace("一般公共预算服务", "一般公共服务")
     return key[:-2] if key.endswith("支出") else key
 
 
@@ -253,8 +263,8 @@ def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             out.append(
                 _finding(
                     r, "pct.change", severity,
-                    f"{_label(total_key, labels)}本年 {_wan(total.value)}，较上年变动 "
-                    f"{_wan(change.value)}，上年应为 {_wan(prior)}，变动率应为 {pct(expected)}，"
+                    f"{_label(total_key, labels)}本年 {money(total.value)}，较上年变动 "
+                    f"{money(change.value)}，上年应为 {money(prior)}，变动率应为 {pct(expected)}，"
                     f"报告写的是 {pct(rate.value)}。",
                     _unique([rate.where, change.where, total.where]),
                     metric=pct_key, stated=rate.value, expected=round(expected, 2),
@@ -275,8 +285,8 @@ def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             out.append(
                 _finding(
                     r, "pct.change", severity,
-                    f"{_label(m['subject'], labels)}本年 {_wan(fact.value)}，较上年变动 "
-                    f"{_wan(m['value'])}，变动率应为 {pct(expected)}，报告写的是 {pct(m['pct'])}。",
+                    f"{_label(m['subject'], labels)}本年 {money(fact.value)}，较上年变动 "
+                    f"{money(m['value'])}，变动率应为 {pct(expected)}，报告写的是 {pct(m['pct'])}。",
                     _unique([m["where"], fact.where]),
                     metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
                 )
@@ -312,7 +322,7 @@ def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         expected = m["value"] / base * 100
         half = 0.0 if m["flag"] == "人" else AMOUNT_TOLERANCE  # head counts are exact
         severity = pct_severity(m["pct"], expected, ratio_range(m["value"], base, half, half))
-        show = (lambda v: f"{_num(v)} 人") if m["flag"] == "人" else _wan
+        show = (lambda v: f"{_num(v)} 人") if m["flag"] == "人" else money
         if severity:
             out.append(
                 _finding(
@@ -368,7 +378,7 @@ def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 out.append(
                     _finding(
                         r, "pct.completion", severity,
-                        f"{label}决算 {_wan(m['value'])}、预算 {_wan(budget)}，完成率应为 "
+                        f"{label}决算 {money(m['value'])}、预算 {money(budget)}，完成率应为 "
                         f"{pct(expected)}，报告写的是 {pct(m['pct'])}。",
                         _unique([m["where"], budget_where]),
                         metric=subject, stated=m["pct"], expected=round(expected, 2),
@@ -400,14 +410,14 @@ def _completion_of_parts(r: ReportData, said: dict) -> list[Finding]:
     if amount_severity(s - total_budget.value) != "error":
         return []
     detail = "；".join(
-        f"{SUBJECT_LABEL[k]}支出 {_wan(m['value'])}、完成预算 {pct(m['pct'])}"
+        f"{SUBJECT_LABEL[k]}支出 {money(m['value'])}、完成预算 {pct(m['pct'])}"
         for k, m in zip(SANGONG_PARTS, parts, strict=True)
     )
     return [
         _finding(
             r, "pct.completion", "error",
-            f"“三公”经费预算数为 {_wan(total_budget.value)}，但三项分项的支出与完成率（{detail}）"
-            f"意味着分项预算合计只有 {_wan(s)}。",
+            f"“三公”经费预算数为 {money(total_budget.value)}，但三项分项的支出与完成率（{detail}）"
+            f"意味着分项预算合计只有 {money(s)}。",
             _unique([total_budget.where] + [m["where"] for m in parts]),
             metric="sangong.budget", stated=total_budget.value, expected=s,
         )
@@ -437,7 +447,7 @@ def _completion_of_items(r: ReportData, said: dict) -> list[Finding]:
         _finding(
             r, "pct.completion", severity,
             f"一般公共预算支出完成预算 {pct(m['pct'])}，但 {len(items)} 个功能分类项目的决算数与"
-            f"完成率合起来，整体完成率应为 {pct(expected)}（预算合计约 {_wan(round(implied, 2))}）。",
+            f"完成率合起来，整体完成率应为 {pct(expected)}（预算合计约 {money(round(implied, 2))}）。",
             [m["where"]] + [q for _, _, q in items[:3]],
             metric="gpb.total", stated=m["pct"], expected=round(expected, 2),
         )
@@ -448,15 +458,15 @@ def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a self-evaluation total is not its items' sum."""
     out = []
     tables: dict[str, list[tuple[float | None, float | None]]] = defaultdict(list)
-    for table, weight, score in r.indicators:
-        tables[table].append((weight, score))
+    for row in r.indicators:
+        tables[row.table].append((row.weight, row.score))
     totals = []
     if "perf.overall_score" in r.facts:
         f = r.facts["perf.overall_score"]
         totals.append((UNIT_TABLE, f.value, f.where, "perf.overall_score"))
-    for name, score, q in r.projects:
-        if score is not None:
-            totals.append((name, score, q, None))
+    for p in r.projects:
+        if p.score is not None:
+            totals.append((p.name, p.score, p.where, None))
     for table, stated, where, metric in totals:
         rows = tables.get(table)
         if not rows or stated is None:
@@ -515,12 +525,12 @@ def restated(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if any(abs(v * 10000 - first.value) <= EPS * 10000 for v, _ in differing):
             unit_hint = "其中一处把“万元”写成了“元”。"
         shown = "、".join(
-            f"{_num(v * 10000)} 元" if 0 < abs(v) < ROUNDING_UNIT else _wan(v)
+            f"{_num(v * 10000)} 元" if 0 < abs(v) < ROUNDING_UNIT else money(v)
             for v in dict.fromkeys(values)
         )
         lead = ""
         if first.origin == "schedule":
-            lead = f"附表与正文不一致，采用附表数值 {_wan(first.value)}。"
+            lead = f"附表与正文不一致，采用附表数值 {money(first.value)}。"
         out.append(
             _finding(
                 r, "restated", severity,
@@ -547,7 +557,7 @@ def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]
     if not severity:
         return []
     detail = "、".join(
-        f"{SUBJECT_LABEL[k]} {_wan(parts[k]['value'])}"
+        f"{SUBJECT_LABEL[k]} {money(parts[k]['value'])}"
         + ("（未填写的模板句）" if parts[k]["flag"] == "template" else "")
         for k in SANGONG_PARTS
     )
@@ -555,7 +565,7 @@ def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]
         _finding(
             r, "parts.sangong_change",
             "warning" if any(m["flag"] == "template" for m in parts.values()) else severity,
-            f"“三公”经费较上年变动 {_wan(total.value)}，但三项分项的变动（{detail}）合计 {_wan(s)}。",
+            f"“三公”经费较上年变动 {money(total.value)}，但三项分项的变动（{detail}）合计 {money(s)}。",
             _unique([total.where] + [parts[k]["where"] for k in SANGONG_PARTS]),
             metric="sangong.change", stated=total.value, expected=s,
         )
@@ -618,8 +628,8 @@ def over_budget(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             out.append(
                 _finding(
                     r, "sangong.over_budget", "warning",
-                    f"{_label(key, labels)}决算 {_wan(spent.value)} 超过预算 {_wan(budget.value)}"
-                    f"（超出 {_wan(over)}）。",
+                    f"{_label(key, labels)}决算 {money(spent.value)} 超过预算 {money(budget.value)}"
+                    f"（超出 {money(over)}）。",
                     _unique([spent.where, budget.where]),
                     metric=key, stated=spent.value, expected=budget.value,
                 )
@@ -642,8 +652,8 @@ def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 _finding(
                     r, "totals.no_carryover", severity,
                     f"报告称无结转结余，支出总计应等于本年支出合计，但收、支总计为 "
-                    f"{_wan(total.value)}，本年支出合计为 {_wan(spent.value)}，"
-                    f"相差 {_wan(abs(total.value - spent.value))}。",
+                    f"{money(total.value)}，本年支出合计为 {money(spent.value)}，"
+                    f"相差 {money(abs(total.value - spent.value))}。",
                     _unique([total.where, spent.where, said["where"]]),
                     metric="total.income_expenditure", stated=total.value, expected=spent.value,
                 )
@@ -659,8 +669,8 @@ def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 _finding(
                     r, "totals.no_carryover", severity,
                     f"报告称无结转结余，财政拨款收、支总计应等于本年财政拨款收入，但前者为 "
-                    f"{_wan(fiscal.value)}，各项财政拨款收入合计 {_wan(s)}，"
-                    f"相差 {_wan(fiscal.value - s)}。",
+                    f"{money(fiscal.value)}，各项财政拨款收入合计 {money(s)}，"
+                    f"相差 {money(fiscal.value - s)}。",
                     _unique([fiscal.where] + [f.where for f in sources] + [said["where"]]),
                     metric="fiscal.total", stated=fiscal.value, expected=s,
                 )
@@ -689,7 +699,7 @@ def listings(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                     out.append(
                         _finding(
                             r, "parts.listing", severity,
-                            f"项目支出 {_wan(m['pct'])}，但所列各项目支出合计 {_wan(m['base'])}。",
+                            f"项目支出 {money(m['pct'])}，但所列各项目支出合计 {money(m['base'])}。",
                             [m["where"]], metric="expenditure.project", stated=m["pct"],
                             expected=m["base"],
                         )
@@ -718,7 +728,7 @@ def table_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 _finding(
                     r, "parts.table", severity,
                     f"表中“{m['quote']}”，但其下 {m['flag']} 行（{m['context']}）合计 "
-                    f"{_wan(m['base'])}，相差 {_wan(abs(m['base'] - m['value']))}。",
+                    f"{money(m['base'])}，相差 {money(abs(m['base'] - m['value']))}。",
                     [m["where"]], stated=m["value"], expected=m["base"],
                 )
             )  # fmt: skip
@@ -765,13 +775,13 @@ def project_classes(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     if over <= 0 or not (severity := amount_severity(over, len(classes))):
         return []
     shown = "＋".join(
-        f"{m['context'] or '一类项目'} {_wan(m['value'] * (m['pct'] or 0) / 100)}" for m in classes
+        f"{m['context'] or '一类项目'} {money(m['value'] * (m['pct'] or 0) / 100)}" for m in classes
     )
     return [
         _finding(
             r, "parts.project_classes", severity,
-            f"按项目类别（{len(classes)} 类）所述预算金额与执行进度，项目共支出 {shown}＝{_wan(spent)}，"
-            f"多于项目支出 {_wan(total.value)}：有项目被重复计入或金额有误。",
+            f"按项目类别（{len(classes)} 类）所述预算金额与执行进度，项目共支出 {shown}＝{money(spent)}，"
+            f"多于项目支出 {money(total.value)}：有项目被重复计入或金额有误。",
             _unique([m["where"] for m in classes] + [total.where]),
             metric="expenditure.project", stated=total.value, expected=spent,
         )
@@ -819,11 +829,11 @@ def _same_project(a: str, b: str) -> bool:
 def project_amounts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a project's budget or spending is stated two ways."""
     groups: dict[tuple[str, str], list[tuple[float, Quote, str]]] = defaultdict(list)
-    names: list[str] = [name for name, *_ in r.project_amounts]
-    for name, initial, executed, where in r.project_amounts:
-        for field_name, value in (("initial_budget", initial), ("executed", executed)):
+    names: list[str] = [p.name for p in r.projects]
+    for p in r.projects:
+        for field_name, value in (("initial_budget", p.initial), ("executed", p.executed)):
             if value is not None:
-                groups[(name, field_name)].append((value, where, "自评表"))
+                groups[(p.name, field_name)].append((value, p.where, "自评表"))
     for m in r.mentions:
         if m["kind"] != "project_amount" or m["value"] is None:
             continue
@@ -838,7 +848,7 @@ def project_amounts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if len(values) < 2 or amount_severity(max(values) - min(values)) is None:
             continue
         shown = "；".join(
-            f"{source} " + "、".join(dict.fromkeys(_wan(v) for v, _, s in stated if s == source))
+            f"{source} " + "、".join(dict.fromkeys(money(v) for v, _, s in stated if s == source))
             for source in dict.fromkeys(s for _, _, s in stated)
         )
         out.append(
@@ -872,7 +882,7 @@ def targets(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             continue
         key, percent = _indicator_key(m["context"]), (m["flag"] or "").endswith("%")
         best, best_ratio = None, INDICATOR_NAME_MATCH
-        for table, name, target, where in r.targets:
+        for table, name, target, _w, _s, where in r.indicators:
             found = TARGET_NUMBER.search(target)
             if not found or not name or ("%" in target) != percent:
                 continue  # a rate is not a count: 完成率≥95% is not 事项≥230
