@@ -132,6 +132,8 @@ class Indicator:
     score: float | None  # 得分
     page: int | None
     loc: str
+    sign: str = ""  # 指标性质 (≥, ≤, ＝) when the table has that column
+    unit: str = ""  # 度量单位 (万元, 次, %) when the table has that column
 
 
 @dataclass
@@ -141,7 +143,11 @@ class Mention:
     kinds: completion (完成预算%), change (a stated year-on-year change), share (占…%),
     year_compared / year_as_of / year_reported (a year the text compares with, counts up to,
     or reports on), no_carryover (无结转结余), amount (a figure that is not a metric),
-    restated (a metric stated again with a different value).
+    restated (a metric stated again with a different value); for the projects: report_list
+    (the project reports the text says were produced), project_report (an attached one),
+    funds_score (预算执行 分值/得分 of a funds row); base_table (a 基础数据表 cell of any year
+    column), breakdown (a year's amount and its parts in prose); chart_title / chart_value /
+    chart_label (the data a chart embedded in the report leaves as text).
     """
 
     kind: str

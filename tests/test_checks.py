@@ -176,6 +176,19 @@ MUTATIONS = (
      "（四）部门财政资金结转结余情况", "parts.project_classes", "error"),
     ("qingshi_2024.txt", "社会保障和就业支出50.00万元，占10.42%", "社会保障和就业支出55.00万元，占11.46%",
      "parts.gpb_classes", "error"),
+    ("qingshi_2024.txt", "4.住房保障支出（类）", "6.住房保障支出（类）", "parts.item_numbering",
+     "warning"),
+    # the project self-evaluation report: cost indicators, the list of project reports, weights
+    ("qingshi_2024_projects.txt", "\t60\n\t万元\n\t60\n", "\t60\n\t万元\n\t45\n",
+     "indicator.cost", "warning"),
+    ("qingshi_2024_projects.txt", "\t400000\n\t元\n\t400000\n", "\t400000\n\t万元\n\t400000\n",
+     "indicator.cost", "error"),
+    ("qingshi_2024_projects.txt", "会务保障经费、信息化运维经费项目绩效自评报告",
+     "会务保障经费、档案数字化经费项目绩效自评报告", "parts.report_list", "warning"),
+    ("qingshi_2024_projects.txt", "会务保障经费、信息化运维经费项目绩效自评报告",
+     "会务保障经费等3个项目绩效自评报告", "parts.report_list", "warning"),
+    ("qingshi_2024_projects.txt", "\t完成会议保障次数\n\t≥\n\t20\n\t次\n\t20\n\t30\n\t30\n",
+     "\t完成会议保障次数\n\t≥\n\t20\n\t次\n\t20\n\t40\n\t30\n", "score.total", "warning"),
 )  # fmt: skip
 
 
@@ -389,7 +402,7 @@ def test_each_injected_synthetic_inconsistency_is_flagged(tmp_path, kind):
 
 
 def test_indicator_target_in_prose_vs_table_matches_names_and_units():
-    from etl.checks.report_rules import targets
+    from etl.checks.project_rules import targets
 
     r = ReportData("r1", "x.docx", "u1", "安居·区委绩效办", "区委绩效办", 2024, "绩效自评")
     where = Quote("…", "第1个表格", None, "x.docx")

@@ -149,7 +149,18 @@ def _golden_view(r) -> dict:
             for p in r.projects
         ],
         "indicators": [
-            [i.table, i.level1, i.level2, i.level3, i.target, i.actual, i.weight, i.score]
+            [
+                i.table,
+                i.level1,
+                i.level2,
+                i.level3,
+                i.sign,
+                i.target,
+                i.unit,
+                i.actual,
+                i.weight,
+                i.score,
+            ]
             for i in r.indicators
         ],
     }

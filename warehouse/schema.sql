@@ -117,7 +117,9 @@ CREATE TABLE raw_indicators (
     weight      DOUBLE,
     score       DOUBLE,
     page        INTEGER,
-    loc         VARCHAR NOT NULL
+    loc         VARCHAR NOT NULL,
+    sign        VARCHAR,               -- 指标性质 (≥ ≤ ＝), when the table has the column
+    unit        VARCHAR                -- 度量单位 (万元, 次, %), when the table has the column
 );
 
 CREATE TABLE raw_notes (               -- what the parser did not store, and why
@@ -128,7 +130,7 @@ CREATE TABLE raw_notes (               -- what the parser did not store, and why
 CREATE TABLE raw_mentions (            -- what a report says about a figure, for the checks
     report_id   VARCHAR NOT NULL,
     seq         INTEGER NOT NULL,
-    kind        VARCHAR NOT NULL,      -- completion | change | share | year_* | no_carryover | amount | restated
+    kind        VARCHAR NOT NULL,      -- completion | change | share | year_* | … (etl/model.py Mention)
     subject     VARCHAR,               -- metric key (or gpb.basic) the words speak about
     value       DOUBLE,                -- 万元 / count / signed change
     pct         DOUBLE,

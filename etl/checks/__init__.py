@@ -11,10 +11,17 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from etl.checks import project_rules, report_rules, table_rules
+from etl.checks.chart_rules import chart_values
 from etl.checks.cross import CROSS_RULES, INDICATORS, MIN_PEERS, OUTLIER_Z
 from etl.checks.load import load_reports
 from etl.checks.model import Finding
-from etl.checks.report_rules import check_report
+from etl.checks.report_rules import Rule
+
+# Every rule over one report, in the order their findings are listed.
+REPORT_RULES: tuple[Rule, ...] = (
+    report_rules.RULES + project_rules.RULES + table_rules.RULES + (chart_values,)
+)
 
 # id -> (what it checks, tolerance).  Stable ids: the dashboard links and filters by them.
 RULE_CATALOG: dict[str, tuple[str, str]] = {
@@ -29,6 +36,10 @@ RULE_CATALOG: dict[str, tuple[str, str]] = {
     ),
     "parts.gpb_classes": ("一般公共预算财政拨款支出 与 各功能分类（类）之和", "同上"),
     "parts.class_items": ("每个功能分类（类）与其下各款/项之和", "同上"),
+    "parts.item_numbering": (
+        "正文逐条列出的功能分类（款/项）编号是否连续（如从 9 跳到 12）",
+        "跳号为 warning",
+    ),
     "parts.sangong": (
         "“三公”合计与三项分项、公务用车与购置＋运行、公务接待与国内＋外事（决算与预算）",
         "同上",
@@ -44,7 +55,10 @@ RULE_CATALOG: dict[str, tuple[str, str]] = {
         "完成预算% 与 决算÷预算、与同句“决算数小于/大于/等于预算数”、与分项/各功能分类项目",
         "同上；文字矛盾为 error",
     ),
-    "score.total": ("自评总分 与 各指标得分之和（仅当读到的指标分值合计≥100 分时检查）", "须相等"),
+    "score.total": (
+        "自评总分 与 各指标得分之和（含资金行的预算执行分值；仅当读到的分值合计≥100 分时检查）；分值合计超过 100 分",
+        "须相等（error）；分值超过 100 分为 warning",
+    ),
     "score.sections": (
         "自评表中写明满分的一级/二级指标（如“产出指标（40分）”）与其下各项分值、得分之和",
         "得分超过满分为 error；分值合计不等为 warning",
@@ -85,6 +99,30 @@ RULE_CATALOG: dict[str, tuple[str, str]] = {
     "parts.counts": (
         "“N个，其中…A个、B个”的分项个数之和不得多于总数（如机构设置）",
         "分项多于总数为 error",
+    ),
+    "indicator.cost": (
+        "项目自评表中以金额计的成本指标（度量单位 万元/元）完成值之和 与 该项目执行数",
+        "金额容差；多于执行数为 error，少于为 warning（成本指标可能只覆盖部分支出）",
+    ),
+    "parts.report_list": (
+        "正文所称形成的项目绩效自评报告（名称、“等N个”）与 附件中的项目自评表/评价报告",
+        "名称对不上或个数不等为 warning",
+    ),
+    "table.years": (
+        "基础数据表各年度列（上年决算数、本年预算数…）的部门基本支出、项目支出小计 与 正文同一年度、同一口径（决算/预算）所写之数；"
+        "基本支出一列填成正文所写的整体支出（基本＋项目）",
+        "金额容差；超出为 error（正文限于一般公共预算等单一资金来源时只查表中数不少于正文）",
+    ),
+    "table.public_lines": (
+        "基础数据表“其中：公用经费”下各行之和（三公经费只计合计行）及所写公用经费 不多于同列部门基本支出、所写公用经费、"
+        "正文同年同口径的商品服务支出（未写时为基本支出减工资福利等之后的余额）",
+        "多出超过 max(0.01, 0.005×(行数+1)) 万元为 error，舍入以内为 info",
+    ),
+    "chart.values": (
+        "报告中嵌入图表的数据（标题、数据标签、类别与数值，仅在类别与数值一一对应时读取）：数据标签 与 图中数值；"
+        "按年度的图表（标题指明收支总计、一般公共预算财政拨款支出、财政拨款收支总计）与 正文本年数、由增减额推出的上年数；"
+        "结构图占比（数据标签，数值÷各项之和）与 正文各功能分类（或基本/项目支出、三公分项）金额算出的占比",
+        "金额、百分比容差同 parts.* / pct.*，超出为 warning（图表只是示意）；数值算出的占比差 ≤0.005 个百分点不报；每张图表一条",
     ),
     "reason.direction": (
         "增减额与同一句所述原因的方向（增加却以“…减少”解释）",
@@ -128,7 +166,8 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     reports = load_reports(con)
     findings: list[Finding] = []
     for r in reports:
-        findings.extend(check_report(r, labels))
+        for rule in REPORT_RULES:
+            findings.extend(rule(r, labels))
     for rule in CROSS_RULES:
         findings.extend(rule(reports, labels))
     # The same sentence repeated in several places of a report is one finding with every

@@ -62,6 +62,9 @@ class IndicatorRow(NamedTuple):
     weight: float | None
     score: float | None
     where: Quote
+    actual: str = ""  # 完成值 as stated
+    unit: str = ""  # 度量单位, when the table has the column
+    levels: str = ""  # 一级指标/二级指标, e.g. 产出指标/成本指标
 
 
 @dataclass

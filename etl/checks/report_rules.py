@@ -227,6 +227,27 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+ITEM_NUMBER = re.compile(r"^(\d+)\s*[.、．]")  # "9.农林水支出（类）…": an item's own number
+
+
+def item_numbering(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where the numbered 功能分类 items skip numbers."""
+    numbered = [(int(m.group(1)), q) for *_, q in r.items if (m := ITEM_NUMBER.match(q.quote))]
+    out = []
+    for (a, qa), (b, qb) in zip(numbered, numbered[1:], strict=False):
+        if b > a + 1:
+            missing = "、".join(str(n) for n in range(a + 1, b))
+            out.append(
+                _finding(
+                    r, "parts.item_numbering", "warning",
+                    f"功能分类各项的编号从 {a} 跳到 {b}，第 {missing} 项没有列出：各项之和可能因此"
+                    "对不上所属的类。",
+                    [qa, qb], metric="gpb.total", stated=float(b), expected=float(a + 1),
+                )
+            )  # fmt: skip
+    return out
+
+
 def _closest(key: str, keys) -> str | None:
     """Given a name and candidate names, return the same name or the one it most resembles.
 
@@ -455,11 +476,17 @@ def _completion_of_items(r: ReportData, said: dict) -> list[Finding]:
 
 
 def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where a self-evaluation total is not its items' sum."""
+    """Given a report, return findings where a self-evaluation total is not its items' sum.
+
+    The 预算执行 line of a table's funds row carries its own 分值/得分: when the indicators
+    leave room for it in the 100 points it is part of the sum; otherwise the weights exceed
+    100 and the finding says so.
+    """
     out = []
     tables: dict[str, list[tuple[float | None, float | None]]] = defaultdict(list)
     for row in r.indicators:
         tables[row.table].append((row.weight, row.score))
+    funds = {m["subject"]: m for m in r.mentions if m["kind"] == "funds_score"}
     totals = []
     if "perf.overall_score" in r.facts:
         f = r.facts["perf.overall_score"]
@@ -472,18 +499,42 @@ def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if not rows or stated is None:
             continue
         weight = sum(w or 0 for w, _ in rows)
+        s = round(sum(sc or 0 for _, sc in rows), 2)
+        fund = funds.get(table)
+        extra = ""
+        evidence = [where]
+        if fund is not None:
+            evidence.append(fund["where"])
+            with_fund = round(s + (fund["pct"] or 0), 2)
+            if weight + fund["value"] <= FULL_SCORE + EPS:
+                weight += fund["value"]  # 预算执行 10 分 + indicators 90 分
+                s = with_fund
+            elif weight + EPS >= FULL_SCORE:
+                if abs(with_fund - stated) <= EPS:
+                    s = with_fund  # the total counts 预算执行 too: only the weights are wrong
+                extra = (
+                    f"；表中另有预算执行 {_num(fund['value'])} 分（得 {_num(fund['pct'] or 0)} 分），"
+                    f"全部分值合计 {_num(weight + fund['value'])} 分，超过满分 {_num(FULL_SCORE)} 分"
+                )
         if weight + EPS < FULL_SCORE:
             continue  # not every item was read: the sum would prove nothing
-        s = round(sum(sc or 0 for _, sc in rows), 2)
-        if abs(s - stated) <= EPS:
-            continue
         what = "部门整体自评" if table == UNIT_TABLE else f"项目“{table}”自评"
+        if abs(s - stated) > EPS:
+            message = (
+                f"{what}总分为 {_num(stated)} 分，但各项指标得分合计 {_num(s)} 分"
+                f"（各项分值合计 {_num(weight)} 分）{extra}。"
+            )
+            severity = "error"
+        elif extra or weight > FULL_SCORE + EPS:
+            shown = extra.removeprefix("；") or f"各项分值合计 {_num(weight)} 分"
+            message = f"{what}总分 {_num(stated)} 分等于各项得分之和，但{shown}。"
+            severity = "warning"
+        else:
+            continue
         out.append(
             _finding(
-                r, "score.total", "error",
-                f"{what}总分为 {_num(stated)} 分，但各项指标得分合计 {_num(s)} 分"
-                f"（各项分值合计 {_num(weight)} 分）。",
-                [where], metric=metric, stated=stated, expected=s,
+                r, "score.total", severity, message, _unique(evidence),
+                metric=metric, stated=stated, expected=s,
             )
         )  # fmt: skip
     return out
@@ -763,31 +814,6 @@ def sections(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
-def project_classes(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where its project classes spend more than 项目支出."""
-    classes = [m for m in r.mentions if m["kind"] == "project_class" and m["value"] is not None]
-    total = r.facts.get("expenditure.project")
-    if len(classes) < 2 or total is None or total.value is None:
-        return []
-    # each class: 预算总金额 × 执行进度 is what it spent
-    spent = round(sum(m["value"] * (m["pct"] or 0) / 100 for m in classes), 6)
-    over = spent - total.value
-    if over <= 0 or not (severity := amount_severity(over, len(classes))):
-        return []
-    shown = "＋".join(
-        f"{m['context'] or '一类项目'} {money(m['value'] * (m['pct'] or 0) / 100)}" for m in classes
-    )
-    return [
-        _finding(
-            r, "parts.project_classes", severity,
-            f"按项目类别（{len(classes)} 类）所述预算金额与执行进度，项目共支出 {shown}＝{money(spent)}，"
-            f"多于项目支出 {money(total.value)}：有项目被重复计入或金额有误。",
-            _unique([m["where"] for m in classes] + [total.where]),
-            metric="expenditure.project", stated=total.value, expected=spent,
-        )
-    ]  # fmt: skip
-
-
 def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a stated reason points the other way."""
     out = []
@@ -809,106 +835,12 @@ def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
-PROJECT_NAME_MATCH = 0.85  # difflib ratio above which two project names are the same project
-PROJECT_FIELD_LABEL = {"initial_budget": "年初预算", "executed": "支出（执行数）"}
-
-
-def _project_key(name: str) -> str:
-    for ch in "“”\"'‘’ ":
-        name = name.replace(ch, "")
-    return name.removesuffix("项目")
-
-
-def _same_project(a: str, b: str) -> bool:
-    ka, kb = _project_key(a), _project_key(b)
-    if re.findall(r"\d+", ka) != re.findall(r"\d+", kb):
-        return False  # 2023年X项目 and 2024年X项目 are different projects
-    return ka == kb or difflib.SequenceMatcher(None, ka, kb).ratio() >= PROJECT_NAME_MATCH
-
-
-def project_amounts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where a project's budget or spending is stated two ways."""
-    groups: dict[tuple[str, str], list[tuple[float, Quote, str]]] = defaultdict(list)
-    names: list[str] = [p.name for p in r.projects]
-    for p in r.projects:
-        for field_name, value in (("initial_budget", p.initial), ("executed", p.executed)):
-            if value is not None:
-                groups[(p.name, field_name)].append((value, p.where, "自评表"))
-    for m in r.mentions:
-        if m["kind"] != "project_amount" or m["value"] is None:
-            continue
-        name = next((n for n in names if _same_project(n, m["context"])), None)
-        if name is None:
-            names.append(m["context"])
-            name = m["context"]
-        groups[(name, m["subject"])].append((m["value"], m["where"], "正文"))
-    out = []
-    for (name, field_name), stated in groups.items():
-        values = list(dict.fromkeys(round(v, 2) for v, _, _ in stated))
-        if len(values) < 2 or amount_severity(max(values) - min(values)) is None:
-            continue
-        shown = "；".join(
-            f"{source} " + "、".join(dict.fromkeys(money(v) for v, _, s in stated if s == source))
-            for source in dict.fromkeys(s for _, _, s in stated)
-        )
-        out.append(
-            _finding(
-                r, "restated.project", amount_severity(max(values) - min(values)) or "error",
-                f"项目“{_project_key(name)}”的{PROJECT_FIELD_LABEL[field_name]}有 {len(values)} 种"
-                f"说法：{shown}。",
-                _unique([q for _, q, _ in stated]), metric="expenditure.project",
-                stated=stated[0][0],
-                expected=next(v for v, _, _ in stated if round(v, 2) != values[0]),
-            )
-        )  # fmt: skip
-    return out
-
-
-INDICATOR_NAME_MATCH = 0.8  # difflib ratio above which two indicator names are the same
-TARGET_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _indicator_key(name: str) -> str:
-    for ch in '、，, “”"':
-        name = name.replace(ch, "")
-    return name.removesuffix("次数").removesuffix("数")
-
-
-def targets(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where prose and table give one indicator two targets."""
-    out = []
-    for m in r.mentions:
-        if m["kind"] != "target" or m["value"] is None:
-            continue
-        key, percent = _indicator_key(m["context"]), (m["flag"] or "").endswith("%")
-        best, best_ratio = None, INDICATOR_NAME_MATCH
-        for table, name, target, _w, _s, where in r.indicators:
-            found = TARGET_NUMBER.search(target)
-            if not found or not name or ("%" in target) != percent:
-                continue  # a rate is not a count: 完成率≥95% is not 事项≥230
-            ratio = difflib.SequenceMatcher(None, key, _indicator_key(name)).ratio()
-            if ratio >= best_ratio:
-                best, best_ratio = (table, name, target, where, float(found.group(0))), ratio
-        if best is None or abs(best[4] - m["value"]) <= EPS:
-            continue
-        table, name, target, where, value = best
-        sign = (m["flag"] or "").removesuffix("%")
-        out.append(
-            _finding(
-                r, "indicator.target", "warning",
-                f"绩效指标“{name}”的目标值，正文写 {sign}{_num(m['value'])}{'%' if percent else ''}，"
-                f"“{table}”自评表写 {target}。",
-                [m["where"], where], stated=m["value"], expected=value,
-            )
-        )  # fmt: skip
-    return out
-
-
 Rule = Callable[[ReportData, dict[str, str]], list[Finding]]
 RULES: tuple[Rule, ...] = (
     parts_vs_total,
     basic_parts,
     function_sums,
+    item_numbering,
     change_rates,
     shares,
     completion,
@@ -920,17 +852,6 @@ RULES: tuple[Rule, ...] = (
     no_carryover,
     listings,
     table_sums,
-    project_classes,
     sections,
     reasons,
-    project_amounts,
-    targets,
 )
-
-
-def check_report(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given one report's records and the metric labels, return every finding about it."""
-    out: list[Finding] = []
-    for rule in RULES:
-        out.extend(rule(r, labels))
-    return out

@@ -8,7 +8,7 @@ every differing later statement is recorded in the report's notes (the checks fl
 
 from __future__ import annotations
 
-from etl.extract import functional, mentions, narrative, projects
+from etl.extract import charts, functional, mentions, narrative, projects
 from etl.extract.identity import read_identity
 from etl.extract.tables import TableReader
 from etl.extract.textnorm import normalise
@@ -64,10 +64,12 @@ def extract_report(doc: ParsedDocument) -> Report:
     candidates: list[Fact] = []
     tables = TableReader(ident.fiscal_year)
     narrative_projects = projects.NarrativeProjects()
+    chart_reader = charts.ChartReader()
     section = ""
     title = ""
     gap = 0
     for block in doc.blocks:
+        chart_reader.read(block)
         if block.kind == "table":
             tables.read(block, title, gap)
             gap = 0
@@ -107,9 +109,11 @@ def extract_report(doc: ParsedDocument) -> Report:
     candidates.sort(key=lambda f: f.origin != "schedule")
     report.facts = _first_statements(candidates, report.notes, report.mentions)
     report.projects = narrative_projects.merge(tables.out.projects)
+    report.mentions.extend(narrative_projects.mentions)
     report.notes.extend(tables.out.notes)
     report.mentions.extend(tables.out.mentions)
     report.mentions.extend(tables.section_mentions())
+    report.mentions.extend(chart_reader.finish())
     # A standard 附表 gives 功能分类 with 科目编码: it replaces the narrative's list.
     if tables.out.function_classes:
         report.function_classes = tables.out.function_classes

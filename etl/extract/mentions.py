@@ -86,6 +86,38 @@ PROJECT_CLASS = re.compile(
     rf"(?:预算)?执行(?:总体)?进度为{N}%"
 )
 CLASS_NAME = re.compile(r"([^。；;，,]{2,20}项目)绩效分析。$")
+# A year's amount and its parts: 2022年部门整体支出绩效目标的金额为684.91万元，其中，基本支出
+# 绩效目标金额455.35万元，项目支出… / 2023年本部门基本支出预算数444.04万元，其中：工资福利支出…
+BREAKDOWN = re.compile(
+    rf"(?:^|(?<=[，,；;：:。）)]))(20\d\d)年度?([^，,。；;：:\d%]{{0,40}}?){N}{MONEY}[，,]?其中[，,：:]?"
+)
+BREAKDOWN_PART = re.compile(rf"^([^\d%]{{2,24}}?)(?:为|是)?{N}{MONEY}$")
+BREAKDOWN_SKIP = re.compile(rf"^占[^\d]{{0,12}}{N}%$")  # 基本支出444.04万元，占72.8%
+BREAKDOWN_SEPARATORS = re.compile(r"[，,；;、]")
+# (key, words): what a breakdown's total or part is, most specific first
+BREAKDOWN_TOTALS = (
+    ("basic", ("基本支出",)),
+    ("project", ("项目支出",)),
+    ("whole", ("整体支出", "支出合计", "支出预算", "拨款支出")),
+)
+BREAKDOWN_PARTS = (
+    ("basic", ("基本支出",)),
+    ("project", ("项目支出",)),
+    ("wages", ("工资福利",)),
+    ("goods", ("商品和服务", "商品服务")),
+    ("family", ("对个人和家庭",)),
+    ("capital", ("资本性",)),
+    ("personnel", ("人员经费",)),
+    ("public", ("公用经费",)),
+)
+# Words that limit a breakdown to one source of funds (the 基础数据表 counts all funds).
+BREAKDOWN_SCOPES = ("一般公共预算", "财政拨款", "政府性基金")
+# (flag, words): what kind of amount a breakdown states; none of them: not read
+BREAKDOWN_FLAGS = (
+    ("目标", ("绩效目标",)),
+    ("决算", ("决算", "本年支出合计", "实际支出")),
+    ("预算", ("预算",)),
+)
 REASON = re.compile(r"原因(?:是|为|主要是)?[：:]?(.*)$")
 OTHER_YEAR_CLAUSE = re.compile(r"(?:上年|去年|上一年|往年|以前年度|20\d\d年)[^，,；;。]*")
 UP_WORDS = ("增加", "增长", "提高", "上升", "增多")
@@ -140,6 +172,11 @@ def _left_year(text: str, end: int) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _key_of(words: str, keys: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    """Given words and (key, names) pairs, return the first key whose name is in the words."""
+    return next((key for key, names in keys if any(n in words for n in names)), None)
+
+
 def _sign(verb: str) -> int:
     return -1 if verb in ("减少", "下降") else 1
 
@@ -150,7 +187,7 @@ def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str
     for step in (
         reader.completions, reader.changes, reader.yuan_amounts, reader.years, reader.shares,
         reader.listings, reader.counts, reader.reasons, reader.project_amounts, reader.targets,
-        reader.project_classes,
+        reader.project_classes, reader.breakdowns,
         reader.remarks,
     ):  # fmt: skip
         step()
@@ -365,6 +402,46 @@ class _Sentence:
                 base=float(m.group(1)), pct=float(m.group(4)),
                 context=named.group(1) if named else "",
             )  # fmt: skip
+
+    def breakdowns(self) -> None:
+        """A year's amount and the parts listed after 其中, each tagged with year and kind.
+
+        The total is one of whole (整体支出…), basic or project; each part's subject is
+        total.part (whole.basic, basic.goods …).  Scoped amounts (一般公共预算…) say so in
+        the context.  Parts are read clause by clause until a clause is not an amount.
+        """
+        text = self.text
+        for m in BREAKDOWN.finditer(text):
+            words = m.group(2)
+            scope = next((w for w in BREAKDOWN_SCOPES if w in words), "")
+            plain = words
+            for w in BREAKDOWN_SCOPES:
+                plain = plain.replace(w, "")
+            total = _key_of(words, BREAKDOWN_TOTALS)
+            flag = _key_of(plain, BREAKDOWN_FLAGS)
+            if total is None or flag is None:
+                continue
+            parts, pos = [], m.end()
+            for clause in BREAKDOWN_SEPARATORS.split(text[m.end() :]):
+                words = clause.rstrip("。")
+                if (p := BREAKDOWN_PART.match(words)) and "其中" not in p.group(1):
+                    key = _key_of(p.group(1), BREAKDOWN_PARTS)
+                    if key is not None and key != total:
+                        parts.append((key, to_wanyuan(p.group(2), p.group(3)), pos + len(words)))
+                elif words and not BREAKDOWN_SKIP.match(words):
+                    break
+                pos += len(clause) + 1  # and the separator
+            if not parts:
+                continue
+            common = {"year": int(m.group(1)), "flag": flag, "context": scope}
+            self.add(
+                "breakdown", m.start(1), parts[-1][2], subject=total,
+                value=to_wanyuan(m.group(3), m.group(4)), **common,
+            )  # fmt: skip
+            for key, value, end in parts:
+                self.add(
+                    "breakdown", m.start(1), end, subject=f"{total}.{key}", value=value, **common
+                )
 
     def remarks(self) -> None:
         """无结转结余, and the 一般公共预算财政拨款基本支出 amount (not a metric of its own)."""

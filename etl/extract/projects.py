@@ -4,6 +4,10 @@ Reads the list of projects ("年初预算 5 个项目，分别是A、B、C项目
 evaluation section (its 全年预算数, 批复数 and 自评得分) and scores stated elsewhere
 ("A预算项目绩效自评得分为 99.2 分").  Where a report has self-evaluation tables, the
 tables are the source and the prose only fills a missing score of the same project.
+
+For the checks it also notes which project reports the text says were produced
+("形成…、A、B专项预算项目绩效自评报告", "A等2个预算项目绩效自评报告") and which are
+attached (a report titled "A预算项目绩效评价报告", or a project self-evaluation table).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 
 from etl.extract.textnorm import NUMBER as N
 from etl.extract.textnorm import NormText
-from etl.model import Block, Project
+from etl.model import Block, Mention, Project
 
 PROJECT_LIST = re.compile(r"\d+个项目[，,]分别是(?P<names>[^。]+)")
 PROJECT_SCORE = re.compile(rf"([^，,；;。：:]+?)(?:预算)?项目绩效自评得分为{N}分")
@@ -20,6 +24,16 @@ FULL_YEAR_BUDGET = re.compile(rf"项目全年预算数(?:为)?{N}万元")
 APPROVED = re.compile(rf"批复数(?:为)?{N}万元")
 SELF_SCORE = re.compile(rf"自评得分(?:为)?{N}分")
 LIST_END = "。"
+# "形成县委办单位整体绩效自评报告、A等2个预算项目绩效自评报告，…": the reports produced
+REPORT_LIST = re.compile(r"形成(?P<list>[^。；;]*?绩效(?:自评|评价)报告)(?=[，,。；;]|$)")
+REPORT_COUNT = re.compile(r"等(?P<n>\d+)个(?:预算)?(?:项目)?")
+REPORT_SUFFIX = re.compile(r"(?:预算)?(?:项目)?(?:支出)?绩效(?:自评|评价)报告$")
+ATTACHMENT_PREFIX = re.compile(r"^(?:附件\d*[：:]|关于)")
+UNIT_REPORT_WORDS = ("整体",)  # a unit-wide report, not a project's
+UNIT_REPORT_NAMES = ("部门", "单位", "")  # 部门预算绩效评价报告: the unit's own report
+TITLE_MAX = 40  # characters of a report title paragraph
+TITLE_JOIN = "及和与、"  # a title line ending in these continues on the next paragraph
+GENERIC_NAME = re.compile(r"^\d{4}年度?$")  # "2023年度项目支出绩效自评报告" names no project
 
 
 class NarrativeProjects:
@@ -30,6 +44,8 @@ class NarrativeProjects:
         self.scores: dict[str, tuple[float, str, Block]] = {}
         self.current: Project | None = None
         self.pending: tuple[NormText, Block] | None = None  # a list cut off mid-sentence
+        self.mentions: list[Mention] = []  # project reports said to be produced / attached
+        self.prev_title: str = ""  # a short paragraph that may be a title's first line
 
     def read(self, nt: NormText, block: Block) -> None:
         """Given a paragraph, read the project facts it states."""
@@ -51,6 +67,42 @@ class NarrativeProjects:
                 s.group(1), (float(s.group(2)), nt.quote(s.start(), s.end()), block)
             )
         self._section(text)
+        self._reports(nt, block)
+
+    def _reports(self, nt: NormText, block: Block) -> None:
+        """Given a paragraph, note the project reports it lists or the one it is the title of."""
+        text = nt.text
+        for m in REPORT_LIST.finditer(text):
+            listed = m.group("list")
+            count = REPORT_COUNT.search(listed)
+            names = []
+            for part in listed.split("、"):
+                if any(w in part for w in UNIT_REPORT_WORDS):
+                    continue
+                name = REPORT_SUFFIX.sub("", part)
+                if n := REPORT_COUNT.search(name):
+                    name = name[: n.start()]  # "A等2个预算项目…": A is one of them
+                if name:
+                    names.append(name)
+            self.mentions.append(
+                Mention("report_list", nt.quote(m.start(), m.end()), block.page, block.loc,
+                        value=float(count.group("n")) if count else None,
+                        flag="、".join(names), context=listed)
+            )  # fmt: skip
+        title, words, prev = ATTACHMENT_PREFIX.sub("", text), text, self.prev_title
+        short = len(title) <= TITLE_MAX and not any(p in title for p in "。，,；;：:")
+        self.prev_title = title if short else ""
+        if not short or not REPORT_SUFFIX.search(title):
+            return
+        name = REPORT_SUFFIX.sub("", title)
+        if prev and (not name or prev[-1] in TITLE_JOIN or prev.endswith("项目")):
+            title, words = prev + title, prev + text  # a title set on two lines
+            name = REPORT_SUFFIX.sub("", title)
+        unit_wide = name in UNIT_REPORT_NAMES or any(w in name for w in UNIT_REPORT_WORDS)
+        if not unit_wide and not GENERIC_NAME.match(name):
+            self.mentions.append(
+                Mention("project_report", words, block.page, block.loc, context=name)
+            )
 
     def _read_list(self, text: str, quote: str, block: Block) -> None:
         m = PROJECT_LIST.search(text)
@@ -81,6 +133,10 @@ class NarrativeProjects:
     def merge(self, table_projects: list[Project]) -> list[Project]:
         """Given the projects read from tables, return the report's project list."""
         chosen = table_projects or self.projects
+        for p in table_projects:  # a project self-evaluation table is an attached report
+            self.mentions.append(
+                Mention("project_report", p.quote, p.page, p.loc, context=p.name, flag="table")
+            )
         for p in chosen:
             if p.score is None and p.name in self.scores:
                 p.score = self.scores[p.name][0]

@@ -34,6 +34,8 @@ LEVEL_COLS = ("一级指标", "二级指标", "三级指标")
 TARGET_COLS = ("年度指标值", "指标值", "目标值")
 ACTUAL_COLS = ("实际完成值", "完成值", "业绩指标")
 WEIGHT_COLS = ("分值", "权重", "指标分值")
+SIGN_COLS = ("指标性质",)  # ≥ ≤ ＝ before the 指标值
+UNIT_COLS = ("度量单位", "计量单位")
 SCORE_COLS = ("得分", "自评得分")
 INDICATOR_END = ("合计", "总分", "评价结论", "存在问题", "改进措施")
 UNIT_TITLES = ("部门整体", "单位整体", "整体支出绩效", "基础数据表", "部门名称")
@@ -60,6 +62,17 @@ BASE_TABLE_ROWS = {
     "公务接待费": ("sangong.reception", "sangong.reception.budget"),
     "政府采购金额": ("procurement.total", None),
 }
+# 基础数据表 columns the checks compare year by year (2022年决算数, 2023年预算数 …)
+YEAR_COL = re.compile(r"^(20\d\d)年度?(决算|预算)数?$")
+BASE_MENTION_ROWS = {"部门基本支出": "basic", "项目支出小计": "project"}
+# 其中：公用经费 (基本支出中的一般商品和服务支出) opens a block of lines (办公费, 三公经费 …)
+PUBLIC_BLOCK_LABEL = "公用经费"
+PUBLIC_LABEL_MAX = 8  # characters of a 公用经费 row label (日常公用经费)
+TOP_LEVEL_ROW = re.compile(r"^[一二三四五六七八九十]+[、.．]")  # 二、项目支出小计 ends the block
+PUBLIC_BLOCK_END = ("人员经费", "工资福利支出", "项目支出小计", "项目支出", "政府采购金额")
+# Lines inside 三公经费 (1.公务用车…, 2.出国经费, 3.公务接待): its total row counts them.
+SANGONG_PART_WORDS = ("公务用车", "公务车", "出国", "公务接待")
+VEHICLE_PURCHASE = "sangong.vehicle.purchase"  # 资本性支出, not 商品和服务支出
 INLINE_CELL = re.compile(r"^(?:其中[：:])?(基本支出|项目支出)[：:](-?\d+(?:\.\d+)?)$")
 INLINE_METRICS = {"基本支出": "expenditure.basic", "项目支出": "expenditure.project"}
 LABEL_PREFIX = re.compile(
@@ -122,6 +135,9 @@ def find_col(header: list[str], names: tuple[str, ...]) -> int | None:
 
 class TableReader:
     """Reads the tables of one report in document order, carrying context between them."""
+
+    # the 基础数据表's open 其中：公用经费 block: its year header, row and lines per column
+    public_block: dict | None = None
 
     def __init__(self, fiscal_year: int):
         self.year = fiscal_year
@@ -244,6 +260,8 @@ class TableReader:
                     ("actual", ACTUAL_COLS),
                     ("weight", WEIGHT_COLS),
                     ("score", SCORE_COLS),
+                    ("sign", SIGN_COLS),
+                    ("unit", UNIT_COLS),
                 )
                 if (idx := find_col(row, names)) is not None
             }
@@ -275,6 +293,14 @@ class TableReader:
         adjusted = self._value(row, self.funds_header, ADJUSTED_COLS)
         executed = self._value(row, self.funds_header, EXECUTED_COLS)
         rate = self._value(row, self.funds_header, RATE_COLS)
+        weight = self._value(row, self.funds_header, WEIGHT_COLS)
+        score = self._value(row, self.funds_header, SCORE_COLS)
+        table = self.project.name if self.context == "project" and self.project else "部门整体"
+        if weight is not None and self.context is not None:  # 预算执行 is scored in this row
+            self.out.mentions.append(
+                Mention("funds_score", quote, block.page, block.loc, subject=table,
+                        value=weight, pct=score)
+            )  # fmt: skip
         if self.context == "project" and self.project is not None:
             p = self.project
             p.initial_budget, p.adjusted_budget, p.executed, p.execution_rate = (
@@ -295,7 +321,10 @@ class TableReader:
 
     def _base_table(self, row: list[str], first: str, quote: str, block: Block) -> None:
         """Given a row of a 基础数据表 under a year header, read the year's actual and budget."""
-        if self.year_header is None or first not in BASE_TABLE_ROWS:
+        if self.year_header is None:
+            return
+        self._base_columns(row, first, block)
+        if first not in BASE_TABLE_ROWS:
             return
         actual_metric, budget_metric = BASE_TABLE_ROWS[first]
         for metric, col in (
@@ -308,6 +337,91 @@ class TableReader:
             value = number(row[i]) if i < len(row) else None
             if value is not None:
                 self.out.facts.append(TableFact(metric, value, "万元", quote, block))
+
+    def _year_cols(self) -> dict[int, tuple[int, str, str]]:
+        """Given the current year header, return {column: (year, 决算|预算, header cell)}."""
+        out = {}
+        for i, cell in enumerate(self.year_header or []):
+            if m := YEAR_COL.match(cell):
+                out[i] = (int(m.group(1)), m.group(2), cell)
+        return out
+
+    def _base_columns(self, row: list[str], first: str, block: Block) -> None:
+        """Given a 基础数据表 row, keep its year columns for the checks (any year, not only this).
+
+        一、部门基本支出 and 二、项目支出小计 give one base_table mention per year column; the
+        lines under 其中：公用经费 (办公费 … 三公经费, whose own sub-lines are not counted again)
+        give one running sum per column, until 二、项目支出小计 or another top-level row.
+        """
+        cols = self._year_cols()
+        raw = next((c for c in row if c), "")
+        pb = self.public_block
+        if pb is not None and (
+            pb["header"] is not self.year_header
+            or TOP_LEVEL_ROW.match(raw)
+            or first in PUBLIC_BLOCK_END
+            or first in BASE_MENTION_ROWS
+        ):
+            self.public_block = pb = None
+        if not cols:
+            return
+        cells = {i: row[i] for i in cols if i < len(row)}
+        values = {i: (c, v) for i, c in cells.items() if (v := number(c)) is not None}
+        if first in BASE_MENTION_ROWS or (
+            first.endswith(PUBLIC_BLOCK_LABEL) and len(first) <= PUBLIC_LABEL_MAX
+        ):
+            subject = BASE_MENTION_ROWS.get(first, "public")
+            for i, (cell, v) in values.items():
+                year, kind, header = cols[i]
+                self.out.mentions.append(
+                    Mention("base_table", f"{raw}（{header}）{cell}", block.page, block.loc,
+                            subject=subject, value=v, year=year, flag=kind, context=header)
+                )  # fmt: skip
+            if subject == "public":
+                self.public_block = {"header": self.year_header, "label": raw, "block": block,
+                                     "cols": {}}  # fmt: skip
+            return
+        if pb is None or not values:
+            return
+        sangong_part = "三公" not in first and any(w in first for w in SANGONG_PART_WORDS)
+        if sangong_part and BASE_TABLE_ROWS.get(first, ("",))[0] != VEHICLE_PURCHASE:
+            return
+        for i, (cell, v) in values.items():
+            col = pb["cols"].setdefault(i, {"lines": [], "purchase": None, "mention": None})
+            year, kind, header = cols[i]
+            if sangong_part:
+                col["purchase"] = (cell, v)
+            else:
+                col["lines"].append((raw, cell, v))
+                self.out.mentions.append(
+                    Mention("base_table", f"{raw}（{header}）{cell}", block.page, block.loc,
+                            subject="public_line", value=v, year=year, flag=kind, context=header)
+                )  # fmt: skip
+            self._public_sum(pb, i, cols[i])
+
+    def _public_sum(self, pb: dict, i: int, col_info: tuple[int, str, str]) -> None:
+        """Given the open 公用经费 block and a column, write (or update) its sum of lines."""
+        col = pb["cols"][i]
+        lines = col["lines"]
+        if not lines:
+            return
+        total = sum(v for _, _, v in lines)
+        shown = "＋".join(f"{label} {cell}" for label, cell, _ in lines)
+        if col["purchase"] is not None and any("三公" in label for label, _, _ in lines):
+            total -= col["purchase"][1]  # 公务用车购置 is in 三公经费 but is 资本性支出
+            shown += f"（不含公务车购置 {col['purchase'][0]}）"
+        year, kind, header = col_info
+        block = pb["block"]
+        quote = f"{pb['label']}（{header}）：{shown}"
+        if col["mention"] is None:
+            col["mention"] = Mention(
+                "base_table", quote, block.page, block.loc,
+                subject="public_lines", year=year, flag=kind, context=header,
+            )  # fmt: skip
+            self.out.mentions.append(col["mention"])
+        col["mention"].quote = quote
+        col["mention"].value = round(total, 6)
+        col["mention"].base = float(len(lines))
 
     def _subtotal(self, row: list[str], block: Block) -> None:
         """Given a row under a year header, follow a 小计 row and its numbered lines.
@@ -498,6 +612,8 @@ class TableReader:
                 score=number(at("score")),
                 page=block.page,
                 loc=block.loc,
+                sign=at("sign"),
+                unit=at("unit"),
             )
         )
         for n, stated in enumerate(self.level_max):

@@ -1,0 +1,271 @@
+"""Rules over one report's projects: their self-evaluation tables, the prose about them,
+and the list of project reports the text says were produced.
+
+Each rule is a pure function ReportData -> list[Finding], listed in RULES with the id the
+README documents.  A rule that lacks the figures it compares says nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+
+from etl.checks.model import (
+    EPS,
+    Finding,
+    IndicatorRow,
+    Quote,
+    ReportData,
+    amount_severity,
+    money,
+)
+from etl.checks.report_rules import Rule, _finding, _num, _unique
+
+# A cost indicator (成本指标) stated in money: 度量单位 (or the value's own unit) -> 万元 factor
+COST_UNITS = {"万元": 1.0, "万": 1.0, "元": 0.0001}
+COST_LEVEL = "成本"  # 一级/二级指标 name of a cost indicator
+MONEY_VALUE = re.compile(r"^[≤≥<>=＝＜＞]?(\d+(?:\.\d+)?)(万元|万|元)?$")
+
+
+def project_classes(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where its project classes spend more than 项目支出."""
+    classes = [m for m in r.mentions if m["kind"] == "project_class" and m["value"] is not None]
+    total = r.facts.get("expenditure.project")
+    if len(classes) < 2 or total is None or total.value is None:
+        return []
+    # each class: 预算总金额 × 执行进度 is what it spent
+    spent = round(sum(m["value"] * (m["pct"] or 0) / 100 for m in classes), 6)
+    over = spent - total.value
+    if over <= 0 or not (severity := amount_severity(over, len(classes))):
+        return []
+    shown = "＋".join(
+        f"{m['context'] or '一类项目'} {money(m['value'] * (m['pct'] or 0) / 100)}" for m in classes
+    )
+    return [
+        _finding(
+            r, "parts.project_classes", severity,
+            f"按项目类别（{len(classes)} 类）所述预算金额与执行进度，项目共支出 {shown}＝{money(spent)}，"
+            f"多于项目支出 {money(total.value)}：有项目被重复计入或金额有误。",
+            _unique([m["where"] for m in classes] + [total.where]),
+            metric="expenditure.project", stated=total.value, expected=spent,
+        )
+    ]  # fmt: skip
+
+
+PROJECT_NAME_MATCH = 0.85  # difflib ratio above which two project names are the same project
+PROJECT_FIELD_LABEL = {"initial_budget": "年初预算", "executed": "支出（执行数）"}
+
+
+def _project_key(name: str) -> str:
+    for ch in "“”\"'‘’ ":
+        name = name.replace(ch, "")
+    return name.removesuffix("项目")
+
+
+def _same_project(a: str, b: str) -> bool:
+    ka, kb = _project_key(a), _project_key(b)
+    if re.findall(r"\d+", ka) != re.findall(r"\d+", kb):
+        return False  # 2023年X项目 and 2024年X项目 are different projects
+    return ka == kb or difflib.SequenceMatcher(None, ka, kb).ratio() >= PROJECT_NAME_MATCH
+
+
+def project_amounts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a project's budget or spending is stated two ways."""
+    groups: dict[tuple[str, str], list[tuple[float, Quote, str]]] = defaultdict(list)
+    names: list[str] = [p.name for p in r.projects]
+    for p in r.projects:
+        for field_name, value in (("initial_budget", p.initial), ("executed", p.executed)):
+            if value is not None:
+                groups[(p.name, field_name)].append((value, p.where, "自评表"))
+    for m in r.mentions:
+        if m["kind"] != "project_amount" or m["value"] is None:
+            continue
+        name = next((n for n in names if _same_project(n, m["context"])), None)
+        if name is None:
+            names.append(m["context"])
+            name = m["context"]
+        groups[(name, m["subject"])].append((m["value"], m["where"], "正文"))
+    out = []
+    for (name, field_name), stated in groups.items():
+        values = list(dict.fromkeys(round(v, 2) for v, _, _ in stated))
+        if len(values) < 2 or amount_severity(max(values) - min(values)) is None:
+            continue
+        shown = "；".join(
+            f"{source} " + "、".join(dict.fromkeys(money(v) for v, _, s in stated if s == source))
+            for source in dict.fromkeys(s for _, _, s in stated)
+        )
+        out.append(
+            _finding(
+                r, "restated.project", amount_severity(max(values) - min(values)) or "error",
+                f"项目“{_project_key(name)}”的{PROJECT_FIELD_LABEL[field_name]}有 {len(values)} 种"
+                f"说法：{shown}。",
+                _unique([q for _, q, _ in stated]), metric="expenditure.project",
+                stated=stated[0][0],
+                expected=next(v for v, _, _ in stated if round(v, 2) != values[0]),
+            )
+        )  # fmt: skip
+    return out
+
+
+INDICATOR_NAME_MATCH = 0.8  # difflib ratio above which two indicator names are the same
+TARGET_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _indicator_key(name: str) -> str:
+    for ch in '、，, “”"':
+        name = name.replace(ch, "")
+    return name.removesuffix("次数").removesuffix("数")
+
+
+def targets(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where prose and table give one indicator two targets."""
+    out = []
+    for m in r.mentions:
+        if m["kind"] != "target" or m["value"] is None:
+            continue
+        key, percent = _indicator_key(m["context"]), (m["flag"] or "").endswith("%")
+        best, best_ratio = None, INDICATOR_NAME_MATCH
+        for row in r.indicators:
+            table, name, target, where = row.table, row.name, row.target, row.where
+            found = TARGET_NUMBER.search(target)
+            if not found or not name or ("%" in target) != percent:
+                continue  # a rate is not a count: 完成率≥95% is not 事项≥230
+            ratio = difflib.SequenceMatcher(None, key, _indicator_key(name)).ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = (table, name, target, where, float(found.group(0))), ratio
+        if best is None or abs(best[4] - m["value"]) <= EPS:
+            continue
+        table, name, target, where, value = best
+        sign = (m["flag"] or "").removesuffix("%")
+        out.append(
+            _finding(
+                r, "indicator.target", "warning",
+                f"绩效指标“{name}”的目标值，正文写 {sign}{_num(m['value'])}{'%' if percent else ''}，"
+                f"“{table}”自评表写 {target}。",
+                [m["where"], where], stated=m["value"], expected=value,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _cost_amount(row: IndicatorRow) -> float | None:
+    """Given an indicator row, return its 完成值 (else 指标值) in 万元 for a money cost indicator."""
+    if COST_LEVEL not in row.levels:
+        return None
+    for text in (row.actual, row.target):
+        m = MONEY_VALUE.match(text.replace(",", ""))
+        if m:
+            factor = COST_UNITS.get(m.group(2) or row.unit)
+            return None if factor is None else round(float(m.group(1)) * factor, 6)
+    return None
+
+
+def cost_indicators(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a project's money cost indicators miss its spending.
+
+    A cost indicator's 完成值 is money the project spent: above the project's 执行数 it
+    cannot be (error); below it, the indicator leaves spending unexplained (warning: it may
+    cover only part of the project).
+    """
+    costs: dict[str, list[tuple[IndicatorRow, float]]] = defaultdict(list)
+    for row in r.indicators:
+        if (amount := _cost_amount(row)) is not None:
+            costs[row.table].append((row, amount))
+    out = []
+    for table, rows in costs.items():
+        project = next(
+            (p for p in r.projects if p.executed is not None and _same_project(p.name, table)),
+            None,
+        )
+        if project is None:
+            continue
+        total = round(sum(a for _, a in rows), 6)
+        diff = total - project.executed
+        severity = amount_severity(diff, len(rows))
+        if severity is None:
+            continue
+        if severity == "error" and diff < 0:
+            severity = "warning"
+        named = "、".join(f"“{row.name}”{money(a)}" for row, a in rows)
+        full = all(row.score is not None and row.score == row.weight for row, _ in rows)
+        verdict = "多于" if diff > 0 else "少于"
+        out.append(
+            _finding(
+                r, "indicator.cost", severity,
+                f"项目“{table}”的成本指标完成值（{named}）{verdict}该项目执行数 "
+                f"{money(project.executed)}" + ("，且仍得满分。" if full else "。"),
+                _unique([row.where for row, _ in rows] + [project.where]),
+                metric="expenditure.project", stated=total, expected=project.executed,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _report_key(name: str) -> str:
+    """Given a project or report name, return it without quotes, 专项/项目 and 预算 wording."""
+    key = _project_key(name)
+    for suffix in ("专项", "项目", "预算"):
+        key = key.removesuffix(suffix)
+    return key
+
+
+def _same_report(a: str, b: str) -> bool:
+    ka, kb = _report_key(a), _report_key(b)
+    return bool(ka and kb) and (ka in kb or kb in ka or _same_project(ka, kb))
+
+
+def report_lists(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where the project reports it says it produced are not
+    the ones attached (by name, or by the stated number)."""
+    attached: list[tuple[str, Quote]] = []
+    for m in r.mentions:
+        if m["kind"] == "project_report" and not any(
+            _same_report(m["context"], a) for a, _ in attached
+        ):
+            attached.append((m["context"], m["where"]))
+    out = []
+    for m in r.mentions:
+        if m["kind"] != "report_list" or not attached:
+            continue
+        names = [n for n in (m["flag"] or "").split("、") if n]
+        count = int(m["value"]) if m["value"] is not None else None
+        if not names and count is None:
+            continue  # only the unit-wide report is named
+        missing = [n for n in names if not any(_same_report(n, a) for a, _ in attached)]
+        listing = _report_key(m["context"])
+        unlisted = [
+            a for a, _ in attached
+            if _report_key(a) not in listing and not any(_same_report(a, n) for n in names)
+        ] if count is None else []  # fmt: skip
+        wrong_count = count is not None and count != len(attached)
+        if not (missing or unlisted or wrong_count):
+            continue
+        said = f"{'、'.join(names)}等 {count} 个" if count is not None else "、".join(names)
+        problems = []
+        if wrong_count:
+            problems.append(f"附件有 {len(attached)} 个项目的自评表或报告")
+        if missing:
+            problems.append(f"“{'、'.join(missing)}”没有附报告")
+        if unlisted:
+            problems.append(f"附件中的“{'、'.join(unlisted)}”未列出")
+        out.append(
+            _finding(
+                r, "parts.report_list", "warning",
+                f"正文称形成了“{said}”项目绩效自评报告，但{'；'.join(problems)}"
+                f"（附件：{'、'.join(a for a, _ in attached)}）。",
+                _unique([m["where"]] + [q for _, q in attached]),
+                stated=float(count if count is not None else len(names)),
+                expected=float(len(attached)),
+            )
+        )  # fmt: skip
+    return out
+
+
+RULES: tuple[Rule, ...] = (
+    project_classes,
+    project_amounts,
+    targets,
+    cost_indicators,
+    report_lists,
+)

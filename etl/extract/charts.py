@@ -1,0 +1,239 @@
+"""Read the text residue of embedded charts (图表数据) into mentions, conservatively.
+
+A Word chart leaves its words in the paragraph stream: a title line (收、支决算总计), data
+label lines (1492.91万元 / 81.94% / 一般公共服务支出, 75.31%) and the chart's data as a run
+of categories followed by their values (2023年 2024年 1504.72 1250.14 …).  In TXT/DOCX the
+cells of a run are tab-separated in one paragraph; in a PDF they are space-separated and the
+categories and values may sit on separate lines (even pages), so run lines are joined while
+the chart is open.
+
+A chart is read only when it opened with a title or a data label, its first series pairs
+categories and values one to one (equal counts, at least MIN_CATEGORIES, distinct names,
+no second series over the same categories), and its labels pair with the categories (by
+name, or by order when the counts are equal).  Anything else is read as nothing: a wrong
+number is worse than a missing one.  Categories written as bare years (2023 2024) cannot be
+told from values, so such charts are not read.
+
+Mentions (kinds): chart_title (subject = the unit the chart states, e.g. 万元, or None),
+chart_value (subject = category, value = plotted value, year = the category's year),
+chart_label (subject = category, value = an amount label in 万元, pct = a percentage
+label).  All three carry flag = the chart's id (图1, 图2 … in document order of the charts
+read) and context = the chart title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from etl.model import Block, Mention
+
+FULLWIDTH = str.maketrans("０１２３４５６７８９．％－＋，", "0123456789.%-+,")
+NUM = re.compile(r"-?\d+(?:\.\d+)?")
+AMOUNT_LABEL = re.compile(r"(-?\d+(?:\.\d+)?)万元")
+PCT_LABEL = re.compile(r"(-?\d+(?:\.\d+)?)%")
+# A labelled point: 一般公共服务支出, 75.31% (the comma may be followed by a space).
+NAMED_LABEL = re.compile(
+    r"^(?:(?P<lead>\S+)\s+)?(?P<name>[^\s,]+)\s*,\s*(?P<num>-?\d+(?:\.\d+)?)(?P<unit>%|万元)$"
+)
+LABEL_INSIDE = re.compile(r"\d(?:%|万元)")  # a token holding a label is never a name
+YEAR_CATEGORY = re.compile(r"(20\d\d)年度?")
+UNIT_WORDS = ("万元", "元", "%")  # a lone unit before the labels is an axis title, not a title
+SENTENCE_MARKS = re.compile(r"[。；;：:！？]")
+ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])"
+)
+MAX_TITLE_CHARS = 30  # a chart title or category is short; longer text is prose
+MIN_CATEGORIES = 2  # a one-point chart says nothing a label does not
+
+
+@dataclass
+class _Label:
+    name: str | None  # category named in the label, when it says one
+    value: float
+    unit: str  # 万元 or %
+    quote: str
+    block: Block
+
+
+@dataclass
+class _Chart:
+    title: str = ""
+    title_block: Block | None = None
+    title_quote: str = ""
+    unit: str | None = None
+    labels: list[_Label] = field(default_factory=list)
+    run: list[tuple[str, str, Block]] = field(default_factory=list)  # (token, as written, block)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """Given a paragraph, return its whitespace-separated tokens (normalised, as written)."""
+    return [(t.translate(FULLWIDTH), t) for t in text.split()]
+
+
+def _is_text(token: str) -> bool:
+    """Given a token, return whether it can be a chart title or category (short words)."""
+    return (
+        not NUM.fullmatch(token)
+        and not LABEL_INSIDE.search(token)
+        and len(token) <= MAX_TITLE_CHARS
+        and not SENTENCE_MARKS.search(token)
+        and not ENUMERATOR.match(token)
+        and token not in UNIT_WORDS
+    )
+
+
+def _label(token: str) -> tuple[float, str] | None:
+    """Given a token, return (value, unit) when it is a data label (1492.91万元 / 81.94%)."""
+    for pattern, unit in ((AMOUNT_LABEL, "万元"), (PCT_LABEL, "%")):
+        m = pattern.fullmatch(token)
+        if m:
+            return float(m.group(1)), unit
+    return None
+
+
+def _segments(run: list[tuple[str, str, Block]]) -> list[tuple[list, list]]:
+    """Given run tokens, return its series as (category tokens, value tokens) pairs."""
+    out: list[tuple[list, list]] = []
+    for item in run:
+        if NUM.fullmatch(item[0]):
+            if not out:
+                out.append(([], []))
+            out[-1][1].append(item)
+        elif not out or out[-1][1]:
+            out.append(([item], []))
+        else:
+            out[-1][0].append(item)
+    return out
+
+
+class ChartReader:
+    """Collects chart residue from the paragraph stream; finish() returns its mentions."""
+
+    def __init__(self) -> None:
+        self.chart: _Chart | None = None
+        self.mentions: list[Mention] = []
+        self.count = 0
+
+    def read(self, block: Block) -> None:
+        """Given the next block of a document, update the chart being read."""
+        if block.kind != "p":
+            self._close()
+            return
+        tokens = _tokens(block.text)
+        if not tokens:
+            return
+        quote = " ".join(w for _, w in tokens)
+        named = NAMED_LABEL.match(" ".join(t for t, _ in tokens))
+        if named and _is_text(named.group("name")):
+            lead = named.group("lead")
+            if lead is not None and not (_is_text(lead) or lead in UNIT_WORDS):
+                self._close()
+                return
+            self._labels(
+                lead, [_Label(named.group("name"), float(named.group("num")),
+                              named.group("unit"), quote, block)], block, quote,
+            )  # fmt: skip
+            return
+        labels = [_label(t) for t, _ in tokens]
+        lead_count = 1 if labels[0] is None else 0
+        if all(labels[lead_count:]) and len(tokens) > lead_count:
+            lead = tokens[0][0] if lead_count else None
+            if lead is not None and not (_is_text(lead) or lead in UNIT_WORDS):
+                self._close()
+                return
+            found = [_Label(None, v, u, quote, block) for v, u in labels[lead_count:]]
+            self._labels(lead, found, block, quote)
+            return
+        if len(tokens) == 1 and tokens[0][0] in UNIT_WORDS and self.chart is not None:
+            self.chart.unit = self.chart.unit or tokens[0][0]  # an axis title on its own line
+            return
+        if len(tokens) == 1 and _is_text(tokens[0][0]):
+            self._close()
+            self.chart = _Chart(tokens[0][0], block, quote)
+            return
+        if all(_is_text(t) or NUM.fullmatch(t) for t, _ in tokens):
+            if self.chart is not None:
+                self.chart.run.extend((t, w, block) for t, w in tokens)
+            return
+        self._close()
+
+    def finish(self) -> list[Mention]:
+        """Given the end of the document, return every chart mention read."""
+        self._close()
+        return self.mentions
+
+    def _labels(self, lead: str | None, found: list[_Label], block: Block, quote: str) -> None:
+        """Given a data-label line (its leading words and labels), add it to a chart."""
+        chart = self.chart
+        if chart is None or chart.run or (lead not in (None, *UNIT_WORDS) and chart.labels):
+            self._close()
+            chart = self.chart = _Chart()
+        if lead in UNIT_WORDS:
+            chart.unit = lead
+        elif lead is not None and not chart.title:
+            chart.title, chart.title_block, chart.title_quote = lead, block, quote
+        chart.labels.extend(found)
+        if any(lab.unit == "万元" for lab in found):
+            chart.unit = "万元"
+
+    def _close(self) -> None:
+        """Given the end of a chart's residue, turn it into mentions when it reads cleanly."""
+        chart, self.chart = self.chart, None
+        if chart is None or not chart.run:
+            return
+        series = _segments(chart.run)
+        if not series:
+            return
+        cats, values = series[0]
+        names = [t for t, _, _ in cats]
+        if len(names) < MIN_CATEGORIES or len(values) != len(names) or len(set(names)) < len(names):
+            return
+        k = len(names)
+        if any([t for t, _, _ in c][-k:] == names and len(v) == k for c, v in series[1:]):
+            return  # a second full series: which one the title and labels name is ambiguous
+        if any(NUM.fullmatch(n) for n in names):
+            return
+        paired = self._pair(chart.labels, names)
+        if paired is None:
+            return
+        self.count += 1
+        chart_id = f"图{self.count}"
+        title = chart.title
+        first = cats[0][2]
+        run_quote = " ".join(w for _, w, _ in cats + values)
+        head = chart.title_block or first
+        self.mentions.append(
+            Mention("chart_title", chart.title_quote or run_quote, head.page, head.loc,
+                    subject=chart.unit, flag=chart_id, context=title)
+        )  # fmt: skip
+        for name, (token, _, _) in zip(names, values, strict=True):
+            year = YEAR_CATEGORY.fullmatch(name)
+            self.mentions.append(
+                Mention("chart_value", run_quote, first.page, first.loc, subject=name,
+                        value=float(token), year=int(year.group(1)) if year else None,
+                        flag=chart_id, context=title)
+            )  # fmt: skip
+        for name, lab in paired:
+            self.mentions.append(
+                Mention("chart_label", lab.quote, lab.block.page, lab.block.loc, subject=name,
+                        value=lab.value if lab.unit == "万元" else None,
+                        pct=lab.value if lab.unit == "%" else None,
+                        flag=chart_id, context=title)
+            )  # fmt: skip
+
+    @staticmethod
+    def _pair(labels: list[_Label], names: list[str]) -> list[tuple[str, _Label]] | None:
+        """Given a chart's labels and categories, return them paired, or None if ambiguous."""
+        if not labels:
+            return []
+        if len({lab.unit for lab in labels}) > 1:
+            return None
+        if all(lab.name is not None for lab in labels):
+            by_name = {lab.name: lab for lab in labels}
+            if len(by_name) != len(labels) or not set(by_name) <= set(names):
+                return None
+            return [(n, by_name[n]) for n in names if n in by_name]
+        if any(lab.name is not None for lab in labels) or len(labels) != len(names):
+            return None
+        return list(zip(names, labels, strict=True))

@@ -1,0 +1,286 @@
+"""基础数据表 year columns against the text (etl/checks/table_rules.py): the columns and the
+text's breakdowns are read from every format, report 001's two contradictions are flagged
+with their numbers and quotes, and consistent reports (the references, the consistent pair,
+a hand-written consistent 基础数据表) raise nothing while one-number edits raise one each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.checks.load import load_reports
+from etl.checks.model import ReportData
+from etl.checks.table_rules import RULES
+from etl.extract import extract_report
+from etl.readers import read_document
+from tests.conftest import REPO, SAMPLES, run_cli
+
+FORMATS = ("txt", "docx", "pdf")
+STEM_001 = "001_b0dd71e4c835dab5"
+CONSISTENT = REPO / "tests" / "fixtures" / "consistent"
+TABLE_RULES = ("table.years", "table.public_lines")
+
+# A consistent 绩效自评 report with a 基础数据表 (cells as in the text exports: one per line
+# after a tab, rows apart by a blank line).  Its 2024年预算数 公用经费 lines add up to exactly
+# the 商品服务支出 the text states (35 + 16 + 3 + 6 = 60); 三公经费's own lines (4 + 0 + 2)
+# are inside its 6 and must not be counted again.
+BASE_REPORT = """中共青石县委办公室2024年度部门整体支出绩效自评报告
+（合成数据，非真实报告：为测试基础数据表核查而编写，所有数字相互一致）
+一、部门（单位）基本情况
+（一）部门（单位）年度整体支出绩效目标。2024年部门整体支出绩效目标的金额为500.00万元，其中，基本支出绩效目标金额400.00万元，项目支出绩效目标金额100.00万元。
+（二）上年支出情况。2023年部门整体支出决算为450.00万元，其中，基本支出决算360.00万元，项目支出决算90.00万元。
+（三）预算安排情况。2024年本部门基本支出预算数400.00万元，其中：工资福利支出340.00万元；商品服务支出60.00万元。
+2024年本部门项目支出预算100.00万元，其中商品服务支出100.00万元。
+2024年度部门整体支出绩效评价基础数据表
+\t经费控制情况（万元）
+\t2023年决算数
+\t2024年预算数
+\t2024年决算数
+
+\t一、部门基本支出
+\t360.00
+\t400.00
+\t395.00
+
+\t其中：公用经费
+\t
+\t
+\t
+
+\t其中：办公费
+\t30.00
+\t35.00
+\t34.00
+
+\t水费、电费、差旅费
+\t15.00
+\t16.00
+\t15.50
+
+\t会议费、培训费
+\t3.00
+\t3.00
+\t2.50
+
+\t三公经费
+\t6.00
+\t6.00
+\t5.00
+
+\t1.公务用车购置和维护经费
+\t4.00
+\t4.00
+\t3.00
+
+\t其中：公务车购置
+\t
+\t
+\t
+
+\t公务车运行维护
+\t4.00
+\t4.00
+\t3.00
+
+\t2.出国经费
+\t0
+\t0
+\t0
+
+\t3.公务接待
+\t2.00
+\t2.00
+\t2.00
+
+\t二、项目支出小计
+\t90.00
+\t100.00
+\t105.00
+
+\t1、重点工作经费
+\t90.00
+\t100.00
+\t105.00
+
+
+二、评价结论
+经自评，2024年度中共青石县委办公室整体支出绩效目标基本实现。
+"""
+
+PUBLIC_ROW = "\t其中：公用经费\n\t\n\t\n\t\n"  # the row itself states no amount
+# (old words, new words, rule, stated, expected): one number changed, one finding.
+EDITS = (
+    # the 2023 basic column holds the text's whole 2023 amount (360 + 90)
+    ("\t一、部门基本支出\n\t360.00", "\t一、部门基本支出\n\t450.00", "table.years", 450.0, 360.0),
+    # the 2024 budget column's basic differs from the text's 2024 basic budget
+    ("\t400.00\n\t395.00", "\t410.00\n\t395.00", "table.years", 410.0, 400.0),
+    # the text's 2023 project amount differs from the table's 2023 column
+    ("项目支出决算90.00万元", "项目支出决算95.00万元", "table.years", 90.0, 95.0),
+    # 办公费 budget 45: the 2024 budget lines (70) exceed the stated 商品服务支出 60
+    ("\t30.00\n\t35.00", "\t30.00\n\t45.00", "table.public_lines", 70.0, 60.0),
+    # a stated 公用经费 budget of 58 is less than its own lines (60)
+    (PUBLIC_ROW, "\t其中：公用经费\n\t\n\t58.00\n\t\n", "table.public_lines", 60.0, 58.0),
+    # a stated 公用经费 budget of 65 is more than the 商品服务支出 (60)
+    (PUBLIC_ROW, "\t其中：公用经费\n\t\n\t65.00\n\t\n", "table.public_lines", 65.0, 60.0),
+)
+
+
+def _build(paths: list[Path], db: Path) -> list[ReportData]:
+    """Given report files or folders and a warehouse path, build it and return its reports."""
+    run = run_cli("build", "--db", str(db), "--force", *map(str, paths))
+    assert run.code == 0, run.out
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return load_reports(con)
+    finally:
+        con.close()
+
+
+def _findings(reports: list[ReportData]) -> dict[str, list]:
+    """Given reports, return the table rules' findings per source file."""
+    return {r.source_file: [f for rule in RULES for f in rule(r, {})] for r in reports}
+
+
+@pytest.fixture(scope="module")
+def by_format(tmp_path_factory) -> dict[str, list[ReportData]]:
+    """Given the bundled samples, return each format's reports built into its own warehouse."""
+    out = {}
+    for fmt in FORMATS:
+        db = tmp_path_factory.mktemp(f"basetable_{fmt}") / "w.duckdb"
+        out[fmt] = _build([SAMPLES / fmt], db)
+    return out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_base_table_columns_and_text_breakdowns_are_read(fmt):
+    report = extract_report(read_document(SAMPLES / fmt / f"{STEM_001}.{fmt}"))
+    table = {
+        (m.subject, m.year, m.flag): (m.value, m.base)
+        for m in report.mentions
+        if m.kind == "base_table"
+    }
+    assert table[("basic", 2022, "决算")] == (684.91, None)
+    assert table[("basic", 2023, "预算")] == (444.04, None)
+    assert table[("project", 2022, "决算")] == (229.56, None)
+    # 办公费 + 水费、电费、差旅费 + 三公经费; 3.公务接待 is inside 三公经费, not a fourth line
+    assert table[("public_lines", 2023, "预算")] == (pytest.approx(109.63), 3.0)
+    assert table[("public_lines", 2022, "决算")] == (pytest.approx(115.06), 3.0)
+    said = {(m.subject, m.year, m.flag): m.value for m in report.mentions if m.kind == "breakdown"}
+    assert said[("whole", 2022, "目标")] == 684.91
+    assert said[("whole.basic", 2022, "目标")] == 455.35
+    assert said[("whole.project", 2022, "目标")] == 229.56
+    assert said[("basic.goods", 2023, "预算")] == 67.8
+    assert said[("basic.wages", 2023, "预算")] == 376.24
+    for m in report.mentions:
+        if m.kind in ("base_table", "breakdown"):
+            assert m.quote and m.loc
+            assert fmt != "pdf" or m.page is not None
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_001_basic_column_holding_the_whole_amount_is_an_error(by_format, fmt):
+    found = _findings(by_format[fmt])[f"{STEM_001}.{fmt}"]
+    hits = [f for f in found if f.rule == "table.years"]
+    assert len(hits) == 1, [f.message for f in found]
+    hit = hits[0]
+    assert hit.severity == "error" and (hit.stated, hit.expected) == (684.91, 455.35)
+    for words in ("一、部门基本支出", "2022年决算数", "684.91", "整体支出", "455.35", "229.56"):
+        assert words in hit.message
+    quotes = [q.quote for q in hit.evidence]
+    assert "一、部门基本支出（2022年决算数）684.91" in quotes
+    assert any(q.startswith("2022年部门整体支出绩效目标的金额为684.91万元") for q in quotes)
+    assert all(q.source_file == f"{STEM_001}.{fmt}" and q.loc for q in hit.evidence)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_001_public_lines_above_the_goods_budget_are_an_error(by_format, fmt):
+    found = _findings(by_format[fmt])[f"{STEM_001}.{fmt}"]
+    hits = [f for f in found if f.rule == "table.public_lines"]
+    assert len(hits) == 1, [f.message for f in found]
+    hit = hits[0]
+    assert hit.severity == "error"
+    assert hit.stated == pytest.approx(109.63) and hit.expected == 67.8
+    for words in ("2023年预算数", "109.63", "72.3", "30.83", "6.5", "商品服务支出 67.80", "办公费"):
+        assert words in hit.message
+    quotes = [q.quote for q in hit.evidence]
+    assert any("商品服务支出67.8万元" in q for q in quotes)
+    assert any(q.startswith("其中：公用经费（2023年预算数）") for q in quotes)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_other_reference_reports_raise_nothing(by_format, fmt):
+    found = _findings(by_format[fmt])
+    assert len(found) == 5
+    assert {k: v for k, v in found.items() if v and not k.startswith("001_")} == {}
+
+
+def test_consistent_pair_raises_nothing(tmp_path):
+    found = _findings(_build([CONSISTENT], tmp_path / "c.duckdb"))
+    assert len(found) >= 2 and all(v == [] for v in found.values()), found
+
+
+def _base_reports(tmp_path: Path, text: str) -> list[ReportData]:
+    """Given a folder to use and a report text, build it alone and return its report."""
+    folder = tmp_path / "in"
+    folder.mkdir(parents=True)
+    (folder / "qingshi_base_2024.txt").write_text(text, encoding="utf-8")
+    reports = _build([folder], tmp_path / "b.duckdb")
+    assert [r.source_file for r in reports] == ["qingshi_base_2024.txt"]
+    return reports
+
+
+def _base_report(tmp_path: Path, text: str) -> list:
+    """Given a folder to use and a report text, build it alone and return the table findings."""
+    return _findings(_base_reports(tmp_path, text))["qingshi_base_2024.txt"]
+
+
+def test_a_stated_public_amount_equal_to_its_lines_raises_nothing(tmp_path):
+    stated = "\t其中：公用经费\n\t54.00\n\t60.00\n\t57.00\n"
+    assert _base_report(tmp_path, BASE_REPORT.replace(PUBLIC_ROW, stated)) == []
+
+
+def test_hand_written_consistent_base_table_raises_nothing(tmp_path):
+    (report,) = _base_reports(tmp_path, BASE_REPORT)
+    assert _findings([report]) == {"qingshi_base_2024.txt": []}
+    con = duckdb.connect(str(tmp_path / "b.duckdb"), read_only=True)
+    try:  # nor does any other rule of the build
+        alarms = con.execute(
+            "SELECT rule, message FROM findings WHERE severity IN ('error', 'warning')"
+        ).fetchall()
+    finally:
+        con.close()
+    assert alarms == []
+    lines = {
+        (m["year"], m["flag"]): (m["value"], m["base"])
+        for m in report.mentions
+        if m["kind"] == "base_table" and m["subject"] == "public_lines"
+    }
+    # four lines each (会议费、培训费 included), 三公经费's own lines not counted again
+    assert lines == {
+        (2023, "决算"): (pytest.approx(54.0), 4.0),
+        (2024, "预算"): (pytest.approx(60.0), 4.0),
+        (2024, "决算"): (pytest.approx(57.0), 4.0),
+    }
+
+
+@pytest.mark.parametrize(("old", "new", "rule", "stated", "expected"), EDITS)
+def test_one_number_edit_raises_one_finding(tmp_path, old, new, rule, stated, expected):
+    assert BASE_REPORT.count(old) == 1, old
+    found = _base_report(tmp_path, BASE_REPORT.replace(old, new))
+    assert [(f.rule, f.severity) for f in found] == [(rule, "error")], [f.message for f in found]
+    assert (found[0].stated, found[0].expected) == (pytest.approx(stated), pytest.approx(expected))
+    assert len(found[0].evidence) >= 2 and all(q.quote and q.loc for q in found[0].evidence)
+
+
+def test_basic_less_wages_bounds_the_lines_when_goods_are_not_stated(tmp_path):
+    text = BASE_REPORT.replace("；商品服务支出60.00万元。", "。")
+    assert text != BASE_REPORT
+    assert _base_report(tmp_path / "a", text) == []  # 400 − 340 leaves exactly the lines' 60
+    edited = text.replace("\t30.00\n\t35.00", "\t30.00\n\t45.00")
+    found = _base_report(tmp_path / "b", edited)
+    assert [(f.rule, f.severity, f.stated, f.expected) for f in found] == [
+        ("table.public_lines", "error", pytest.approx(70.0), pytest.approx(60.0))
+    ]
+    assert "工资福利支出" in found[0].message and "60.00" in found[0].message
