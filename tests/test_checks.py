@@ -420,3 +420,41 @@ def test_indicator_target_in_prose_vs_table_matches_names_and_units():
     found = targets(r, {})
     assert [(f.rule, f.stated, f.expected) for f in found] == [("indicator.target", 220, 230)]
     assert "正文写 ≥220" in found[0].message and "自评表写 230" in found[0].message
+
+
+def test_fiscal_income_stated_as_the_general_budget_part_only():
+    from etl.checks.report_rules import fiscal_scope
+
+    r = ReportData("r1", "x.txt", "u1", "峨边·县政府办", "县政府办", 2023, "绩效自评")
+
+    def fact(value: float, words: str) -> Stated:
+        return Stated(value, Quote(words, "第3段", None, "x.txt"))
+
+    def said(value: float, year: int | None, loc: str = "第9段") -> dict:
+        q = Quote(f"财政拨款预算收入{value:g}万元", loc, None, "x.txt")
+        return {"kind": "fiscal_income", "value": value, "year": year, "loc": loc, "where": q}
+
+    r.facts = {
+        "income.general_budget": fact(1231.16, "一般公共预算财政拨款收入1231.16万元"),
+        "income.gov_fund": fact(205.82, "政府性基金预算财政拨款收入205.82万元"),
+    }
+    r.mentions = [
+        said(1231.16, 2023),  # the general budget part only: flagged
+        said(1436.98, None),  # every fund: right
+        said(1300.00, 2023),  # a budget that differs: says nothing
+        said(1231.16, 2022, "第12段"),  # last year's figure: not this year's
+    ]
+    found = fiscal_scope(r, {"income.gov_fund": "政府性基金预算财政拨款收入"})
+    assert [(f.rule, f.severity, f.stated, f.expected) for f in found] == [
+        ("parts.fiscal_scope", "warning", 1231.16, 1436.98)
+    ]
+    assert "政府性基金预算财政拨款收入 205.82 万元" in found[0].message
+    # a reporting phrase with the wrong year (flagged by year.context) still speaks of this year
+    r.mentions = [
+        said(1231.16, 2022, "第12段"),
+        {"kind": "year_reported", "year": 2022, "loc": "第12段"},
+    ]
+    assert len(fiscal_scope(r, {})) == 1
+    # no other fund received: the general budget is every 财政拨款
+    del r.facts["income.gov_fund"]
+    assert fiscal_scope(r, {}) == []

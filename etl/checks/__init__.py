@@ -15,8 +15,7 @@ from etl.checks import project_rules, report_rules, table_rules
 from etl.checks.chart_rules import chart_values
 from etl.checks.cross import CROSS_RULES, INDICATORS, MIN_PEERS, OUTLIER_Z
 from etl.checks.load import load_reports
-from etl.checks.model import Finding
-from etl.checks.report_rules import Rule
+from etl.checks.model import Finding, Rule
 
 # Every rule over one report, in the order their findings are listed.
 REPORT_RULES: tuple[Rule, ...] = (
@@ -36,6 +35,10 @@ RULE_CATALOG: dict[str, tuple[str, str]] = {
     ),
     "parts.gpb_classes": ("一般公共预算财政拨款支出 与 各功能分类（类）之和", "同上"),
     "parts.class_items": ("每个功能分类（类）与其下各款/项之和", "同上"),
+    "parts.fiscal_scope": (
+        "未写资金来源的“财政拨款（预算）收入”只等于一般公共预算部分，而本年另有政府性基金等财政拨款",
+        "金额容差；只含一般公共预算为 warning（与其他数不同不报：预算数可与决算数不同）",
+    ),
     "parts.item_numbering": (
         "正文逐条列出的功能分类（款/项）编号是否连续（如从 9 跳到 12）",
         "跳号为 warning",

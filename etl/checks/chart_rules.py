@@ -33,6 +33,7 @@ from etl.checks.model import (
     pct,
     pct_severity,
     ratio_range,
+    unique_quotes,
 )
 
 RULE = "chart.values"
@@ -70,16 +71,6 @@ def _worst(severities: list[str | None]) -> str | None:
     if not found:
         return None
     return "info" if all(s == "info" for s in found) else CHART_SEVERITY
-
-
-def _unique(quotes: list[Quote | None]) -> list[Quote]:
-    """Given quotes (None allowed), return them once each, in order."""
-    seen, out = set(), []
-    for q in quotes:
-        if q is not None and (q.quote, q.loc) not in seen:
-            seen.add((q.quote, q.loc))
-            out.append(q)
-    return out
 
 
 def _share_grade(stated: float, expected: float, allowed: tuple[float, float] | None) -> str | None:
@@ -197,7 +188,7 @@ def _amount_chart(r: ReportData, chart: dict) -> Finding | None:
     return Finding(
         r.report_id, r.source_file, RULE, _worst(grades),
         f"{_chart_name(chart)}的" + "；".join(parts) + "。",
-        _unique([chart["where"], *evidence]),
+        unique_quotes([chart["where"], *evidence]),
         metric=metric, stated=first[0], expected=first[1],
     )  # fmt: skip
 
@@ -271,7 +262,7 @@ def _share_chart(r: ReportData, chart: dict) -> Finding | None:
     return Finding(
         r.report_id, r.source_file, RULE, _worst(grades),
         f"{_chart_name(chart)}的占比不一致{basis}：" + "；".join(parts) + "。",
-        _unique([chart["where"], *evidence]),
+        unique_quotes([chart["where"], *evidence]),
         stated=round(first[0], 2), expected=round(first[1], 2),
     )  # fmt: skip
 

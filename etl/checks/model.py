@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -126,6 +127,24 @@ class Finding:
         )  # fmt: skip
 
 
+Rule = Callable[[ReportData, dict[str, str]], list[Finding]]  # (report, metric labels) -> findings
+
+
+def new_finding(r: ReportData, rule: str, severity: str, message: str, evidence, **kw) -> Finding:
+    """Given a report, a rule id, a severity, a message and quotes, return the Finding."""
+    return Finding(r.report_id, r.source_file, rule, severity, message, list(evidence), **kw)
+
+
+def unique_quotes(quotes) -> list[Quote]:
+    """Given quotes (None allowed), return each place once, in order."""
+    seen, out = set(), []
+    for q in quotes:
+        if q is not None and (q.quote, q.loc) not in seen:
+            seen.add((q.quote, q.loc))
+            out.append(q)
+    return out
+
+
 def amount_severity(diff: float, parts: int = 1) -> str | None:
     """Given the difference between a total and the sum of its parts, return its severity.
 
@@ -200,6 +219,13 @@ def pct_severity(
 def money(value: float | None) -> str:
     """Given an amount in 万元, return it as the UI writes it (1,250.14 万元)."""
     return "—" if value is None else f"{value:,.2f} 万元"
+
+
+def count_text(value: float | None) -> str:
+    """Given a count, score or plain number, return it without needless decimals (1,250 or 9.5)."""
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:,.0f}"
 
 
 def pct(value: float | None) -> str:

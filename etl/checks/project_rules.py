@@ -17,10 +17,13 @@ from etl.checks.model import (
     IndicatorRow,
     Quote,
     ReportData,
+    Rule,
     amount_severity,
+    count_text,
     money,
+    new_finding,
+    unique_quotes,
 )
-from etl.checks.report_rules import Rule, _finding, _num, _unique
 
 # A cost indicator (成本指标) stated in money: 度量单位 (or the value's own unit) -> 万元 factor
 COST_UNITS = {"万元": 1.0, "万": 1.0, "元": 0.0001}
@@ -43,11 +46,11 @@ def project_classes(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         f"{m['context'] or '一类项目'} {money(m['value'] * (m['pct'] or 0) / 100)}" for m in classes
     )
     return [
-        _finding(
+        new_finding(
             r, "parts.project_classes", severity,
             f"按项目类别（{len(classes)} 类）所述预算金额与执行进度，项目共支出 {shown}＝{money(spent)}，"
             f"多于项目支出 {money(total.value)}：有项目被重复计入或金额有误。",
-            _unique([m["where"] for m in classes] + [total.where]),
+            unique_quotes([m["where"] for m in classes] + [total.where]),
             metric="expenditure.project", stated=total.value, expected=spent,
         )
     ]  # fmt: skip
@@ -96,11 +99,11 @@ def project_amounts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             for source in dict.fromkeys(s for _, _, s in stated)
         )
         out.append(
-            _finding(
+            new_finding(
                 r, "restated.project", amount_severity(max(values) - min(values)) or "error",
                 f"项目“{_project_key(name)}”的{PROJECT_FIELD_LABEL[field_name]}有 {len(values)} 种"
                 f"说法：{shown}。",
-                _unique([q for _, q, _ in stated]), metric="expenditure.project",
+                unique_quotes([q for _, q, _ in stated]), metric="expenditure.project",
                 stated=stated[0][0],
                 expected=next(v for v, _, _ in stated if round(v, 2) != values[0]),
             )
@@ -139,9 +142,9 @@ def targets(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         table, name, target, where, value = best
         sign = (m["flag"] or "").removesuffix("%")
         out.append(
-            _finding(
+            new_finding(
                 r, "indicator.target", "warning",
-                f"绩效指标“{name}”的目标值，正文写 {sign}{_num(m['value'])}{'%' if percent else ''}，"
+                f"绩效指标“{name}”的目标值，正文写 {sign}{count_text(m['value'])}{'%' if percent else ''}，"
                 f"“{table}”自评表写 {target}。",
                 [m["where"], where], stated=m["value"], expected=value,
             )
@@ -191,11 +194,11 @@ def cost_indicators(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         full = all(row.score is not None and row.score == row.weight for row, _ in rows)
         verdict = "多于" if diff > 0 else "少于"
         out.append(
-            _finding(
+            new_finding(
                 r, "indicator.cost", severity,
                 f"项目“{table}”的成本指标完成值（{named}）{verdict}该项目执行数 "
                 f"{money(project.executed)}" + ("，且仍得满分。" if full else "。"),
-                _unique([row.where for row, _ in rows] + [project.where]),
+                unique_quotes([row.where for row, _ in rows] + [project.where]),
                 metric="expenditure.project", stated=total, expected=project.executed,
             )
         )  # fmt: skip
@@ -250,11 +253,11 @@ def report_lists(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if unlisted:
             problems.append(f"附件中的“{'、'.join(unlisted)}”未列出")
         out.append(
-            _finding(
+            new_finding(
                 r, "parts.report_list", "warning",
                 f"正文称形成了“{said}”项目绩效自评报告，但{'；'.join(problems)}"
                 f"（附件：{'、'.join(a for a, _ in attached)}）。",
-                _unique([m["where"]] + [q for _, q in attached]),
+                unique_quotes([m["where"]] + [q for _, q in attached]),
                 stated=float(count if count is not None else len(names)),
                 expected=float(len(attached)),
             )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Callable
 
 from etl.checks.model import (
     AMOUNT_TOLERANCE,
@@ -18,13 +17,17 @@ from etl.checks.model import (
     Finding,
     Quote,
     ReportData,
+    Rule,
     amount_severity,
     change_range,
+    count_text,
     decimals_of,
     money,
+    new_finding,
     pct,
     pct_severity,
     ratio_range,
+    unique_quotes,
 )
 
 INCOME_PARTS = (
@@ -96,10 +99,6 @@ def _label(metric: str, labels: dict[str, str]) -> str:
     return labels.get(metric) or SUBJECT_LABEL.get(metric) or metric
 
 
-def _finding(r: ReportData, rule: str, severity: str, message: str, evidence, **kw) -> Finding:
-    return Finding(r.report_id, r.source_file, rule, severity, message, list(evidence), **kw)
-
-
 def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where listed parts do not add up to their total."""
     out = []
@@ -115,10 +114,10 @@ def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         severity = amount_severity(diff, len(parts))
         if severity is None:
             continue
-        fmt = _num if rule == "parts.vehicles" else money
+        fmt = count_text if rule == "parts.vehicles" else money
         names = "＋".join(f"{_label(k, labels)} {fmt(p.value)}" for k, p in parts)
         out.append(
-            _finding(
+            new_finding(
                 r, rule, severity,
                 f"{_label(total_key, labels)}为 {fmt(total.value)}，"
                 f"但所列各项之和为 {fmt(s)}（{names}），相差 {fmt(abs(diff))}。",
@@ -127,12 +126,6 @@ def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             )
         )  # fmt: skip
     return out
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:,.0f}"
 
 
 def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
@@ -151,11 +144,11 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if over > AMOUNT_TOLERANCE + EPS:
             also = f"；{parts_text}" if parts_text else ""
             return [
-                _finding(
+                new_finding(
                     r, "parts.basic", amount_severity(over) or "error",
                     f"一般公共预算财政拨款基本支出写作 {money(gpb_basic['value'])}，大于全部基本支出 "
                     f"{money(basic.value)}{also}：同一基本支出有两种说法。",
-                    _unique([gpb_basic["where"], basic.where] + [p.where for p in parts]),
+                    unique_quotes([gpb_basic["where"], basic.where] + [p.where for p in parts]),
                     metric="expenditure.basic", stated=gpb_basic["value"], expected=basic.value,
                 )
             ]  # fmt: skip
@@ -177,7 +170,7 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     if not severity or (gpb_basic is None and s < target):
         return []
     return [
-        _finding(
+        new_finding(
             r, "parts.basic", severity,
             f"{label}为 {money(target)}，但{parts_text}，相差 {money(abs(s - target))}。",
             [where, personnel.where, public.where],
@@ -196,7 +189,7 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         severity = amount_severity(s - gpb.value, len(classes))
         if severity:
             out.append(
-                _finding(
+                new_finding(
                     r, "parts.gpb_classes", severity,
                     f"一般公共预算财政拨款支出为 {money(gpb.value)}，但各功能分类（类）合计 "
                     f"{money(s)}，相差 {money(abs(s - gpb.value))}。",
@@ -216,7 +209,7 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         severity = amount_severity(s - amount, len(items))
         if severity:
             out.append(
-                _finding(
+                new_finding(
                     r, "parts.class_items", severity,
                     f"{name}（类）为 {money(amount)}，但其下各项（款/项）合计 {money(s)}，"
                     f"相差 {money(abs(s - amount))}。",
@@ -238,7 +231,7 @@ def item_numbering(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if b > a + 1:
             missing = "、".join(str(n) for n in range(a + 1, b))
             out.append(
-                _finding(
+                new_finding(
                     r, "parts.item_numbering", "warning",
                     f"功能分类各项的编号从 {a} 跳到 {b}，第 {missing} 项没有列出：各项之和可能因此"
                     "对不上所属的类。",
@@ -282,12 +275,12 @@ def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         severity = pct_severity(rate.value, expected, change_range(change.value, total.value))
         if severity:
             out.append(
-                _finding(
+                new_finding(
                     r, "pct.change", severity,
                     f"{_label(total_key, labels)}本年 {money(total.value)}，较上年变动 "
                     f"{money(change.value)}，上年应为 {money(prior)}，变动率应为 {pct(expected)}，"
                     f"报告写的是 {pct(rate.value)}。",
-                    _unique([rate.where, change.where, total.where]),
+                    unique_quotes([rate.where, change.where, total.where]),
                     metric=pct_key, stated=rate.value, expected=round(expected, 2),
                 )
             )  # fmt: skip
@@ -304,23 +297,14 @@ def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         severity = pct_severity(m["pct"], expected, change_range(m["value"], fact.value))
         if severity:
             out.append(
-                _finding(
+                new_finding(
                     r, "pct.change", severity,
                     f"{_label(m['subject'], labels)}本年 {money(fact.value)}，较上年变动 "
                     f"{money(m['value'])}，变动率应为 {pct(expected)}，报告写的是 {pct(m['pct'])}。",
-                    _unique([m["where"], fact.where]),
+                    unique_quotes([m["where"], fact.where]),
                     metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
                 )
             )  # fmt: skip
-    return out
-
-
-def _unique(quotes: list[Quote]) -> list[Quote]:
-    seen, out = set(), []
-    for q in quotes:
-        if q is not None and (q.quote, q.loc) not in seen:
-            seen.add((q.quote, q.loc))
-            out.append(q)
     return out
 
 
@@ -343,14 +327,14 @@ def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         expected = m["value"] / base * 100
         half = 0.0 if m["flag"] == "人" else AMOUNT_TOLERANCE  # head counts are exact
         severity = pct_severity(m["pct"], expected, ratio_range(m["value"], base, half, half))
-        show = (lambda v: f"{_num(v)} 人") if m["flag"] == "人" else money
+        show = (lambda v: f"{count_text(v)} 人") if m["flag"] == "人" else money
         if severity:
             out.append(
-                _finding(
+                new_finding(
                     r, "pct.share", severity,
                     f"“{m['quote']}”：{show(m['value'])} ÷ {show(base)} ＝ {pct(expected)}，"
                     f"报告写的是 {pct(m['pct'])}。",
-                    _unique([m["where"]] + ([base_where] if base_where else [])),
+                    unique_quotes([m["where"]] + ([base_where] if base_where else [])),
                     metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
                 )
             )  # fmt: skip
@@ -369,7 +353,7 @@ def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if m["flag"] in ("<", ">") and abs(m["pct"] - 100) <= EPS:
             word = "小于" if m["flag"] == "<" else "大于"
             out.append(
-                _finding(
+                new_finding(
                     # a rate written 100% may be a rounded 99.6%: a warning, not an error
                     r, "pct.completion", "warning" if decimals_of(m["pct"]) == 0 else "error",
                     f"{label}称“完成预算100%”，同一句又说决算数{word}预算数，两者矛盾"
@@ -379,7 +363,7 @@ def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             )  # fmt: skip
         elif m["flag"] == "=" and abs(m["pct"] - 100) > EPS:
             out.append(
-                _finding(
+                new_finding(
                     r, "pct.completion", "error",
                     f"{label}完成预算 {pct(m['pct'])}，同一句又说决算数等于预算数。",
                     [m["where"]], metric=subject, stated=m["pct"], expected=100.0,
@@ -397,11 +381,11 @@ def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             severity = pct_severity(m["pct"], expected, ratio_range(m["value"], budget))
             if severity:
                 out.append(
-                    _finding(
+                    new_finding(
                         r, "pct.completion", severity,
                         f"{label}决算 {money(m['value'])}、预算 {money(budget)}，完成率应为 "
                         f"{pct(expected)}，报告写的是 {pct(m['pct'])}。",
-                        _unique([m["where"], budget_where]),
+                        unique_quotes([m["where"], budget_where]),
                         metric=subject, stated=m["pct"], expected=round(expected, 2),
                     )
                 )  # fmt: skip
@@ -435,11 +419,11 @@ def _completion_of_parts(r: ReportData, said: dict) -> list[Finding]:
         for k, m in zip(SANGONG_PARTS, parts, strict=True)
     )
     return [
-        _finding(
+        new_finding(
             r, "pct.completion", "error",
             f"“三公”经费预算数为 {money(total_budget.value)}，但三项分项的支出与完成率（{detail}）"
             f"意味着分项预算合计只有 {money(s)}。",
-            _unique([total_budget.where] + [m["where"] for m in parts]),
+            unique_quotes([total_budget.where] + [m["where"] for m in parts]),
             metric="sangong.budget", stated=total_budget.value, expected=s,
         )
     ]  # fmt: skip
@@ -465,7 +449,7 @@ def _completion_of_items(r: ReportData, said: dict) -> list[Finding]:
     if not severity:
         return []
     return [
-        _finding(
+        new_finding(
             r, "pct.completion", severity,
             f"一般公共预算支出完成预算 {pct(m['pct'])}，但 {len(items)} 个功能分类项目的决算数与"
             f"完成率合起来，整体完成率应为 {pct(expected)}（预算合计约 {money(round(implied, 2))}）。",
@@ -513,27 +497,27 @@ def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 if abs(with_fund - stated) <= EPS:
                     s = with_fund  # the total counts 预算执行 too: only the weights are wrong
                 extra = (
-                    f"；表中另有预算执行 {_num(fund['value'])} 分（得 {_num(fund['pct'] or 0)} 分），"
-                    f"全部分值合计 {_num(weight + fund['value'])} 分，超过满分 {_num(FULL_SCORE)} 分"
+                    f"；表中另有预算执行 {count_text(fund['value'])} 分（得 {count_text(fund['pct'] or 0)} 分），"
+                    f"全部分值合计 {count_text(weight + fund['value'])} 分，超过满分 {count_text(FULL_SCORE)} 分"
                 )
         if weight + EPS < FULL_SCORE:
             continue  # not every item was read: the sum would prove nothing
         what = "部门整体自评" if table == UNIT_TABLE else f"项目“{table}”自评"
         if abs(s - stated) > EPS:
             message = (
-                f"{what}总分为 {_num(stated)} 分，但各项指标得分合计 {_num(s)} 分"
-                f"（各项分值合计 {_num(weight)} 分）{extra}。"
+                f"{what}总分为 {count_text(stated)} 分，但各项指标得分合计 {count_text(s)} 分"
+                f"（各项分值合计 {count_text(weight)} 分）{extra}。"
             )
             severity = "error"
         elif extra or weight > FULL_SCORE + EPS:
-            shown = extra.removeprefix("；") or f"各项分值合计 {_num(weight)} 分"
-            message = f"{what}总分 {_num(stated)} 分等于各项得分之和，但{shown}。"
+            shown = extra.removeprefix("；") or f"各项分值合计 {count_text(weight)} 分"
+            message = f"{what}总分 {count_text(stated)} 分等于各项得分之和，但{shown}。"
             severity = "warning"
         else:
             continue
         out.append(
-            _finding(
-                r, "score.total", severity, message, _unique(evidence),
+            new_finding(
+                r, "score.total", severity, message, unique_quotes(evidence),
                 metric=metric, stated=stated, expected=s,
             )
         )  # fmt: skip
@@ -576,18 +560,18 @@ def restated(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if any(abs(v * 10000 - first.value) <= EPS * 10000 for v, _ in differing):
             unit_hint = "其中一处把“万元”写成了“元”。"
         shown = "、".join(
-            f"{_num(v * 10000)} 元" if 0 < abs(v) < ROUNDING_UNIT else money(v)
+            f"{count_text(v * 10000)} 元" if 0 < abs(v) < ROUNDING_UNIT else money(v)
             for v in dict.fromkeys(values)
         )
         lead = ""
         if first.origin == "schedule":
             lead = f"附表与正文不一致，采用附表数值 {money(first.value)}。"
         out.append(
-            _finding(
+            new_finding(
                 r, "restated", severity,
                 f"{_label(metric, labels)}在报告中有 {len(set(values))} 种说法：{shown}。"
                 f"{lead}{unit_hint}",
-                _unique([first.where] + [q for _, q in differing]),
+                unique_quotes([first.where] + [q for _, q in differing]),
                 metric=metric, stated=first.value, expected=differing[0][0],
             )
         )  # fmt: skip
@@ -613,11 +597,11 @@ def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]
         for k in SANGONG_PARTS
     )
     return [
-        _finding(
+        new_finding(
             r, "parts.sangong_change",
             "warning" if any(m["flag"] == "template" for m in parts.values()) else severity,
             f"“三公”经费较上年变动 {money(total.value)}，但三项分项的变动（{detail}）合计 {money(s)}。",
-            _unique([total.where] + [parts[k]["where"] for k in SANGONG_PARTS]),
+            unique_quotes([total.where] + [parts[k]["where"] for k in SANGONG_PARTS]),
             metric="sangong.change", stated=total.value, expected=s,
         )
     ]  # fmt: skip
@@ -656,7 +640,7 @@ def years(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             continue
         seen.add((m["quote"], m["loc"], metric))
         out.append(
-            _finding(
+            new_finding(
                 r, "year.context", "warning", text, [m["where"]],
                 metric=metric, stated=year, expected=fy - (kind in ("year_compared", "change")),
             )
@@ -677,11 +661,11 @@ def over_budget(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         over = spent.value - budget.value
         if over > AMOUNT_TOLERANCE + EPS:
             out.append(
-                _finding(
+                new_finding(
                     r, "sangong.over_budget", "warning",
                     f"{_label(key, labels)}决算 {money(spent.value)} 超过预算 {money(budget.value)}"
                     f"（超出 {money(over)}）。",
-                    _unique([spent.where, budget.where]),
+                    unique_quotes([spent.where, budget.where]),
                     metric=key, stated=spent.value, expected=budget.value,
                 )
             )  # fmt: skip
@@ -700,12 +684,12 @@ def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         severity = amount_severity(total.value - spent.value)
         if severity:
             out.append(
-                _finding(
+                new_finding(
                     r, "totals.no_carryover", severity,
                     f"报告称无结转结余，支出总计应等于本年支出合计，但收、支总计为 "
                     f"{money(total.value)}，本年支出合计为 {money(spent.value)}，"
                     f"相差 {money(abs(total.value - spent.value))}。",
-                    _unique([total.where, spent.where, said["where"]]),
+                    unique_quotes([total.where, spent.where, said["where"]]),
                     metric="total.income_expenditure", stated=total.value, expected=spent.value,
                 )
             )  # fmt: skip
@@ -717,15 +701,54 @@ def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         severity = amount_severity(fiscal.value - s)
         if severity and fiscal.value > s:
             out.append(
-                _finding(
+                new_finding(
                     r, "totals.no_carryover", severity,
                     f"报告称无结转结余，财政拨款收、支总计应等于本年财政拨款收入，但前者为 "
                     f"{money(fiscal.value)}，各项财政拨款收入合计 {money(s)}，"
                     f"相差 {money(fiscal.value - s)}。",
-                    _unique([fiscal.where] + [f.where for f in sources] + [said["where"]]),
+                    unique_quotes([fiscal.where] + [f.where for f in sources] + [said["where"]]),
                     metric="fiscal.total", stated=fiscal.value, expected=s,
                 )
             )  # fmt: skip
+    return out
+
+
+FISCAL_SOURCES = ("income.general_budget", "income.gov_fund", "income.state_capital")
+
+
+def fiscal_scope(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where 财政拨款收入 is stated as one fund's amount only.
+
+    A 财政拨款(预算)收入 with no fund named covers every 财政拨款 of the year; when it equals
+    the 一般公共预算 part alone while other funds were received, the other funds are missing.
+    A budget may differ from the year's receipts, so any other difference says nothing.
+    """
+    sources = {k: r.facts[k] for k in FISCAL_SOURCES if r.value(k) is not None}
+    general = sources.get("income.general_budget")
+    others = [f for k, f in sources.items() if k != "income.general_budget" and f.value > EPS]
+    if general is None or not others:
+        return []
+    total = round(sum(f.value for f in sources.values()), 6)
+    wrong_year = {(m["loc"], m["year"]) for m in r.mentions if m["kind"] == "year_reported"}
+    out = []
+    for m in r.mentions:
+        if m["kind"] != "fiscal_income" or m["value"] is None:
+            continue
+        if m["year"] not in (None, r.fiscal_year) and (m["loc"], m["year"]) not in wrong_year:
+            continue  # another year's figure (a reporting phrase with a wrong year is this year)
+        if amount_severity(m["value"] - general.value) or not amount_severity(m["value"] - total):
+            continue
+        rest = "、".join(f"{_label(k, labels)} {money(f.value)}" for k, f in sources.items()
+                        if k != "income.general_budget" and f.value > EPS)  # fmt: skip
+        out.append(
+            new_finding(
+                r, "parts.fiscal_scope", "warning",
+                f"“{m['where'].quote}”只等于一般公共预算财政拨款收入 {money(general.value)}；本年财政拨款"
+                f"收入共 {money(total)}，还有{rest}。",
+                unique_quotes([m["where"], general.where] + [f.where for f in others]),
+                metric="income.general_budget", stated=m["value"], expected=total,
+            )
+        )  # fmt: skip
     return out
 
 
@@ -737,7 +760,7 @@ def listings(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             listed = int(m["flag"] or 0)
             if listed and listed != int(m["value"]):
                 out.append(
-                    _finding(
+                    new_finding(
                         r, "parts.listing", "warning",
                         f"报告称项目 {int(m['value'])} 个，但随后列出了 {listed} 个项目的支出。",
                         [m["where"]], metric="expenditure.project", stated=m["value"],
@@ -748,7 +771,7 @@ def listings(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 severity = amount_severity(m["base"] - m["pct"])
                 if severity:
                     out.append(
-                        _finding(
+                        new_finding(
                             r, "parts.listing", severity,
                             f"项目支出 {money(m['pct'])}，但所列各项目支出合计 {money(m['base'])}。",
                             [m["where"]], metric="expenditure.project", stated=m["pct"],
@@ -757,9 +780,9 @@ def listings(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                     )  # fmt: skip
         elif m["kind"] == "count_parts" and m["base"] > m["value"] + EPS:
             out.append(
-                _finding(
+                new_finding(
                     r, "parts.counts", "error",
-                    f"“{m['quote']}”：总数 {_num(m['value'])} 个，其中各类合计 {_num(m['base'])} 个，"
+                    f"“{m['quote']}”：总数 {count_text(m['value'])} 个，其中各类合计 {count_text(m['base'])} 个，"
                     "分项多于总数。",
                     [m["where"]], stated=m["value"], expected=m["base"],
                 )
@@ -776,7 +799,7 @@ def table_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         severity = amount_severity(m["base"] - m["value"])
         if severity:
             out.append(
-                _finding(
+                new_finding(
                     r, "parts.table", severity,
                     f"表中“{m['quote']}”，但其下 {m['flag']} 行（{m['context']}）合计 "
                     f"{money(m['base'])}，相差 {money(abs(m['base'] - m['value']))}。",
@@ -796,18 +819,18 @@ def sections(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         most, weights, got = m["value"], m["base"], m["pct"] or 0.0
         if got > most + EPS:
             out.append(
-                _finding(
+                new_finding(
                     r, "score.sections", "error",
-                    f"{what}中“{m['quote']}”最多 {_num(most)} 分，但其下各项得分合计 {_num(got)} 分，"
-                    f"超过该项满分（各项分值合计 {_num(weights)} 分）。",
+                    f"{what}中“{m['quote']}”最多 {count_text(most)} 分，但其下各项得分合计 {count_text(got)} 分，"
+                    f"超过该项满分（各项分值合计 {count_text(weights)} 分）。",
                     [m["where"]], stated=most, expected=got,
                 )
             )  # fmt: skip
         elif abs(weights - most) > EPS:
             out.append(
-                _finding(
+                new_finding(
                     r, "score.sections", "warning",
-                    f"{what}中“{m['quote']}”为 {_num(most)} 分，但其下各项分值合计 {_num(weights)} 分。",
+                    f"{what}中“{m['quote']}”为 {count_text(most)} 分，但其下各项分值合计 {count_text(weights)} 分。",
                     [m["where"]], stated=most, expected=weights,
                 )
             )  # fmt: skip
@@ -825,7 +848,7 @@ def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             continue
         went, told = ("增加", "减少") if rose else ("减少", "增加")
         out.append(
-            _finding(
+            new_finding(
                 r, "reason.direction", "warning",
                 f"{_label(m['subject'], labels)}{went}，但所述原因说的是{told}。",
                 [m["where"]], metric=CHANGE_OF.get(m["subject"]) or m["subject"],
@@ -835,7 +858,6 @@ def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
-Rule = Callable[[ReportData, dict[str, str]], list[Finding]]
 RULES: tuple[Rule, ...] = (
     parts_vs_total,
     basic_parts,
@@ -850,6 +872,7 @@ RULES: tuple[Rule, ...] = (
     years,
     over_budget,
     no_carryover,
+    fiscal_scope,
     listings,
     table_sums,
     sections,

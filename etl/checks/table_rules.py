@@ -12,7 +12,6 @@ with 预算); the report's own 决算 column is a metric and is checked by ``res
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 
 from etl.checks.model import (
     AMOUNT_TOLERANCE,
@@ -20,8 +19,10 @@ from etl.checks.model import (
     Finding,
     Quote,
     ReportData,
+    Rule,
     amount_severity,
     money,
+    new_finding,
 )
 
 # breakdown subjects (total.part) that state each base_table row's figure
@@ -72,10 +73,6 @@ def _row(m: dict) -> str:
     return m["quote"].partition(f"（{m['context']}）")[0]
 
 
-def _finding(r: ReportData, rule: str, severity: str, message: str, evidence, **kw) -> Finding:
-    return Finding(r.report_id, r.source_file, rule, severity, message, list(evidence), **kw)
-
-
 def _whole_as_basic(r: ReportData, t: dict, sentences) -> Finding | None:
     """Given a table 基本支出, return a finding when it is the text's whole amount of its year.
 
@@ -104,7 +101,7 @@ def _whole_as_basic(r: ReportData, t: dict, sentences) -> Finding | None:
         ):
             same = f"，同列“{_row(table_project)}”又另列 {money(table_project['value'])}"
             evidence.append(table_project["where"])
-        return _finding(
+        return new_finding(
             r, "table.years", severity,
             f"基础数据表中“{_row(t)}”的{t['context']} {money(t['value'])}等于正文所写{year}年"
             f"整体支出{KIND_NAME.get(whole['flag'], '')} {money(whole['value'])}{split}，"
@@ -144,7 +141,7 @@ def year_columns(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                     continue
                 seen.add(said["value"])
                 out.append(
-                    _finding(
+                    new_finding(
                         r, "table.years", severity,
                         f"基础数据表中“{_row(t)}”的{t['context']}为 {money(t['value'])}，"
                         f"正文写{year}年{scope}{ROW_NAME[subject]}"
@@ -233,7 +230,7 @@ def public_lines(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             if biggest is not None and biggest["value"] > limit + AMOUNT_TOLERANCE + EPS:
                 alone = f"，仅“{_row(biggest)}”一行（{money(biggest['value'])}）已超过"
             out.append(
-                _finding(
+                new_finding(
                     r, "table.public_lines", severity,
                     f"{figure}，多于{words}，超出 {money(diff)}{alone}。",
                     [t["where"], where], metric="basic.public", stated=t["value"], expected=limit,
@@ -242,5 +239,4 @@ def public_lines(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
-Rule = Callable[[ReportData, dict[str, str]], list[Finding]]
 RULES: tuple[Rule, ...] = (year_columns, public_lines)

@@ -118,6 +118,11 @@ BREAKDOWN_FLAGS = (
     ("决算", ("决算", "本年支出合计", "实际支出")),
     ("预算", ("预算",)),
 )
+# 财政拨款(预算)收入 X万元 with no fund named before it: all 财政拨款 of the year
+FISCAL_INCOME = re.compile(
+    rf"(?<!一般公共预算)(?<!政府性基金预算)(?<!国有资本经营预算)财政拨款(?:预算)?收入(?:为|共计|合计)?"
+    rf"{N}{MONEY}"
+)
 REASON = re.compile(r"原因(?:是|为|主要是)?[：:]?(.*)$")
 OTHER_YEAR_CLAUSE = re.compile(r"(?:上年|去年|上一年|往年|以前年度|20\d\d年)[^，,；;。]*")
 UP_WORDS = ("增加", "增长", "提高", "上升", "增多")
@@ -187,7 +192,7 @@ def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str
     for step in (
         reader.completions, reader.changes, reader.yuan_amounts, reader.years, reader.shares,
         reader.listings, reader.counts, reader.reasons, reader.project_amounts, reader.targets,
-        reader.project_classes, reader.breakdowns,
+        reader.project_classes, reader.breakdowns, reader.fiscal_incomes,
         reader.remarks,
     ):  # fmt: skip
         step()
@@ -281,6 +286,13 @@ class _Sentence:
                     "amount", self.clause_start(m.start()), m.end(), subject=subject,
                     value=to_wanyuan(m.group(1), "元"), flag="元",
                 )  # fmt: skip
+
+    def fiscal_incomes(self) -> None:
+        for m in FISCAL_INCOME.finditer(self.text):
+            self.add(
+                "fiscal_income", self.clause_start(m.start()), m.end(), subject="income.fiscal",
+                value=to_wanyuan(m.group(1), m.group(2)), year=_left_year(self.text, m.start()),
+            )  # fmt: skip
 
     def years(self) -> None:
         text = self.text
