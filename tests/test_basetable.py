@@ -14,6 +14,10 @@ from etl.checks.load import load_reports
 from etl.checks.model import ReportData
 from etl.checks.table_rules import RULES
 from etl.extract import extract_report
+from etl.extract.mentions import read_mentions
+from etl.extract.tables import TableReader
+from etl.extract.textnorm import normalise
+from etl.model import Block
 from etl.readers import read_document
 from tests.conftest import REPO, SAMPLES, run_cli
 
@@ -284,3 +288,115 @@ def test_basic_less_wages_bounds_the_lines_when_goods_are_not_stated(tmp_path):
         ("table.public_lines", "error", pytest.approx(70.0), pytest.approx(60.0))
     ]
     assert "工资福利支出" in found[0].message and "60.00" in found[0].message
+
+
+# Unit level: the 公用经费 block of a 基础数据表 and the text's breakdowns, read alone.
+YEAR_HEADER = ("经费控制情况（万元）", "2023年决算数", "2024年预算数", "2024年决算数")
+BASIC_ROW = ("一、部门基本支出", "360.00", "400.00", "395.00")
+PROJECT_ROW = ("二、项目支出小计", "90.00", "100.00", "105.00")
+LINES = (  # the 公用经费 lines of the 2024 budget column add up to 60 (35 + 16 + 3 + 6)
+    ("其中：办公费", "30.00", "35.00", "34.00"),
+    ("水费、电费、差旅费", "15.00", "16.00", "15.50"),
+    ("会议费、培训费", "3.00", "3.00", "2.50"),
+    ("三公经费", "6.00", "6.00", "5.00"),
+    ("1.公务用车购置和维护经费", "4.00", "4.00", "3.00"),
+)
+BUDGET = "2024年预算数"
+
+
+def _table_mentions(*rows: tuple[str, ...]) -> dict[tuple[str, str], tuple]:
+    """Given 基础数据表 rows under the year header, return {(subject, column): (value, base)}."""
+    reader = TableReader(2024)
+    table = Block("table", "", rows=(YEAR_HEADER, *rows))
+    reader.read(table, "2024年度部门整体支出绩效评价基础数据表", 1)
+    return {
+        (m.subject, m.context): (m.value, m.base)
+        for m in reader.out.mentions
+        if m.kind == "base_table" and m.subject in ("public", "public_lines")
+    }
+
+
+@pytest.mark.parametrize("public", ["（一）公用经费", "(一)公用经费"])
+def test_a_paren_numbered_sibling_ends_the_public_block(public):
+    stated = (public, "54.00", "60.00", "57.00")
+    personnel = (public.replace("一", "二").replace("公用", "人员"), "306.00", "340.00", "338.00")
+    found = _table_mentions(BASIC_ROW, stated, *LINES, personnel, PROJECT_ROW)
+    assert found[("public", BUDGET)] == (60.0, None)
+    assert found[("public_lines", BUDGET)] == (pytest.approx(60.0), 4.0)  # not + 340
+
+
+def test_a_sibling_after_a_stated_public_row_is_not_its_line():
+    found = _table_mentions(
+        BASIC_ROW,
+        ("其中：人员经费", "300.00", "330.00", "326.00"),
+        ("公用经费", "50.00", "60.00", "59.00"),
+        ("债务利息及费用支出", "10.00", "10.00", "10.00"),  # neither 其中 nor numbered below
+        PROJECT_ROW,
+    )
+    assert found[("public", BUDGET)] == (60.0, None)
+    assert not any(subject == "public_lines" for subject, _ in found)
+
+
+@pytest.mark.parametrize(
+    "sibling", ["对个人和家庭的补助", "3.对个人和家庭补助", "资本性支出", "其他", "人员经费支出"]
+)
+def test_a_sibling_row_ends_the_public_block(sibling):
+    public = ("其中：公用经费", "", "", "")
+    found = _table_mentions(BASIC_ROW, public, *LINES, (sibling, "80.00", "80.00", "80.00"))
+    assert found[("public_lines", BUDGET)] == (pytest.approx(60.0), 4.0)
+
+
+def test_lines_numbered_below_a_numbered_public_row_are_read():
+    found = _table_mentions(
+        BASIC_ROW,
+        ("（一）公用经费", "", "", ""),
+        ("1.办公费", "30.00", "35.00", "34.00"),
+        ("2.水费、电费", "20.00", "25.00", "24.00"),
+        ("（二）人员经费", "306.00", "340.00", "338.00"),
+    )
+    assert found[("public_lines", BUDGET)] == (pytest.approx(60.0), 2.0)
+
+
+def test_each_reader_has_its_own_public_block():
+    assert "public_block" not in vars(TableReader)
+    reader = TableReader(2024)
+    reader.read(Block("table", "", rows=(YEAR_HEADER, ("其中：公用经费", "", "", ""))), "", 0)
+    assert reader.public_block is not None and TableReader(2024).public_block is None
+
+
+def _breakdowns(sentence: str) -> dict[str, float]:
+    """Given one sentence, return its breakdown mentions as {subject: value}."""
+    nt = normalise(sentence)
+    found = read_mentions(nt, 0, len(nt.text), Block("p", sentence), "")
+    return {m.subject: m.value for m in found if m.kind == "breakdown"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a part of a part: 306 is 基本支出's 人员经费, not the whole 基本支出
+        "2023年部门整体支出决算为450.00万元，其中：基本支出中人员经费306.00万元，"
+        "公用经费54.00万元，项目支出决算90.00万元。",
+        # split by source of funds: 340 is the 财政拨款 part of 基本支出 only
+        "2023年部门整体支出决算为450.00万元，其中，财政拨款基本支出340.00万元，"
+        "其他资金基本支出20.00万元，项目支出决算90.00万元。",
+    ],
+)
+def test_a_nested_or_funded_part_is_not_read(sentence):
+    assert _breakdowns(sentence) == {}
+
+
+def test_parts_before_a_nested_part_are_kept():
+    said = _breakdowns(
+        "2023年部门整体支出决算为450.00万元，其中：项目支出决算90.00万元，"
+        "基本支出中人员经费306.00万元，公用经费54.00万元。"
+    )
+    assert said == {"whole": 450.0, "whole.project": 90.0}
+
+
+def test_a_part_in_its_totals_own_source_of_funds_is_read():
+    said = _breakdowns(
+        "2023年本部门一般公共预算拨款支出预算660.44万元，其中，一般公共预算基本支出444.04万元，"
+        "占72.8%；项目支出216.4万元，占27.2%。"
+    )
+    assert said == {"whole": 660.44, "whole.basic": 444.04, "whole.project": 216.4}

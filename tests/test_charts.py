@@ -314,7 +314,7 @@ def test_consistent_chart_residue_is_read_and_not_flagged(tmp_path):
         ("440.00万元", "444.00万元", "数据标签为 444.00 万元"),
         ("社会保障和就业支出,10.42%", "社会保障和就业支出,12.42%", "数据标签为 12.42%"),
         ("\t83.33\t10.42\t6.25", "\t83.33\t10.42\t8.25", "图中数值 8.25"),
-        ("\t0.8\t0.2", "\t0.7\t0.2", "图中数值 0.7"),
+        ("\t0.8\t0.2", "\t0.7\t0.3", "图中数值 0.7"),  # 0.7 ± 0.05 of 1: 65–75%
     ],
 )
 def test_one_number_edit_gives_one_finding(tmp_path, old, new, words):
@@ -334,3 +334,110 @@ def test_only_a_title_naming_a_figure_is_compared_with_the_text(tmp_path, title,
     if flagged:
         assert "正文（500.00−50.00）为 450.00 万元" in findings[0].message
         assert "2024年数据标签为 400.00 万元，图中数值为 400.00 万元" in findings[0].message
+
+
+# --- rounding and label order (review findings) -----------------------------------------
+
+
+def amount_chart_grade(label: float, value: float) -> str | None:
+    """Given one data label and the value plotted under it, return the chart finding's
+    severity (None when there is none) for a two-year chart in 万元 named by no figure."""
+    r = ReportData("t", "t.txt", "unit", "unit", None, 2024, "final")
+    where = r.quote("收支情况", "第1段", None)
+    base = {"flag": "图1", "context": "收支情况", "where": where, "pct": None}
+    r.mentions = [
+        {**base, "kind": "chart_title", "subject": "万元", "value": None, "year": None},
+        {**base, "kind": "chart_value", "subject": "2023年", "value": 1000.0, "year": 2023},
+        {**base, "kind": "chart_value", "subject": "2024年", "value": value, "year": 2024},
+        {**base, "kind": "chart_label", "subject": "2024年", "value": label, "year": None},
+    ]
+    findings = chart_values(r, {})
+    assert len(findings) <= 1
+    return findings[0].severity if findings else None
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "severity"),
+    [
+        (1505, 1504.72, None),  # a label rounded to whole 万元
+        (1250, 1250.14, None),
+        (1250.1, 1250.14, None),
+        (1250.14, 1250.14, None),
+        (1250.15, 1250.14, "info"),  # one last digit off
+        (1250.2, 1250.14, "info"),
+        (1251, 1250.14, "info"),
+        (1252, 1250.14, "warning"),
+        (1250.16, 1250.14, "warning"),
+        (1492.91, 1504.72, "warning"),
+    ],
+)
+def test_an_amount_label_is_graded_at_its_own_last_digit(label, value, severity):
+    assert amount_chart_grade(label, value) == severity
+
+
+def test_labels_rounded_to_whole_wanyuan_agree_with_the_text(tmp_path):
+    charts = "收、支决算总计\t450万元\n500万元\n2023年\t2024年\t450\t500\n"
+    assert findings_for(with_charts(tmp_path, charts)) == []
+    flagged = findings_for(with_charts(tmp_path, charts.replace("450万元", "452万元")))
+    assert [f.severity for f in flagged] == ["warning"]
+    assert "数据标签为 452.00 万元" in flagged[0].message
+
+
+PIE_TYPED = "一般公共服务支出\t社会保障和就业支出\t住房保障支出\t83.3\t10.4\t6.3\n"
+
+
+@pytest.mark.parametrize(
+    "charts",
+    [
+        "2024年一般公共预算财政拨款支出结构\n" + PIE_TYPED,  # values typed to 0.1 point
+        "销售额\t一般公共服务支出, 83.33%\n社会保障和就业支出,10.42%\n住房保障支出, 6.25%\n"
+        + PIE_TYPED,  # labels to 0.01 point on values typed to 0.1
+    ],
+)
+def test_pie_values_typed_with_fewer_decimals_agree_with_the_text(tmp_path, charts):
+    assert findings_for(with_charts(tmp_path, charts)) == []
+
+
+def test_a_typed_pie_value_off_its_share_is_flagged(tmp_path):
+    charts = "2024年一般公共预算财政拨款支出结构\n" + PIE_TYPED.replace("6.3\n", "8.3\n")
+    (finding,) = findings_for(with_charts(tmp_path, charts))
+    assert finding.severity == "warning"
+    assert "住房保障支出：图中数值 8.3" in finding.message
+
+
+def labels_read(*texts: str) -> dict[str, float]:
+    """Given paragraph texts, return the chart labels read, by category."""
+    return {
+        m.subject: m.value if m.value is not None else m.pct
+        for m in read_blocks(*texts)
+        if m.kind == "chart_label"
+    }
+
+
+def test_labels_in_page_order_are_paired_by_value():
+    # A PDF sorts lines top to bottom: the taller 2023 bar's label comes first.
+    texts = ("收支情况", "1250.14万元", "1504.72万元", "2023年\t2024年\t1504.72\t1250.14")
+    assert labels_read(*texts) == {"2023年": 1504.72, "2024年": 1250.14}
+    assert labels_read("结构", "20%", "80%", "基本支出\t项目支出\t0.8\t0.2") == {
+        "基本支出": 80.0,
+        "项目支出": 20.0,
+    }
+
+
+def test_labels_out_of_order_that_match_no_value_read_nothing():
+    # Paired in order, both labels would be off; one of them is another year's value.
+    assert (
+        read_blocks("收支情况", "1250.14万元", "1492.91万元", "2023年\t2024年\t1504.72\t1250.14")
+        == []
+    )
+
+
+def test_labels_in_order_that_disagree_are_still_read():
+    texts = ("收支情况", "1492.91万元", "1250.14万元", "2023年\t2024年\t1504.72\t1250.14")
+    assert labels_read(*texts) == {"2023年": 1492.91, "2024年": 1250.14}
+
+
+def test_labels_in_page_order_give_no_finding(tmp_path):
+    charts = "收、支决算总计\t500.00万元\n450.00万元\n2023年\t2024年\t450\t500\n"
+    assert labels_read(*charts.splitlines()) == {"2023年": 450.0, "2024年": 500.0}
+    assert findings_for(with_charts(tmp_path, charts)) == []

@@ -54,7 +54,7 @@ def test_budget_execution_points_are_read_from_each_funds_row(report_000, fmt):
 def test_project_report_list_and_attachments_are_read(fmt):
     report = _report("002", fmt)
     (listed,) = [m for m in report.mentions if m.kind == "report_list"]
-    assert listed.flag == "保运转类专项、县级领导挂联帮扶资金专项"
+    assert listed.flag.split("\n") == ["保运转类专项", "县级领导挂联帮扶资金专项"]
     assert listed.value is None
     attached = [m.context for m in report.mentions if m.kind == "project_report"]
     assert attached == ["保运转类专项", "信息中心及保密类专项"]  # not 部门预算绩效评价报告

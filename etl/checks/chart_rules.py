@@ -11,9 +11,10 @@ amounts give (功能分类 classes, or 基本支出/项目支出, ÷ the sum ove
 
 A chart is an illustration of figures the text and the 附表 state, so a chart that
 contradicts them is a warning (the accounts are not wrong, the picture is), never an error;
-a stated label or amount one last digit off is info, as for every other rule.  A chart's
-values are taken as typed, and a share computed from them may miss the text's share by
-SHARE_ROUNDING (charts often store shares typed to 0.01 point).
+a stated label or amount one last digit off is info, as for every other rule.  Every number
+is taken as rounded at its last written digit: a label (1505万元) agrees with a value
+(1504.72) within half a unit of that digit plus the value's own rounding, and a chart's
+values (83.3 10.4 6.3) give each share the range their rounding allows.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from etl.checks.model import (
     Finding,
     Quote,
     ReportData,
-    amount_severity,
+    Rule,
     decimals_of,
     money,
+    new_finding,
     pct,
     pct_severity,
     ratio_range,
@@ -54,15 +56,22 @@ CATEGORY_METRICS = {
     "公务接待费": "sangong.reception",
 }
 CLASS_SUFFIX = re.compile(r"(?:（类）|\(类\))?(?:支出)?$")
-# Percentage points a chart value may be off its exact share: charts often store shares
-# typed to 0.01 point (0.8194 for 81.94%), i.e. rounded by up to half of that.
-SHARE_ROUNDING = 0.005
+PLACEHOLDER_TITLES = ("销售额", "系列1", "系列 1", "Series 1", "图表标题")  # Word's defaults
+# Percentage points a chart's share range may miss the text's and still be a slip (info):
+# one unit of a share written to 0.01 point.
+SHARE_SLIP = 0.01
 MIN_SHARE_CATEGORIES = 2  # a structure chart of one category is 100% whatever it shows
+SHARE_BASIS = "（占比按各项之和计算）"
 
 
 def _key(name: str) -> str:
     """Given a category or class name (一般公共服务支出 / 一般公共服务), return a match key."""
     return CLASS_SUFFIX.sub("", name.strip())
+
+
+def _half(value: float) -> float:
+    """Given a stated number, return half a unit of its last digit (0.005 for 1250.14)."""
+    return 10.0 ** -decimals_of(value) / 2
 
 
 def _worst(severities: list[str | None]) -> str | None:
@@ -73,25 +82,49 @@ def _worst(severities: list[str | None]) -> str | None:
     return "info" if all(s == "info" for s in found) else CHART_SEVERITY
 
 
+def _amount_grade(stated: float, other: float, other_half: float) -> str | None:
+    """Given a chart amount, the figure it should show and that figure's rounding, grade the gap.
+
+    As pct_severity grades a stated figure: within the other's rounding range widened by half
+    a unit of the stated last digit it agrees (1505 for 1504.72); one last digit off is info.
+    """
+    return pct_severity(stated, other, (other - other_half, other + other_half))
+
+
 def _share_grade(stated: float, expected: float, allowed: tuple[float, float] | None) -> str | None:
     """Given a chart share, the share it should be and the range rounding allows, grade it.
 
     Within the range (widened by half a unit of the stated last digit) a chart is right:
     a chart is not the place to report a rounding slip the text itself may share.
     """
-    half = 10.0 ** -decimals_of(stated) / 2
     lo, hi = allowed if allowed else (expected, expected)
-    if lo - half - EPS <= stated <= hi + half + EPS:
+    if lo - _half(stated) - EPS <= stated <= hi + _half(stated) + EPS:
         return None
     return pct_severity(stated, expected, allowed)
 
 
-def _range_grade(got: tuple[float, float] | None, want: tuple[float, float] | None) -> str | None:
+def _range_grade(got: tuple[float, float], want: tuple[float, float] | None) -> str | None:
     """Given the ranges two computed shares can have after rounding, grade their gap."""
-    if got is None or want is None:
+    if want is None:
         return None
     gap = max(want[0] - got[1], got[0] - want[1])
-    return None if gap <= SHARE_ROUNDING + EPS else CHART_SEVERITY
+    if gap <= EPS:
+        return None
+    return "info" if gap <= SHARE_SLIP + EPS else CHART_SEVERITY
+
+
+def _share_ranges(values: list[float]) -> list[tuple[float, float]]:
+    """Given a chart's values, return the range of each one's share (%) their rounding allows."""
+    halves = [_half(v) for v in values]
+    total, spread = sum(values), sum(halves)
+    out = []
+    for value, half in zip(values, halves, strict=True):
+        least, most = max(value - half, 0.0), value + half
+        rest_least = max(total - value - (spread - half), 0.0)
+        rest_most = total - value + (spread - half)
+        low = least / (least + rest_most) * 100 if least + rest_most > EPS else 0.0
+        out.append((low, most / (most + rest_least) * 100))
+    return out
 
 
 def _charts(r: ReportData) -> dict[str, dict]:
@@ -112,9 +145,6 @@ def _charts(r: ReportData) -> dict[str, dict]:
         elif kind == "chart_label":
             c["labels"][m["subject"]] = (m["value"], m["pct"], m["where"])
     return dict(charts)
-
-
-PLACEHOLDER_TITLES = ("销售额", "系列1", "系列 1", "Series 1", "图表标题")  # Word's defaults
 
 
 def _chart_name(chart: dict) -> str:
@@ -151,45 +181,51 @@ def _title_metric(title: str) -> str | None:
     return None
 
 
+def _amount_grades(label: float | None, value: float, text: float | None) -> list[str | None]:
+    """Given a category's label, plotted value and text figure (None if unknown), grade them."""
+    grades = []
+    if label is not None:
+        grades.append(_amount_grade(label, value, _half(value)))
+    if text is not None:
+        grades.append(_amount_grade(value, text, AMOUNT_TOLERANCE))
+        if label is not None:
+            grades.append(_amount_grade(label, text, AMOUNT_TOLERANCE))
+    return grades
+
+
 def _amount_chart(r: ReportData, chart: dict) -> Finding | None:
     """Given a chart of amounts, return a finding when labels, values and text disagree."""
-    metric = _title_metric(chart["title"])
-    if chart["unit"] != AMOUNT_UNIT:
-        metric = None  # a chart in another (or no stated) unit is compared with itself only
-    parts, grades, evidence = [], [], []
-    first = None
+    # a chart in another (or no stated) unit is compared with itself only
+    metric = _title_metric(chart["title"]) if chart["unit"] == AMOUNT_UNIT else None
+    rows = []
     for cat, (value, year, v_where) in chart["values"].items():
         label, _, l_where = chart["labels"].get(cat, (None, None, None))
         text = _text_value(r, metric, year) if metric and year else None
-        cat_grades = []
-        if label is not None:
-            cat_grades.append(amount_severity(label - value))
-        if text is not None:
-            cat_grades.append(amount_severity(value - text[0]))
-            if label is not None:
-                cat_grades.append(amount_severity(label - text[0]))
-        grade = _worst(cat_grades)
-        if grade is None:
-            continue
-        grades.append(grade)
-        said = []
-        if label is not None:
-            said.append(f"数据标签为 {money(label)}")
+        grade = _worst(_amount_grades(label, value, text[0] if text else None))
+        if grade is not None:
+            rows.append((grade, cat, label, value, text, [l_where, v_where]))
+    return _amount_finding(r, chart, metric, rows) if rows else None
+
+
+def _amount_finding(r: ReportData, chart: dict, metric: str | None, rows: list) -> Finding:
+    """Given a chart and its disagreeing categories (grade, name, label, value, text,
+    quotes), return the finding that states them."""
+    parts, evidence = [], []
+    for _, cat, label, value, text, quotes in rows:
+        said = [] if label is None else [f"数据标签为 {money(label)}"]
         said.append(f"图中数值为 {money(value)}")
         if text is not None:
             how = f"（{text[1]}）" if text[1] else ""
             said.append(f"正文{how}为 {money(text[0])}")
         parts.append(cat + "，".join(said))
-        evidence += [l_where, v_where] + (text[2] if text else [])
-        if first is None:
-            first = (label if label is not None else value, text[0] if text else value)
-    if not parts:
-        return None
-    return Finding(
-        r.report_id, r.source_file, RULE, _worst(grades),
+        evidence += quotes + (text[2] if text else [])
+    _, _, label, value, text, _ = rows[0]
+    return new_finding(
+        r, RULE, _worst([row[0] for row in rows]),
         f"{_chart_name(chart)}的" + "；".join(parts) + "。",
         unique_quotes([chart["where"], *evidence]),
-        metric=metric, stated=first[0], expected=first[1],
+        metric=metric, stated=label if label is not None else value,
+        expected=text[0] if text else value,
     )  # fmt: skip
 
 
@@ -214,56 +250,51 @@ def _share_chart(r: ReportData, chart: dict) -> Finding | None:
     or with the shares the text's amounts give."""
     values = chart["values"]
     names = list(values)
-    total = sum(v for v, _, _ in values.values())
+    plotted = [values[n][0] for n in names]
+    total = sum(plotted)
     if len(names) < MIN_SHARE_CATEGORIES or total <= EPS:
         return None
     amounts = _text_amounts(r, names)
     amount_sum = sum(a for a, _ in amounts.values()) if amounts else 0.0
-    if amount_sum <= EPS:
-        amounts = None
-    parts, grades, evidence = [], [], []
-    first = None
-    for cat in names:
-        value, _, v_where = values[cat]
+    rows = []
+    for cat, value, share_range in zip(names, plotted, _share_ranges(plotted), strict=True):
         _, label, l_where = chart["labels"].get(cat, (None, None, None))
-        share = value / total * 100  # a chart stores its values as typed: exact
-        shown = round(share, 2)
-        share_range = (share, share)
-        cat_grades = []
-        if label is not None:
-            cat_grades.append(_share_grade(label, share, None))
+        share = value / total * 100
+        grades = [] if label is None else [_share_grade(label, share, share_range)]
         text = None
-        if amounts:
+        if amount_sum > EPS:
             amount, a_where = amounts[cat]
-            text = amount / amount_sum * 100
+            text = (amount, amount / amount_sum * 100, a_where)
             text_range = ratio_range(
                 amount, amount_sum, AMOUNT_TOLERANCE, AMOUNT_TOLERANCE * len(names)
             )
-            cat_grades.append(_range_grade(share_range, text_range))
+            grades.append(_range_grade(share_range, text_range))
             if label is not None:
-                cat_grades.append(_share_grade(label, text, text_range))
-        grade = _worst(cat_grades)
-        if grade is None:
-            continue
-        grades.append(grade)
-        said = []
-        if label is not None:
-            said.append(f"数据标签为 {pct(label)}")
+                grades.append(_share_grade(label, text[1], text_range))
+        grade = _worst(grades)
+        if grade is not None:
+            rows.append((grade, cat, label, value, share, text, [l_where, values[cat][2]]))
+    return _share_finding(r, chart, rows) if rows else None
+
+
+def _share_finding(r: ReportData, chart: dict, rows: list) -> Finding:
+    """Given a structure chart and its disagreeing categories (grade, name, label, value,
+    share, text amount and share, quotes), return the finding that states them."""
+    parts, evidence = [], []
+    for _, cat, label, value, share, text, quotes in rows:
+        said = [] if label is None else [f"数据标签为 {pct(label)}"]
         said.append(f"图中数值 {value:g} 占 {pct(share)}")
         if text is not None:
-            said.append(f"正文 {money(amounts[cat][0])} 占 {pct(text)}")
+            said.append(f"正文 {money(text[0])} 占 {pct(text[1])}")
         parts.append(f"{cat}：" + "，".join(said))
-        evidence += [l_where, v_where] + ([amounts[cat][1]] if text is not None else [])
-        if first is None:
-            first = (label if label is not None else shown, text if text is not None else share)
-    if not parts:
-        return None
-    basis = "（占比按各项之和计算）"
-    return Finding(
-        r.report_id, r.source_file, RULE, _worst(grades),
-        f"{_chart_name(chart)}的占比不一致{basis}：" + "；".join(parts) + "。",
+        evidence += quotes + ([text[2]] if text else [])
+    _, _, label, _, share, text, _ = rows[0]
+    return new_finding(
+        r, RULE, _worst([row[0] for row in rows]),
+        f"{_chart_name(chart)}的占比不一致{SHARE_BASIS}：" + "；".join(parts) + "。",
         unique_quotes([chart["where"], *evidence]),
-        stated=round(first[0], 2), expected=round(first[1], 2),
+        stated=round(label if label is not None else share, 2),
+        expected=round(text[1] if text else share, 2),
     )  # fmt: skip
 
 
@@ -281,3 +312,6 @@ def chart_values(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if finding is not None:
             out.append(finding)
     return out
+
+
+RULES: tuple[Rule, ...] = (chart_values,)

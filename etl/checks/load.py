@@ -52,14 +52,14 @@ def load_reports(con: duckdb.DuckDBPyConnection) -> list[ReportData]:
         " FROM raw_projects ORDER BY report_id, seq"
     ):
         r.projects.append(ProjectRow(name, score, initial, executed, r.quote(quote, loc, page)))
-    for r, (table, weight, score, name, target, loc, page, actual, unit, levels) in each(
+    for r, (table, weight, score, name, target, loc, page, actual, unit, levels, sign) in each(
         "SELECT report_id, table_name, weight, score, level3, target, loc, page, actual, unit,"
-        " concat_ws('/', level1, level2) FROM raw_indicators ORDER BY report_id, seq"
+        " concat_ws('/', level1, level2), sign FROM raw_indicators ORDER BY report_id, seq"
     ):
         where = r.quote(f"{name}：{target}", loc, page)
         r.indicators.append(
             IndicatorRow(table, name or "", target or "", weight, score, where,
-                         actual or "", unit or "", levels or "")
+                         actual or "", unit or "", levels or "", sign or "")
         )  # fmt: skip
     cols = ", ".join(MENTION_COLUMNS)
     for r, values in each(f"SELECT report_id, {cols} FROM raw_mentions ORDER BY report_id, seq"):

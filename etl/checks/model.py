@@ -66,6 +66,7 @@ class IndicatorRow(NamedTuple):
     actual: str = ""  # 完成值 as stated
     unit: str = ""  # 度量单位, when the table has the column
     levels: str = ""  # 一级指标/二级指标, e.g. 产出指标/成本指标
+    sign: str = ""  # 指标性质 (≥ ≤ ＝), when the table has the column
 
 
 @dataclass

@@ -24,10 +24,16 @@ from etl.checks.model import (
     new_finding,
     unique_quotes,
 )
+from etl.extract.projects import NAMES_SEPARATOR
 
 # A cost indicator (成本指标) stated in money: 度量单位 (or the value's own unit) -> 万元 factor
 COST_UNITS = {"万元": 1.0, "万": 1.0, "元": 0.0001}
 COST_LEVEL = "成本"  # 一级/二级指标 name of a cost indicator
+EXACT_SIGNS = ("＝", "=")  # 指标性质 of a target that is also what was spent
+# A cost per unit of output (单次会议保障成本, 人均…) is not money spent on the whole project
+PER_UNIT_WORDS = ("单次", "每次", "每人", "人均", "单位", "单价", "/")
+# A sole cost indicator named like the project's whole funding should match what it spent
+WHOLE_PROJECT_WORDS = ("资金", "经费", "项目支出", "总成本", "总投入")
 MONEY_VALUE = re.compile(r"^[≤≥<>=＝＜＞]?(\d+(?:\.\d+)?)(万元|万|元)?$")
 
 
@@ -61,12 +67,14 @@ PROJECT_FIELD_LABEL = {"initial_budget": "年初预算", "executed": "支出（�
 
 
 def _project_key(name: str) -> str:
+    """Given a project name, return it without quotes, spaces and a closing 项目."""
     for ch in "“”\"'‘’ ":
         name = name.replace(ch, "")
     return name.removesuffix("项目")
 
 
 def _same_project(a: str, b: str) -> bool:
+    """Given two project names, return whether they name the same project (same years)."""
     ka, kb = _project_key(a), _project_key(b)
     if re.findall(r"\d+", ka) != re.findall(r"\d+", kb):
         return False  # 2023年X项目 and 2024年X项目 are different projects
@@ -116,6 +124,7 @@ TARGET_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _indicator_key(name: str) -> str:
+    """Given an indicator name, return it without punctuation and a closing 次数/数."""
     for ch in '、，, “”"':
         name = name.replace(ch, "")
     return name.removesuffix("次数").removesuffix("数")
@@ -153,10 +162,15 @@ def targets(r: ReportData, labels: dict[str, str]) -> list[Finding]:
 
 
 def _cost_amount(row: IndicatorRow) -> float | None:
-    """Given an indicator row, return its 完成值 (else 指标值) in 万元 for a money cost indicator."""
-    if COST_LEVEL not in row.levels:
+    """Given an indicator row, return the money a cost indicator says was spent, in 万元.
+
+    The 完成值 is what was spent; the 指标值 stands in only when it is exact (＝), since
+    ≤60万元 is a cap.  A cost per unit of output is not the project's spending.
+    """
+    if COST_LEVEL not in row.levels or any(w in row.name + row.unit for w in PER_UNIT_WORDS):
         return None
-    for text in (row.actual, row.target):
+    texts = [row.actual] + ([row.target] if row.sign in EXACT_SIGNS and not row.actual else [])
+    for text in texts:
         m = MONEY_VALUE.match(text.replace(",", ""))
         if m:
             factor = COST_UNITS.get(m.group(2) or row.unit)
@@ -167,9 +181,9 @@ def _cost_amount(row: IndicatorRow) -> float | None:
 def cost_indicators(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a project's money cost indicators miss its spending.
 
-    A cost indicator's 完成值 is money the project spent: above the project's 执行数 it
-    cannot be (error); below it, the indicator leaves spending unexplained (warning: it may
-    cover only part of the project).
+    Cost indicators that add up to more than the project's 执行数 cannot be right (error).
+    Less is a warning only when one indicator is named like the whole project's funding
+    (帮扶资金, …经费); otherwise it may cover part of the spending (info).
     """
     costs: dict[str, list[tuple[IndicatorRow, float]]] = defaultdict(list)
     for row in r.indicators:
@@ -188,7 +202,10 @@ def cost_indicators(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         severity = amount_severity(diff, len(rows))
         if severity is None:
             continue
-        if severity == "error" and diff < 0:
+        whole = len(rows) == 1 and any(w in rows[0][0].name for w in WHOLE_PROJECT_WORDS)
+        if severity == "error" and diff < 0 and not whole:
+            severity = "info"
+        elif severity == "error" and diff < 0:
             severity = "warning"
         named = "、".join(f"“{row.name}”{money(a)}" for row, a in rows)
         full = all(row.score is not None and row.score == row.weight for row, _ in rows)
@@ -214,24 +231,29 @@ def _report_key(name: str) -> str:
 
 
 def _same_report(a: str, b: str) -> bool:
+    """Given two report or project names, return whether one names the other's project."""
     ka, kb = _report_key(a), _report_key(b)
     return bool(ka and kb) and (ka in kb or kb in ka or _same_project(ka, kb))
 
 
 def report_lists(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where the project reports it says it produced are not
-    the ones attached (by name, or by the stated number)."""
+    the ones attached (by name, or by the stated number).
+
+    Attached means a project self-evaluation table; report titles count only in a report
+    without such tables (a title may name the project differently from its table).
+    """
+    titled = [m for m in r.mentions if m["kind"] == "project_report"]
+    tables = [m for m in titled if m["flag"] == "table"]
     attached: list[tuple[str, Quote]] = []
-    for m in r.mentions:
-        if m["kind"] == "project_report" and not any(
-            _same_report(m["context"], a) for a, _ in attached
-        ):
+    for m in tables or titled:
+        if not any(_same_report(m["context"], a) for a, _ in attached):
             attached.append((m["context"], m["where"]))
     out = []
     for m in r.mentions:
         if m["kind"] != "report_list" or not attached:
             continue
-        names = [n for n in (m["flag"] or "").split("、") if n]
+        names = [n for n in (m["flag"] or "").split(NAMES_SEPARATOR) if n]
         count = int(m["value"]) if m["value"] is not None else None
         if not names and count is None:
             continue  # only the unit-wide report is named
@@ -244,7 +266,7 @@ def report_lists(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         wrong_count = count is not None and count != len(attached)
         if not (missing or unlisted or wrong_count):
             continue
-        said = f"{'、'.join(names)}等 {count} 个" if count is not None else "、".join(names)
+        said = "、".join(names) + (f"等 {count} 个" if count is not None else "")
         problems = []
         if wrong_count:
             problems.append(f"附件有 {len(attached)} 个项目的自评表或报告")

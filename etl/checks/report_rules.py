@@ -7,7 +7,6 @@ id the README documents.  A rule that lacks the figures it compares says nothing
 from __future__ import annotations
 
 import difflib
-import re
 from collections import defaultdict
 
 from etl.checks.model import (
@@ -220,12 +219,9 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
-ITEM_NUMBER = re.compile(r"^(\d+)\s*[.、．]")  # "9.农林水支出（类）…": an item's own number
-
-
 def item_numbering(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where the numbered 功能分类 items skip numbers."""
-    numbered = [(int(m.group(1)), q) for *_, q in r.items if (m := ITEM_NUMBER.match(q.quote))]
+    numbered = [(int(m["value"]), m["where"]) for m in r.mentions if m["kind"] == "item_number"]
     out = []
     for (a, qa), (b, qb) in zip(numbered, numbered[1:], strict=False):
         if b > a + 1:
@@ -235,7 +231,7 @@ def item_numbering(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                     r, "parts.item_numbering", "warning",
                     f"功能分类各项的编号从 {a} 跳到 {b}，第 {missing} 项没有列出：各项之和可能因此"
                     "对不上所属的类。",
-                    [qa, qb], metric="gpb.total", stated=float(b), expected=float(a + 1),
+                    [qa, qb],
                 )
             )  # fmt: skip
     return out
@@ -459,14 +455,34 @@ def _completion_of_items(r: ReportData, said: dict) -> list[Finding]:
     ]  # fmt: skip
 
 
-def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where a self-evaluation total is not its items' sum.
+def _table_points(rows: list, fund: dict | None, stated: float) -> tuple[float, float, str] | None:
+    """Given a table's indicator (分值, 得分) rows, its funds row and its stated total, return
+    (分值 sum, 得分 sum, a note when 预算执行 takes the 分值 past 100), or None when the sums
+    would prove nothing (items not all read, a 预算执行 with no 得分)."""
+    weight = sum(w or 0 for w, _ in rows)
+    score = round(sum(sc or 0 for _, sc in rows), 2)
+    note = ""
+    if fund is not None:
+        if fund["pct"] is None:
+            return None
+        with_fund = round(score + fund["pct"], 2)
+        if weight + fund["value"] <= FULL_SCORE + EPS:
+            weight, score = weight + fund["value"], with_fund  # 预算执行 10 分 + indicators 90 分
+        elif weight + EPS >= FULL_SCORE:
+            if abs(with_fund - stated) <= EPS:
+                score = with_fund  # the total counts 预算执行 too: only the 分值 are wrong
+            note = (
+                f"表中另有预算执行 {count_text(fund['value'])} 分（得 {count_text(fund['pct'])} 分），"
+                f"全部分值合计 {count_text(weight + fund['value'])} 分，超过满分 {count_text(FULL_SCORE)} 分"
+            )
+    if weight + EPS < FULL_SCORE:
+        return None
+    return weight, score, note
 
-    The 预算执行 line of a table's funds row carries its own 分值/得分: when the indicators
-    leave room for it in the 100 points it is part of the sum; otherwise the weights exceed
-    100 and the finding says so.
-    """
-    out = []
+
+def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a self-evaluation total is not its items' sum, or
+    its 分值 add up to more than 100."""
     tables: dict[str, list[tuple[float | None, float | None]]] = defaultdict(list)
     for row in r.indicators:
         tables[row.table].append((row.weight, row.score))
@@ -475,50 +491,35 @@ def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     if "perf.overall_score" in r.facts:
         f = r.facts["perf.overall_score"]
         totals.append((UNIT_TABLE, f.value, f.where, "perf.overall_score"))
-    for p in r.projects:
-        if p.score is not None:
-            totals.append((p.name, p.score, p.where, None))
+    totals += [(p.name, p.score, p.where, None) for p in r.projects if p.score is not None]
+    out = []
     for table, stated, where, metric in totals:
-        rows = tables.get(table)
-        if not rows or stated is None:
-            continue
-        weight = sum(w or 0 for w, _ in rows)
-        s = round(sum(sc or 0 for _, sc in rows), 2)
         fund = funds.get(table)
-        extra = ""
-        evidence = [where]
-        if fund is not None:
-            evidence.append(fund["where"])
-            with_fund = round(s + (fund["pct"] or 0), 2)
-            if weight + fund["value"] <= FULL_SCORE + EPS:
-                weight += fund["value"]  # 预算执行 10 分 + indicators 90 分
-                s = with_fund
-            elif weight + EPS >= FULL_SCORE:
-                if abs(with_fund - stated) <= EPS:
-                    s = with_fund  # the total counts 预算执行 too: only the weights are wrong
-                extra = (
-                    f"；表中另有预算执行 {count_text(fund['value'])} 分（得 {count_text(fund['pct'] or 0)} 分），"
-                    f"全部分值合计 {count_text(weight + fund['value'])} 分，超过满分 {count_text(FULL_SCORE)} 分"
-                )
-        if weight + EPS < FULL_SCORE:
-            continue  # not every item was read: the sum would prove nothing
+        points = _table_points(tables[table], fund, stated) if table in tables else None
+        if points is None or stated is None:
+            continue
+        weight, score, note = points
         what = "部门整体自评" if table == UNIT_TABLE else f"项目“{table}”自评"
-        if abs(s - stated) > EPS:
-            message = (
-                f"{what}总分为 {count_text(stated)} 分，但各项指标得分合计 {count_text(s)} 分"
-                f"（各项分值合计 {count_text(weight)} 分）{extra}。"
-            )
+        if abs(score - stated) > EPS:
             severity = "error"
-        elif extra or weight > FULL_SCORE + EPS:
-            shown = extra.removeprefix("；") or f"各项分值合计 {count_text(weight)} 分"
-            message = f"{what}总分 {count_text(stated)} 分等于各项得分之和，但{shown}。"
+            message = (
+                f"{what}总分为 {count_text(stated)} 分，但各项指标得分合计 {count_text(score)} 分"
+                f"（各项分值合计 {count_text(weight)} 分）" + (f"；{note}。" if note else "。")
+            )
+        elif note or weight > FULL_SCORE + EPS:
             severity = "warning"
+            note = (
+                note
+                or f"各项分值合计 {count_text(weight)} 分，超过满分 {count_text(FULL_SCORE)} 分"
+            )
+            message = f"{what}总分 {count_text(stated)} 分等于各项得分之和，但{note}。"
         else:
             continue
+        evidence = [where] + ([fund["where"]] if fund is not None else [])
         out.append(
             new_finding(
                 r, "score.total", severity, message, unique_quotes(evidence),
-                metric=metric, stated=stated, expected=s,
+                metric=metric, stated=stated, expected=score,
             )
         )  # fmt: skip
     return out

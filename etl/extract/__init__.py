@@ -128,6 +128,10 @@ def _read_functional(nt, block: Block, section: str, report: Report) -> None:
     """Given a paragraph, add the 功能分类 classes and items it states to the report."""
     if section == "glossary":
         return
+    for number, quote in functional.item_numbers(nt):
+        report.mentions.append(
+            Mention("item_number", quote, block.page, block.loc, section=section, value=number)
+        )
     if not report.function_classes:
         for name, amount, pct, quote in functional.read_classes(nt):
             report.function_classes.append(

@@ -10,8 +10,11 @@ the chart is open.
 A chart is read only when it opened with a title or a data label, its first series pairs
 categories and values one to one (equal counts, at least MIN_CATEGORIES, distinct names,
 no second series over the same categories), and its labels pair with the categories (by
-name, or by order when the counts are equal).  Anything else is read as nothing: a wrong
-number is worse than a missing one.  Categories written as bare years (2023 2024) cannot be
+name, or by order when the counts are equal).  A PDF sorts its lines top to bottom, so
+labels read in order may follow the bars' heights rather than the categories: labels whose
+order runs against the values' are paired by value when they match the values one to one,
+and otherwise the chart is not read.  Anything else is read as nothing: a wrong number is
+worse than a missing one.  Categories written as bare years (2023 2024) cannot be
 told from values, so such charts are not read.
 
 Mentions (kinds): chart_title (subject = the unit the chart states, e.g. 万元, or None),
@@ -26,9 +29,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.extract.textnorm import FULLWIDTH as TEXT_FULLWIDTH
 from etl.model import Block, Mention
 
-FULLWIDTH = str.maketrans("０１２３４５６７８９．％－＋，", "0123456789.%-+,")
+FULLWIDTH = {**TEXT_FULLWIDTH, ord("，"): ","}  # a label's comma may be full-width too
 NUM = re.compile(r"-?\d+(?:\.\d+)?")
 AMOUNT_LABEL = re.compile(r"(-?\d+(?:\.\d+)?)万元")
 PCT_LABEL = re.compile(r"(-?\d+(?:\.\d+)?)%")
@@ -44,6 +48,7 @@ ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])"
 )
 MAX_TITLE_CHARS = 30  # a chart title or category is short; longer text is prose
+EPS = 1e-9  # float noise when comparing a label with a value
 MIN_CATEGORIES = 2  # a one-point chart says nothing a label does not
 
 
@@ -54,6 +59,7 @@ class _Label:
     unit: str  # 万元 or %
     quote: str
     block: Block
+    places: int = 0  # decimals the label is written with
 
 
 @dataclass
@@ -83,13 +89,36 @@ def _is_text(token: str) -> bool:
     )
 
 
-def _label(token: str) -> tuple[float, str] | None:
-    """Given a token, return (value, unit) when it is a data label (1492.91万元 / 81.94%)."""
+def _places(number: str) -> int:
+    """Given a number as written (1492.91), return how many decimals it is written with."""
+    return len(number.split(".")[1]) if "." in number else 0
+
+
+def _half(number: str) -> float:
+    """Given a number as written, return half a unit of its last digit (0.005 for 1492.91)."""
+    return 10.0 ** -_places(number) / 2
+
+
+def _label(token: str) -> tuple[float, str, int] | None:
+    """Given a token, return (value, unit, decimals) when it is a data label (81.94%)."""
     for pattern, unit in ((AMOUNT_LABEL, "万元"), (PCT_LABEL, "%")):
         m = pattern.fullmatch(token)
         if m:
-            return float(m.group(1)), unit
+            return float(m.group(1)), unit, _places(m.group(1))
     return None
+
+
+def _lead_ok(lead: str | None) -> bool:
+    """Given the words before a line's data labels (or None), return whether a chart may
+    lead its labels so (a title or a unit), rather than the line being prose."""
+    return lead is None or _is_text(lead) or lead in UNIT_WORDS
+
+
+def _rank_inverted(labels: list[float], expected: list[float]) -> bool:
+    """Given labels paired in order with what they should show, return whether two of them
+    rise where the other falls (their order then may be the page's, not the categories')."""
+    pairs = list(zip(labels, expected, strict=True))
+    return any((a - c) * (b - d) < 0 for i, (a, b) in enumerate(pairs) for c, d in pairs[i + 1 :])
 
 
 def _segments(run: list[tuple[str, str, Block]]) -> list[tuple[list, list]]:
@@ -126,23 +155,16 @@ class ChartReader:
         quote = " ".join(w for _, w in tokens)
         named = NAMED_LABEL.match(" ".join(t for t, _ in tokens))
         if named and _is_text(named.group("name")):
-            lead = named.group("lead")
-            if lead is not None and not (_is_text(lead) or lead in UNIT_WORDS):
-                self._close()
-                return
-            self._labels(
-                lead, [_Label(named.group("name"), float(named.group("num")),
-                              named.group("unit"), quote, block)], block, quote,
-            )  # fmt: skip
+            num = named.group("num")
+            found = [_Label(named.group("name"), float(num), named.group("unit"), quote, block,
+                            _places(num))]  # fmt: skip
+            self._labels(named.group("lead"), found, block, quote)
             return
         labels = [_label(t) for t, _ in tokens]
         lead_count = 1 if labels[0] is None else 0
         if all(labels[lead_count:]) and len(tokens) > lead_count:
             lead = tokens[0][0] if lead_count else None
-            if lead is not None and not (_is_text(lead) or lead in UNIT_WORDS):
-                self._close()
-                return
-            found = [_Label(None, v, u, quote, block) for v, u in labels[lead_count:]]
+            found = [_Label(None, v, u, quote, block, n) for v, u, n in labels[lead_count:]]
             self._labels(lead, found, block, quote)
             return
         if len(tokens) == 1 and tokens[0][0] in UNIT_WORDS and self.chart is not None:
@@ -165,6 +187,9 @@ class ChartReader:
 
     def _labels(self, lead: str | None, found: list[_Label], block: Block, quote: str) -> None:
         """Given a data-label line (its leading words and labels), add it to a chart."""
+        if not _lead_ok(lead):
+            self._close()  # prose that ends in a figure, not a label line
+            return
         chart = self.chart
         if chart is None or chart.run or (lead not in (None, *UNIT_WORDS) and chart.labels):
             self._close()
@@ -194,7 +219,7 @@ class ChartReader:
             return  # a second full series: which one the title and labels name is ambiguous
         if any(NUM.fullmatch(n) for n in names):
             return
-        paired = self._pair(chart.labels, names)
+        paired = self._pair(chart.labels, names, [t for t, _, _ in values])
         if paired is None:
             return
         self.count += 1
@@ -223,8 +248,11 @@ class ChartReader:
             )  # fmt: skip
 
     @staticmethod
-    def _pair(labels: list[_Label], names: list[str]) -> list[tuple[str, _Label]] | None:
-        """Given a chart's labels and categories, return them paired, or None if ambiguous."""
+    def _pair(
+        labels: list[_Label], names: list[str], values: list[str]
+    ) -> list[tuple[str, _Label]] | None:
+        """Given a chart's labels, categories and values (as written), return the labels
+        paired with the categories, or None if the pairing is ambiguous."""
         if not labels:
             return []
         if len({lab.unit for lab in labels}) > 1:
@@ -236,4 +264,30 @@ class ChartReader:
             return [(n, by_name[n]) for n in names if n in by_name]
         if any(lab.name is not None for lab in labels) or len(labels) != len(names):
             return None
-        return list(zip(names, labels, strict=True))
+        shown, slack = _shown(values, labels[0].unit)
+        if not _rank_inverted([lab.value for lab in labels], shown):
+            return list(zip(names, labels, strict=True))
+        by_label = sorted(labels, key=lambda lab: lab.value)
+        by_value = sorted(zip(shown, slack, names, strict=True))
+        if all(
+            abs(lab.value - s) <= 10.0**-lab.places / 2 + h + EPS
+            for lab, (s, h, _) in zip(by_label, by_value, strict=True)
+        ):
+            return [(n, lab) for lab, (_, _, n) in zip(by_label, by_value, strict=True)]
+        return None  # labels out of the values' order that do not match them: which is which?
+
+
+def _shown(values: list[str], unit: str) -> tuple[list[float], list[float]]:
+    """Given a chart's values as written and its labels' unit, return what each label should
+    show (the value, or its share in %) and how far rounding of the values may move that."""
+    numbers = [float(v) for v in values]
+    if unit != "%":
+        return numbers, [_half(v) for v in values]
+    total = sum(numbers)
+    spread = sum(_half(v) for v in values)  # how far rounding may move the total
+    if total - spread <= EPS:
+        return numbers, [0.0] * len(numbers)  # shares of (perhaps) nothing: never pair by value
+    # a share (at most 100%) moves by its value's rounding and at most as much by the total's
+    return [n / total * 100 for n in numbers], [
+        (_half(v) + spread) / (total - spread) * 100 for v in values
+    ]

@@ -16,6 +16,19 @@ ITEM = re.compile(
     rf"[：:]+支出决算(?:数)?为{N}(万元|元)(?:[，,]完成预算{N}%)?"
 )
 
+# "2.一般公共服务（类）…。3.社会保障和就业（类）…": where each numbered item starts, even
+# when its amount is worded so that ITEM cannot read it, or two items share a line
+ITEM_HEAD = re.compile(r"(?:^|(?<=[。；;]))\s*(\d+)\s*[.、．]\s*[^（）()。；;]{1,30}[（(]类[）)]")
+
+
+def item_numbers(nt: NormText) -> list[tuple[int, str]]:
+    """Given a paragraph, return the number and opening words of each 功能分类 item it starts."""
+    out = []
+    for m in ITEM_HEAD.finditer(nt.text):
+        end = nt.text.find("。", m.end())  # the item's sentence, for the evidence
+        out.append((int(m.group(1)), nt.quote(m.start(), len(nt.text) if end < 0 else end)))
+    return out
+
 
 def read_classes(nt: NormText) -> list[tuple[str, float, float, str]]:
     """Given a paragraph, return its 类 entries as (name, amount, pct, quote)."""

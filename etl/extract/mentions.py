@@ -112,6 +112,10 @@ BREAKDOWN_PARTS = (
 )
 # Words that limit a breakdown to one source of funds (the 基础数据表 counts all funds).
 BREAKDOWN_SCOPES = ("一般公共预算", "财政拨款", "政府性基金")
+# A part named with a source of funds its total does not name (财政拨款基本支出…，其他资金基本
+# 支出…) splits the total by source, not by kind: that part and the ones after it are not read.
+BREAKDOWN_PART_SOURCES = (*BREAKDOWN_SCOPES, "其他资金", "自有资金", "单位资金", "非税收入")
+BREAKDOWN_PART_KEYS_MAX = 1  # 基本支出中人员经费 names two: a part of a part, not read
 # (flag, words): what kind of amount a breakdown states; none of them: not read
 BREAKDOWN_FLAGS = (
     ("目标", ("绩效目标",)),
@@ -180,6 +184,17 @@ def _left_year(text: str, end: int) -> int | None:
 def _key_of(words: str, keys: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
     """Given words and (key, names) pairs, return the first key whose name is in the words."""
     return next((key for key, names in keys if any(n in words for n in names)), None)
+
+
+def _nested_part(name: str, total_words: str) -> bool:
+    """Given a breakdown part's name and its total's words, return whether it is not total.part.
+
+    基本支出中人员经费 names two parts (a part of a part); 财政拨款基本支出 names a source of
+    funds its total does not (a split by source): neither is the total's part of that kind.
+    """
+    keys = {key for key, names in BREAKDOWN_PARTS if any(n in name for n in names)}
+    scoped = any(w in name and w not in total_words for w in BREAKDOWN_PART_SOURCES)
+    return len(keys) > BREAKDOWN_PART_KEYS_MAX or scoped
 
 
 def _sign(verb: str) -> int:
@@ -437,6 +452,8 @@ class _Sentence:
             for clause in BREAKDOWN_SEPARATORS.split(text[m.end() :]):
                 words = clause.rstrip("。")
                 if (p := BREAKDOWN_PART.match(words)) and "其中" not in p.group(1):
+                    if _nested_part(p.group(1), m.group(2)):
+                        break  # the list is not total.part from here: read nothing more of it
                     key = _key_of(p.group(1), BREAKDOWN_PARTS)
                     if key is not None and key != total:
                         parts.append((key, to_wanyuan(p.group(2), p.group(3)), pos + len(words)))

@@ -26,14 +26,32 @@ SELF_SCORE = re.compile(rf"自评得分(?:为)?{N}分")
 LIST_END = "。"
 # "形成县委办单位整体绩效自评报告、A等2个预算项目绩效自评报告，…": the reports produced
 REPORT_LIST = re.compile(r"形成(?P<list>[^。；;]*?绩效(?:自评|评价)报告)(?=[，,。；;]|$)")
-REPORT_COUNT = re.compile(r"等(?P<n>\d+)个(?:预算)?(?:项目)?")
+# "A等2个预算项目…", "…和2个项目…", "2个项目…": how many project reports a list says
+REPORT_COUNT = re.compile(r"(?:等|和|及|^)(?P<n>\d+)个(?:预算)?(?:项目)?")
 REPORT_SUFFIX = re.compile(r"(?:预算)?(?:项目)?(?:支出)?绩效(?:自评|评价)报告$")
 ATTACHMENT_PREFIX = re.compile(r"^(?:附件\d*[：:]|关于)")
+ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
+)
 UNIT_REPORT_WORDS = ("整体",)  # a unit-wide report, not a project's
-UNIT_REPORT_NAMES = ("部门", "单位", "")  # 部门预算绩效评价报告: the unit's own report
+UNIT_REPORT_ENDS = ("部门", "单位")  # 部门预算绩效评价报告, 县委办2024年度部门…: the unit's own
 TITLE_MAX = 40  # characters of a report title paragraph
 TITLE_JOIN = "及和与、"  # a title line ending in these continues on the next paragraph
-GENERIC_NAME = re.compile(r"^\d{4}年度?$")  # "2023年度项目支出绩效自评报告" names no project
+GENERIC_NAME = re.compile(r"^(?:\d{4}年度?)?$")  # "2023年度项目支出绩效自评报告" names no project
+NAME_MIN_HAN = 2  # a project name has at least this many Chinese characters
+NAMES_SEPARATOR = "\n"  # report_list names are joined by this (names may contain 、)
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def project_name(words: str) -> str | None:
+    """Given the words naming a report (title or list item), return its project, or None."""
+    name = REPORT_SUFFIX.sub("", ENUMERATOR.sub("", ATTACHMENT_PREFIX.sub("", words)))
+    name = name.removesuffix("的")
+    if any(w in name for w in UNIT_REPORT_WORDS) or name.endswith(UNIT_REPORT_ENDS):
+        return None
+    if GENERIC_NAME.match(name) or len(HAN.findall(name)) < NAME_MIN_HAN:
+        return None
+    return name
 
 
 class NarrativeProjects:
@@ -73,33 +91,26 @@ class NarrativeProjects:
         """Given a paragraph, note the project reports it lists or the one it is the title of."""
         text = nt.text
         for m in REPORT_LIST.finditer(text):
-            listed = m.group("list")
-            count = REPORT_COUNT.search(listed)
-            names = []
+            listed, names, count = m.group("list"), [], None
             for part in listed.split("、"):
-                if any(w in part for w in UNIT_REPORT_WORDS):
-                    continue
-                name = REPORT_SUFFIX.sub("", part)
-                if n := REPORT_COUNT.search(name):
-                    name = name[: n.start()]  # "A等2个预算项目…": A is one of them
-                if name:
+                if n := REPORT_COUNT.search(part):
+                    count = float(n.group("n"))
+                    part = part[: n.start()]  # "A等2个预算项目…": A is one of them
+                if part and (name := project_name(part)):
                     names.append(name)
             self.mentions.append(
                 Mention("report_list", nt.quote(m.start(), m.end()), block.page, block.loc,
-                        value=float(count.group("n")) if count else None,
-                        flag="、".join(names), context=listed)
+                        value=count, flag=NAMES_SEPARATOR.join(names), context=listed)
             )  # fmt: skip
         title, words, prev = ATTACHMENT_PREFIX.sub("", text), text, self.prev_title
         short = len(title) <= TITLE_MAX and not any(p in title for p in "。，,；;：:")
         self.prev_title = title if short else ""
         if not short or not REPORT_SUFFIX.search(title):
             return
-        name = REPORT_SUFFIX.sub("", title)
-        if prev and (not name or prev[-1] in TITLE_JOIN or prev.endswith("项目")):
+        bare = not REPORT_SUFFIX.sub("", title)  # "绩效评价报告" alone: its name is above
+        if prev and (bare or prev[-1] in TITLE_JOIN or prev.endswith("项目")):
             title, words = prev + title, prev + text  # a title set on two lines
-            name = REPORT_SUFFIX.sub("", title)
-        unit_wide = name in UNIT_REPORT_NAMES or any(w in name for w in UNIT_REPORT_WORDS)
-        if not unit_wide and not GENERIC_NAME.match(name):
+        if name := project_name(title):
             self.mentions.append(
                 Mention("project_report", words, block.page, block.loc, context=name)
             )
