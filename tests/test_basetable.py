@@ -14,6 +14,7 @@ from etl.checks.load import load_reports
 from etl.checks.model import ReportData
 from etl.checks.table_rules import RULES
 from etl.extract import extract_report
+from etl.extract.basetable import YearColumns
 from etl.extract.mentions import read_mentions
 from etl.extract.tables import TableReader
 from etl.extract.textnorm import normalise
@@ -358,10 +359,11 @@ def test_lines_numbered_below_a_numbered_public_row_are_read():
 
 
 def test_each_reader_has_its_own_public_block():
-    assert "public_block" not in vars(TableReader)
+    assert "public_block" not in vars(YearColumns)
     reader = TableReader(2024)
     reader.read(Block("table", "", rows=(YEAR_HEADER, ("其中：公用经费", "", "", ""))), "", 0)
-    assert reader.public_block is not None and TableReader(2024).public_block is None
+    assert reader.year_columns.public_block is not None
+    assert TableReader(2024).year_columns.public_block is None
 
 
 def _breakdowns(sentence: str) -> dict[str, float]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 
-from etl.extract.textnorm import normalise
+from etl.extract.cells import clean
 from etl.model import Block, FunctionClass, FunctionItem
 
 NUM = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -200,11 +200,6 @@ class ScheduleResult:
     function_items: list[FunctionItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)  # keys of the schedules found, in order
-
-
-def clean(cell: str) -> str:
-    """Given a table cell, return it normalised (no whitespace, ASCII digits)."""
-    return normalise(cell).text
 
 
 def header_word(cell: str) -> str:

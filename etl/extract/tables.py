@@ -10,6 +10,7 @@ A table that is one of the standard 部门决算 附表 is handed to etl/extract
 instead: its facts carry origin "schedule", and its 功能分类 classes/items and notes are
 given on the TableResult.  Call ``paragraph`` with each paragraph between tables so the
 titles and unit lines above a table are all seen (otherwise only the last one is).
+The 基础数据表's year columns (any year) are read by etl/extract/basetable.py.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.extract.basetable import BASE_TABLE_ROWS, YearColumns
+from etl.extract.cells import clean, find_col, label_of, number
 from etl.extract.schedules import ScheduleReader
-from etl.extract.textnorm import normalise
 from etl.model import Block, FunctionClass, FunctionItem, Indicator, Mention, Project
 
-NUM = re.compile(r"^-?\d+(?:\.\d+)?%?$")
 PROJECT_NAME_LABELS = ("项目名称", "项目支出名称", "专项名称")
 PROJECT_CODE = re.compile(r"^(\d{6,}[A-Z]\d{6,})[-－—–]*(.*)$")
 TOTAL_ROW_LABELS = ("合计", "总分", "部门整体自评得分", "单位整体自评得分", "自评总分", "总得分")
@@ -45,57 +46,8 @@ LEVEL_NAME_MAX = 10  # characters of a 一级/二级指标 name such as 服务�
 MAX_ROW_SHIFT = 2  # an indicator row's cells may sit this many columns off the header
 MAX_GAP_PARAGRAPHS = 3  # a table this close to the previous one continues its context
 
-# 基础数据表 rows: label -> (metric for the year's 决算数, metric for the year's 预算数)
-BASE_TABLE_ROWS = {
-    "部门基本支出": ("expenditure.basic", None),
-    "项目支出小计": ("expenditure.project", None),
-    "三公经费": ("sangong.total", "sangong.budget"),
-    "公务用车购置和维护经费": ("sangong.vehicle", "sangong.vehicle.budget"),
-    "公务用车购置及运行维护费": ("sangong.vehicle", "sangong.vehicle.budget"),
-    "公务车购置": ("sangong.vehicle.purchase", "sangong.vehicle.purchase.budget"),
-    "公务用车购置费": ("sangong.vehicle.purchase", "sangong.vehicle.purchase.budget"),
-    "公务车运行维护": ("sangong.vehicle.operation", "sangong.vehicle.operation.budget"),
-    "公务用车运行维护费": ("sangong.vehicle.operation", "sangong.vehicle.operation.budget"),
-    "出国经费": ("sangong.outbound", "sangong.outbound.budget"),
-    "因公出国（境）费": ("sangong.outbound", "sangong.outbound.budget"),
-    "公务接待": ("sangong.reception", "sangong.reception.budget"),
-    "公务接待费": ("sangong.reception", "sangong.reception.budget"),
-    "政府采购金额": ("procurement.total", None),
-}
-# 基础数据表 columns the checks compare year by year (2022年决算数, 2023年预算数 …)
-YEAR_COL = re.compile(r"^(20\d\d)年度?(决算|预算)数?$")
-BASE_MENTION_ROWS = {"部门基本支出": "basic", "项目支出小计": "project"}
-# 其中：公用经费 (基本支出中的一般商品和服务支出) opens a block of lines (办公费, 三公经费 …)
-PUBLIC_BLOCK_LABEL = "公用经费"
-PUBLIC_LABEL_MAX = 8  # characters of a 公用经费 row label (日常公用经费)
-# 基础数据表 row numbering, outermost first (一、 （一） 1. （1）): a row numbered at the 公用经费
-# row's own level or above ends its block (（二）人员经费 after （一）公用经费).
-BASE_ROW_LEVELS = (
-    re.compile(r"^[一二三四五六七八九十]+[、.．]"),
-    re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
-    re.compile(r"^\d+[、.．](?!\d)"),
-    re.compile(r"^[（(]\d+[）)]"),
-)
-PUBLIC_UNNUMBERED_LEVEL = 1  # an unnumbered 公用经费 row: a row numbered 一、 or （一） ends it
-BASE_CHILD_PREFIX = re.compile(r"^其中[：:]?")  # 其中：办公费 opens a row's list of lines
-BASE_LABEL_PREFIX = re.compile(
-    r"^(?:其中[：:]?)?(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]"
-    r"|\d+[、.．](?!\d))?(?:其中[：:]?)?"
-)
-# Rows that are not 公用经费 lines but its siblings or parents: a label holding one of these
-# words, or equal to one of these labels, ends the block.
-PUBLIC_BLOCK_END_WORDS = (
-    "人员经费", "工资福利", "对个人和家庭", "资本性支出", "基本支出", "项目支出", "政府采购",
-)  # fmt: skip
-PUBLIC_BLOCK_END_LABELS = ("其他", "其他支出", "合计", "总计", "小计")
-# Lines inside 三公经费 (1.公务用车…, 2.出国经费, 3.公务接待): its total row counts them.
-SANGONG_PART_WORDS = ("公务用车", "公务车", "出国", "公务接待")
-VEHICLE_PURCHASE = "sangong.vehicle.purchase"  # 资本性支出, not 商品和服务支出
 INLINE_CELL = re.compile(r"^(?:其中[：:])?(基本支出|项目支出)[：:](-?\d+(?:\.\d+)?)$")
 INLINE_METRICS = {"基本支出": "expenditure.basic", "项目支出": "expenditure.project"}
-LABEL_PREFIX = re.compile(
-    r"^(?:其中[：:])?(?:[一二三四五六七八九十]+[、.．]|\d+[、.．])?(?:其中[：:])?"
-)
 
 
 @dataclass
@@ -125,65 +77,6 @@ class TableResult:
     mentions: list[Mention] = field(default_factory=list)  # what the checks compare (控制率)
 
 
-def clean(cell: str) -> str:
-    """Given a table cell, return it without whitespace and with ASCII digits."""
-    return normalise(cell).text
-
-
-def number(cell: str) -> float | None:
-    """Given a normalised cell, return its number (a percent without the sign), or None."""
-    if not NUM.match(cell):
-        return None
-    return float(cell.rstrip("%"))
-
-
-def label_of(cell: str) -> str:
-    """Given a normalised row label, return it without numbering and 其中："""
-    return LABEL_PREFIX.sub("", cell).rstrip("：:")
-
-
-def find_col(header: list[str], names: tuple[str, ...]) -> int | None:
-    """Given a header row and candidate column names, return the first matching index."""
-    for name in names:
-        for i, cell in enumerate(header):
-            if cell == name or cell.endswith(name) and len(cell) <= len(name) + 6:
-                return i
-    return None
-
-
-@dataclass
-class PublicColumn:
-    """One year column of an open 公用经费 block: its lines, 公务车购置 and sum mention."""
-
-    lines: list[tuple[str, str, float]] = field(default_factory=list)  # (row, cell, value)
-    purchase: tuple[str, float] | None = None  # 公务车购置 (资本性支出) inside 三公经费
-    mention: Mention | None = None
-
-
-@dataclass
-class PublicBlock:
-    """The 基础数据表's open 其中：公用经费 block: its year header, row and lines per column."""
-
-    header: list[str] | None  # the year header it was opened under (by identity)
-    label: str
-    block: Block
-    level: int  # numbering level of the 公用经费 row (BASE_ROW_LEVELS)
-    stated: bool  # the row states its own amount: its lines follow as 其中 or numbered children
-    started: bool = False  # a row after the 公用经费 row has been seen
-    cols: dict[int, PublicColumn] = field(default_factory=dict)
-
-
-def base_level(raw: str) -> int | None:
-    """Given a normalised 基础数据表 row label, return its numbering level (0 for 一、), or None."""
-    raw = BASE_CHILD_PREFIX.sub("", raw)
-    return next((i for i, p in enumerate(BASE_ROW_LEVELS) if p.match(raw)), None)
-
-
-def base_label(raw: str) -> str:
-    """Given a normalised 基础数据表 row label, return it without numbering and 其中："""
-    return BASE_LABEL_PREFIX.sub("", raw).rstrip("：:")
-
-
 class TableReader:
     """Reads the tables of one report in document order, carrying context between them."""
 
@@ -207,7 +100,7 @@ class TableReader:
         self.sections: dict[tuple[str, int, str], tuple] = {}
         self.schedules = ScheduleReader()
         self.paragraphs: list[str] = []  # paragraphs since the last table, when told of them
-        self.public_block: PublicBlock | None = None  # the 基础数据表's open 公用经费 block
+        self.year_columns = YearColumns(self.out.mentions)  # every year of a 基础数据表
 
     def paragraph(self, text: str) -> None:
         """Given a paragraph between tables, remember it as a possible table title or unit line."""
@@ -372,7 +265,7 @@ class TableReader:
         """Given a row of a 基础数据表 under a year header, read the year's actual and budget."""
         if self.year_header is None:
             return
-        self._base_columns(row, block)
+        self.year_columns.row(row, block, self.year_header)
         if first not in BASE_TABLE_ROWS:
             return
         actual_metric, budget_metric = BASE_TABLE_ROWS[first]
@@ -386,111 +279,6 @@ class TableReader:
             value = number(row[i]) if i < len(row) else None
             if value is not None:
                 self.out.facts.append(TableFact(metric, value, "万元", quote, block))
-
-    def _year_cols(self) -> dict[int, tuple[int, str, str]]:
-        """Given the current year header, return {column: (year, 决算|预算, header cell)}."""
-        out = {}
-        for i, cell in enumerate(self.year_header or []):
-            if m := YEAR_COL.match(cell):
-                out[i] = (int(m.group(1)), m.group(2), cell)
-        return out
-
-    def _base_columns(self, row: list[str], block: Block) -> None:
-        """Given a 基础数据表 row, keep its year columns for the checks (any year, not only this).
-
-        一、部门基本支出 and 二、项目支出小计 give one base_table mention per year column; the
-        lines under 其中：公用经费 (办公费 … 三公经费, whose own sub-lines are not counted again)
-        give one running sum per column, until a row that is not one of them (``_public_ends``).
-        """
-        cols = self._year_cols()
-        raw = next((c for c in row if c), "")
-        label = base_label(raw)
-        if self.public_block is not None and self._public_ends(self.public_block, raw, label):
-            self.public_block = None
-        pb = self.public_block
-        if not cols:
-            return
-        cells = {i: row[i] for i in cols if i < len(row)}
-        values = {i: (c, v) for i, c in cells.items() if (v := number(c)) is not None}
-        if label in BASE_MENTION_ROWS or (
-            label.endswith(PUBLIC_BLOCK_LABEL) and len(label) <= PUBLIC_LABEL_MAX
-        ):
-            subject = BASE_MENTION_ROWS.get(label, "public")
-            for i, (cell, v) in values.items():
-                year, kind, header = cols[i]
-                self.out.mentions.append(
-                    Mention("base_table", f"{raw}（{header}）{cell}", block.page, block.loc,
-                            subject=subject, value=v, year=year, flag=kind, context=header)
-                )  # fmt: skip
-            if subject == "public":
-                level = base_level(raw)
-                self.public_block = PublicBlock(
-                    self.year_header, raw, block, stated=bool(values),
-                    level=PUBLIC_UNNUMBERED_LEVEL if level is None else level,
-                )  # fmt: skip
-            return
-        if pb is None or not values:
-            return
-        sangong_part = "三公" not in label and any(w in label for w in SANGONG_PART_WORDS)
-        if sangong_part and BASE_TABLE_ROWS.get(label, ("",))[0] != VEHICLE_PURCHASE:
-            return
-        for i, (cell, v) in values.items():
-            col = pb.cols.setdefault(i, PublicColumn())
-            year, kind, header = cols[i]
-            if sangong_part:
-                col.purchase = (cell, v)
-            else:
-                col.lines.append((raw, cell, v))
-                self.out.mentions.append(
-                    Mention("base_table", f"{raw}（{header}）{cell}", block.page, block.loc,
-                            subject="public_line", value=v, year=year, flag=kind, context=header)
-                )  # fmt: skip
-            self._public_sum(pb, i, cols[i])
-
-    def _public_ends(self, pb: PublicBlock, raw: str, label: str) -> bool:
-        """Given the open 公用经费 block and a row's first cell and label, return whether it ends.
-
-        A new year header ends it, as do a row numbered at the 公用经费 row's level or above
-        (（二）人员经费 after （一）公用经费, 二、项目支出小计) and a sibling or parent row
-        (人员经费, 对个人和家庭的补助 …).  When the 公用经费 row states its own amount, its
-        lines must begin with a 其中 row or one numbered below it; any other next row is a
-        sibling, and the block (with no lines) ends there.
-        """
-        level = base_level(raw)
-        first_row, pb.started = not pb.started, True
-        child = BASE_CHILD_PREFIX.match(raw) is not None or (level is not None and level > pb.level)
-        return (
-            pb.header is not self.year_header
-            or (level is not None and level <= pb.level)
-            or label in BASE_MENTION_ROWS
-            or label in PUBLIC_BLOCK_END_LABELS
-            or any(w in label for w in PUBLIC_BLOCK_END_WORDS)
-            or (pb.stated and first_row and not child)
-        )
-
-    def _public_sum(self, pb: PublicBlock, i: int, col_info: tuple[int, str, str]) -> None:
-        """Given the open 公用经费 block and a column, write (or update) its sum of lines."""
-        col = pb.cols[i]
-        lines = col.lines
-        if not lines:
-            return
-        total = sum(v for _, _, v in lines)
-        shown = "＋".join(f"{label} {cell}" for label, cell, _ in lines)
-        if col.purchase is not None and any("三公" in label for label, _, _ in lines):
-            total -= col.purchase[1]  # 公务用车购置 is in 三公经费 but is 资本性支出
-            shown += f"（不含公务车购置 {col.purchase[0]}）"
-        year, kind, header = col_info
-        block = pb.block
-        quote = f"{pb.label}（{header}）：{shown}"
-        if col.mention is None:
-            col.mention = Mention(
-                "base_table", quote, block.page, block.loc,
-                subject="public_lines", year=year, flag=kind, context=header,
-            )  # fmt: skip
-            self.out.mentions.append(col.mention)
-        col.mention.quote = quote
-        col.mention.value = round(total, 6)
-        col.mention.base = float(len(lines))
 
     def _subtotal(self, row: list[str], block: Block) -> None:
         """Given a row under a year header, follow a 小计 row and its numbered lines.
