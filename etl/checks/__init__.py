@@ -11,14 +11,26 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from etl.checks import chart_rules, project_rules, report_rules, table_rules
+from etl.checks import (
+    chart_rules,
+    pct_rules,
+    project_rules,
+    report_rules,
+    score_rules,
+    table_rules,
+)
 from etl.checks.cross import CROSS_RULES, INDICATORS, MIN_PEERS, OUTLIER_Z
 from etl.checks.load import load_reports
 from etl.checks.model import Finding, Rule
 
 # Every rule over one report, in the order their findings are listed.
 REPORT_RULES: tuple[Rule, ...] = (
-    report_rules.RULES + project_rules.RULES + table_rules.RULES + chart_rules.RULES
+    report_rules.RULES
+    + pct_rules.RULES
+    + score_rules.RULES
+    + project_rules.RULES
+    + table_rules.RULES
+    + chart_rules.RULES
 )
 
 # id -> (what it checks, tolerance).  Stable ids: the dashboard links and filters by them.

@@ -1,7 +1,12 @@
-"""Rules over one report: do its own numbers agree with each other?
+"""Rules over one report: do its own amounts agree with each other?
 
-Each rule is a pure function ReportData -> list[Finding]; RULES below lists them with the
-id the README documents.  A rule that lacks the figures it compares says nothing.
+Totals against their parts, the same quantity stated twice, comparison and reporting years,
+三公 against its budget, 结转结余, listings and table subtotals.  The other rules over one
+report sit beside this module: percentages (pct_rules), self-evaluation scores
+(score_rules), projects (project_rules), the 基础数据表 (table_rules) and charts
+(chart_rules).  Each rule is a pure function ReportData -> list[Finding]; RULES lists
+them with the id the README documents.  A rule that lacks the figures it compares says
+nothing.
 """
 
 from __future__ import annotations
@@ -18,84 +23,21 @@ from etl.checks.model import (
     ReportData,
     Rule,
     amount_severity,
-    change_range,
     count_text,
-    decimals_of,
     money,
     new_finding,
-    pct,
-    pct_severity,
-    ratio_range,
     unique_quotes,
 )
-
-INCOME_PARTS = (
-    "income.general_budget", "income.gov_fund", "income.state_capital",
-    "income.superior_subsidy", "income.business", "income.operating", "income.affiliate",
-    "income.other",
-)  # fmt: skip
-EXPENDITURE_PARTS = (
-    "expenditure.basic", "expenditure.project", "expenditure.remit_superior",
-    "expenditure.operating", "expenditure.affiliate_subsidy",
-)  # fmt: skip
-SANGONG_PARTS = ("sangong.outbound", "sangong.vehicle", "sangong.reception")
-# (rule, total, parts): a total and the parts a report lists under it.  Stated parts must
-# not exceed the total; when every part is stated they must add up to it.
-PART_GROUPS = (
-    ("parts.income", "income.total", INCOME_PARTS),
-    ("parts.expenditure", "expenditure.total", EXPENDITURE_PARTS),
-    ("parts.sangong", "sangong.total", SANGONG_PARTS),
-    ("parts.sangong", "sangong.budget",
-     ("sangong.outbound.budget", "sangong.vehicle.budget", "sangong.reception.budget")),
-    ("parts.sangong", "sangong.vehicle",
-     ("sangong.vehicle.purchase", "sangong.vehicle.operation")),
-    ("parts.sangong", "sangong.reception",
-     ("sangong.reception.domestic", "sangong.reception.foreign")),
-    ("parts.vehicles", "vehicles.total", ("vehicles.sedan", "vehicles.suv", "vehicles.bus")),
-    ("parts.vehicles", "vehicles.total",
-     ("vehicles.ministerial", "vehicles.leadership", "vehicles.confidential",
-      "vehicles.emergency", "vehicles.law_enforcement", "vehicles.special",
-      "vehicles.retiree", "vehicles.other")),
-)  # fmt: skip
-# A change rate is stated for these (total, change amount, change rate) triples.
-CHANGE_TRIPLES = (
-    ("total.income_expenditure", "total.change", "total.change_pct"),
-    ("gpb.total", "gpb.change", "gpb.change_pct"),
-    ("sangong.total", "sangong.change", "sangong.change_pct"),
-    ("operating_costs", "operating_costs.change", "operating_costs.change_pct"),
+from etl.checks.subjects import (
+    CHANGE_OF,
+    PART_GROUPS,
+    SANGONG_PARTS,
+    SUBJECT_LABEL,
+    metric_label,
 )
-# Mention subjects that restate a metric's year-on-year change.
-CHANGE_OF = {
-    "total.income_expenditure": "total.change",
-    "total.income": "total.change",
-    "total.expenditure": "total.change",
-    "gpb.total": "gpb.change",
-    "sangong.total": "sangong.change",
-    "operating_costs": "operating_costs.change",
-}
-SUBJECT_LABEL = {
-    "sangong.total": "“三公”经费",
-    "sangong.outbound": "因公出国（境）费",
-    "sangong.vehicle": "公务用车购置及运行维护费",
-    "sangong.reception": "公务接待费",
-    "gpb.total": "一般公共预算财政拨款支出",
-    "total.income_expenditure": "收、支总计",
-    "total.income": "收入总计",
-    "total.expenditure": "支出总计",
-    "fiscal.total": "财政拨款收、支总计",
-    "operating_costs": "机关运行经费",
-    "expenditure.total": "本年支出合计",
-    "income.total": "本年收入合计",
-    "procurement.total": "政府采购支出总额",
-}
+
 CLASS_NAME_MATCH = 0.8  # difflib ratio above which a 类 name and an item's 类 are the same
-FULL_SCORE = 100.0  # a self-evaluation table is complete when its items carry 100 points
-UNIT_TABLE = "部门整体"
 COMPARISON_LAG = 1  # a report compares its year with the year before
-
-
-def _label(metric: str, labels: dict[str, str]) -> str:
-    return labels.get(metric) or SUBJECT_LABEL.get(metric) or metric
 
 
 def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
@@ -114,11 +56,11 @@ def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if severity is None:
             continue
         fmt = count_text if rule == "parts.vehicles" else money
-        names = "＋".join(f"{_label(k, labels)} {fmt(p.value)}" for k, p in parts)
+        names = "＋".join(f"{metric_label(k, labels)} {fmt(p.value)}" for k, p in parts)
         out.append(
             new_finding(
                 r, rule, severity,
-                f"{_label(total_key, labels)}为 {fmt(total.value)}，"
+                f"{metric_label(total_key, labels)}为 {fmt(total.value)}，"
                 f"但所列各项之和为 {fmt(s)}（{names}），相差 {fmt(abs(diff))}。",
                 [total.where] + [p.where for _, p in parts if p.where != total.where],
                 metric=total_key, stated=total.value, expected=s,
@@ -257,274 +199,6 @@ def _class_key(name: str) -> str:
     return key[:-2] if key.endswith("支出") else key
 
 
-def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where a stated change rate contradicts its amounts."""
-    out = []
-    for total_key, change_key, pct_key in CHANGE_TRIPLES:
-        total, change, rate = (r.facts.get(k) for k in (total_key, change_key, pct_key))
-        if None in (total, change, rate) or None in (total.value, change.value, rate.value):
-            continue
-        prior = total.value - change.value
-        if prior <= EPS:
-            continue
-        expected = change.value / prior * 100
-        severity = pct_severity(rate.value, expected, change_range(change.value, total.value))
-        if severity:
-            out.append(
-                new_finding(
-                    r, "pct.change", severity,
-                    f"{_label(total_key, labels)}本年 {money(total.value)}，较上年变动 "
-                    f"{money(change.value)}，上年应为 {money(prior)}，变动率应为 {pct(expected)}，"
-                    f"报告写的是 {pct(rate.value)}。",
-                    unique_quotes([rate.where, change.where, total.where]),
-                    metric=pct_key, stated=rate.value, expected=round(expected, 2),
-                )
-            )  # fmt: skip
-    for m in r.mentions:
-        if m["kind"] != "change" or m["pct"] is None or m["flag"] == "template":
-            continue
-        fact = r.facts.get(m["subject"] or "")
-        if fact is None or fact.value is None or m["subject"] in CHANGE_OF:
-            continue
-        prior = fact.value - m["value"]
-        if prior <= EPS:
-            continue
-        expected = m["value"] / prior * 100
-        severity = pct_severity(m["pct"], expected, change_range(m["value"], fact.value))
-        if severity:
-            out.append(
-                new_finding(
-                    r, "pct.change", severity,
-                    f"{_label(m['subject'], labels)}本年 {money(fact.value)}，较上年变动 "
-                    f"{money(m['value'])}，变动率应为 {pct(expected)}，报告写的是 {pct(m['pct'])}。",
-                    unique_quotes([m["where"], fact.where]),
-                    metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
-                )
-            )  # fmt: skip
-    return out
-
-
-def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where 占…% contradicts the amounts it relates."""
-    out = []
-    for m in r.mentions:
-        if m["kind"] != "share" or m["value"] is None or m["pct"] is None:
-            continue
-        base, base_where = m["base"], None
-        if base is None:
-            fact = r.facts.get(m["subject"] or "")
-            if fact is None:
-                continue
-            base, base_where = fact.value, fact.where
-        elif m["context"]:
-            base_where = r.quote(m["context"], m["loc"], m["page"])
-        if base is None or base <= EPS:
-            continue
-        expected = m["value"] / base * 100
-        half = 0.0 if m["flag"] == "人" else AMOUNT_TOLERANCE  # head counts are exact
-        severity = pct_severity(m["pct"], expected, ratio_range(m["value"], base, half, half))
-        show = (lambda v: f"{count_text(v)} 人") if m["flag"] == "人" else money
-        if severity:
-            out.append(
-                new_finding(
-                    r, "pct.share", severity,
-                    f"“{m['quote']}”：{show(m['value'])} ÷ {show(base)} ＝ {pct(expected)}，"
-                    f"报告写的是 {pct(m['pct'])}。",
-                    unique_quotes([m["where"]] + ([base_where] if base_where else [])),
-                    metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
-                )
-            )  # fmt: skip
-    return out
-
-
-def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where 完成预算% contradicts amounts or its own words."""
-    out = []
-    said: dict[str, dict] = {}
-    for m in r.mentions:
-        if m["kind"] == "completion":
-            said.setdefault(m["subject"], m)  # the first statement of each figure
-    for subject, m in said.items():
-        label = _label(subject, labels)
-        if m["flag"] in ("<", ">") and abs(m["pct"] - 100) <= EPS:
-            word = "小于" if m["flag"] == "<" else "大于"
-            out.append(
-                new_finding(
-                    # a rate written 100% may be a rounded 99.6%: a warning, not an error
-                    r, "pct.completion", "warning" if decimals_of(m["pct"]) == 0 else "error",
-                    f"{label}称“完成预算100%”，同一句又说决算数{word}预算数，两者矛盾"
-                    "（除非完成率只是四舍五入到 100%，请核对预算数）。",
-                    [m["where"]], metric=subject, stated=m["pct"], expected=None,
-                )
-            )  # fmt: skip
-        elif m["flag"] == "=" and abs(m["pct"] - 100) > EPS:
-            out.append(
-                new_finding(
-                    r, "pct.completion", "error",
-                    f"{label}完成预算 {pct(m['pct'])}，同一句又说决算数等于预算数。",
-                    [m["where"]], metric=subject, stated=m["pct"], expected=100.0,
-                )
-            )  # fmt: skip
-        budget = m["base"]
-        budget_where = m["where"]
-        if budget is None and f"{subject}.budget" in r.facts:
-            budget = r.facts[f"{subject}.budget"].value
-            budget_where = r.facts[f"{subject}.budget"].where
-        if subject == "sangong.total" and budget is None and "sangong.budget" in r.facts:
-            budget, budget_where = r.facts["sangong.budget"].value, r.facts["sangong.budget"].where
-        if budget and budget > EPS and m["value"] is not None:
-            expected = m["value"] / budget * 100
-            severity = pct_severity(m["pct"], expected, ratio_range(m["value"], budget))
-            if severity:
-                out.append(
-                    new_finding(
-                        r, "pct.completion", severity,
-                        f"{label}决算 {money(m['value'])}、预算 {money(budget)}，完成率应为 "
-                        f"{pct(expected)}，报告写的是 {pct(m['pct'])}。",
-                        unique_quotes([m["where"], budget_where]),
-                        metric=subject, stated=m["pct"], expected=round(expected, 2),
-                    )
-                )  # fmt: skip
-    out += _completion_of_parts(r, said)
-    out += _completion_of_items(r, said)
-    return out
-
-
-def _implied_budget(m: dict) -> float | None:
-    """Given a completion mention, return the budget it implies (决算 ÷ 完成率), if it does."""
-    if m["pct"] is None or m["value"] is None:
-        return None
-    if m["pct"] > EPS:
-        return m["value"] / m["pct"] * 100
-    return None
-
-
-def _completion_of_parts(r: ReportData, said: dict) -> list[Finding]:
-    total_budget = r.facts.get("sangong.budget")
-    parts = [said[k] for k in SANGONG_PARTS if k in said]
-    if total_budget is None or total_budget.value is None or len(parts) < len(SANGONG_PARTS):
-        return []
-    implied = [_implied_budget(m) for m in parts]
-    if any(v is None for v in implied):
-        return []
-    s = round(sum(implied), 2)
-    if amount_severity(s - total_budget.value) != "error":
-        return []
-    detail = "；".join(
-        f"{SUBJECT_LABEL[k]}支出 {money(m['value'])}、完成预算 {pct(m['pct'])}"
-        for k, m in zip(SANGONG_PARTS, parts, strict=True)
-    )
-    return [
-        new_finding(
-            r, "pct.completion", "error",
-            f"“三公”经费预算数为 {money(total_budget.value)}，但三项分项的支出与完成率（{detail}）"
-            f"意味着分项预算合计只有 {money(s)}。",
-            unique_quotes([total_budget.where] + [m["where"] for m in parts]),
-            metric="sangong.budget", stated=total_budget.value, expected=s,
-        )
-    ]  # fmt: skip
-
-
-def _completion_of_items(r: ReportData, said: dict) -> list[Finding]:
-    m = said.get("gpb.total")
-    items = [(a, d, q) for _n, a, d, q in r.items if a is not None and d is not None]
-    if m is None or not items or len(items) != len(r.items) or m["value"] is None:
-        return []
-    if amount_severity(sum(a for a, _, _ in items) - m["value"]) == "error":
-        return []  # the items do not cover the whole total
-    if any(d <= EPS for _, d, _ in items):
-        return []
-    implied = sum(a / d * 100 for a, d, _ in items)
-    expected = m["value"] / implied * 100
-    # each item's rate is rounded to its last written digit, each amount to 0.01 万元
-    h = AMOUNT_TOLERANCE
-    most = sum((a + h) / (d - 10.0 ** -decimals_of(d) / 2) * 100 for a, d, _ in items)
-    least = sum((a - h) / (d + 10.0 ** -decimals_of(d) / 2) * 100 for a, d, _ in items)
-    allowed = ((m["value"] - h) / most * 100, (m["value"] + h) / least * 100)
-    severity = pct_severity(m["pct"], expected, allowed)
-    if not severity:
-        return []
-    return [
-        new_finding(
-            r, "pct.completion", severity,
-            f"一般公共预算支出完成预算 {pct(m['pct'])}，但 {len(items)} 个功能分类项目的决算数与"
-            f"完成率合起来，整体完成率应为 {pct(expected)}（预算合计约 {money(round(implied, 2))}）。",
-            [m["where"]] + [q for _, _, q in items[:3]],
-            metric="gpb.total", stated=m["pct"], expected=round(expected, 2),
-        )
-    ]  # fmt: skip
-
-
-def _table_points(rows: list, fund: dict | None, stated: float) -> tuple[float, float, str] | None:
-    """Given a table's indicator (分值, 得分) rows, its funds row and its stated total, return
-    (分值 sum, 得分 sum, a note when 预算执行 takes the 分值 past 100), or None when the sums
-    would prove nothing (items not all read, a 预算执行 with no 得分)."""
-    weight = sum(w or 0 for w, _ in rows)
-    score = round(sum(sc or 0 for _, sc in rows), 2)
-    note = ""
-    if fund is not None:
-        if fund["pct"] is None:
-            return None
-        with_fund = round(score + fund["pct"], 2)
-        if weight + fund["value"] <= FULL_SCORE + EPS:
-            weight, score = weight + fund["value"], with_fund  # 预算执行 10 分 + indicators 90 分
-        elif weight + EPS >= FULL_SCORE:
-            if abs(with_fund - stated) <= EPS:
-                score = with_fund  # the total counts 预算执行 too: only the 分值 are wrong
-            note = (
-                f"表中另有预算执行 {count_text(fund['value'])} 分（得 {count_text(fund['pct'])} 分），"
-                f"全部分值合计 {count_text(weight + fund['value'])} 分，超过满分 {count_text(FULL_SCORE)} 分"
-            )
-    if weight + EPS < FULL_SCORE:
-        return None
-    return weight, score, note
-
-
-def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where a self-evaluation total is not its items' sum, or
-    its 分值 add up to more than 100."""
-    tables: dict[str, list[tuple[float | None, float | None]]] = defaultdict(list)
-    for row in r.indicators:
-        tables[row.table].append((row.weight, row.score))
-    funds = {m["subject"]: m for m in r.mentions if m["kind"] == "funds_score"}
-    totals = []
-    if "perf.overall_score" in r.facts:
-        f = r.facts["perf.overall_score"]
-        totals.append((UNIT_TABLE, f.value, f.where, "perf.overall_score"))
-    totals += [(p.name, p.score, p.where, None) for p in r.projects if p.score is not None]
-    out = []
-    for table, stated, where, metric in totals:
-        fund = funds.get(table)
-        points = _table_points(tables[table], fund, stated) if table in tables else None
-        if points is None or stated is None:
-            continue
-        weight, score, note = points
-        what = "部门整体自评" if table == UNIT_TABLE else f"项目“{table}”自评"
-        if abs(score - stated) > EPS:
-            severity = "error"
-            message = (
-                f"{what}总分为 {count_text(stated)} 分，但各项指标得分合计 {count_text(score)} 分"
-                f"（各项分值合计 {count_text(weight)} 分）" + (f"；{note}。" if note else "。")
-            )
-        elif note or weight > FULL_SCORE + EPS:
-            severity = "warning"
-            note = (
-                note
-                or f"各项分值合计 {count_text(weight)} 分，超过满分 {count_text(FULL_SCORE)} 分"
-            )
-            message = f"{what}总分 {count_text(stated)} 分等于各项得分之和，但{note}。"
-        else:
-            continue
-        evidence = [where] + ([fund["where"]] if fund is not None else [])
-        out.append(
-            new_finding(
-                r, "score.total", severity, message, unique_quotes(evidence),
-                metric=metric, stated=stated, expected=score,
-            )
-        )  # fmt: skip
-    return out
-
-
 def restated(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where one quantity is stated with different values."""
     groups: dict[str, list[tuple[float, Quote]]] = defaultdict(list)
@@ -570,7 +244,7 @@ def restated(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         out.append(
             new_finding(
                 r, "restated", severity,
-                f"{_label(metric, labels)}在报告中有 {len(set(values))} 种说法：{shown}。"
+                f"{metric_label(metric, labels)}在报告中有 {len(set(values))} 种说法：{shown}。"
                 f"{lead}{unit_hint}",
                 unique_quotes([first.where] + [q for _, q in differing]),
                 metric=metric, stated=first.value, expected=differing[0][0],
@@ -622,7 +296,7 @@ def years(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 continue  # a sentence about history: 2022年较2021年…
             if year == fy - COMPARISON_LAG:
                 continue
-            what = _label(m["subject"], labels) + "的变动：" if kind == "change" else ""
+            what = metric_label(m["subject"], labels) + "的变动：" if kind == "change" else ""
             text = f"{what}{fy}年度报告与 {year} 年比较，应与上年（{fy - COMPARISON_LAG}年）比较。"
         elif kind == "year_as_of":
             if year >= fy:
@@ -664,7 +338,7 @@ def over_budget(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             out.append(
                 new_finding(
                     r, "sangong.over_budget", "warning",
-                    f"{_label(key, labels)}决算 {money(spent.value)} 超过预算 {money(budget.value)}"
+                    f"{metric_label(key, labels)}决算 {money(spent.value)} 超过预算 {money(budget.value)}"
                     f"（超出 {money(over)}）。",
                     unique_quotes([spent.where, budget.where]),
                     metric=key, stated=spent.value, expected=budget.value,
@@ -739,7 +413,7 @@ def fiscal_scope(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             continue  # another year's figure (a reporting phrase with a wrong year is this year)
         if amount_severity(m["value"] - general.value) or not amount_severity(m["value"] - total):
             continue
-        rest = "、".join(f"{_label(k, labels)} {money(f.value)}" for k, f in sources.items()
+        rest = "、".join(f"{metric_label(k, labels)} {money(f.value)}" for k, f in sources.items()
                         if k != "income.general_budget" and f.value > EPS)  # fmt: skip
         out.append(
             new_finding(
@@ -810,34 +484,6 @@ def table_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
-def sections(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where a section's stated maximum disagrees with its items."""
-    out = []
-    for m in r.mentions:
-        if m["kind"] != "section_max" or not m["base"]:
-            continue
-        what = "部门整体自评表" if m["subject"] == UNIT_TABLE else f"项目“{m['subject']}”自评表"
-        most, weights, got = m["value"], m["base"], m["pct"] or 0.0
-        if got > most + EPS:
-            out.append(
-                new_finding(
-                    r, "score.sections", "error",
-                    f"{what}中“{m['quote']}”最多 {count_text(most)} 分，但其下各项得分合计 {count_text(got)} 分，"
-                    f"超过该项满分（各项分值合计 {count_text(weights)} 分）。",
-                    [m["where"]], stated=most, expected=got,
-                )
-            )  # fmt: skip
-        elif abs(weights - most) > EPS:
-            out.append(
-                new_finding(
-                    r, "score.sections", "warning",
-                    f"{what}中“{m['quote']}”为 {count_text(most)} 分，但其下各项分值合计 {count_text(weights)} 分。",
-                    [m["where"]], stated=most, expected=weights,
-                )
-            )  # fmt: skip
-    return out
-
-
 def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a stated reason points the other way."""
     out = []
@@ -851,7 +497,7 @@ def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         out.append(
             new_finding(
                 r, "reason.direction", "warning",
-                f"{_label(m['subject'], labels)}{went}，但所述原因说的是{told}。",
+                f"{metric_label(m['subject'], labels)}{went}，但所述原因说的是{told}。",
                 [m["where"]], metric=CHANGE_OF.get(m["subject"]) or m["subject"],
                 stated=m["value"],
             )
@@ -864,10 +510,6 @@ RULES: tuple[Rule, ...] = (
     basic_parts,
     function_sums,
     item_numbering,
-    change_rates,
-    shares,
-    completion,
-    scores,
     restated,
     sangong_change_parts,
     years,
@@ -876,6 +518,5 @@ RULES: tuple[Rule, ...] = (
     fiscal_scope,
     listings,
     table_sums,
-    sections,
     reasons,
 )
