@@ -118,6 +118,9 @@ class Project:
     loc: str = ""
 
 
+UNIT_TABLE = "部门整体"  # Indicator.table (and funds_score subject) of the unit-wide table
+
+
 @dataclass
 class Indicator:
     """One row of a self-evaluation indicator table."""

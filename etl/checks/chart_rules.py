@@ -19,7 +19,6 @@ values (83.3 10.4 6.3) give each share the range their rounding allows.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from etl.checks.model import (
@@ -37,6 +36,7 @@ from etl.checks.model import (
     ratio_range,
     unique_quotes,
 )
+from etl.checks.subjects import class_key
 
 RULE = "chart.values"
 CHART_SEVERITY = "warning"  # the most a chart disagreement is: the picture, not the accounts
@@ -55,18 +55,12 @@ CATEGORY_METRICS = {
     "公务用车购置及运行维护费": "sangong.vehicle",
     "公务接待费": "sangong.reception",
 }
-CLASS_SUFFIX = re.compile(r"(?:（类）|\(类\))?(?:支出)?$")
 PLACEHOLDER_TITLES = ("销售额", "系列1", "系列 1", "Series 1", "图表标题")  # Word's defaults
 # Percentage points a chart's share range may miss the text's and still be a slip (info):
 # one unit of a share written to 0.01 point.
 SHARE_SLIP = 0.01
 MIN_SHARE_CATEGORIES = 2  # a structure chart of one category is 100% whatever it shows
 SHARE_BASIS = "（占比按各项之和计算）"
-
-
-def _key(name: str) -> str:
-    """Given a category or class name (一般公共服务支出 / 一般公共服务), return a match key."""
-    return CLASS_SUFFIX.sub("", name.strip())
 
 
 def _half(value: float) -> float:
@@ -231,15 +225,15 @@ def _amount_finding(r: ReportData, chart: dict, metric: str | None, rows: list) 
 
 def _text_amounts(r: ReportData, names: list[str]) -> dict[str, tuple[float, Quote]] | None:
     """Given structure-chart categories, return each one's amount in the text, or None."""
-    classes = {_key(n): (a, q) for n, a, q in r.classes if a is not None}
+    classes = {class_key(n): (a, q) for n, a, q in r.classes if a is not None}
     out = {}
     for name in names:
-        metric = CATEGORY_METRICS.get(name) or CATEGORY_METRICS.get(_key(name) + "支出")
+        metric = CATEGORY_METRICS.get(name) or CATEGORY_METRICS.get(class_key(name) + "支出")
         fact = r.facts.get(metric) if metric else None
         if fact is not None and fact.value is not None:
             out[name] = (fact.value, fact.where)
-        elif _key(name) in classes:
-            out[name] = classes[_key(name)]
+        elif class_key(name) in classes:
+            out[name] = classes[class_key(name)]
         else:
             return None  # one category the text does not state: shares cannot be compared
     return out

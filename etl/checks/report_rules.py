@@ -30,9 +30,11 @@ from etl.checks.model import (
 )
 from etl.checks.subjects import (
     CHANGE_OF,
+    FISCAL_SOURCES,
     PART_GROUPS,
     SANGONG_PARTS,
     SUBJECT_LABEL,
+    class_key,
     metric_label,
 )
 
@@ -141,9 +143,9 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     by_class: dict[str, list] = defaultdict(list)
     for name, amount, _done, q in r.items:
         if amount is not None:
-            by_class[_class_key(name)].append((amount, q))
+            by_class[class_key(name)].append((amount, q))
     for name, amount, q in classes:
-        items = by_class.get(_closest(_class_key(name), by_class))
+        items = by_class.get(_closest(class_key(name), by_class))
         if not items:
             continue
         s = round(sum(a for a, _ in items), 6)
@@ -191,12 +193,6 @@ def _closest(key: str, keys) -> str | None:
         ((difflib.SequenceMatcher(None, key, k).ratio(), k) for k in keys), default=(0.0, None)
     )
     return best if ratio >= CLASS_NAME_MATCH else None
-
-
-def _class_key(name: str) -> str:
-    """Given a 类 name as stated (社会保障和就业支出 / 社会保障和就业), return a match key."""
-    key = name.replace("（类）", "").replace("(类)", "").strip()
-    return key[:-2] if key.endswith("支出") else key
 
 
 def restated(r: ReportData, labels: dict[str, str]) -> list[Finding]:
@@ -369,8 +365,7 @@ def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 )
             )  # fmt: skip
     fiscal = r.facts.get("fiscal.total")
-    sources = [r.facts[k] for k in ("income.general_budget", "income.gov_fund",
-                                    "income.state_capital") if k in r.facts]  # fmt: skip
+    sources = [r.facts[k] for k in FISCAL_SOURCES if k in r.facts]
     if fiscal and fiscal.value is not None and sources:
         s = round(sum(f.value or 0 for f in sources), 6)
         severity = amount_severity(fiscal.value - s)
@@ -386,9 +381,6 @@ def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 )
             )  # fmt: skip
     return out
-
-
-FISCAL_SOURCES = ("income.general_budget", "income.gov_fund", "income.state_capital")
 
 
 def fiscal_scope(r: ReportData, labels: dict[str, str]) -> list[Finding]:

@@ -14,9 +14,9 @@ from etl.checks.model import (
     new_finding,
     unique_quotes,
 )
+from etl.model import UNIT_TABLE
 
 FULL_SCORE = 100.0  # a self-evaluation table is complete when its items carry 100 points
-UNIT_TABLE = "部门整体"
 
 
 def _table_points(rows: list, fund: dict | None, stated: float) -> tuple[float, float, str] | None:

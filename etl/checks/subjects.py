@@ -67,3 +67,12 @@ SUBJECT_LABEL = {
 def metric_label(metric: str, labels: dict[str, str]) -> str:
     """Given a metric key (or pseudo subject) and the catalog labels, return its Chinese name."""
     return labels.get(metric) or SUBJECT_LABEL.get(metric) or metric
+
+
+FISCAL_SOURCES = ("income.general_budget", "income.gov_fund", "income.state_capital")  # 财政拨款
+
+
+def class_key(name: str) -> str:
+    """Given a 类 name as stated (社会保障和就业支出 / 社会保障和就业（类）), return a match key."""
+    key = name.replace("（类）", "").replace("(类)", "").strip()
+    return key[:-2] if key.endswith("支出") else key

@@ -110,6 +110,7 @@ def extract_report(doc: ParsedDocument) -> Report:
     report.facts = _first_statements(candidates, report.notes, report.mentions)
     report.projects = narrative_projects.merge(tables.out.projects)
     report.mentions.extend(narrative_projects.mentions)
+    report.mentions.extend(projects.table_reports(tables.out.projects))
     report.notes.extend(tables.out.notes)
     report.mentions.extend(tables.out.mentions)
     report.mentions.extend(tables.section_mentions())

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.extract.textnorm import ENUMERATOR
 from etl.extract.textnorm import FULLWIDTH as TEXT_FULLWIDTH
 from etl.model import Block, Mention
 
@@ -44,9 +45,6 @@ LABEL_INSIDE = re.compile(r"\d(?:%|万元)")  # a token holding a label is never
 YEAR_CATEGORY = re.compile(r"(20\d\d)年度?")
 UNIT_WORDS = ("万元", "元", "%")  # a lone unit before the labels is an axis title, not a title
 SENTENCE_MARKS = re.compile(r"[。；;：:！？]")
-ENUMERATOR = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])"
-)
 MAX_TITLE_CHARS = 30  # a chart title or category is short; longer text is prose
 EPS = 1e-9  # float noise when comparing a label with a value
 MIN_CATEGORIES = 2  # a one-point chart says nothing a label does not

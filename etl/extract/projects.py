@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
+from etl.extract.textnorm import ENUMERATOR, NormText
 from etl.extract.textnorm import NUMBER as N
-from etl.extract.textnorm import NormText
 from etl.model import Block, Mention, Project
 
 PROJECT_LIST = re.compile(r"\d+个项目[，,]分别是(?P<names>[^。]+)")
@@ -30,9 +30,6 @@ REPORT_LIST = re.compile(r"形成(?P<list>[^。；;]*?绩效(?:自评|评价)报
 REPORT_COUNT = re.compile(r"(?:等|和|及|^)(?P<n>\d+)个(?:预算)?(?:项目)?")
 REPORT_SUFFIX = re.compile(r"(?:预算)?(?:项目)?(?:支出)?绩效(?:自评|评价)报告$")
 ATTACHMENT_PREFIX = re.compile(r"^(?:附件\d*[：:]|关于)")
-ENUMERATOR = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
-)
 UNIT_REPORT_WORDS = ("整体",)  # a unit-wide report, not a project's
 UNIT_REPORT_ENDS = ("部门", "单位")  # 部门预算绩效评价报告, 县委办2024年度部门…: the unit's own
 TITLE_MAX = 40  # characters of a report title paragraph
@@ -52,6 +49,14 @@ def project_name(words: str) -> str | None:
     if GENERIC_NAME.match(name) or len(HAN.findall(name)) < NAME_MIN_HAN:
         return None
     return name
+
+
+def table_reports(table_projects: list[Project]) -> list[Mention]:
+    """Given the projects read from self-evaluation tables, return them as attached reports."""
+    return [
+        Mention("project_report", p.quote, p.page, p.loc, context=p.name, flag="table")
+        for p in table_projects
+    ]
 
 
 class NarrativeProjects:
@@ -144,10 +149,6 @@ class NarrativeProjects:
     def merge(self, table_projects: list[Project]) -> list[Project]:
         """Given the projects read from tables, return the report's project list."""
         chosen = table_projects or self.projects
-        for p in table_projects:  # a project self-evaluation table is an attached report
-            self.mentions.append(
-                Mention("project_report", p.quote, p.page, p.loc, context=p.name, flag="table")
-            )
         for p in chosen:
             if p.score is None and p.name in self.scores:
                 p.score = self.scores[p.name][0]

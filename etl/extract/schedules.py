@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 
-from etl.extract.cells import clean
+from etl.extract.cells import clean, label_of
 from etl.model import Block, FunctionClass, FunctionItem
 
 NUM = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -209,12 +209,6 @@ def header_word(cell: str) -> str:
     return HEADER_ALIASES.get(word, word)
 
 
-def row_label(cell: str) -> str:
-    """Given a normalised row-label cell, return it without numbering and 其中："""
-    label = re.sub(r"^(?:其中[：:])?(?:[一二三四五六七八九十]+[、.．]|\d+[、.．])?", "", cell)
-    return label.removeprefix("其中：").removeprefix("其中:").rstrip("：:")
-
-
 def amount(cell: str) -> float | None:
     """Given a normalised cell, return its amount (a dash or blank is None)."""
     return float(cell) if NUM.match(cell) else None
@@ -402,7 +396,7 @@ class _Open:
         if [header_word(c) for c in first] in self.header_rows:
             return True
         lead = next(c for c in first if c)
-        return self._is_code(lead) or any(row_label(c) in self.s.labels for c in first)
+        return self._is_code(lead) or any(label_of(c) in self.s.labels for c in first)
 
     def note(self, text: str) -> None:
         """Given a reason, record a note naming this schedule."""
@@ -441,7 +435,7 @@ class _Open:
         """Given rows, take the leading header rows (up to the first row with a value); return where the body starts."""
         n = 0
         for row in rows:
-            label = row_label(next((c for c in row if c), ""))
+            label = label_of(next((c for c in row if c), ""))
             if label == "栏次" or _column_numbers(row) or self._is_data(row):
                 break
             n += 1
@@ -451,7 +445,7 @@ class _Open:
             self.paths = header_paths(head, self.width)
         body = n
         while body < len(rows) and (
-            row_label(next((c for c in rows[body] if c), "")) == "栏次"
+            label_of(next((c for c in rows[body] if c), "")) == "栏次"
             or _column_numbers(rows[body])
         ):
             body += 1
@@ -462,7 +456,7 @@ class _Open:
         filled = [c for c in row if c]
         if not filled:
             return False
-        first = row_label(filled[0])
+        first = label_of(filled[0])
         if self._is_code(filled[0]):
             return True
         if first in ("合计", "总计") and all(amount(c) is not None for c in filled[1:]):
@@ -508,7 +502,7 @@ class _Open:
         for row in body:
             aligned = len(row) == self.width
             for j, cell in enumerate(row):
-                label = row_label(cell)
+                label = label_of(cell)
                 metric = self.s.labels.get(label)
                 if metric is None or (metric.startswith("income.") and j != 0):
                     continue
@@ -544,14 +538,14 @@ class _Open:
         fields_at = self._field_columns(paths)
         for raw in body:
             if not any(amount(c) is not None or self._is_code(c) for c in raw) and (
-                row_label(next((c for c in raw if c), "")) != self.s.total_row
+                label_of(next((c for c in raw if c), "")) != self.s.total_row
             ):
                 continue  # a blank row, or the header repeated after a page break
             row = self._aligned(raw, len(label_cols))
             if row is None:
                 self.note(f"行“{'｜'.join(c for c in raw if c)}”列数与表头不符，未入库")
                 continue
-            first = row_label(next((c for c in row if c), ""))
+            first = label_of(next((c for c in row if c), ""))
             is_total = first == self.s.total_row if label_cols else True
             if is_total and not self.total_read:
                 self.total_read = True

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from etl.extract.basetable import BASE_TABLE_ROWS, YearColumns
 from etl.extract.cells import clean, find_col, label_of, number
 from etl.extract.schedules import ScheduleReader
-from etl.model import Block, FunctionClass, FunctionItem, Indicator, Mention, Project
+from etl.model import (
+    UNIT_TABLE,
+    Block,
+    FunctionClass,
+    FunctionItem,
+    Indicator,
+    Mention,
+    Project,
+)
 
 PROJECT_NAME_LABELS = ("项目名称", "项目支出名称", "专项名称")
 PROJECT_CODE = re.compile(r"^(\d{6,}[A-Z]\d{6,})[-－—–]*(.*)$")
@@ -217,6 +225,10 @@ class TableReader:
             return True
         return False
 
+    def _table_name(self) -> str:
+        """Return the name of the self-evaluation table being read: its project, or 部门整体."""
+        return self.project.name if self.context == "project" and self.project else UNIT_TABLE
+
     def _value(
         self, row: list[str], header: list[str] | None, names: tuple[str, ...]
     ) -> float | None:
@@ -237,7 +249,7 @@ class TableReader:
         rate = self._value(row, self.funds_header, RATE_COLS)
         weight = self._value(row, self.funds_header, WEIGHT_COLS)
         score = self._value(row, self.funds_header, SCORE_COLS)
-        table = self.project.name if self.context == "project" and self.project else "部门整体"
+        table = self._table_name()
         if weight is not None and self.context is not None:  # 预算执行 is scored in this row
             self.out.mentions.append(
                 Mention("funds_score", quote, block.page, block.loc, subject=table,
@@ -456,7 +468,7 @@ class TableReader:
         stated = number(at("weight")) is not None or number(at("score")) is not None
         if not at("level3") or not (at("target") or at("actual") or stated):
             return True
-        table = self.project.name if self.context == "project" and self.project else "部门整体"
+        table = self._table_name()
         self.out.indicators.append(
             Indicator(
                 table=table,

@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# A list item's own numbering: 一、 / 一. / （一） / (1) / 1. / 1、
+ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
+)
 FULLWIDTH = str.maketrans(
     "０１２３４５６７８９．％－＋",
     "0123456789.%-+",
