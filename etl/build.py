@@ -35,6 +35,7 @@ from etl import PARSER_VERSION, settings
 from etl.checks import write_findings
 from etl.model import InputError, Report
 from etl.units import StatedUnit, apply_alias, load_aliases, resolve_units, unit_key
+from etl.vocab.unit_kinds import unit_types
 
 METRICS_CSV = Path(__file__).resolve().parent / "metrics.csv"
 
@@ -941,12 +942,13 @@ def _write(
             "raw_units",
             [
                 (u.unit_id, u.unit_name, u.unit_short, u.region, u.region_short, u.city,
-                 u.display_name)
+                 u.display_name, u.unit_type, u.province)
                 for u in units
             ],
             ["unit_id", "unit_name", "unit_short", "region", "region_short", "city",
-             "display_name"],
+             "display_name", "unit_type", "province"],
         )  # fmt: skip
+        write_rows(con, "unit_type_catalog", [(t,) for t in unit_types()], ["unit_type"])
 
         # Rows of reports carried over from the old warehouse, copied inside DuckDB.
         old_ids = sorted(rid for rid, c in kept.items() if c.origin != "new")

@@ -182,6 +182,8 @@ class Report:
     fiscal_year: int
     doc_kind: Literal["决算", "绩效自评"]
     is_synthetic: bool = False
+    unit_type: str | None = None  # 党委部门, 政府部门, 医院 ... (etl/vocab/unit_kinds.csv)
+    province: str | None = None
     facts: list[Fact] = field(default_factory=list)
     derived: list[DerivedFact] = field(default_factory=list)
     function_classes: list[FunctionClass] = field(default_factory=list)

@@ -3,6 +3,8 @@
 A unit is identified by (short region, unit short name): 中共峨边彝族自治县委办公室 and
 峨边县委办公室 (both 县委办 in 峨边) are one unit.  warehouse/unit_aliases.csv maps any
 stated name to a canonical unit without code; it is applied before the key is computed.
+The unit's type (党委部门, 医院 ...) and province are read from its canonical name here, with
+the vocabulary in etl/vocab, so an alias or vocabulary edit applies without re-parsing.
 """
 
 from __future__ import annotations
@@ -13,15 +15,9 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-# Longest first, so 土家族 is tried before 家族-like shorter tails.
-_ETHNIC = (
-    "土家族", "蒙古族", "布依族", "仡佬族", "纳西族", "傈僳族", "哈尼族", "拉祜族",
-    "毛南族", "仫佬族", "达斡尔族", "鄂温克族", "保安族", "撒拉族", "东乡族",
-    "彝族", "藏族", "羌族", "苗族", "回族", "满族", "壮族", "瑶族", "侗族", "傣族",
-    "白族", "黎族", "畲族", "水族", "佤族", "土族", "京族", "朝鲜族", "哈萨克族",
-)  # fmt: skip
-_REGION_SUFFIXES = ("自治县", "自治旗", "县", "区", "市", "旗")
-_REGION_IN_NAME = re.compile(r"[\u4e00-\u9fff]{2,}?(?:自治县|县|区|市)")
+from etl.vocab import regions
+from etl.vocab.unit_kinds import split_party
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -47,6 +43,8 @@ class Unit:
     region_short: str
     city: str | None
     display_name: str
+    unit_type: str | None = None  # 党委部门, 政府部门, 事业单位, 学校, 医院, 乡镇, 街道 ...
+    province: str | None = None
 
 
 def clean(text: str | None) -> str | None:
@@ -58,40 +56,37 @@ def clean(text: str | None) -> str | None:
 
 
 def short_region(region: str | None) -> str | None:
-    """Given a county/district name (峨边彝族自治县), return its short form (峨边)."""
+    """Given a county/district name (峨边彝族自治县, 乐山市金口河区), return its short form (峨边)."""
     region = clean(region)
     if not region:
         return None
-    # 乐山市金口河区 -> 金口河区 (keep 市中区: the city part needs a name before 市/州).
-    m = re.match(r"^.+?[市州](.+(?:县|区|旗))$", region)
-    if m and len(m.group(1)) >= 2:
-        region = m.group(1)
-    for suffix in _REGION_SUFFIXES:
-        if region.endswith(suffix) and len(region) - len(suffix) >= 2:
-            region = region[: -len(suffix)]
-            break
-    changed = True
-    while changed and region.endswith("族"):
-        changed = False
-        for ethnic in _ETHNIC:
-            if region.endswith(ethnic) and len(region) - len(ethnic) >= 2:
-                region, changed = region[: -len(ethnic)], True
-                break
-    return region
+    names, end = regions.parse_prefix(region)
+    if names and end == len(region):
+        region = names[-1]  # 乐山市金口河区 -> 金口河区
+    return regions.short_form(region)
 
 
 def guess_region(unit_name: str) -> tuple[str | None, str | None]:
     """Given a full unit name, return the (region, city) it names, where it names them."""
-    name = clean(unit_name) or ""
-    name = name.removeprefix("中共")
-    first = _REGION_IN_NAME.match(name)
-    if not first:
+    where = _where(unit_name)
+    if where is None:
         return None, None
-    if first.group(0).endswith("市"):
-        second = _REGION_IN_NAME.match(name, first.end())
-        if second and not second.group(0).endswith("市"):
-            return second.group(0), first.group(0)
-    return first.group(0), None
+    return where.region or (where.city if where.level == "city" else None), where.city
+
+
+def _where(unit_name: str | None) -> regions.Region | None:
+    """Given a full unit name, return the region its name opens with, from the division list."""
+    _party, rest = split_party(clean(unit_name) or "")
+    names, _end = regions.parse_prefix(rest)
+    return regions.resolve(names)
+
+
+def unit_type_of(unit_name: str) -> str | None:
+    """Given a full unit name, return its type (党委部门, 医院 ...) from etl/vocab/unit_kinds.csv."""
+    from etl.extract.identity import parse_unit_name  # the one parser of unit names
+
+    parsed = parse_unit_name(unit_name)
+    return parsed.unit_type if parsed else None
 
 
 @dataclass(frozen=True)
@@ -183,23 +178,26 @@ def resolve_units(
     for key, members in sorted(groups.items()):
         by_alias = [m.unit_name for m in members if m.from_alias]
         name = _longest(by_alias) or _longest([m.unit_name for m in members]) or key[1]
-        regions = [m.region for m in members if m.region]
-        if not regions:
-            regions = [guess_region(m.unit_name)[0] for m in members]
+        stated_regions = [m.region for m in members if m.region]
+        if not stated_regions:
+            stated_regions = [guess_region(m.unit_name)[0] for m in members]
         cities = [m.city for m in members if m.city]
         if not cities:
             cities = [guess_region(m.unit_name)[1] for m in members]
         region_short, short = key
         display = f"{region_short}·{short}" if region_short else short
+        where = _where(name)
         units.append(
             Unit(
                 unit_id_of(key),
                 name,
                 short,
-                _longest(regions),
+                _longest(stated_regions),
                 region_short,
                 _longest(cities),
                 display,
+                unit_type_of(name),
+                where.province if where else None,
             )
         )
     return unit_of, units

@@ -58,7 +58,7 @@ def sample(stem: str, fmt: str):
 def report_data(report: Report) -> ReportData:
     """Given an extracted Report, return the ReportData the warehouse would give the checks."""
     r = ReportData(
-        "test", report.source_file, "unit", "unit", report.unit_short, report.fiscal_year,
+        "test", report.source_file, "unit", "unit", report.unit_type, report.fiscal_year,
         report.doc_kind,
     )  # fmt: skip
     for f in report.facts:

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from etl.checks import RULE_CATALOG, rule_rows
-from etl.checks.cross import outliers, robust_z, unit_kind
+from etl.checks.cross import outliers, robust_z
 from etl.checks.model import (
     IndicatorRow,
     Quote,
@@ -238,9 +238,9 @@ def test_consistent_phrasing_variants_raise_no_alarm(consistent, tmp_path, sente
     assert [f for f in found if f["severity"] != "info"] == []
 
 
-def _peer(n: int, staff: float, sangong: float, short: str = "县委办") -> ReportData:
+def _peer(n: int, staff: float, sangong: float, kind: str = "党委部门") -> ReportData:
     q = Quote("…", "第1段", None, f"u{n}.txt")
-    r = ReportData(f"r{n}", f"u{n}.txt", f"unit{n}", f"县{n}·{short}", short, 2024, "决算")
+    r = ReportData(f"r{n}", f"u{n}.txt", f"unit{n}", f"县{n}·单位", kind, 2024, "决算")
     r.facts = {"staff.actual": Stated(staff, q), "sangong.total": Stated(sangong, q)}
     return r
 
@@ -256,9 +256,8 @@ def test_outlier_among_comparable_units_is_explained_in_words():
 def test_no_outlier_without_enough_peers_or_other_kinds():
     few = [_peer(n, 20, 7.0 + 0.1 * n) for n in range(3)] + [_peer(9, 20, 48.0)]
     assert outliers(few, {}) == []
-    mixed = [_peer(n, 20, 7.0 + 0.1 * n) for n in range(8)] + [_peer(9, 20, 48.0, "县政府办")]
+    mixed = [_peer(n, 20, 7.0 + 0.1 * n) for n in range(8)] + [_peer(9, 20, 48.0, "医院")]
     assert outliers(mixed, {}) == []
-    assert unit_kind("县委办") == unit_kind("区委办") == "委办"
 
 
 def test_robust_z_uses_median_and_mad():
@@ -404,7 +403,7 @@ def test_each_injected_synthetic_inconsistency_is_flagged(tmp_path, kind):
 def test_indicator_target_in_prose_vs_table_matches_names_and_units():
     from etl.checks.project_rules import targets
 
-    r = ReportData("r1", "x.docx", "u1", "安居·区委绩效办", "区委绩效办", 2024, "绩效自评")
+    r = ReportData("r1", "x.docx", "u1", "安居·区委绩效办", "党委部门", 2024, "绩效自评")
     where = Quote("…", "第1个表格", None, "x.docx")
 
     def said(name: str, sign: str, value: float) -> dict:
@@ -425,7 +424,7 @@ def test_indicator_target_in_prose_vs_table_matches_names_and_units():
 def test_fiscal_income_stated_as_the_general_budget_part_only():
     from etl.checks.report_rules import fiscal_scope
 
-    r = ReportData("r1", "x.txt", "u1", "峨边·县政府办", "县政府办", 2023, "绩效自评")
+    r = ReportData("r1", "x.txt", "u1", "峨边·县政府办", "政府部门", 2023, "绩效自评")
 
     def fact(value: float, words: str) -> Stated:
         return Stated(value, Quote(words, "第3段", None, "x.txt"))

@@ -20,6 +20,10 @@ UNION ALL SELECT 'raw_units', unit_id FROM raw_units WHERE unit_id IS NULL OR di
 UNION ALL SELECT 'raw_facts', report_id FROM raw_facts WHERE report_id IS NULL OR metric IS NULL
 UNION ALL SELECT 'raw_files', source_file FROM raw_files WHERE source_file IS NULL OR status IS NULL;
 
+-- test: raw_units.unit_type is a unit type of etl/vocab/unit_kinds.csv (or not known)
+SELECT unit_id, unit_type FROM raw_units
+WHERE unit_type IS NOT NULL AND unit_type NOT IN (SELECT unit_type FROM unit_type_catalog);
+
 -- test: raw_reports.doc_kind is 决算 or 绩效自评
 SELECT report_id, doc_kind FROM raw_reports WHERE doc_kind NOT IN ('决算', '绩效自评');
 

@@ -13,8 +13,14 @@ CREATE TABLE raw_units (
     unit_short  VARCHAR,               -- the short name the reports use (县委办)
     region      VARCHAR,               -- county/district (峨边彝族自治县)
     region_short VARCHAR,              -- 峨边
-    city        VARCHAR,               -- 乐山市, where stated
-    display_name VARCHAR NOT NULL      -- 峨边·县委办: how the UI names a unit
+    city        VARCHAR,               -- 乐山市 (NULL for a 直辖市's districts: no city between)
+    display_name VARCHAR NOT NULL,     -- 峨边·县委办: how the UI names a unit
+    unit_type   VARCHAR,               -- 党委部门, 政府部门, 事业单位, 医院 ... (etl/vocab/unit_kinds.csv)
+    province    VARCHAR                -- 四川省 / 上海市, from the national division list
+);
+
+CREATE TABLE unit_type_catalog (       -- every unit type etl/vocab/unit_kinds.csv knows
+    unit_type   VARCHAR PRIMARY KEY
 );
 
 CREATE TABLE raw_unit_names (          -- every name variant seen, for alias review
@@ -188,7 +194,8 @@ CREATE TABLE metric_catalog (          -- etl/metrics.csv, loaded at build time
 
 -- ---------------------------------------------------------------- stable views
 CREATE VIEW units AS
-SELECT unit_id, unit_name, unit_short, region, city, display_name, region_short
+SELECT unit_id, unit_name, unit_short, region, city, display_name, region_short, unit_type,
+       province
 FROM raw_units;
 
 CREATE VIEW reports AS

@@ -23,21 +23,6 @@ DERIVED_OF = {  # prior-year metric a report derives -> the change metric it com
     "sangong.total": "sangong.change",
     "operating_costs": "operating_costs.change",
 }
-REGION_PREFIXES = ("县", "区", "市", "州", "旗")
-# What follows a region prefix in the short names of 党委/政府/人大/政协/纪委 offices; other
-# names keep their first character (市场监管局 is not a 场监管局 of some 市).
-REGION_OFFICES = ("委", "政府", "人大", "政协", "纪委")
-
-
-def unit_kind(unit_short: str | None) -> str | None:
-    """Given a unit's short name (县委办, 区委办), return its kind across regions (委办)."""
-    if not unit_short:
-        return None
-    for p in REGION_PREFIXES:
-        rest = unit_short[len(p) :]
-        if unit_short.startswith(p) and len(rest) >= 2 and rest.startswith(REGION_OFFICES):
-            return rest
-    return unit_short
 
 
 def prior_year(reports: list[ReportData], labels: dict[str, str]) -> list[Finding]:
@@ -125,7 +110,7 @@ def outliers(reports: list[ReportData], labels: dict[str, str]) -> list[Finding]
     """Given all reports, return findings for units far from comparable units on an indicator."""
     groups: dict[tuple, list[ReportData]] = defaultdict(list)
     for r in reports:
-        kind = unit_kind(r.unit_short)
+        kind = r.unit_type  # peers: the same kind of unit (党委部门, 医院 ...) in the same year
         if kind and r.doc_kind == "决算":
             groups[(kind, r.fiscal_year)].append(r)
     out = []

@@ -16,7 +16,7 @@ def load_reports(con: duckdb.DuckDBPyConnection) -> list[ReportData]:
     """Given a warehouse connection, return one ReportData per report, in a stable order."""
     reports: dict[str, ReportData] = {}
     for row in con.execute(
-        "SELECT r.report_id, r.source_file, r.unit_id, u.display_name, u.unit_short,"
+        "SELECT r.report_id, r.source_file, r.unit_id, u.display_name, u.unit_type,"
         " r.fiscal_year, r.doc_kind FROM raw_reports r JOIN raw_units u USING (unit_id)"
         " ORDER BY u.display_name, r.fiscal_year, r.doc_kind, r.report_id"
     ).fetchall():

@@ -77,7 +77,7 @@ class ReportData:
     source_file: str
     unit_id: str
     display_name: str
-    unit_short: str | None
+    unit_type: str | None  # 党委部门, 政府部门, 医院 ... (etl/vocab/unit_kinds.csv)
     fiscal_year: int
     doc_kind: str
     facts: dict[str, Stated] = field(default_factory=dict)

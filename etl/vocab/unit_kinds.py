@@ -1,0 +1,76 @@
+"""Unit kinds by how a unit's name ends (unit_kinds.csv), and the short names they give."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+from etl.vocab import VOCAB_DIR
+
+UNIT_KINDS_CSV = VOCAB_DIR / "unit_kinds.csv"
+PARTY_PREFIX = "中共"
+PARTY_LONG_PREFIX = "中国共产党"
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """One row of unit_kinds.csv."""
+
+    match: str  # suffix | contains
+    text: str
+    party: bool | None  # True: only under 中共; False: only outside; None: either
+    unit_type: str
+    short: str  # what `text` becomes in the short name ("" keeps it)
+
+    def applies(self, body: str, party: bool) -> bool:
+        """Given a name's body (after its region) and whether it is a party body, return a match."""
+        if self.party is not None and self.party != party:
+            return False
+        if self.match == "suffix":
+            return body.endswith(self.text)
+        return self.text in body
+
+
+@cache
+def kind_rules() -> tuple[KindRule, ...]:
+    """Given nothing, return the rows of unit_kinds.csv in order."""
+    lines = [
+        line
+        for line in UNIT_KINDS_CSV.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    party = {"y": True, "n": False, "": None}
+    return tuple(
+        KindRule(r["match"], r["text"], party[r["party"]], r["unit_type"], r["short"])
+        for r in csv.DictReader(lines)
+    )
+
+
+def unit_types() -> tuple[str, ...]:
+    """Given nothing, return every unit type the table knows, in table order."""
+    return tuple(dict.fromkeys(r.unit_type for r in kind_rules()))
+
+
+def split_party(name: str) -> tuple[bool, str]:
+    """Given a unit name, return (whether it is a party body, the name without 中共)."""
+    for prefix in (PARTY_LONG_PREFIX, PARTY_PREFIX):
+        if name.startswith(prefix):
+            return True, name[len(prefix) :]
+    return False, name
+
+
+def classify(body: str, party: bool) -> tuple[str, str] | None:
+    """Given a name's body after its region and whether it is a party body, return
+    (unit type, body as written in the short name), or None when no kind fits."""
+    for rule in kind_rules():
+        if rule.applies(body, party):
+            if rule.match == "suffix" and rule.short:
+                return rule.unit_type, body[: -len(rule.text)] + rule.short
+            return rule.unit_type, body
+    return None
+
+
+def is_unit_name(body: str, party: bool) -> bool:
+    """Given a candidate name's body, return whether it ends like a unit of some kind."""
+    return classify(body, party) is not None
