@@ -68,6 +68,7 @@ RAW_DETAIL_TABLES = (
     "raw_indicators",
     "raw_notes",
     "raw_mentions",
+    "raw_coverage",
 )
 
 
@@ -535,6 +536,11 @@ def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]]
         )  # fmt: skip
     for message in notes:
         rows["raw_notes"].append((report_id, message))
+    cov = report.coverage
+    rows["raw_coverage"].append(
+        (report_id, cov.from_tables, cov.from_text, "、".join(cov.missing_sections),
+         "、".join(cov.missing_tables), cov.summary())
+    )  # fmt: skip
     for seq, m in enumerate(report.mentions, 1):
         rows["raw_mentions"].append(
             (report_id, seq, m.kind, m.subject, m.value, m.pct, m.base, m.year, m.other_year,
@@ -781,7 +787,7 @@ def build(
             tick(n, "failed", f"失败：{outcomes[n].message}")
         else:
             parsed[n] = report
-            tick(n, "loaded", f"已载入 ({len(report.facts)} 项指标)")
+            tick(n, "loaded", f"已载入 ({len(report.facts)} 项指标：{report.coverage.summary()})")
 
     if to_parse:
         progress.parse_started = time.monotonic()
@@ -958,6 +964,8 @@ def _write(
             for table in RAW_DETAIL_TABLES:
                 new_cols = [c for c, _ in _table_columns(con, table)]
                 cols = ", ".join(c for c in new_cols if c in old.columns.get(table, []))
+                if not cols:
+                    continue  # a table the old warehouse did not have yet
                 con.execute(
                     f"INSERT INTO {table} ({cols}) SELECT {cols} FROM old.{table} "
                     "WHERE report_id IN (SELECT report_id FROM _keep) ORDER BY ALL"

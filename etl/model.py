@@ -169,6 +169,24 @@ class Mention:
 
 
 @dataclass
+class Coverage:
+    """How much of the catalogue and of its template one report gave."""
+
+    from_tables: int = 0  # metrics read from a table cell
+    from_text: int = 0  # metrics read from a sentence
+    missing_sections: list[str] = field(default_factory=list)  # template headings not found
+    missing_tables: list[str] = field(default_factory=list)  # standard 附表 not found
+
+    def summary(self) -> str:
+        """Given a coverage, return the one line the build output and 数据与来源 show."""
+        line = f"表格 {self.from_tables} 项、正文 {self.from_text} 项"
+        missing = self.missing_sections + [f"《{t}》" for t in self.missing_tables]
+        if missing:
+            line += "；未找到：" + "、".join(missing)
+        return line
+
+
+@dataclass
 class Report:
     """Everything extracted from one file."""
 
@@ -193,3 +211,4 @@ class Report:
     notes: list[str] = field(default_factory=list)  # values not stored, and why
     mentions: list[Mention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # reader warnings (text it could not place)
+    coverage: Coverage = field(default_factory=Coverage)

@@ -24,6 +24,10 @@ UNION ALL SELECT 'raw_files', source_file FROM raw_files WHERE source_file IS NU
 SELECT unit_id, unit_type FROM raw_units
 WHERE unit_type IS NOT NULL AND unit_type NOT IN (SELECT unit_type FROM unit_type_catalog);
 
+-- test: every report has exactly one raw_coverage row
+SELECT r.report_id, count(c.report_id) AS n FROM raw_reports r
+LEFT JOIN raw_coverage c USING (report_id) GROUP BY r.report_id HAVING count(c.report_id) <> 1;
+
 -- test: raw_reports.doc_kind is 决算 or 绩效自评
 SELECT report_id, doc_kind FROM raw_reports WHERE doc_kind NOT IN ('决算', '绩效自评');
 

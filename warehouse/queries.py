@@ -485,8 +485,10 @@ def report_list(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         """
         SELECT x.report_id, u.display_name, x.fiscal_year, x.doc_kind, x.source_file, x.fmt,
                x.pages, x.parsed_at, x.parser_version, x.is_synthetic, x.unit_name_stated,
-               (SELECT count(*) FROM raw_facts v WHERE v.report_id = x.report_id) AS n_facts
-        FROM reports x JOIN units u USING (unit_id)
+               (SELECT count(*) FROM raw_facts v WHERE v.report_id = x.report_id) AS n_facts,
+               c.from_tables, c.from_text, c.missing_sections, c.missing_tables,
+               u.unit_type, u.province
+        FROM reports x JOIN units u USING (unit_id) LEFT JOIN raw_coverage c USING (report_id)
         WHERE """
         + _FILTER
         + " ORDER BY coalesce(u.region_short, u.region), u.display_name, x.fiscal_year, x.doc_kind",

@@ -48,6 +48,15 @@ CREATE TABLE raw_reports (
     parser_version VARCHAR NOT NULL
 );
 
+CREATE TABLE raw_coverage (           -- what each report gave: one row per report
+    report_id   VARCHAR PRIMARY KEY,
+    from_tables INTEGER NOT NULL,      -- metrics read from a table cell
+    from_text   INTEGER NOT NULL,      -- metrics read from a sentence
+    missing_sections VARCHAR NOT NULL, -- template headings not found (etl/vocab/template.csv), 、-joined
+    missing_tables VARCHAR NOT NULL,   -- standard 附表 not found, 、-joined
+    summary     VARCHAR NOT NULL       -- the line the build output prints
+);
+
 CREATE TABLE raw_facts (
     report_id   VARCHAR NOT NULL,
     metric      VARCHAR NOT NULL,      -- key of etl/metrics.csv

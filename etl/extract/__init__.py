@@ -9,6 +9,7 @@ every differing later statement is recorded in the report's notes (the checks fl
 from __future__ import annotations
 
 from etl.extract import charts, functional, mentions, narrative, projects
+from etl.extract.coverage import read_coverage
 from etl.extract.identity import read_identity
 from etl.extract.tables import TableReader
 from etl.extract.textnorm import normalise
@@ -51,7 +52,8 @@ def extract_report(doc: ParsedDocument) -> Report:
     """Given a parsed document, return the Report it states, or raise InputError."""
     if not doc.blocks:
         raise InputError("文件中没有可读的文字")
-    ident = read_identity(document_text(doc))
+    lines = document_text(doc)
+    ident = read_identity(lines)
     report = Report(
         source_file=doc.source_file,
         fmt=doc.fmt,
@@ -128,6 +130,7 @@ def extract_report(doc: ParsedDocument) -> Report:
         report.function_items = tables.out.function_items
     report.indicators = tables.out.indicators
     report.derived = _derive(report.facts, ident.fiscal_year)
+    report.coverage = read_coverage(lines.split("\n"), report.facts, report.doc_kind)
     return report
 
 
