@@ -97,6 +97,8 @@ def parse_unit_name(raw: str) -> UnitName | None:
         return None
     party, rest = split_party(name)
     names, end = regions.parse_prefix(rest)
+    if not names and (unlisted := regions.unlisted_county(rest)):
+        names, end = [unlisted], len(unlisted)
     body = rest[end:]
     if not body or (not party and not names and len(body) < 3) or NOT_IN_NAME.search(body):
         return None
@@ -143,6 +145,17 @@ def front_lines(text: str) -> list[str]:
     return out
 
 
+def _cover_title(text: str) -> str:
+    """Given a report's text, return its cover title: the cover lines from the first one that
+    starts a title (a line before it may be a mark, 附件1 or a publisher), joined."""
+    lines = front_lines(text)
+    for i in range(len(lines)):
+        joined = "".join(lines[i:])
+        if TITLE.match(joined):
+            return joined
+    return ""
+
+
 def _title_names(title: str) -> list[str]:
     """Given a title line, return the name-shaped parts before and after its year."""
     m = TITLE.match(title)
@@ -157,8 +170,7 @@ def candidates(text: str) -> Counter:
     Raises InputError for a blank template (its title names a placeholder).
     """
     weights: Counter = Counter()
-    cover = "".join(front_lines(text))
-    for part in _title_names(cover):
+    for part in _title_names(_cover_title(text)):
         if PLACEHOLDER.search(part):
             raise InputError(f"空白模板，不是已填写的报告：单位名称为占位符“{part}”")
         parsed = parse_unit_name(part)
@@ -290,8 +302,7 @@ def _abbreviates(short: str, full: str) -> bool:
 
 def _kind_and_year(text: str) -> tuple[str | None, int]:
     """Given report text, return its kind (决算 or 绩效自评) and fiscal year, the cover first."""
-    cover = "".join(front_lines(text))
-    m = TITLE.match(cover)
+    m = TITLE.match(_cover_title(text))
     if m:
         kind = "决算" if m.group("kind") == "决算" else "绩效自评"
         return kind, int(m.group("year"))

@@ -40,6 +40,9 @@ LEVEL_SUFFIXES = (
 )
 NATIONS_FILE = "resources/56_nations.csv"  # the 56 ethnic groups, shipped beside adcodes.csv
 MAX_NAME = 16  # longest region name tried at one position
+# A county-level name not on the list: 2-6 characters and 县/区/旗, followed by a party or
+# government body (委, 人民政府) — 市 is left out so that 市场监督管理局 is never a 市.
+UNLISTED_COUNTY = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:自治县|县|区|旗)(?=委|人民政府)")
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,19 @@ def _zones() -> tuple[tuple[str, ...], dict[str, tuple[str | None, str | None]]]
     return tuple(sorted(suffixes, key=len, reverse=True)), named
 
 
+def is_zone(name: str) -> bool:
+    """Given a region name, return whether it is a zone (开发区, 综合实验区, 新区)."""
+    suffixes, named = _zones()
+    return name in named or name.endswith(suffixes)
+
+
+def unlisted_county(text: str) -> str | None:
+    """Given a unit name without a listed region, return a county-shaped name it opens with
+    (澄岚县 of a renamed or fictional county), or None."""
+    m = UNLISTED_COUNTY.match(text)
+    return m.group(0) if m else None
+
+
 def _zone_at(text: str, pos: int) -> str | None:
     """Given text and a position, return the zone name (平潭综合实验区) starting there, if any."""
     suffixes, named = _zones()
@@ -238,7 +254,7 @@ def resolve(names: list[str], context: str = "") -> Region | None:
         return None
     index = _index()
     _suffixes, named = _zones()
-    zone = names[-1] if names[-1] not in index else None
+    zone = names[-1] if names[-1] not in index and is_zone(names[-1]) else None
     listed = [n for n in names if n in index]
     chain = [index[n] for n in listed]
     codes = _consistent(chain) if chain else []
@@ -261,6 +277,8 @@ def resolve(names: list[str], context: str = "") -> Region | None:
     elif listed:
         region = listed[-1]  # a county name we could not place in a city
         level = "county"
+    elif not zone:
+        region, level = names[-1], "county"  # a county-shaped name not on the list
     if zone:
         zp, zc = named.get(zone, (None, None))
         province = province or zp
