@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from etl.model import InputError
 from etl.vocab import regions
-from etl.vocab.unit_kinds import classify, split_party
+from etl.vocab.unit_kinds import classify, classify_organ, split_organ, split_party
 
 CJK = r"\u4e00-\u9fff"
 SYNTHETIC_MARK = "合成数据"  # generated reports say so in their text
@@ -96,16 +96,19 @@ def parse_unit_name(raw: str) -> UnitName | None:
     if not name or len(name) < 3 or PLACEHOLDER.search(name):
         return None
     party, rest = split_party(name)
+    organ, rest = split_organ(rest)
     names, end = regions.parse_prefix(rest)
     if not names and (unlisted := regions.unlisted_county(rest)):
         names, end = [unlisted], len(unlisted)
     body = rest[end:]
-    if not body or (not party and not names and len(body) < 3) or NOT_IN_NAME.search(body):
+    if NOT_IN_NAME.search(body) or (
+        not organ and (not body or (not party and not names and len(body) < 3))
+    ):
         return None
     if body.startswith(("委", "人民政府")) and not names and not party:
         return None  # 委办公室 alone is a fragment, not a name
     party = party or body.startswith("委")  # 峨边县委办公室: a 县委 body without 中共
-    kind = classify(body, party)
+    kind = classify_organ(organ, body) if organ else classify(body, party)
     if kind is None:
         return None
     return UnitName(name, party, tuple(names), body, kind[0], kind[1])

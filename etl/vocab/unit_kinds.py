@@ -17,7 +17,7 @@ PARTY_LONG_PREFIX = "中国共产党"
 class KindRule:
     """One row of unit_kinds.csv."""
 
-    match: str  # suffix | contains
+    match: str  # suffix | prefix
     text: str
     party: bool | None  # True: only under 中共; False: only outside; None: either
     unit_type: str
@@ -27,9 +27,7 @@ class KindRule:
         """Given a name's body (after its region) and whether it is a party body, return a match."""
         if self.party is not None and self.party != party:
             return False
-        if self.match == "suffix":
-            return body.endswith(self.text)
-        return self.text in body
+        return self.match == "suffix" and body.endswith(self.text)
 
 
 @cache
@@ -60,12 +58,32 @@ def split_party(name: str) -> tuple[bool, str]:
     return False, name
 
 
+ORGAN_BODIES = {"委员会": "", "委员会办公室": "办", "办公室": "办", "委员会机关": "", "": ""}
+
+
+def split_organ(name: str) -> tuple[KindRule | None, str]:
+    """Given a name (no 中共), return the organisation named before its region (政协, 共青团)
+    and the rest of the name, or (None, name)."""
+    for rule in kind_rules():
+        if rule.match == "prefix" and name.startswith(rule.text):
+            return rule, name[len(rule.text) :]
+    return None, name
+
+
+def classify_organ(organ: KindRule, body: str) -> tuple[str, str] | None:
+    """Given an organisation prefix and the body after its region, return (unit type, short
+    body) when the body is one of its organs (委员会, 委员会办公室 ...), else None."""
+    if body not in ORGAN_BODIES:
+        return None
+    return organ.unit_type, organ.short + ORGAN_BODIES[body]
+
+
 def classify(body: str, party: bool) -> tuple[str, str] | None:
     """Given a name's body after its region and whether it is a party body, return
     (unit type, body as written in the short name), or None when no kind fits."""
     for rule in kind_rules():
         if rule.applies(body, party):
-            if rule.match == "suffix" and rule.short:
+            if rule.short:
                 return rule.unit_type, body[: -len(rule.text)] + rule.short
             return rule.unit_type, body
     return None
