@@ -147,9 +147,7 @@ def _read_functional(nt, block: Block, section: str, report: Report) -> None:
             report.function_classes.append(
                 FunctionClass(name, amount, pct, quote, block.page, block.loc)
             )
-    item = functional.read_item(nt)
-    if item:
-        cls, kuan, xiang, amount, pct, quote = item
+    for cls, kuan, xiang, amount, pct, quote in functional.read_items(nt):
         report.function_items.append(
             FunctionItem(
                 len(report.function_items) + 1,

@@ -12,7 +12,7 @@ CLASS_LIST_START = re.compile(r"主要用于以下方面[：:]*")
 CLASS_ENTRY = re.compile(rf"([\u4e00-\u9fff（）()]+?){N}(万元|元)[，,]?占{N}%")
 # "1. 一般公共服务（类）党委办公厅（室）及相关机构事务（款）行政运行（项）：支出决算为592万元，完成预算100%"
 ITEM = re.compile(
-    rf"^(?:\d+[.、．]?)?(?P<cls>[^（）]+?)[（(]类[）)](?P<kuan>.+?)[（(]款[）)](?P<xiang>.+?)(?:[（(]项[）)])?"
+    rf"(?:\d+[.、．]?)?(?P<cls>[^（）]+?)[（(]类[）)](?P<kuan>.+?)[（(]款[）)](?P<xiang>.+?)(?:[（(]项[）)])?"
     rf"[：:]+支出决算(?:数)?为{N}(万元|元)(?:[，,]完成预算{N}%)?"
 )
 
@@ -49,17 +49,24 @@ def read_classes(nt: NormText) -> list[tuple[str, float, float, str]]:
     return out
 
 
-def read_item(nt: NormText) -> tuple[str, str, str, float, float | None, str] | None:
-    """Given a paragraph, return its 类/款/项 line as (类, 款, 项, amount, 完成预算%, quote)."""
-    m = ITEM.search(nt.text)
-    if not m:
-        return None
-    pct = float(m.group(6)) if m.group(6) is not None else None
-    return (
-        m.group("cls"),
-        m.group("kuan"),
-        m.group("xiang"),
-        to_wanyuan(m.group(4), m.group(5)),
-        pct,
-        nt.quote(m.start(), m.end()),
-    )
+def read_items(nt: NormText) -> list[tuple[str, str, str, float, float | None, str]]:
+    """Given a paragraph, return each 类/款/项 line it holds as (类, 款, 项, amount, 完成预算%,
+    quote): one at its start, and one after each numbered item head (a PDF may join two)."""
+    starts = sorted({0} | {m.start(1) for m in ITEM_HEAD.finditer(nt.text)})
+    out = []
+    for start in starts:
+        m = ITEM.match(nt.text, start)
+        if not m:
+            continue
+        pct = float(m.group(6)) if m.group(6) is not None else None
+        out.append(
+            (
+                m.group("cls"),
+                m.group("kuan"),
+                m.group("xiang"),
+                to_wanyuan(m.group(4), m.group(5)),
+                pct,
+                nt.quote(m.start(), m.end()),
+            )
+        )
+    return out
