@@ -56,12 +56,27 @@ class Variant:
     contents_page: bool = True  # Chongqing, Zhejiang open straight into the narrative
     sangong_meeting_training: bool = False  # 三公 table adds 会议费, 培训费 (Shaanxi)
     legacy_names: bool = False  # 公共财政拨款 for 一般公共预算财政拨款 (2014–2016)
+    extra_tables: bool = False  # 项目收入支出决算表, 项目支出决算明细表, 信息表 (Inner Mongolia)
+    by_unit: bool = False  # 收入决算表（按单位列示）: 本级 and a subordinate unit (Tianjin)
+    sangong_title: str = "财政拨款“三公”经费支出决算表"  # Yunnan: 表九 with 机关运行经费
 
 
 VARIANTS = (
     Variant("national", "全国模板（上海式）"),
     Variant("guangxi", "表一…表九编号（广西）", numbered_tables=True),
-    Variant("inner_mongolia", "附表在情况说明之后（内蒙古）", tables_after_narrative=True),
+    Variant(
+        "inner_mongolia",
+        "十二张表、附表在情况说明之后（内蒙古）",
+        tables_after_narrative=True,
+        extra_tables=True,
+    ),
+    Variant("tianjin", "收入决算表按单位列示（天津）", by_unit=True),
+    Variant(
+        "yunnan",
+        "三公经费、行政参公单位机关运行经费情况表（云南）",
+        numbered_tables=True,
+        sangong_title="“三公”经费、行政参公单位机关运行经费情况表",
+    ),
     Variant("chongqing", "无目录（重庆、浙江）", contents_page=False),
     Variant("shaanxi", "三公表含会议费、培训费（陕西）", sangong_meeting_training=True),
     Variant("legacy", "旧称公共财政拨款（2014–2016）", legacy_names=True),
@@ -209,9 +224,21 @@ class TemplateReport:
         self.stated("income.total", total)
         self.stated("expenditure.total", total)
 
-        self.title("收入决算表")
-        rows = [["科目编码", "科目名称", "本年收入合计", "财政拨款收入", "事业收入", "其他收入"]]
-        rows.append(["", "合计", wan(total), wan(f.gpb), wan(f.business_income), "0"])
+        if self.v.by_unit:
+            self.title("收入决算表（按单位列示）")
+            rows = [["单位名称", "本年收入合计", "财政拨款收入", "事业收入", "其他收入"]]
+            rows.append(["合计", wan(total), wan(f.gpb), wan(f.business_income), "0"])
+            own = f.gpb * 3 // 5  # 本级 and one subordinate unit share the fiscal income
+            rows.append([f"{self.unit}（本级）", wan(own + f.business_income), wan(own),
+                         wan(f.business_income), "0"])  # fmt: skip
+            rest = f.gpb - own
+            rows.append([f"{self.unit[:-1]}所属服务中心", wan(rest), wan(rest), "0", "0"])
+        else:
+            self.title("收入决算表")
+            rows = [
+                ["科目编码", "科目名称", "本年收入合计", "财政拨款收入", "事业收入", "其他收入"]
+            ]
+            rows.append(["", "合计", wan(total), wan(f.gpb), wan(f.business_income), "0"])
         self.doc.elements.append(_t(rows))
         self.stated("income.general_budget", f.gpb)
 
@@ -264,12 +291,29 @@ class TemplateReport:
             self.doc.elements.append(_t([["科目编码", "科目名称", "本年收入", "本年支出"],
                                          ["", "合计", "", ""]]))  # fmt: skip
             self.p(f"说明：{self.unit}本年度没有{name[:-5]}收入和支出，故本表无数据。", "note")
+        if self.v.extra_tables:
+            self._extra_tables()
+
+    def _extra_tables(self) -> None:
+        """Given the Inner Mongolia variant, append its three further tables (no metrics)."""
+        f = self.f
+        main = next(iter(f.items))
+        project = f.items[main][1]
+        self.title("项目收入支出决算表")
+        self.doc.elements.append(_t([["项目名称", "本年收入", "本年支出"],
+                                     ["履职业务专项经费", wan(project), wan(project)]]))  # fmt: skip
+        self.title("项目支出决算明细表")
+        self.doc.elements.append(_t([["项目名称", "经济分类科目", "决算数"],
+                                     ["履职业务专项经费", "30299其他商品和服务支出", wan(project)]]))  # fmt: skip
+        self.title("机关运行经费、国有资产、政府采购情况表")
+        self.doc.elements.append(_t([["项目", "数量或金额"], ["车辆数（辆）", "2"],
+                                     ["政府采购支出合计（万元）", wan(project)]]))  # fmt: skip
 
     def _sangong_table(self) -> None:
         s = self.f.sangong
         vehicle = [s["purchase"][i] + s["operation"][i] for i in (0, 1)]
         total = [s["outbound"][i] + vehicle[i] + s["reception"][i] for i in (0, 1)]
-        self.title("财政拨款“三公”经费支出决算表")
+        self.title(self.v.sangong_title)
         heads = ["合计", None, "因公出国（境）费", None, "公务用车购置及运行维护费", None,
                  None, None, None, None, "公务接待费", None]  # fmt: skip
         subs = ["", None, "", None, "小计", None, "公务用车购置费", None, "公务用车运行维护费", None,
