@@ -1,4 +1,4 @@
-"""The global filters in the sidebar: region, units, fiscal years, report kind."""
+"""The global filters in the sidebar: region, unit type, units, fiscal years, report kind."""
 
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ def render_global_filters() -> Filters:
         "地区", regions, key="region", where=sb, placeholder="全部地区"
     )
     pool = units[units["region_short"].isin(chosen_regions)] if chosen_regions else units
+    types = list(dict.fromkeys(sorted(pool["unit_type"])))
+    chosen_types = state.multiselect(
+        "单位类型", types, key="type", where=sb, placeholder="全部类型"
+    )
+    pool = pool[pool["unit_type"].isin(chosen_types)] if chosen_types else pool
     unit_ids = list(pool["unit_id"])
     chosen_units = state.multiselect(
         "单位",
@@ -48,7 +53,7 @@ def render_global_filters() -> Filters:
     kind = state.radio("报告类型", [KIND_ALL, *DOC_KINDS], key="kind", where=sb)
     if chosen_units:
         selected: tuple[str, ...] | None = tuple(chosen_units)
-    elif chosen_regions:
+    elif chosen_regions or chosen_types:
         selected = tuple(unit_ids)
     else:
         selected = None

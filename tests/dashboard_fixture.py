@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl.units import unit_type_of
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "warehouse" / "schema.sql"
 METRICS = ROOT / "etl" / "metrics.csv"
@@ -43,6 +45,10 @@ class FixtureUnit:
     @property
     def display_name(self) -> str:
         return f"{self.region_short}·{self.unit_short}"
+
+    @property
+    def unit_type(self) -> str | None:
+        return unit_type_of(self.unit_name)  # as the build derives it, from etl/vocab
 
 
 UNITS = (
@@ -74,7 +80,8 @@ def _r2(x: float) -> float:
 # The columns the fixture fills, per table (named, so columns added to the schema later
 # only need a default).
 COLUMNS = {
-    "raw_units": "unit_id, unit_name, unit_short, region, region_short, city, display_name",
+    "raw_units": "unit_id, unit_name, unit_short, region, region_short, city, display_name,"
+    " unit_type",
     "raw_unit_names": "unit_id, name_variant, source_file",
     "raw_reports": "report_id, unit_id, fiscal_year, doc_kind, source_file, source_path, source_sha256, fmt,"
     " pages, unit_name_stated, is_synthetic, parsed_at, parser_version",
@@ -299,7 +306,7 @@ def build_fixture(path: str | Path, *, empty: bool = False) -> Path:
             for ui, u in enumerate(UNITS):
                 w.add(
                     "raw_units", u.unit_id, u.unit_name, u.unit_short, u.region, u.region_short,
-                    u.city, u.display_name,
+                    u.city, u.display_name, u.unit_type,
                 )  # fmt: skip
                 w.add("raw_unit_names", u.unit_id, u.unit_name, "synthetic")
                 for year in YEARS:

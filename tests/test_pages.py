@@ -398,3 +398,15 @@ def test_replaced_warehouse_is_read_afresh(
     os.replace(fresh, db)
     assert int(data.query("warehouse_status")["n_reports"].iloc[0]) == 0
     assert int(data.query("unit_list").shape[0]) == 0
+
+
+def test_unit_type_filter_narrows_units_and_rides_in_the_link(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    at = open_app("", {"type": "政府部门", "kind": "决算"})
+    assert_clean(at)
+    assert not at.toast
+    assert at.sidebar.multiselect(key="type").value == ["政府部门"]
+    shown = set(at.dataframe[0].value["单位"])
+    government = {u.display_name for u in UNITS if u.unit_type == "政府部门"}
+    assert shown and shown <= government
+    assert parse_qs(urlsplit(share_link(at)).query)["type"] == ["政府部门"]

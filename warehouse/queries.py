@@ -131,13 +131,14 @@ def warehouse_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def unit_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Return every unit with its region and report count, ordered by region then name."""
+    """Return every unit with its region, unit type and report count, by region then name."""
     return _df(
         con,
         """
         SELECT u.unit_id, u.display_name, u.unit_name, u.unit_short,
                coalesce(u.region_short, u.region, '未注明地区') AS region_short,
-               u.region, count(r.report_id) AS n_reports
+               u.region, coalesce(u.unit_type, '未识别类型') AS unit_type,
+               count(r.report_id) AS n_reports
         FROM units u LEFT JOIN reports r USING (unit_id)
         GROUP BY ALL
         ORDER BY region_short, u.display_name, u.unit_id
