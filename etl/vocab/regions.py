@@ -187,6 +187,12 @@ def _zone_at(text: str, pos: int) -> str | None:
     return best
 
 
+def _is_listed_prefix(listed: str, zone: str) -> bool:
+    """Given a listed region name and a zone starting at the same place, return whether the
+    listed name is a whole region before the zone's own name (上海市 in 上海市浦东新区)."""
+    return zone.startswith(listed) and listed[-1] in "省市州盟县区旗"
+
+
 def _names_at(text: str, pos: int) -> tuple[str, tuple[str, ...]] | None:
     """Given text and a position, return the longest region name starting there and its codes."""
     index = _index()
@@ -233,7 +239,13 @@ def parse_prefix(name: str) -> tuple[list[str], int]:
     while pos < len(name):
         zone = _zone_at(name, pos)
         hit = _names_at(name, pos)
-        if zone and (hit is None or len(zone) > len(hit[0])):
+        # a listed name wins over a zone that would swallow it (上海市|浦东新区), unless the
+        # zone is named in zones.csv or no listed name starts here
+        if zone and (
+            hit is None
+            or zone in _zones()[1]
+            or (len(zone) > len(hit[0]) and not _is_listed_prefix(hit[0], zone))
+        ):
             names.append(zone)
             pos += len(zone)
             continue
@@ -280,7 +292,7 @@ def resolve(names: list[str], context: str = "") -> Region | None:
     elif not zone:
         region, level = names[-1], "county"  # a county-shaped name not on the list
     if zone:
-        zp, zc = named.get(zone, (None, None))
+        zp, zc = named.get(zone) or _zone_parent(zone)
         province = province or zp
         city = city or zc
         if region is None or level != "county":
@@ -288,6 +300,19 @@ def resolve(names: list[str], context: str = "") -> Region | None:
         else:
             region, level = zone, "zone"
     return Region(province, city, region, deepest, level)
+
+
+def _zone_parent(zone: str) -> tuple[str | None, str | None]:
+    """Given a zone not in zones.csv (成都高新技术产业开发区), return the (province, city) its
+    leading name gives when that is a listed city (成都 -> 成都市), else (None, None)."""
+    index = _index()
+    for length in range(min(6, len(zone) - 2), 1, -1):
+        codes = index.get(zone[:length] + "市") or ()
+        if codes and len({c[:2] for c in codes}) == 1:
+            cities = [c for c in codes if divisions()[c].level == "city"]
+            one = len(cities) == 1 and codes[0][:2] not in MUNICIPALITIES
+            return _name(codes[0][:2] + "0000"), divisions()[cities[0]].name if one else None
+    return None, None
 
 
 def _settle(codes: list[str], context: str) -> str | None:
