@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.extract import narrative
+from etl.extract import extract_report, narrative
 from etl.extract.textnorm import normalise
+from etl.model import Block, ParsedDocument
 from etl.readers import read_document
 from etl.vocab import catalogue
 
@@ -103,3 +104,22 @@ def test_blank_template_states_no_figure_and_names_its_blanks():
                 (blanks if hit.blank else values).append((hit.metric, nt.quote(hit.start, hit.end)))
     assert not values, values
     assert {"income.total", "expenditure.total", "operating_costs"} <= {k for k, _ in blanks}
+
+
+def test_a_blank_in_a_report_becomes_a_note_not_a_fact():
+    lines = [
+        "中共测试县委办公室2015年度部门决算",
+        "一、收入支出决算总体情况说明",
+        "2015年度收支总计 万元，与上年持平。",
+        "二、收入决算情况说明",
+        "本年收入合计XXX万元，其中：公共财政拨款收入604.10万元。",
+    ]
+    blocks = [Block("p", line, index=i + 1) for i, line in enumerate(lines)]
+    report = extract_report(ParsedDocument("t.txt", "txt", blocks))
+    facts = {f.metric: f.value for f in report.facts}
+    assert "total.income_expenditure" not in facts and "income.total" not in facts
+    assert facts["income.general_budget"] == pytest.approx(604.1)
+    assert facts["total.change"] == 0
+    blanks = [n for n in report.notes if n.startswith("未填写")]
+    assert any("收支总计 万元" in n and "第3段" in n for n in blanks), blanks
+    assert any("本年收入合计XXX万元" in n and "第5段" in n for n in blanks), blanks
