@@ -70,6 +70,8 @@ def test_catalogue_references_known_metrics():
             assert set(of) <= keys, m.key
         for t in m.templates:
             assert {s.target for s in t.slots} <= keys, (m.key, t.source)
+            named = set(t.sections or ()) | set(t.not_sections)
+            assert named <= set(CAT.sections), (m.key, t.source, named - set(CAT.sections))
     for e in CAT.examples:
         assert set(e.values) <= keys, e.text
 

@@ -16,23 +16,6 @@ from etl.extract.textnorm import NUMBER as N
 from etl.extract.textnorm import NormText, to_wanyuan
 from etl.vocab import catalogue
 
-# Section headings, most specific first: (key, words the heading contains).
-SECTIONS = (
-    ("fiscal", "财政拨款收入支出决算总体情况"),
-    ("total", "收入支出决算总体情况"),
-    ("income", "收入决算情况"),
-    ("basic", "基本支出决算情况"),
-    ("sangong", "三公"),
-    ("gpb", "一般公共预算财政拨款支出决算"),
-    ("gov_fund", "政府性基金预算"),
-    ("state_capital", "国有资本经营预算"),
-    ("expenditure", "支出决算情况"),
-    ("operating", "机关运行经费"),
-    ("procurement", "政府采购"),
-    ("assets", "国有资产占有使用情况"),
-    ("glossary", "名词解释"),
-    ("attachment", "附件"),
-)
 GLOSSARY_ENTRY = re.compile(r"[：:]+(?:指|反映|是指|用于)")
 PART_HEADING = re.compile(r"^第[一二三四五六七八九十\d]+部分")  # opens a part: resets the section
 HEADING = re.compile(
@@ -56,6 +39,8 @@ class Hit:
 
 
 CATALOGUE = catalogue.load()
+# Section headings, most specific first: (key, words the heading contains).
+SECTIONS = tuple(CATALOGUE.sections.items())
 TEMPLATES = CATALOGUE.templates()
 DOWN = frozenset(CATALOGUE.words["down"].split("|"))
 UNITS = {k: m.unit for k, m in CATALOGUE.metrics.items()}

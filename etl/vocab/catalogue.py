@@ -116,6 +116,7 @@ class Catalogue:
     subjects: dict[str, dict]
     words: dict[str, str]
     examples: list[Example]
+    sections: dict[str, str] = field(default_factory=dict)  # key -> words of its heading
 
     def templates(self) -> list[Template]:
         """Given the catalogue, return every compiled template in catalogue order."""
@@ -273,7 +274,8 @@ def load() -> Catalogue:
         owner = j["metrics"][0]
         joints.append(comp.template(owner, spec, joint=j["metrics"]))
         examples.extend(_examples(owner, j))
-    return Catalogue(metrics, joints, dict(raw.get("subject", {})), comp.words, examples)
+    subjects = dict(raw.get("subject", {}))
+    return Catalogue(metrics, joints, subjects, comp.words, examples, dict(raw["sections"]))
 
 
 def metric_rows() -> list[tuple[str, str, str, str]]:
