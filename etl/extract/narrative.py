@@ -26,9 +26,7 @@ HEADING_MAX_CHARS = 40  # a heading is a short line; longer lines are sentences
 
 @dataclass
 class Hit:
-    """One value read from a sentence: metric key, value, unit and the matched span.
-
-    A blank hit is a figure the report left unfilled (“总收入 万元”, “XXX万元”): no value."""
+    """One value read from a sentence (key, value, unit, span); blank: left unfilled, no value."""
 
     metric: str
     value: float
