@@ -11,7 +11,6 @@ leaves the old warehouse untouched and removes the temporary file.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import math
 import multiprocessing
@@ -35,9 +34,8 @@ from etl import PARSER_VERSION, settings
 from etl.checks import write_findings
 from etl.model import InputError, Report
 from etl.units import StatedUnit, apply_alias, load_aliases, resolve_units, unit_key
+from etl.vocab import catalogue
 from etl.vocab.unit_kinds import unit_types
-
-METRICS_CSV = Path(__file__).resolve().parent / "metrics.csv"
 
 SUPPORTED = {
     ".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".xlsx": "xlsx",
@@ -494,7 +492,9 @@ def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]]
     for f in report.facts:
         value = float(f.value)
         if f.metric not in known:
-            notes.append(f"指标键 {f.metric} 不在 etl/metrics.csv 中，未入库：{f.quote[:60]}")
+            notes.append(
+                f"指标键 {f.metric} 不在指标目录 etl/vocab/metrics.toml 中，未入库：{f.quote[:60]}"
+            )
             warnings.append(f"未知指标键 {f.metric}")
             continue
         if f.metric in seen:
@@ -553,13 +553,13 @@ _METRIC_KEYS: set[str] | None = None
 
 
 def _metric_rows() -> list[tuple[str, str, str, str]]:
-    """Given etl/metrics.csv, return its (metric, label_zh, unit, section) rows."""
-    with METRICS_CSV.open(encoding="utf-8") as fh:
-        return [(r["key"], r["label_zh"], r["unit"], r["section"]) for r in csv.DictReader(fh)]
+    """Given the metric catalogue (etl/vocab/metrics.toml), return its (metric, label_zh,
+    unit, section) rows."""
+    return catalogue.metric_rows()
 
 
 def _metric_keys() -> set[str]:
-    """Given etl/metrics.csv, return the set of metric keys."""
+    """Given the metric catalogue, return the set of metric keys."""
     global _METRIC_KEYS
     if _METRIC_KEYS is None:
         _METRIC_KEYS = {r[0] for r in _metric_rows()}

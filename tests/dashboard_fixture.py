@@ -10,7 +10,6 @@ the schema only (a warehouse with no reports loaded).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import random
 from dataclasses import dataclass
@@ -20,10 +19,10 @@ from pathlib import Path
 import duckdb
 
 from etl.units import unit_type_of
+from etl.vocab import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "warehouse" / "schema.sql"
-METRICS = ROOT / "etl" / "metrics.csv"
 
 YEARS = (2022, 2023, 2024)
 
@@ -114,10 +113,9 @@ class _Writer:
 
 
 def load_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the warehouse tables and views and fill metric_catalog from etl/metrics.csv."""
+    """Create the warehouse tables and views and fill metric_catalog from the metric catalogue."""
     con.execute(SCHEMA.read_text(encoding="utf-8"))
-    with METRICS.open(encoding="utf-8") as fh:
-        rows = [(r["key"], r["label_zh"], r["unit"], r["section"]) for r in csv.DictReader(fh)]
+    rows = catalogue.metric_rows()
     con.executemany(
         "INSERT INTO metric_catalog (metric, label_zh, unit, section) VALUES (?, ?, ?, ?)", rows
     )

@@ -24,15 +24,11 @@ from etl.model import (
     ParsedDocument,
     Report,
 )
+from etl.vocab import catalogue
 
 VALUE_TOLERANCE = 0.005  # two statements of a metric within this are the same value
 # A prior-year value is implied by (this year's metric, its stated change).
-DERIVABLE = (
-    ("total.income_expenditure", "total.change"),
-    ("gpb.total", "gpb.change"),
-    ("sangong.total", "sangong.change"),
-    ("operating_costs", "operating_costs.change"),
-)
+DERIVABLE = tuple((base, change) for base, change, _rate in catalogue.change_triples())
 ASSETS_FLEET = "vehicles.total~assets"  # 国有资产 共有车辆: used only when 三公 gives no fleet
 
 
@@ -94,6 +90,9 @@ def extract_report(doc: ParsedDocument) -> Report:
                 section = key
         for start, end in narrative.sentences(nt.text):
             for hit in narrative.read_sentence(nt, start, end, section):
+                if hit.blank:
+                    report.notes.append(narrative.blank_note(nt, hit, block))
+                    continue
                 candidates.append(
                     Fact(
                         hit.metric,
