@@ -29,6 +29,7 @@ from etl.vocab import catalogue
 VALUE_TOLERANCE = 0.005  # two statements of a metric within this are the same value
 # A prior-year value is implied by (this year's metric, its stated change).
 DERIVABLE = tuple((base, change) for base, change, _rate in catalogue.change_triples())
+BLANKS_SHOWN = 3  # unfilled figures quoted in the build output's warning line
 ASSETS_FLEET = "vehicles.total~assets"  # 国有资产 共有车辆: used only when 三公 gives no fleet
 
 
@@ -66,6 +67,7 @@ def extract_report(doc: ParsedDocument) -> Report:
         warnings=list(doc.warnings),
     )
     candidates: list[Fact] = []
+    blanks: list[str] = []  # unfilled figures (总收入 万元, XXX万元), named in a warning
     tables = TableReader(ident.fiscal_year)
     narrative_projects = projects.NarrativeProjects()
     chart_reader = charts.ChartReader()
@@ -92,6 +94,7 @@ def extract_report(doc: ParsedDocument) -> Report:
             for hit in narrative.read_sentence(nt, start, end, section):
                 if hit.blank:
                     report.notes.append(narrative.blank_note(nt, hit, block))
+                    blanks.append(f"{block.loc}“{nt.quote(hit.start, hit.end)}”")
                     continue
                 candidates.append(
                     Fact(
@@ -129,6 +132,9 @@ def extract_report(doc: ParsedDocument) -> Report:
         report.function_items = tables.out.function_items
     report.indicators = tables.out.indicators
     report.derived = _derive(report.facts, ident.fiscal_year)
+    if blanks:
+        shown = "、".join(blanks[:BLANKS_SHOWN]) + ("等" if len(blanks) > BLANKS_SHOWN else "")
+        report.warnings.append(f"有 {len(blanks)} 处数字未填写（空白或占位符），未入库：{shown}")
     report.coverage = read_coverage(lines.split("\n"), report.facts, report.doc_kind)
     return report
 
