@@ -67,6 +67,7 @@ RAW_DETAIL_TABLES = (
     "raw_indicators",
     "raw_notes",
     "raw_mentions",
+    "raw_cells",
 )
 
 
@@ -539,6 +540,11 @@ def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]]
             (report_id, seq, m.kind, m.subject, m.value, m.pct, m.base, m.year, m.other_year,
              m.flag, m.section, m.page, m.loc, m.quote, m.context)
         )  # fmt: skip
+    for c in report.cells:
+        rows["raw_cells"].append(
+            (report_id, c.table, c.title, c.row_no, c.row_code, c.row_label, c.column, c.col_no,
+             c.value, c.text, c.unit, c.page, c.loc, c.quote)
+        )  # fmt: skip
     return rows, warnings
 
 
@@ -956,6 +962,8 @@ def _write(
             for table in RAW_DETAIL_TABLES:
                 new_cols = [c for c, _ in _table_columns(con, table)]
                 cols = ", ".join(c for c in new_cols if c in old.columns.get(table, []))
+                if not cols:
+                    continue  # a table the old warehouse did not have yet
                 con.execute(
                     f"INSERT INTO {table} ({cols}) SELECT {cols} FROM old.{table} "
                     "WHERE report_id IN (SELECT report_id FROM _keep) ORDER BY ALL"

@@ -121,6 +121,7 @@ def extract_report(doc: ParsedDocument) -> Report:
     if tables.out.function_items:
         report.function_items = tables.out.function_items
     report.indicators = tables.out.indicators
+    report.cells = list(tables.schedules.out.cells)
     report.derived = _derive(report.facts, ident.fiscal_year)
     return report
 
