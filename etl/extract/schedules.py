@@ -338,7 +338,9 @@ class _Open:
         """Given a body row, return it with one cell per column, or None when it cannot be placed.
 
         Label cells merged on the left are widened; in a row-label table without 行次 a
-        shorter row's labels and amounts are placed in order (label, then its amount).
+        shorter row's labels and amounts are placed in order (label, then its amount), the
+        last amount of a row with several labels in the last column (its label is merged
+        up to it, as in the template's 人员经费合计 | … | 公用经费合计 | … row).
         """
         if len(row) == self.width:
             return row
@@ -363,6 +365,15 @@ class _Open:
                 return None
             out[pos] = cell
             pos += 1
+        if sum(amount(c) is None for c in filled) > 1 and amount(filled[-1]) is not None:
+            # the last label of a two-sided row is merged up to the table's last column
+            last = max(j for j in range(self.width) if j not in self.label_cols)
+            placed = max(j for j, c in enumerate(out) if c)
+            label_at = max(j for j in range(placed) if out[j] and j in self.label_cols)
+            group = self._group(last)
+            if group and group[0] > label_at:
+                out[group[0]], out[label_at] = out[label_at], ""
+            out[placed], out[last] = "", out[placed]
         return out
 
     def _group(self, j: int) -> list[int]:

@@ -55,7 +55,7 @@ class TableVocab:
     empty_marks: tuple[str, ...]
     metrics: tuple[MetricRule, ...]
     column_sums: tuple[ColumnSum, ...]
-    economic_totals: tuple[str, ...]
+    economic: dict  # table, personnel_codes, personnel_total, public_total
 
     def table(self, key: str) -> TableSpec:
         """Given a table key, return its spec."""
@@ -100,5 +100,5 @@ def table_vocab() -> TableVocab:
         empty_marks=tuple(data["empty_marks"]),
         metrics=tuple(metrics),
         column_sums=sums,
-        economic_totals=tuple(data["economic_totals"]["rows"]),
+        economic=dict(data["economic"]),
     )
