@@ -458,9 +458,9 @@ class _Open:
                 continue
             if rule.first_only and rule.metric in self.got:
                 continue
-            self._emit(rule.metric, c, block)
+            self._emit(rule.metric, c, block, by_column=bool(rule.columns))
 
-    def _emit(self, metric: str, c: Cell, block: Block) -> None:
+    def _emit(self, metric: str, c: Cell, block: Block, by_column: bool) -> None:
         """Given a metric and the cell stating it, keep it; a differing repeat drops both."""
         if metric in self.conflicted:
             return
@@ -474,7 +474,12 @@ class _Open:
             return
         self.got[metric] = c.value
         unit_note = f"（原表单位：元，合{c.value:g}万元）" if self.unit == "元" else ""
-        words = f"{c.row_label or '数值行'}｜{c.column}｜{c.text}"
+        # a value found by its column names the column; one found after its label, the label
+        words = (
+            f"{c.row_label or '数值行'}｜{c.column}｜{c.text}"
+            if by_column
+            else f"{c.row_label}｜{c.text}"
+        )
         fact = ScheduleFact(metric, c.value, f"{self.title}：{words}{unit_note}", block)
         self.facts[metric] = fact
         self.out.facts.append(fact)
