@@ -316,7 +316,7 @@ class _Open:
                     found.add(rule.metric)
                     break
         for rule in self.rules:
-            if rule.columns and rule.metric not in found:
+            if rule.columns and rule.metric not in found and not rule.optional:
                 found.add(rule.metric)
                 self.note(f"未找到列“{'/'.join(rule.columns[0])}”，{rule.metric} 未入库")
 

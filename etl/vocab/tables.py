@@ -33,6 +33,7 @@ class MetricRule:
     columns: tuple[tuple[str, ...], ...] = ()  # label paths tried in order; empty: lead cell
     label_first: bool = False
     first_only: bool = False
+    optional: bool = False  # no note when the table lacks the column
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def table_vocab() -> TableVocab:
                 m["key"], m["table"], tuple(m.get("rows", ())),
                 tuple(tuple(c.split("/")) for c in m.get("columns", ())),
                 m.get("label_first", False), m.get("first_only", False),
+                m.get("optional", False),
             )
         )  # fmt: skip
     sums = tuple(
