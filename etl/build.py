@@ -67,6 +67,7 @@ RAW_DETAIL_TABLES = (
     "raw_notes",
     "raw_mentions",
     "raw_coverage",
+    "raw_cells",
 )
 
 
@@ -545,6 +546,11 @@ def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]]
         rows["raw_mentions"].append(
             (report_id, seq, m.kind, m.subject, m.value, m.pct, m.base, m.year, m.other_year,
              m.flag, m.section, m.page, m.loc, m.quote, m.context)
+        )  # fmt: skip
+    for c in report.cells:
+        rows["raw_cells"].append(
+            (report_id, c.table, c.title, c.row_no, c.row_code, c.row_label, c.column, c.col_no,
+             c.value, c.text, c.unit, c.page, c.loc, c.quote)
         )  # fmt: skip
     return rows, warnings
 

@@ -103,6 +103,25 @@ class FunctionItem:
 
 
 @dataclass
+class Cell:
+    """One amount cell of a standard 附表, as printed and in 万元, with its row and column."""
+
+    table: str  # key of the 附表 (etl/vocab/tables.toml): total, income, gpb, sangong …
+    title: str  # the title the table was recognised by
+    row_no: int  # 1-based body row of the table (continued parts go on counting)
+    row_code: str  # 科目编码 (功能分类 201…, 经济分类 301…) or 行次, "" when none is printed
+    row_label: str  # the row's label (科目名称, 项目), numbering dropped; "" when none
+    column: str  # header labels top-down joined with "/", e.g. 本年支出/基本支出
+    col_no: int  # 1-based column of the table
+    value: float | None  # in 万元 (converted from 元 when the table says so); None when blank
+    text: str  # the cell as printed ("" for a blank, "-" for a dash)
+    unit: str  # the table's stated unit: 万元 | 元
+    quote: str  # the row's words, cells joined with ｜
+    page: int | None
+    loc: str
+
+
+@dataclass
 class Project:
     """A project with its budget, execution and self-evaluation score, as far as stated."""
 
@@ -212,3 +231,4 @@ class Report:
     mentions: list[Mention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # reader warnings (text it could not place)
     coverage: Coverage = field(default_factory=Coverage)
+    cells: list[Cell] = field(default_factory=list)  # every amount cell of the standard 附表

@@ -81,6 +81,8 @@ WHERE unit_id NOT IN (SELECT unit_id FROM raw_units)
 UNION ALL SELECT 'raw_mentions', report_id FROM raw_mentions
 WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
 UNION ALL SELECT 'raw_findings', report_id FROM raw_findings
+WHERE report_id NOT IN (SELECT report_id FROM raw_reports)
+UNION ALL SELECT 'raw_cells', report_id FROM raw_cells
 WHERE report_id NOT IN (SELECT report_id FROM raw_reports);
 
 -- test: raw_findings.severity is an accepted value
@@ -93,3 +95,25 @@ WHERE rule IS NULL OR message IS NULL OR message = '' OR evidence IS NULL OR evi
 -- test: raw_findings.metric is a known metric key when set
 SELECT finding_id, metric FROM raw_findings
 WHERE metric IS NOT NULL AND metric NOT IN (SELECT metric FROM metric_catalog);
+
+-- test: raw_cells keys and words are not null
+SELECT report_id, table_key, row_no, col_no FROM raw_cells
+WHERE report_id IS NULL OR table_key IS NULL OR title IS NULL OR row_no IS NULL
+   OR row_code IS NULL OR row_label IS NULL OR column_path IS NULL OR col_no IS NULL
+   OR text IS NULL OR unit IS NULL OR loc IS NULL OR quote IS NULL;
+
+-- test: raw_cells.table_key is one of the nine standard 附表 (etl/vocab/tables.toml)
+SELECT report_id, table_key FROM raw_cells
+WHERE table_key NOT IN ('total', 'income', 'expenditure', 'fiscal_total', 'gpb', 'gpb_basic',
+                        'sangong', 'gov_fund', 'state_capital');
+
+-- test: raw_cells.unit is 万元 or 元
+SELECT report_id, table_key, unit FROM raw_cells WHERE unit NOT IN ('万元', '元');
+
+-- test: (report_id, table_key, row_no, col_no) is unique in raw_cells
+SELECT report_id, table_key, row_no, col_no, count(*) AS n FROM raw_cells
+GROUP BY ALL HAVING count(*) > 1;
+
+-- test: a raw_cells value is a finite number, and a blank cell has none
+SELECT report_id, table_key, row_no, col_no, text, value FROM raw_cells
+WHERE isnan(value) OR isinf(value) OR (text = '' AND value IS NOT NULL);

@@ -105,6 +105,23 @@ CREATE TABLE raw_function_items (
     code        VARCHAR                -- 科目编码 (类款项), when a 附表 states it
 );
 
+CREATE TABLE raw_cells (               -- every amount cell of the standard 附表 (etl/vocab/tables.toml)
+    report_id   VARCHAR NOT NULL,
+    table_key   VARCHAR NOT NULL,      -- total | income | expenditure | fiscal_total | gpb | …
+    title       VARCHAR NOT NULL,      -- the title the table was recognised by
+    row_no      INTEGER NOT NULL,      -- 1-based body row of the table
+    row_code    VARCHAR NOT NULL,      -- 科目编码 (201…, 301…) or 行次; '' when none is printed
+    row_label   VARCHAR NOT NULL,      -- the row's label, numbering dropped; '' when none
+    column_path VARCHAR NOT NULL,      -- header labels top-down joined with '/'
+    col_no      INTEGER NOT NULL,      -- 1-based column of the table
+    value       DOUBLE,                -- 万元 (元 converted); NULL when the cell is blank or a dash
+    text        VARCHAR NOT NULL,      -- the cell as printed
+    unit        VARCHAR NOT NULL,      -- the table's stated unit: 万元 | 元
+    page        INTEGER,
+    loc         VARCHAR NOT NULL,
+    quote       VARCHAR NOT NULL       -- the row's words
+);
+
 CREATE TABLE raw_projects (
     report_id   VARCHAR NOT NULL,
     seq         INTEGER NOT NULL,
@@ -248,6 +265,9 @@ SELECT p.*, r.source_file, r.unit_id, r.fiscal_year FROM raw_projects p JOIN raw
 
 CREATE VIEW indicators AS
 SELECT i.*, r.source_file, r.unit_id, r.fiscal_year FROM raw_indicators i JOIN raw_reports r USING (report_id);
+
+CREATE VIEW table_cells AS
+SELECT c.*, r.source_file, r.unit_id, r.fiscal_year FROM raw_cells c JOIN raw_reports r USING (report_id);
 
 CREATE VIEW extraction_notes AS
 SELECT n.report_id, r.source_file, n.message FROM raw_notes n JOIN raw_reports r USING (report_id);

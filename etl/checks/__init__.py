@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from etl.checks import (
     chart_rules,
+    code_rules,
     pct_rules,
     project_rules,
     report_rules,
@@ -31,6 +32,7 @@ REPORT_RULES: tuple[Rule, ...] = (
     + project_rules.RULES
     + table_rules.RULES
     + chart_rules.RULES
+    + code_rules.RULES
 )
 
 # id -> (what it checks, tolerance).  Stable ids: the dashboard links and filters by them.
@@ -151,6 +153,7 @@ RULE_CATALOG: dict[str, tuple[str, str]] = {
         "人均机关运行经费、项目支出占比、三公经费同比、收支总计同比",
         f"稳健 z 值（中位数/MAD）绝对值 > {OUTLIER_Z}；同类少于 {MIN_PEERS} 个单位不计算；warning",
     ),
+    **code_rules.CATALOG,
 }
 
 

@@ -12,6 +12,12 @@ MENTION_COLUMNS = (
 )  # fmt: skip
 
 
+CELL_COLUMNS = (
+    "table_key", "title", "row_no", "row_code", "row_label", "column_path", "col_no", "value",
+    "page", "loc", "quote",
+)  # fmt: skip
+
+
 def load_reports(con: duckdb.DuckDBPyConnection) -> list[ReportData]:
     """Given a warehouse connection, return one ReportData per report, in a stable order."""
     reports: dict[str, ReportData] = {}
@@ -66,4 +72,11 @@ def load_reports(con: duckdb.DuckDBPyConnection) -> list[ReportData]:
         m = dict(zip(MENTION_COLUMNS, values, strict=True))
         m["where"] = r.quote(m["quote"], m["loc"], m["page"])
         r.mentions.append(m)
+    for r, values in each(
+        f"SELECT report_id, {', '.join(CELL_COLUMNS)} FROM raw_cells"
+        " ORDER BY report_id, table_key, row_no, col_no"
+    ):
+        c = dict(zip(CELL_COLUMNS, values, strict=True))
+        c["where"] = r.quote(f"{c['title']}：{c['quote']}", c["loc"], c["page"])
+        r.cells.append(c)
     return list(reports.values())

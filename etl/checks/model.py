@@ -87,6 +87,7 @@ class ReportData:
     projects: list[ProjectRow] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)
+    cells: list[dict] = field(default_factory=list)  # raw_cells rows (standard 附表), with where
 
     def quote(self, text: str, loc: str, page: int | None) -> Quote:
         """Given words and their place in this report, return a Quote naming the file."""

@@ -25,6 +25,7 @@ from etl.model import (
     Report,
 )
 from etl.vocab import catalogue
+from etl.vocab.tables import table_vocab
 
 VALUE_TOLERANCE = 0.005  # two statements of a metric within this are the same value
 # A prior-year value is implied by (this year's metric, its stated change).
@@ -131,11 +132,20 @@ def extract_report(doc: ParsedDocument) -> Report:
     if tables.out.function_items:
         report.function_items = tables.out.function_items
     report.indicators = tables.out.indicators
+    report.cells = list(tables.schedules.out.cells)
     report.derived = _derive(report.facts, ident.fiscal_year)
     if blanks:
         shown = "、".join(blanks[:BLANKS_SHOWN]) + ("等" if len(blanks) > BLANKS_SHOWN else "")
         report.warnings.append(f"有 {len(blanks)} 处数字未填写（空白或占位符），未入库：{shown}")
-    report.coverage = read_coverage(lines.split("\n"), report.facts, report.doc_kind)
+    seen = set(tables.schedules.out.seen)
+    missing_tables = (
+        [t.name for t in table_vocab().tables if t.key not in seen]
+        if report.doc_kind == "决算"
+        else []
+    )
+    report.coverage = read_coverage(
+        lines.split("\n"), report.facts, report.doc_kind, missing_tables
+    )
     return report
 
 

@@ -1,30 +1,42 @@
-"""The standard 部门决算 附表 (schedules): recognised by title, read by their headers.
+"""The standard 部门决算 附表 (schedules): recognised by title, stored cell by cell.
 
-A table is a schedule only when a title naming one of the nine standard 附表 is found in the
-paragraphs right before it or in its own first rows.  Its amount unit must be stated
-(单位：万元 / 元); amounts in 元 are converted to 万元.  Multi-row headers are rebuilt into
-one label path per column (merged cells are given once by the readers, so the spans are
-inferred from the rows below).  A value is stored only from a row and a column whose labels
-are understood; anything else is left out and said so in a note.
+A table is a schedule only when a title naming one of the nine standard 附表 (etl/vocab/
+tables.toml) is found in the paragraphs right before it or in its own first rows.  Its
+amount unit must be stated (单位：万元 / 元); amounts in 元 are converted to 万元.  Multi-row
+headers are rebuilt into one label path per column.  Every amount cell of every body row
+becomes a Cell (row code, row label, column path, value, the row's words); an empty table is
+noted and gives none.
 
-Values are emitted as TableFact with origin "schedule": the extractor keeps them over any
-differing narrative statement.  The 一般公共预算财政拨款支出决算表 also gives the 功能分类
-classes (3-digit 科目编码) and items (7-digit) with their codes.
+Metrics are then picked out of the cells by the rules declared in tables.toml (table, row
+label or the 合计 row, column path) and emitted as ScheduleFact: the extractor keeps them
+over any differing narrative statement.  A functional table (一般公共预算财政拨款支出决算表)
+also gives the 功能分类 classes (3-digit 科目编码) and items (7-digit) with their codes.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
-from etl.extract.cells import clean, label_of
-from etl.model import Block, FunctionClass, FunctionItem
+from etl.extract.cells import (
+    PLACEHOLDERS,
+    amount,
+    clean,
+    header_paths,
+    is_code,
+    label_of,
+    path_matches,
+)
+from etl.model import Block, Cell, FunctionClass, FunctionItem
+from etl.vocab.tables import MetricRule, TableSpec, table_vocab
 
-NUM = re.compile(r"^-?\d+(?:\.\d+)?$")
+__all__ = ["ScheduleReader", "ScheduleResult", "find_schedule", "header_paths"]
+
+VOCAB = table_vocab()
 UNIT = re.compile(r"单位[：:]?(万元|元)")
-EMPTY_MARKS = ("本表无数据", "无数据", "本表为空表", "空表")
 # Characters allowed right before a schedule title (so 项目支出决算表 is not 支出决算表).
 TITLE_PREFIX_OK = set("0123456789一二三四五六七八九十、.．:：)）】]度表 -—－·\t")
+TITLE_END_OK = ("", "（", "(")  # what may follow a title that lost its first character
 CONTEXT_PARAGRAPHS = 4  # paragraphs before a table searched for its title and unit
 MAX_PREAMBLE_ROWS = 4  # first rows of a table that may carry its title, unit and 部门
 CONTINUATION_GAP = 2  # a headerless table this many paragraphs after a schedule continues it
@@ -32,153 +44,9 @@ MAX_TITLE_CHARS = 60  # a paragraph longer than this is text, not a table title
 VALUE_TOLERANCE = 0.005  # two cells giving one metric agree within this
 YUAN_PER_WANYUAN = 10000.0
 ROUND_DIGITS = 6  # decimals kept after converting 元 to 万元
-
-# Header words (after normalising) that differ between reports for the same column.
-HEADER_ALIASES = {
-    "因公出国(境)费": "因公出国（境）费",
-    "因公出国（境）费用": "因公出国（境）费",
-    "公务用车购置及运行费": "公务用车购置及运行维护费",
-    "公务用车运行费": "公务用车运行维护费",
-    "公务用车运行维护": "公务用车运行维护费",
-    "公务用车购置": "公务用车购置费",
-    "预算": "预算数",
-    "决算": "决算数",
-    "功能分类科目编码": "科目编码",
-    "支出功能分类科目编码": "科目编码",
-    "本年支出小计": "小计",
-}
-LABEL_HEADERS = ("项目", "科目编码", "科目名称", "类", "款", "项", "行次", "栏次")
-
-
-@dataclass(frozen=True)
-class ColumnField:
-    """A metric read from the 合计 (or only) row, under a column whose label path matches."""
-
-    metric: str
-    path: tuple[str, ...]  # labels from the top header row down; the last is the column's own
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """One standard 附表: its titles and how its values map onto metric keys."""
-
-    key: str
-    titles: tuple[str, ...]
-    columns: tuple[ColumnField, ...] = ()  # column tables: fields of the 合计 row
-    labels: dict[str, str] = field(default_factory=dict)  # row-label tables: label -> metric
-    functional: bool = False  # rows with 科目编码 give function classes and items
-    total_row: str = "合计"  # label of the row the column fields are read from (when labelled)
-
-
-def _sangong_fields(head: str, suffix: str) -> tuple[ColumnField, ...]:
-    """Given 预算数/决算数 and the metric suffix, return the six 三公 column fields."""
-    car = "公务用车购置及运行维护费"
-    return (
-        ColumnField(f"sangong{'.budget' if suffix else '.total'}", (head, "合计")),
-        ColumnField(f"sangong.outbound{suffix}", (head, "因公出国（境）费")),
-        ColumnField(f"sangong.vehicle{suffix}", (head, car, "小计")),
-        ColumnField(f"sangong.vehicle.purchase{suffix}", (head, car, "公务用车购置费")),
-        ColumnField(f"sangong.vehicle.operation{suffix}", (head, car, "公务用车运行维护费")),
-        ColumnField(f"sangong.reception{suffix}", (head, "公务接待费")),
-    )
-
-
-SCHEDULES = (
-    Schedule(
-        "total",
-        ("收入支出决算总表",),
-        labels={
-            "一般公共预算财政拨款收入": "income.general_budget",
-            "政府性基金预算财政拨款收入": "income.gov_fund",
-            "国有资本经营预算财政拨款收入": "income.state_capital",
-            "上级补助收入": "income.superior_subsidy",
-            "事业收入": "income.business",
-            "经营收入": "income.operating",
-            "附属单位上缴收入": "income.affiliate",
-            "其他收入": "income.other",
-            "本年收入合计": "income.total",
-            "本年支出合计": "expenditure.total",
-            "总计": "total.income_expenditure",
-        },
-    ),
-    Schedule(
-        "income",
-        ("收入决算表",),
-        columns=(
-            ColumnField("income.total", ("本年收入合计",)),
-            ColumnField("income.superior_subsidy", ("上级补助收入",)),
-            ColumnField("income.business", ("事业收入",)),
-            ColumnField("income.operating", ("经营收入",)),
-            ColumnField("income.affiliate", ("附属单位上缴收入",)),
-            ColumnField("income.other", ("其他收入",)),
-        ),
-    ),
-    Schedule(
-        "expenditure",
-        ("支出决算表",),
-        columns=(
-            ColumnField("expenditure.total", ("本年支出合计",)),
-            ColumnField("expenditure.basic", ("基本支出",)),
-            ColumnField("expenditure.project", ("项目支出",)),
-            ColumnField("expenditure.remit_superior", ("上缴上级支出",)),
-            ColumnField("expenditure.operating", ("经营支出",)),
-            ColumnField("expenditure.affiliate_subsidy", ("对附属单位补助支出",)),
-        ),
-    ),
-    Schedule(
-        "fiscal_total",
-        ("财政拨款收入支出决算总表",),
-        labels={
-            "一般公共预算财政拨款": "income.general_budget",
-            "一般公共预算财政拨款收入": "income.general_budget",
-            "政府性基金预算财政拨款": "income.gov_fund",
-            "政府性基金预算财政拨款收入": "income.gov_fund",
-            "国有资本经营预算财政拨款": "income.state_capital",
-            "国有资本经营预算财政拨款收入": "income.state_capital",
-            "总计": "fiscal.total",
-        },
-    ),
-    Schedule(
-        "gpb",
-        ("一般公共预算财政拨款支出决算表",),
-        columns=(ColumnField("gpb.total", ("本年支出", "小计")),),
-        functional=True,
-    ),
-    Schedule(
-        "gpb_basic",
-        ("一般公共预算财政拨款基本支出决算表",),
-        labels={"人员经费合计": "basic.personnel", "公用经费合计": "basic.public"},
-    ),
-    Schedule(
-        "sangong",
-        (
-            "一般公共预算财政拨款“三公”经费支出决算表",
-            "一般公共预算财政拨款三公经费支出决算表",
-            "财政拨款“三公”经费支出决算表",
-            "财政拨款三公经费支出决算表",
-            "“三公”经费支出决算表",
-        ),
-        columns=_sangong_fields("预算数", ".budget") + _sangong_fields("决算数", ""),
-    ),
-    Schedule(
-        "gov_fund",
-        ("政府性基金预算财政拨款收入支出决算表",),
-        columns=(ColumnField("income.gov_fund", ("本年收入",)),),
-    ),
-    Schedule("state_capital", ("国有资本经营预算财政拨款支出决算表",)),
-)
-# Other 附表 whose titles contain a standard title; recognised so they are not mistaken.
-OTHER_TITLES = (
-    "财政拨款支出决算明细表",
-    "一般公共预算财政拨款支出决算明细表",
-    "一般公共预算财政拨款项目支出决算表",
-    "国有资本经营预算财政拨款收入支出决算表",
-    "政府性基金预算财政拨款支出决算表",
-    "项目支出决算表",
-    "基本支出决算表",
-)
-# Some reports label the 一般公共预算财政拨款支出决算表 amount column 合计 with no 本年支出 above.
-GPB_FLAT_TOTALS = (("合计",), ("本年支出合计",), ("本年支出",))
+TOTAL_LABELS = ("合计", "总计")
+NUMBER_HEADERS = ("行次", "栏次")  # label columns that number rows, not name them
+CODE_HEADERS = ("科目编码",) + NUMBER_HEADERS
 
 
 @dataclass
@@ -196,111 +64,59 @@ class ScheduleResult:
     """Everything read from the schedules of one report."""
 
     facts: list[ScheduleFact] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
     function_classes: list[FunctionClass] = field(default_factory=list)
     function_items: list[FunctionItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)  # keys of the schedules found, in order
+    rows_read: dict[str, int] = field(default_factory=dict)  # table key -> body rows so far
 
 
 def header_word(cell: str) -> str:
     """Given a normalised header cell, return its canonical column word."""
     word = re.sub(r"^[一二三四五六七八九十]+[、.．]|^\d+[、.．]", "", cell)
-    word = re.sub(r"[（(](?:万元|元)[）)]$", "", word)
-    return HEADER_ALIASES.get(word, word)
+    word = VOCAB.modern(re.sub(r"[（(](?:万元|元)[）)]$", "", word))
+    return VOCAB.header_aliases.get(word, word)
 
 
-def amount(cell: str) -> float | None:
-    """Given a normalised cell, return its amount (a dash or blank is None)."""
-    return float(cell) if NUM.match(cell) else None
+def _titles() -> list[tuple[str, TableSpec | None]]:
+    """Given the vocabulary, return every known title with its table (None: another 附表)."""
+    titled = [(t, s) for s in VOCAB.tables for t in s.titles]
+    titled += [(t, None) for t in VOCAB.other_titles]
+    return sorted(titled, key=lambda ts: -len(ts[0]))
 
 
-def find_schedule(texts: list[str]) -> tuple[Schedule | None, str]:
-    """Given candidate title texts (nearest first), return the schedule named and its title."""
-    titled = [(t, s) for s in SCHEDULES for t in s.titles] + [(t, None) for t in OTHER_TITLES]
-    titled.sort(key=lambda ts: -len(ts[0]))
+TITLES = _titles()
+
+
+def find_schedule(texts: list[str]) -> tuple[TableSpec | None, str]:
+    """Given candidate title texts (nearest first), return the schedule named and its title.
+
+    A title that lost its first character (收入支出决算总表 printed as 入支出决算总表) counts
+    only when it stands alone: after nothing but numbering and before nothing or a bracket.
+    """
+    texts = [VOCAB.modern(t) for t in texts]
     for text in texts:
-        for title, schedule in titled:
+        for title, schedule in TITLES:
             start = text.find(title)
             if start < 0 or (start > 0 and text[start - 1] not in TITLE_PREFIX_OK):
                 continue
             return schedule, title
-    return None, ""
-
-
-def header_paths(rows: list[list[str]], width: int) -> list[list[str]] | None:
-    """Given header rows (merged cells given once) and the table width, return each column's label path.
-
-    The lowest row with a cell per column fixes the columns; each row above covers them:
-    a blank cell below continues the cell above (one column group), and a run of filled
-    cells below has one parent above, or several that split it evenly.  Returns None when
-    the rows cannot be fitted.
-    """
-    leaf = next((i for i in range(len(rows) - 1, -1, -1) if len(rows[i]) == width), None)
-    if leaf is None or any(any(r) for r in rows[leaf + 1 :]):
-        return None  # no row with a cell per column, or header rows below it
-    spans = [(j, j + 1, cell) for j, cell in enumerate(rows[leaf])]
-    paths: list[list[str]] = [[cell] if cell else [] for cell in rows[leaf]]
-    for r in range(leaf - 1, -1, -1):
-        row = rows[r]
-        segments: list[list] = []  # [start, end, is_run, child spans]
-        for span in spans:
-            if span[2] and segments and segments[-1][2]:
-                segments[-1][1] = span[1]
-                segments[-1][3].append(span)
-            else:
-                segments.append([span[0], span[1], bool(span[2]), [span]])
-        runs = [s for s in segments if s[2]]
-        parents = len(row) - (len(segments) - len(runs))
-        if parents < len(runs) or (parents > len(runs) and len(runs) != 1):
-            return None
-        groups: list[tuple[int, int]] = []
-        k = 0  # next cell of this row
-        for seg in segments:
-            if not seg[2] or parents == len(runs):
-                groups.append((seg[0], seg[1]))
-                k += 1
+    for text in texts:
+        for title, schedule in TITLES:
+            cut = title[1:]
+            start = text.find(cut)
+            if start < 0 or any(c not in TITLE_PREFIX_OK for c in text[:start]):
                 continue
-            children = seg[3]
-            share = parents
-            # a 项目 cell covers the label columns (科目编码, 科目名称) at the start of the run
-            if row[k] in LABEL_HEADERS:
-                n_labels = 0
-                while n_labels < len(children) and children[n_labels][2] in LABEL_HEADERS:
-                    n_labels += 1
-                if n_labels:
-                    groups.append((children[0][0], children[n_labels - 1][1]))
-                    children, share = children[n_labels:], share - 1
-            if share <= 0 or not children or len(children) % share:
-                return None
-            step = len(children) // share
-            for part_no in range(share):
-                part = children[part_no * step : (part_no + 1) * step]
-                groups.append((part[0][0], part[-1][1]))
-            k += parents
-        if len(groups) != len(row):
-            return None
-        spans = []
-        for (start, end), cell in zip(groups, row, strict=True):
-            spans.append((start, end, cell))
-            if cell:
-                for j in range(start, end):
-                    paths[j].insert(0, cell)
-    return paths
+            if text[start + len(cut) : start + len(cut) + 1] in TITLE_END_OK:
+                return schedule, title
+    return None, ""
 
 
 def _column_numbers(row: list[str]) -> bool:
     """Given a row, return whether it only numbers the columns (1, 2, 3 …: a 栏次 row without its label)."""
     filled = [c for c in row if c]
     return len(filled) > 1 and filled == [str(n) for n in range(1, len(filled) + 1)]
-
-
-def path_matches(path: list[str], wanted: tuple[str, ...]) -> bool:
-    """Given a column's label path and a field's path, return whether the column is that field."""
-    words = [w for w in path if w not in ("项目",)]
-    if not words or words[-1] != wanted[-1]:
-        return False
-    it = iter(words)
-    return all(any(w == want for w in it) for want in wanted)
 
 
 class ScheduleReader:
@@ -338,7 +154,8 @@ class ScheduleReader:
     def paragraph(self, text: str) -> None:
         """Given a paragraph after a table, take a 说明 saying the last schedule has no data."""
         cur = self.current
-        if cur is not None and cur.empty_note is not None and any(w in text for w in EMPTY_MARKS):
+        marks = VOCAB.empty_marks
+        if cur is not None and cur.empty_note is not None and any(w in text for w in marks):
             i = self.out.notes.index(cur.empty_note)
             cur.empty_note = self.out.notes[i] = (
                 f"《{cur.title}》本表无数据（说明：{text}），未入库任何数值"
@@ -365,17 +182,31 @@ class ScheduleReader:
         return n
 
 
-class _Open:
-    """One schedule being read: its header, unit and the values found so far."""
+@dataclass
+class _Placed:
+    """A cell being read, with where its row label sits (for the metric rules)."""
 
-    def __init__(self, schedule: Schedule, title: str, unit: str | None, width: int, out):
-        self.s = schedule
+    cell: Cell
+    label_col: int  # first column of the row label group it belongs to (-1: none)
+    lead: bool  # the first amount column after its label group
+    total: bool  # in the table's 合计 row (or only value row)
+
+
+class _Open:
+    """One schedule being read: its header, unit, cells and the values found so far."""
+
+    def __init__(self, spec: TableSpec, title: str, unit: str | None, width: int, out):
+        self.s = spec
         self.title = title
         self.unit = unit
         self.width = width
         self.out: ScheduleResult = out
+        self.rules = VOCAB.rules(spec.key)
         self.paths: list[list[str]] | None = None
         self.header_rows: list[list[str]] = []
+        self.label_cols: set[int] = set()
+        self.code_cols: set[int] = set()
+        self.columns_of: dict[MetricRule, int] = {}  # rules with columns -> the column read
         self.total_read = False  # the 合计 row (or a label-less table's value row) was read
         self.empty_note: str | None = None  # the note saying the table has no values
         self.got: dict[str, float] = {}
@@ -396,40 +227,48 @@ class _Open:
         if [header_word(c) for c in first] in self.header_rows:
             return True
         lead = next(c for c in first if c)
-        return self._is_code(lead) or any(label_of(c) in self.s.labels for c in first)
+        labels = {label for rule in self.rules for label in rule.rows}
+        return is_code(lead) or any(label_of(c) in labels for c in first)
 
     def note(self, text: str) -> None:
         """Given a reason, record a note naming this schedule."""
         self.out.notes.append(f"《{self.title}》{text}")
 
     def read_rows(self, rows: list[list[str]], block: Block, continued: bool) -> None:
-        """Given rows of the schedule (a first part or a continuation), read their values."""
+        """Given rows of the schedule (a first part or a continuation), read their cells and values."""
         if self.unit is None:
             if not continued:
                 self.note("未注明金额单位（万元或元），表中数值未入库")
             return
-        body_start = self._header(rows, continued)
-        body = rows[body_start:]
-        if not any(amount(c) is not None for r in body for c in r if not self._is_code(c)):
+        body = rows[self._header(rows, continued) :]
+        if not any(amount(c) is not None for r in body for c in r if not is_code(c)):
             if not continued and self.empty_note is None:
-                said = (
-                    "本表无数据"
-                    if any(w in c for r in rows for c in r for w in EMPTY_MARKS)
-                    else ""
+                marks = VOCAB.empty_marks
+                said = any(w in c for r in rows for c in r for w in marks)
+                self.note(
+                    f"{'本表无数据' if said else '表中没有数值'}（{block.loc}），未入库任何数值"
                 )
-                self.note(f"{said or '表中没有数值'}（{block.loc}），未入库任何数值")
                 self.empty_note = self.out.notes[-1]
             return
-        if self.s.labels:
-            if not self.header_rows:
-                self.note(f"没有表头（{block.loc}），无法区分行次与金额，表中数值未入库")
-                return
-            self._label_rows(body, block)
-        elif self.s.columns or self.s.functional:
-            if self.paths is None:
-                self.note(f"表头无法识别（{block.loc}），表中数值未入库")
-                return
-            self._column_rows(body, block)
+        if not self.header_rows:
+            self.note(f"没有表头（{block.loc}），无法区分行次与金额，表中数值未入库")
+            return
+        if self.paths is None:
+            self.note(f"表头无法识别（{block.loc}），表中数值未入库")
+            return
+        for raw in body:
+            if label_of(next((c for c in raw if c), "")) == "栏次" or _column_numbers(raw):
+                continue  # the column numbers repeated after a page break
+            row = self._aligned(raw)
+            if row is None:
+                if any(amount(c) is not None for c in raw):
+                    self.note(f"行“{'｜'.join(c for c in raw if c)}”列数与表头不符，未入库")
+                continue
+            placed = self._cells(row, raw, block)
+            for p in placed:
+                self._metrics(p, block)
+            if self.s.functional:
+                self._function_row(row, placed, block)
 
     def _header(self, rows: list[list[str]], continued: bool) -> int:
         """Given rows, take the leading header rows (up to the first row with a value); return where the body starts."""
@@ -442,7 +281,7 @@ class _Open:
         head = [[header_word(c) for c in r] for r in rows[:n]]
         if not continued and head:
             self.header_rows = head
-            self.paths = header_paths(head, self.width)
+            self._set_paths(head)
         body = n
         while body < len(rows) and (
             label_of(next((c for c in rows[body] if c), "")) == "栏次"
@@ -451,24 +290,147 @@ class _Open:
             body += 1
         return body
 
+    def _set_paths(self, head: list[list[str]]) -> None:
+        """Given the header rows, fix the column paths, label columns and metric columns."""
+        paths = header_paths(head, self.width)
+        if paths is None and self.s.kind == "rows":
+            # a row-label table is read by its labels: the lowest full row names the columns
+            leaf = next((r for r in reversed(head) if len(r) == self.width), None)
+            paths = [[c] if c else [] for c in leaf] if leaf else [[]] * self.width
+        self.paths = paths
+        if paths is None:
+            return
+        labels = VOCAB.label_headers
+        self.label_cols = {j for j, p in enumerate(paths) if p and p[-1] in labels}
+        self.code_cols = {j for j in self.label_cols if paths[j][-1] in CODE_HEADERS}
+        amounts = [j for j in range(self.width) if j not in self.label_cols]
+        found: set[str] = set()
+        for rule in self.rules:
+            for wanted in rule.columns:
+                hits = [j for j in amounts if path_matches(paths[j], wanted)]
+                if len(hits) == 1:
+                    self.columns_of[rule] = hits[0]
+                    found.add(rule.metric)
+                    break
+                if len(hits) > 1:
+                    self.note(f"列“{'/'.join(wanted)}”出现多次，未入库")
+                    found.add(rule.metric)
+                    break
+        for rule in self.rules:
+            if rule.columns and rule.metric not in found and not rule.optional:
+                found.add(rule.metric)
+                self.note(f"未找到列“{'/'.join(rule.columns[0])}”，{rule.metric} 未入库")
+
     def _is_data(self, row: list[str]) -> bool:
         """Given a row, return whether it carries values rather than column labels."""
         filled = [c for c in row if c]
         if not filled:
             return False
         first = label_of(filled[0])
-        if self._is_code(filled[0]):
+        if is_code(filled[0]):
             return True
-        if first in ("合计", "总计") and all(amount(c) is not None for c in filled[1:]):
+        if first in TOTAL_LABELS and all(amount(c) is not None for c in filled[1:]):
             return True  # (a header may name a 合计 column; a 合计 row holds amounts only)
-        if any(w in first for w in EMPTY_MARKS):
+        if any(w in first for w in VOCAB.empty_marks):
             return True
         return any(amount(c) is not None for c in filled)
 
-    @staticmethod
-    def _is_code(cell: str) -> bool:
-        """Given a cell, return whether it is a 功能分类 科目编码 (3, 5 or 7 digits)."""
-        return bool(re.fullmatch(r"\d{3}(?:\d{2}){0,2}", cell))
+    def _aligned(self, row: list[str]) -> list[str] | None:
+        """Given a body row, return it with one cell per column, or None when it cannot be placed.
+
+        Label cells merged on the left are widened; in a row-label table without 行次 a
+        shorter row's labels and amounts are placed in order (label, then its amount), the
+        last amount of a row with several labels in the last column (its label is merged
+        up to it, as in the template's 人员经费合计 | … | 公用经费合计 | … row).
+        """
+        if len(row) == self.width:
+            return row
+        filled = [c for c in row if c]
+        if not filled or not any(amount(c) is not None for c in filled):
+            return None  # a blank row or a note under the table
+        missing = self.width - len(row)
+        labels = len(self.label_cols)
+        if self.s.kind == "columns":
+            if 0 < missing < max(labels, 1) and row and amount(row[0]) is None:
+                return [row[0]] + [""] * missing + row[1:]
+            return None
+        if any(self.paths[j][-1:] == [h] for h in NUMBER_HEADERS
+                                         for j in self.label_cols):  # fmt: skip
+            return None
+        out, pos = [""] * self.width, 0
+        for cell in filled:
+            want_label = amount(cell) is None
+            while pos < self.width and (pos in self.label_cols) != want_label:
+                pos += 1
+            if pos >= self.width:
+                return None
+            out[pos] = cell
+            pos += 1
+        if sum(amount(c) is None for c in filled) > 1 and amount(filled[-1]) is not None:
+            # the last label of a two-sided row is merged up to the table's last column
+            last = max(j for j in range(self.width) if j not in self.label_cols)
+            placed = max(j for j, c in enumerate(out) if c)
+            label_at = max(j for j in range(placed) if out[j] and j in self.label_cols)
+            group = self._group(last)
+            if group and group[0] > label_at:
+                out[group[0]], out[label_at] = out[label_at], ""
+            out[placed], out[last] = "", out[placed]
+        return out
+
+    def _group(self, j: int) -> list[int]:
+        """Given an amount column, return the label columns just left of it (its row label group)."""
+        k = j - 1
+        while k >= 0 and k not in self.label_cols:
+            k -= 1
+        group = []
+        while k >= 0 and k in self.label_cols:
+            group.insert(0, k)
+            k -= 1
+        return group
+
+    def _row_words(self, row: list[str], group: list[int]) -> tuple[str, str]:
+        """Given a row and a label group, return its (row code, row label)."""
+        code, label = "", ""
+        for k in group:
+            cell = row[k]
+            m = re.fullmatch(r"(\d{3}(?:\d{2}){0,2})(\D.*)?", cell)
+            if k in self.code_cols and re.fullmatch(r"\d+", cell):
+                code = code or cell
+            elif m and not code:
+                code, label = m.group(1), label or label_of(m.group(2) or "")
+            elif cell and not label:
+                label = label_of(cell)
+        return code, label
+
+    def _cells(self, row: list[str], raw: list[str], block: Block) -> list[_Placed]:
+        """Given an aligned body row, store its amount cells; return them with their places."""
+        amounts = [j for j in range(self.width) if j not in self.label_cols]
+        texts = [row[j] for j in amounts]
+        if any(t and amount(t) is None and t not in PLACEHOLDERS for t in texts):
+            return []  # header words repeated after a page break, or text: not a value row
+        first = label_of(next((c for c in row if c), ""))
+        is_total = (first in TOTAL_LABELS) if self.label_cols else True
+        total = is_total and not self.total_read and any(amount(t) is not None for t in texts)
+        self.total_read = self.total_read or total
+        row_no = self.out.rows_read.get(self.s.key, 0) + 1
+        self.out.rows_read[self.s.key] = row_no
+        quote = "｜".join(c for c in raw if c)
+        out, last_group = [], None
+        for j in amounts:
+            group = self._group(j)
+            code, label = self._row_words(row, group)
+            if not row[j] and not label and not code:
+                continue  # the empty half of a two-sided row
+            value = self._value(row[j])
+            cell = Cell(
+                self.s.key, self.title, row_no, code, label, "/".join(self.paths[j]), j + 1,
+                value, row[j], self.unit or "", quote, block.page, block.loc,
+            )  # fmt: skip
+            self.out.cells.append(cell)
+            label_col = group[0] if group else -1
+            out.append(_Placed(cell, label_col, group != last_group, total))
+            last_group = group
+        return out
 
     def _value(self, cell: str) -> float | None:
         """Given a cell, return its amount in 万元 (converted from 元 when the table is in 元)."""
@@ -479,147 +441,71 @@ class _Open:
             return round(v / YUAN_PER_WANYUAN, ROUND_DIGITS)
         return v
 
-    def _emit(self, metric: str, value: float, quote: str, block: Block) -> None:
-        """Given a metric read from this schedule, keep it; a differing repeat drops both."""
+    def _metrics(self, p: _Placed, block: Block) -> None:
+        """Given a placed cell, emit every metric a rule of this table reads from it."""
+        c = p.cell
+        if c.value is None:
+            return
+        for rule in self.rules:
+            if rule.rows:
+                if c.row_label not in rule.rows or (rule.label_first and p.label_col != 0):
+                    continue
+            elif not p.total:
+                continue
+            if rule.columns:
+                if self.columns_of.get(rule) != c.col_no - 1:
+                    continue
+            elif not p.lead:
+                continue
+            if rule.first_only and rule.metric in self.got:
+                continue
+            self._emit(rule.metric, c, block, by_column=bool(rule.columns))
+
+    def _emit(self, metric: str, c: Cell, block: Block, by_column: bool) -> None:
+        """Given a metric and the cell stating it, keep it; a differing repeat drops both."""
         if metric in self.conflicted:
             return
         if metric in self.got:
-            if abs(self.got[metric] - value) > VALUE_TOLERANCE:
-                self.note(f"{metric} 两处数值不一致（{self.got[metric]:g} 与 {value:g}），均未入库")
+            if abs(self.got[metric] - c.value) > VALUE_TOLERANCE:
+                self.note(
+                    f"{metric} 两处数值不一致（{self.got[metric]:g} 与 {c.value:g}），均未入库"
+                )
                 self.conflicted.add(metric)
-                mine = self.facts.pop(metric)
-                self.out.facts.remove(mine)
+                self.out.facts.remove(self.facts.pop(metric))
             return
-        self.got[metric] = value
-        unit_note = f"（原表单位：元，合{value:g}万元）" if self.unit == "元" else ""
-        fact = ScheduleFact(metric, value, f"{self.title}：{quote}{unit_note}", block)
+        self.got[metric] = c.value
+        unit_note = f"（原表单位：元，合{c.value:g}万元）" if self.unit == "元" else ""
+        # a value found by its column names the column; one found after its label, the label
+        words = (
+            f"{c.row_label or '数值行'}｜{c.column}｜{c.text}"
+            if by_column
+            else f"{c.row_label}｜{c.text}"
+        )
+        fact = ScheduleFact(metric, c.value, f"{self.title}：{words}{unit_note}", block)
         self.facts[metric] = fact
         self.out.facts.append(fact)
 
-    def _label_rows(self, body: list[list[str]], block: Block) -> None:
-        """Given body rows of a row-label table, read the amount after each known label."""
-        skip = self._non_amount_columns()
-        for row in body:
-            aligned = len(row) == self.width
-            for j, cell in enumerate(row):
-                label = label_of(cell)
-                metric = self.s.labels.get(label)
-                if metric is None or (metric.startswith("income.") and j != 0):
-                    continue
-                if not aligned and any(c == "行次" for r in self.header_rows for c in r):
-                    self.note(f"行“{'｜'.join(c for c in row if c)}”列数与表头不符，未入库")
-                    break
-                # aligned: the amount is in the next column that is not a 行次 or label column;
-                # otherwise (label cells merged) it is the next filled cell
-                k = j + 1
-                while k < len(row) and (k in skip if aligned else not row[k]):
-                    k += 1
-                value = self._value(row[k]) if k < len(row) else None
-                if value is None:
-                    continue
-                if metric in self.got and metric.startswith("income."):
-                    continue  # 年初结转和结余 repeats the 财政拨款 labels below
-                self._emit(metric, value, f"{cell}｜{row[k]}", block)
-
-    def _non_amount_columns(self) -> set[int]:
-        """Given the header, return the columns that hold 行次 (row numbers) or labels, not amounts."""
-        out = set()
-        for row in self.header_rows:
-            if len(row) == self.width:
-                out |= {j for j, c in enumerate(row) if c in LABEL_HEADERS}
-        return out
-
-    def _column_rows(self, body: list[list[str]], block: Block) -> None:
-        """Given body rows of a column table, read the 合计 row and the 科目编码 rows."""
-        paths = self.paths or []
-        label_cols = [j for j, p in enumerate(paths) if any(w in LABEL_HEADERS for w in p)]
-        code_col = next((j for j, p in enumerate(paths) if "科目编码" in p), None)
-        name_col = next((j for j, p in enumerate(paths) if "科目名称" in p), None)
-        fields_at = self._field_columns(paths)
-        for raw in body:
-            if not any(amount(c) is not None or self._is_code(c) for c in raw) and (
-                label_of(next((c for c in raw if c), "")) != self.s.total_row
-            ):
-                continue  # a blank row, or the header repeated after a page break
-            row = self._aligned(raw, len(label_cols))
-            if row is None:
-                self.note(f"行“{'｜'.join(c for c in raw if c)}”列数与表头不符，未入库")
-                continue
-            first = label_of(next((c for c in row if c), ""))
-            is_total = first == self.s.total_row if label_cols else True
-            if is_total and not self.total_read:
-                self.total_read = True
-                for metric, j in fields_at.items():
-                    value = self._value(row[j])
-                    if value is not None:
-                        quote = f"{first or '数值行'}｜{'/'.join(paths[j])}｜{row[j]}"
-                        self._emit(metric, value, quote, block)
-            elif self.s.functional and code_col is not None and name_col is not None:
-                self._function_row(row, code_col, name_col, fields_at, block)
-
-    def _field_columns(self, paths: list[list[str]]) -> dict[str, int]:
-        """Given the column label paths, return the column of each field (unique matches only)."""
-        out: dict[str, int] = {}
-        for f in self.s.columns:
-            options = [f.path] + (list(GPB_FLAT_TOTALS) if f.metric == "gpb.total" else [])
-            for wanted in options:
-                hits = [j for j, p in enumerate(paths) if path_matches(p, wanted)]
-                if len(hits) == 1:
-                    out[f.metric] = hits[0]
-                    break
-                if len(hits) > 1:
-                    self.note(f"列“{'/'.join(wanted)}”出现多次，未入库")
-                    break
-            else:
-                self.note(f"未找到列“{'/'.join(f.path)}”，{f.metric} 未入库")
-        return out
-
-    def _aligned(self, row: list[str], label_cols: int) -> list[str] | None:
-        """Given a body row, return it with one cell per column (label cells merged on the left), or None."""
-        if len(row) == self.width:
-            return row
-        missing = self.width - len(row)
-        if 0 < missing < max(label_cols, 1) and row and amount(row[0]) is None:
-            return [row[0]] + [""] * missing + row[1:]
-        return None
-
-    def _function_row(
-        self, row: list[str], code_col: int, name_col: int, fields_at: dict[str, int], block
-    ) -> None:
-        """Given a row with a 科目编码, add its 功能分类 class or item."""
-        code, name = row[code_col], row[name_col]
-        m = re.fullmatch(r"(\d{3}(?:\d{2}){0,2})(.*)", code)
-        if not m:
+    def _function_row(self, row: list[str], placed: list[_Placed], block: Block) -> None:
+        """Given a row and its cells, add the 功能分类 class or item its 科目编码 names."""
+        rule = next((r for r in self.rules if r.metric == self.s.function_metric), None)
+        col = self.columns_of.get(rule) if rule else None
+        mine = [p.cell for p in placed if col is not None and p.cell.col_no == col + 1]
+        cells = mine or [p.cell for p in placed]
+        if not cells or not re.fullmatch(r"\d{3}(?:\d{2}){0,2}", cells[0].row_code):
             return
-        code, name = m.group(1), name or m.group(2)
-        col = fields_at.get("gpb.total")
-        value = self._value(row[col]) if col is not None else None
+        code, name = cells[0].row_code, cells[0].row_label
+        value = mine[0].value if mine else None
         quote = f"{self.title}：{'｜'.join(c for c in row if c)}"
         if len(code) == 3:
-            self.class_name = name
-            self.kuan = ""
+            self.class_name, self.kuan = name, ""
             self.out.function_classes.append(
-                _with_code(FunctionClass(name, value, None, quote, block.page, block.loc), code)
+                FunctionClass(name, value, None, quote, block.page, block.loc, code=code)
             )
         elif len(code) == 5:
             self.kuan = name
-        elif len(code) == 7:
-            item = FunctionItem(
-                len(self.out.function_items) + 1,
-                self.class_name,
-                self.kuan,
-                name,
-                value,
-                None,
-                quote,
-                block.page,
-                block.loc,
-            )
-            self.out.function_items.append(_with_code(item, code))
-
-
-def _with_code(record, code: str):
-    """Given a FunctionClass/FunctionItem and its 科目编码, set the code when the model has a field for it."""
-    if any(f.name == "code" for f in fields(record)):
-        record.code = code
-    return record
+        else:
+            seq = len(self.out.function_items) + 1
+            self.out.function_items.append(
+                FunctionItem(seq, self.class_name, self.kuan, name, value, None, quote,
+                             block.page, block.loc, code=code)
+            )  # fmt: skip
