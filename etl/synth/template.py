@@ -16,6 +16,7 @@ from functools import cache
 
 from etl.synth.text import Document, Para, Table, wan
 from etl.vocab import VOCAB_DIR
+from etl.vocab.catalogue import load as load_catalogue
 
 FUNCTION_CODES_CSV = VOCAB_DIR / "function_codes.csv"
 SYNTHETIC_LINE = "（合成数据，非真实报告，仅供测试）"
@@ -59,6 +60,7 @@ class Variant:
     extra_tables: bool = False  # 项目收入支出决算表, 项目支出决算明细表, 信息表 (Inner Mongolia)
     by_unit: bool = False  # 收入决算表（按单位列示）: 本级 and a subordinate unit (Tianjin)
     sangong_title: str = "财政拨款“三公”经费支出决算表"  # Yunnan: 表九 with 机关运行经费
+    tables_as_text: bool = False  # no 附表: each figure a sentence, worded from the catalogue
 
 
 VARIANTS = (
@@ -80,7 +82,24 @@ VARIANTS = (
     Variant("chongqing", "无目录（重庆、浙江）", contents_page=False),
     Variant("shaanxi", "三公表含会议费、培训费（陕西）", sangong_meeting_training=True),
     Variant("legacy", "旧称公共财政拨款（2014–2016）", legacy_names=True),
+    Variant("running_text", "表格写成正文（2014–2016）", contents_page=False, tables_as_text=True),
 )
+# The running-text variant's sentences: (section heading, metric, how the figure is had).
+# The metric's name in each sentence is drawn from the catalogue's names (synonyms and older
+# names), so the generator varies exactly what the reader must know.
+TEXT_SECTIONS = (
+    ("一、收入支出决算总体情况说明", "total.income_expenditure"),
+    ("二、收入决算情况说明", "income.total"),
+    ("二、收入决算情况说明", "income.general_budget"),
+    ("三、支出决算情况说明", "expenditure.total"),
+    ("三、支出决算情况说明", "expenditure.basic"),
+    ("三、支出决算情况说明", "expenditure.project"),
+    ("五、一般公共预算财政拨款支出决算情况说明", "gpb.total"),
+    ("六、一般公共预算财政拨款基本支出决算情况说明", "basic.personnel"),
+    ("六、一般公共预算财政拨款基本支出决算情况说明", "basic.public"),
+)
+BE_WORDS = ("为", "", "共计")
+REASON = "主要原因是严格执行预算，按照厉行节约的要求控制一般性支出，保障单位正常运转和各项工作开展。"
 
 
 @dataclass
@@ -103,6 +122,12 @@ class Figures:
     @property
     def gpb(self) -> int:
         return self.basic + self.project
+
+
+@cache
+def catalogue_names() -> dict[str, tuple[str, ...]]:
+    """Given nothing, return each metric's names in the catalogue (etl/vocab/metrics.toml)."""
+    return {key: m.names for key, m in load_catalogue().metrics.items() if m.names}
 
 
 @cache
@@ -369,6 +394,37 @@ class TemplateReport:
         self.p(f"五、{self.gpb_word}支出决算情况说明", "heading")
         self.p(f"{self.gpb_word}支出{wan(f.gpb)}万元。")
 
+    def running_text(self) -> None:
+        """Given the running-text variant, state each figure in a sentence of its own whose
+        name for the metric is drawn from the catalogue."""
+        f = self.f
+        total = f.gpb + f.business_income
+        amounts = {
+            "total.income_expenditure": total, "income.total": total,
+            "income.general_budget": f.gpb, "expenditure.total": total,
+            "expenditure.basic": f.basic + f.business_income, "expenditure.project": f.project,
+            "gpb.total": f.gpb, "basic.personnel": self._economic(True),
+            "basic.public": self._economic(False),
+        }  # fmt: skip
+        rng = random.Random(sum(amounts.values()))
+        names = catalogue_names()
+        heading = None
+        self.p(f"第二部分 {self.unit}{self.year}年度部门决算情况说明", "heading")
+        for section, metric in TEXT_SECTIONS:
+            if section != heading:
+                self.p(section, "heading")
+                heading = section
+            name = rng.choice(names[metric])
+            self.p(
+                f"{self.year}年度{name}{rng.choice(BE_WORDS)}{wan(amounts[metric])}万元。"
+                + REASON  # a paragraph of real length: it wraps, as report paragraphs do
+            )
+            self.stated(metric, amounts[metric])
+
+    def _economic(self, personnel: bool) -> int:
+        """Given which half, return 人员经费 (301, 303) or 公用经费 (302, 310) of 基本支出."""
+        return sum(self.f.economic[c] for c, _n, p in ECONOMIC_LINES if p == personnel)
+
     def render(self) -> Document:
         self.p(SYNTHETIC_LINE, "note")
         self.p(self.unit, "title")
@@ -380,7 +436,9 @@ class TemplateReport:
         self.p(f"第一部分 {self.unit}概况", "heading")
         self.p("一、主要职能", "heading")
         self.p(f"{self.unit}（合成数据）依法履行本单位职责。")
-        if not self.v.tables_after_narrative:
+        if self.v.tables_as_text:
+            self.running_text()
+        elif not self.v.tables_after_narrative:
             self.p(f"第二部分 {self.unit}{self.year}年度部门决算表", "heading")
             self.tables()
             self.narrative()
