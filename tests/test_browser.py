@@ -201,7 +201,9 @@ def test_share_link_round_trip(app_url: str, browser: object) -> None:
     wait_until_done(page)
     # units: two units both called 县委办, in different regions
     for name in ("峨边·县委办", "双牌·县委办"):
-        box = sb.locator('[data-testid="stMultiSelect"]').nth(1)
+        box = sb.locator('[data-testid="stMultiSelect"]').filter(
+            has=page.get_by_text("单位", exact=True)  # type: ignore[attr-defined]
+        )
         box.locator("input").click()
         box.locator("input").fill(name)
         page.keyboard.press("Enter")  # type: ignore[attr-defined]
