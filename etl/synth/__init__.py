@@ -42,7 +42,10 @@ from pathlib import Path
 from etl.synth.model import MAX_UNITS, make_unit
 from etl.synth.text import INJECTIONS, Document, eval_report, final_report
 
-__all__ = ["FORMATS", "INJECTIONS", "KINDS", "SynthOptions", "generate_corpus", "report_documents"]
+__all__ = [
+    "FORMATS", "INJECTIONS", "KINDS", "SynthOptions", "generate_corpus", "report_documents",
+    "write_report",
+]  # fmt: skip
 
 FORMATS = ("pdf", "docx")
 KINDS = ("final", "eval")  # 部门决算 report, 部门整体支出绩效自评 report
@@ -116,7 +119,7 @@ def _unit_documents(opts: SynthOptions, index: int):
             yield report_stem(opts.seed, index, year, "eval"), doc
 
 
-def _write(out_dir: Path, stem: str, doc: Document, formats: tuple[str, ...]) -> list[Path]:
+def write_report(out_dir: Path, stem: str, doc: Document, formats: tuple[str, ...]) -> list[Path]:
     """Given a report document, write its formats and truth; return the report files."""
     from etl.synth.docx import render_docx
     from etl.synth.pdf import render_pdf
@@ -144,7 +147,7 @@ def _write_unit(out_dir: Path, opts: SynthOptions, index: int) -> list[Path]:
     """Given the output folder, options and a unit index, write that unit's reports."""
     written: list[Path] = []
     for stem, doc in _unit_documents(opts, index):
-        written.extend(_write(out_dir, stem, doc, opts.formats))
+        written.extend(write_report(out_dir, stem, doc, opts.formats))
     return written
 
 

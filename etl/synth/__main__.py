@@ -1,5 +1,7 @@
 """Command line: ``python -m etl.synth OUT_DIR --units N --years M --seed S
-[--first-year Y] [--formats pdf,docx] [--inject kind,...] [--jobs N]``."""
+[--first-year Y] [--formats pdf,docx] [--inject kind,...] [--jobs N]``, or
+``python -m etl.synth OUT_DIR --template`` for national-template reports of every unit type
+and provincial variant (etl/synth/template.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from etl.synth import FORMATS, INJECTIONS, SynthOptions, generate_corpus
+from etl.synth import FORMATS, INJECTIONS, SynthOptions, generate_corpus, write_report
+from etl.synth.template import template_corpus
 
 
 def _csv(text: str) -> tuple[str, ...]:
@@ -32,7 +35,22 @@ def main(argv: list[str] | None = None) -> int:
         "--inject", type=_csv, default=(), help=f"注入的不一致，逗号分隔：{','.join(INJECTIONS)}"
     )
     parser.add_argument("--jobs", type=int, default=1, help="并行生成的进程数（默认 1）")
+    parser.add_argument(
+        "--template",
+        action="store_true",
+        help="改为生成全国模板的部门决算：每种单位类型一份，再加每种省份变体一份（含九张附表）",
+    )
     args = parser.parse_args(argv)
+    if args.template:
+        start = time.perf_counter()
+        written = [
+            path
+            for stem, doc in template_corpus(args.first_year, args.seed)
+            for path in write_report(args.out_dir, stem, doc, args.formats)
+        ]
+        elapsed = time.perf_counter() - start
+        print(f"已生成 {len(written)} 个报告文件（{elapsed:.1f} 秒）：{args.out_dir}")
+        return 0
     if args.jobs < 1:
         parser.error("--jobs 至少为 1")
     try:

@@ -29,6 +29,15 @@ INCOME_METRICS = (
     "income.business", "income.operating", "income.affiliate", "income.other",
 )  # fmt: skip
 
+# A real unit name of each unit type (etl/vocab/unit_kinds.csv), to put on generated covers.
+SAMPLE_UNITS = {
+    "党委部门": "中共乐山市金口河区委组织部", "政府部门": "上海市普陀区财政局",
+    "人大": "双牌县人民代表大会常务委员会办公室", "政协": "中国人民政治协商会议安居区委员会",
+    "法院": "峨边彝族自治县人民法院", "检察院": "上海市普陀区人民检察院",
+    "人民团体": "双牌县总工会", "事业单位": "安居区疾病预防控制中心", "学校": "双牌县第一中学",
+    "医院": "峨边彝族自治县人民医院", "乡镇": "双牌县江村镇人民政府",
+    "街道": "上海市普陀区长寿路街道办事处",
+}  # fmt: skip
 # Which 功能分类 item a unit type's own running costs go to (行政运行 or 事业运行 of its 款).
 MAIN_ITEM = {
     "党委部门": "2013101", "政府部门": "2010601", "人大": "2010101", "政协": "2010301",
@@ -99,7 +108,9 @@ TEXT_SECTIONS = (
     ("六、一般公共预算财政拨款基本支出决算情况说明", "basic.public"),
 )
 BE_WORDS = ("为", "", "共计")
-REASON = "主要原因是严格执行预算，按照厉行节约的要求控制一般性支出，保障单位正常运转和各项工作开展。"
+REASON = (
+    "主要原因是严格执行预算，按照厉行节约的要求控制一般性支出，保障单位正常运转和各项工作开展。"
+)
 
 
 @dataclass
@@ -463,3 +474,14 @@ def template_report(
     doc.truth = {"unit_name": unit_name, "unit_type": unit_type, "fiscal_year": year,
                  "doc_kind": "决算", "variant": variant.key, "metrics": writer.metrics}  # fmt: skip
     return doc
+
+
+def template_corpus(year: int = 2024, seed: int = 1):
+    """Given a year and a seed, yield (stem, Document): every unit type on the national
+    template in that year, then every variant for the 政府部门 in the years before it (one
+    report per unit, year and kind, as a warehouse keeps them)."""
+    cases = [(kind, VARIANTS[0], year) for kind in SAMPLE_UNITS]
+    cases += [("政府部门", v, year - j) for j, v in enumerate(VARIANTS[1:], 1)]
+    for i, (kind, variant, when) in enumerate(cases):
+        stem = f"tpl{seed}_{i:02d}_{variant.key}"
+        yield stem, template_report(SAMPLE_UNITS[kind], kind, when, variant, seed * 1000 + i)
