@@ -43,19 +43,19 @@ DERIVED_COLUMNS = {
 }
 REPORT_COLUMNS = {
     "display_name": "单位",
+    "unit_type": "单位类型",
     "fiscal_year": "年度",
     "doc_kind": "报告类型",
-    "source_file": "文件",
-    "fmt": "格式",
-    "pages": "页数",
-    "parsed_at": "解析时间",
     "n_facts": "提取指标数",
     "from_tables": "来自表格",
     "from_text": "来自正文",
-    "missing_sections": "未找到的说明部分",
     "missing_tables": "未找到的附表",
-    "unit_type": "单位类型",
+    "missing_sections": "未找到的说明部分",
+    "source_file": "文件",
+    "fmt": "格式",
+    "pages": "页数",
     "province": "省份",
+    "parsed_at": "解析时间",
     "unit_name_stated": "报告所载单位名称",
     "parser_version": "解析器版本",
     "is_synthetic": "合成数据",
@@ -83,6 +83,10 @@ def render() -> None:
             else:
                 frame.empty()
         else:
+            st.caption(
+                "每份报告：多少项指标来自附表、多少项来自正文，以及模板中没有找到的附表和说明部分"
+                "（报告没有给出的内容，不是零）。"
+            )
             frame.table(
                 reports[list(REPORT_COLUMNS)].rename(columns=REPORT_COLUMNS),
                 key="src_reports",
