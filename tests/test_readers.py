@@ -86,8 +86,9 @@ def test_docx_matches_text(docs, stem):
 def test_text_block_indexes(docs, stem):
     doc = docs(stem, "txt")
     for kind in ("p", "table"):
+        # ordinals as in the file: strictly increasing, gaps only where contents lines went
         got = [b.index for b in doc.blocks if b.kind == kind]
-        assert got == list(range(1, len(got) + 1))
+        assert not got or (got[0] == 1 and all(a < b for a, b in zip(got, got[1:], strict=False)))
     assert all(b.page is None for b in doc.blocks)
     assert all(b.text == b.text.strip() and b.text for b in doc.blocks if b.kind == "p")
     assert not any("[bookmark:" in b.text or "[image:" in b.text for b in doc.blocks)
@@ -152,7 +153,7 @@ def test_pdf_tables_match_text(docs, stem):
     assert tables(pdf, squash) == tables(txt, squash)
     for kind in ("p", "table"):
         got = [b.index for b in pdf.blocks if b.kind == kind]
-        assert got == list(range(1, len(got) + 1))
+        assert not got or (got[0] == 1 and all(a < b for a, b in zip(got, got[1:], strict=False)))
 
 
 @pytest.mark.slow

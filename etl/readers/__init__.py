@@ -41,8 +41,15 @@ def read_bytes(path: Path, limit: int = -1) -> bytes:
 
 
 def read_document(path: str | Path) -> ParsedDocument:
-    """Given a report file path, return its blocks in document order (or raise InputError)."""
-    path = Path(path)
+    """Given a report file path, return its blocks in document order (or raise InputError);
+    field codes and contents lines removed, traditional characters made simplified."""
+    from etl.readers.cleanup import clean_document
+
+    return clean_document(_read(Path(path)))
+
+
+def _read(path: Path) -> ParsedDocument:
+    """Given a report file path, return its blocks as its reader gives them."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES and suffix not in LEGACY_WORD_SUFFIXES:
         raise InputError(f"不支持的文件类型 {suffix or '（无扩展名）'}")
