@@ -38,13 +38,13 @@ from etl.vocab import catalogue
 from etl.vocab.unit_kinds import unit_types
 
 SUPPORTED = {
-    ".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".xlsx": "xlsx",
+    ".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".xlsx": "xlsx", ".xls": "xlsx",
+    ".html": "html", ".htm": "html",
     ".doc": "docx", ".wps": "docx", ".dot": "docx",  # converted to .docx by LibreOffice
 }  # fmt: skip
-FMT_PRIORITY = {"docx": 0, "pdf": 1, "txt": 2, "xlsx": 3}
+FMT_PRIORITY = {"docx": 0, "pdf": 1, "html": 2, "txt": 3, "xlsx": 4}
 UNSUPPORTED_HINTS = {
     ".rtf": "RTF 格式不支持，请另存为 .docx 或 PDF",
-    ".xls": "表格文件（.xls）不支持，请提供决算报告的 PDF 或 DOCX",
     ".et": "WPS 表格（.et）不支持，请提供决算报告的 PDF 或 DOCX",
     ".ofd": "OFD 版式文件不支持，请另存为 PDF",
 }
@@ -472,7 +472,7 @@ def _reason(winner: _Candidate, loser_fmt: str, loser_facts: int | None) -> str:
     if loser_facts is not None and winner.fact_count != loser_facts:
         return f"指标更多（{winner.fact_count} 项，对方 {loser_facts} 项）"
     if FMT_PRIORITY.get(winner.fmt, 9) != FMT_PRIORITY.get(loser_fmt, 9):
-        return f"指标一样多，格式优先（docx > pdf > txt，保留 {winner.fmt}）"
+        return f"指标一样多，格式优先（docx > pdf > html > txt，保留 {winner.fmt}）"
     return "指标一样多、格式相同，按文件名取靠前者"
 
 

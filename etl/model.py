@@ -40,7 +40,7 @@ class ParsedDocument:
     """A file read into blocks, before any financial meaning is extracted."""
 
     source_file: str  # base name of the input file
-    fmt: Literal["pdf", "docx", "txt", "xlsx"]
+    fmt: Literal["pdf", "docx", "txt", "xlsx", "html"]
     blocks: list[Block]
     pages: int | None = None  # PDF page count; None for DOCX/text
     warnings: list[str] = field(default_factory=list)

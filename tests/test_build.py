@@ -216,7 +216,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
         "损坏.pdf": "损坏",
         "损坏.docx": "损坏",
         "旧格式.doc": ".doc",
-        "表格.xls": ".xls",
+        "表格.xls": "XLS 文件已损坏",
         "不是报告.txt": "不是",
         "加密.pdf": "加密",
         "扫描件.pdf": "文字",

@@ -36,8 +36,7 @@ def test_field_codes_and_contents_lines_are_not_read(tmp_path):
         "目录\n"
         "第一部分 部门概况\t4\n"
         "一、收入支出决算总体情况说明……………………7-8\n"
-        "二、收入决算情况说明 PAGEREF _Toc15377197 \\h 9\n"
-        + body
+        "二、收入决算情况说明 PAGEREF _Toc15377197 \\h 9\n" + body
     )
     copy = tmp_path / "noisy.txt"
     copy.write_text(noisy, encoding="utf-8")

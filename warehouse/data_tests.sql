@@ -31,8 +31,8 @@ LEFT JOIN raw_coverage c USING (report_id) GROUP BY r.report_id HAVING count(c.r
 -- test: raw_reports.doc_kind is 决算 or 绩效自评
 SELECT report_id, doc_kind FROM raw_reports WHERE doc_kind NOT IN ('决算', '绩效自评');
 
--- test: raw_reports.fmt is pdf, docx, txt or xlsx
-SELECT report_id, fmt FROM raw_reports WHERE fmt NOT IN ('pdf', 'docx', 'txt', 'xlsx');
+-- test: raw_reports.fmt is pdf, docx, txt, xlsx (.xls too) or html
+SELECT report_id, fmt FROM raw_reports WHERE fmt NOT IN ('pdf', 'docx', 'txt', 'xlsx', 'html');
 
 -- test: raw_files.status is loaded, duplicate or failed
 SELECT source_file, status FROM raw_files WHERE status NOT IN ('loaded', 'duplicate', 'failed');

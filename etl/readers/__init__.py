@@ -1,4 +1,5 @@
-"""Readers: turn a report file (.pdf, .docx, .txt/.md) into an ordered list of blocks.
+"""Readers: turn a report file (.pdf, .docx, .xlsx/.xls, .html/.htm, .txt/.md) into an ordered
+list of blocks.
 
 ``read_document(path)`` is the only entry point the rest of the ETL uses; it checks the
 file (exists, not empty, not too large, a supported type) and dispatches by suffix;
@@ -16,7 +17,10 @@ from etl.model import Block, InputError, ParsedDocument
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 # Suffixes we read, mapped to the ParsedDocument.fmt they produce.
-SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".txt": "txt", ".md": "txt"}
+SUPPORTED_SUFFIXES = {
+    ".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".xls": "xls", ".txt": "txt", ".md": "txt",
+    ".html": "html", ".htm": "html",
+}  # fmt: skip
 
 # Legacy word-processor formats, read after LibreOffice converts them to .docx.
 LEGACY_WORD_SUFFIXES = {".doc", ".wps", ".dot"}
@@ -85,6 +89,14 @@ def _read(path: Path) -> ParsedDocument:
         from etl.readers.xlsx import read_xlsx
 
         return read_xlsx(path)
+    if fmt == "xls":
+        from etl.readers.xls import read_xls
+
+        return read_xls(path)
+    if fmt == "html":
+        from etl.readers.html import read_html
+
+        return read_html(path)
     from etl.readers.text import read_text
 
     return read_text(path)

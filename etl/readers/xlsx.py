@@ -105,6 +105,20 @@ def read_xlsx(path: Path) -> ParsedDocument:
     except Exception as exc:  # openpyxl, zipfile and lxml raise many kinds
         raise InputError(f"XLSX 文件已损坏，无法读取（{type(exc).__name__}）") from None
 
+    try:
+        sheets = [(ws.title, ws.sheet_state == "visible", _sheet_rows(ws)) for ws in wb.worksheets]
+    except Exception as exc:
+        raise InputError(f"XLSX 文件内容无法解析（{type(exc).__name__}）") from None
+    finally:
+        wb.close()
+    return workbook_document(path.name, sheets)
+
+
+def workbook_document(
+    source_file: str, sheets: list[tuple[str, bool, list[list[str]]]]
+) -> ParsedDocument:
+    """Given a workbook's sheets as (title, visible, rows with merged cells given once),
+    return each visible sheet's title paragraphs and table as a ParsedDocument."""
     blocks: list[Block] = []
     warnings: list[str] = []
     n_para = n_table = 0
@@ -114,32 +128,26 @@ def read_xlsx(path: Path) -> ParsedDocument:
         n_para += 1
         blocks.append(Block(kind="p", text=text, index=n_para))
 
-    try:
-        for ws in wb.worksheets:
-            if ws.sheet_state != "visible":
-                warnings.append(f"隐藏的工作表“{ws.title}”未读取")
-                continue
-            rows = _sheet_rows(ws)
-            start = 0
-            while start < len(rows) and _single(rows[start]) is not None:
-                start += 1
-            end = len(rows)
-            while end > start and _is_note(_single(rows[end - 1])):
-                end -= 1
-            for row in rows[:start]:
-                para(_single(row) or "")
-            if start == end:
-                continue
-            if start == 0:
-                para(ws.title)  # a sheet without a title row is titled by its name
-            n_table += 1
-            blocks.append(table_block(rows[start:end], n_table))
-            for row in rows[end:]:
-                para(_single(row) or "")
-    except Exception as exc:
-        raise InputError(f"XLSX 文件内容无法解析（{type(exc).__name__}）") from None
-    finally:
-        wb.close()
+    for title, visible, rows in sheets:
+        if not visible:
+            warnings.append(f"隐藏的工作表“{title}”未读取")
+            continue
+        start = 0
+        while start < len(rows) and _single(rows[start]) is not None:
+            start += 1
+        end = len(rows)
+        while end > start and _is_note(_single(rows[end - 1])):
+            end -= 1
+        for row in rows[:start]:
+            para(_single(row) or "")
+        if start == end:
+            continue
+        if start == 0:
+            para(title)  # a sheet without a title row is titled by its name
+        n_table += 1
+        blocks.append(table_block(rows[start:end], n_table))
+        for row in rows[end:]:
+            para(_single(row) or "")
     if not blocks:
         raise InputError("文件没有文字内容")
-    return ParsedDocument(source_file=path.name, fmt="xlsx", blocks=blocks, warnings=warnings)
+    return ParsedDocument(source_file=source_file, fmt="xlsx", blocks=blocks, warnings=warnings)

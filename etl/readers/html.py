@@ -1,0 +1,159 @@
+"""Saved web pages (.html/.htm): paragraphs as paragraph blocks, <table> as table blocks.
+
+Parsed with lxml's HTML parser (already installed with python-docx; tolerant of the broken
+markup government sites publish).  The encoding comes from the page's <meta charset> (GBK and
+GB2312 pages are common; GB18030 reads both), else UTF-8, else GB18030.  Scripts, styles,
+navigation, headers and footers are dropped.  In tables a cell spanning columns is given once
+and a cell spanning rows leaves empty cells below, as the DOCX and PDF readers give them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from etl.model import Block, InputError, ParsedDocument
+from etl.readers import read_bytes, table_block
+
+SKIP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "head", "iframe", "form"}
+BLOCK_TAGS = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote",
+    "pre", "center", "dd", "dt", "caption", "main",
+}  # fmt: skip
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+SNIFF_BYTES = 4096
+GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
+MAX_SPAN = 100  # a colspan/rowspan larger than this is a broken attribute, read as 1
+
+
+def decode(data: bytes) -> str:
+    """Given a page's bytes, return its text decoded by its declared or guessed encoding."""
+    m = META_CHARSET.search(data[:SNIFF_BYTES])
+    declared = m.group(1).decode("ascii").lower() if m else None
+    if declared in GB_FAMILY:
+        declared = "gb18030"  # a superset: pages labelled GB2312 often hold GBK characters
+    for encoding in [e for e in (declared, "utf-8", "gb18030") if e]:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _span(cell, name: str) -> int:
+    """Given a table cell and colspan/rowspan, return the span (1 when missing or broken)."""
+    try:
+        value = int(cell.get(name, "1"))
+    except ValueError:
+        return 1
+    return value if 1 <= value <= MAX_SPAN else 1
+
+
+def _text(el) -> list[str]:
+    """Given an element (markup to skip already removed, <br> already a newline), return its
+    text as lines, whitespace collapsed."""
+    lines = "".join(el.itertext()).replace("\xa0", " ").split("\n")
+    return [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in lines if line.strip()]
+
+
+def _prepare(root) -> None:
+    """Given a parsed page, drop the markup that is not content and make each <br> a newline."""
+    for el in list(root.iter()):
+        if isinstance(el.tag, str) and el.tag in SKIP_TAGS and el.getparent() is not None:
+            el.drop_tree()
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+
+
+def _fill_below(pending: dict[int, list[int]], col: int, out: list[str]) -> int:
+    """Given the cells spanning down, a column and the row so far, add an empty cell for each
+    spanning cell at that column onwards and return the next free column."""
+    while col in pending:
+        left, width = pending[col]
+        out.append("")
+        if left <= 1:
+            del pending[col]
+        else:
+            pending[col] = [left - 1, width]
+        col += width
+    return col
+
+
+def _table_rows(table) -> list[list[str]]:
+    """Given a <table>, return its rows with merged cells given once."""
+    rows: list[list[str]] = []
+    pending: dict[int, list[int]] = {}  # column -> [rows left, colspan] of a cell spanning down
+    for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
+        out: list[str] = []
+        col = 0
+        for cell in tr.xpath("./td|./th"):
+            col = _fill_below(pending, col, out)
+            out.append("\n".join(_text(cell)))  # a cell's lines, as the DOCX reader gives them
+            width, height = _span(cell, "colspan"), _span(cell, "rowspan")
+            if height > 1:
+                pending[col] = [height - 1, width]
+            col += width
+        for start in sorted(c for c in pending if c >= col):
+            _fill_below(pending, start, out)
+        rows.append(out)
+    return [r for r in rows if any(r)]
+
+
+def read_html(path: Path) -> ParsedDocument:
+    """Given a saved web page, return its paragraphs and tables as a ParsedDocument."""
+    import lxml.html
+
+    text = decode(read_bytes(path))
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=_parser())
+    except Exception as exc:  # lxml raises ParserError and friends for empty or broken pages
+        raise InputError(f"网页文件无法解析（{type(exc).__name__}）") from None
+    _prepare(root)
+    blocks: list[Block] = []
+    counts = {"p": 0, "table": 0}
+
+    def para(line: str) -> None:
+        counts["p"] += 1
+        blocks.append(Block(kind="p", text=line, index=counts["p"]))
+
+    def walk(el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in SKIP_TAGS:
+            return
+        if tag == "table":
+            rows = _table_rows(el)
+            if rows:
+                counts["table"] += 1
+                blocks.append(table_block(rows, counts["table"]))
+            return
+        if tag in BLOCK_TAGS and not _has_blocks(el):
+            for line in _text(el):
+                para(line)
+            return
+        if el.text and el.text.strip():
+            para(el.text.strip())
+        for child in el:
+            walk(child)
+            if child.tail and child.tail.strip():
+                para(child.tail.strip())
+
+    body = root.find("body")
+    walk(body if body is not None else root)
+    if not blocks:
+        raise InputError("文件没有文字内容")
+    return ParsedDocument(source_file=path.name, fmt="html", blocks=blocks)
+
+
+def _has_blocks(el) -> bool:
+    """Given an element, return whether a block element or a table lies inside it."""
+    return any(
+        isinstance(d.tag, str) and (d.tag in BLOCK_TAGS or d.tag == "table")
+        for d in el.iterdescendants()
+    )
+
+
+def _parser():
+    """Given nothing, return an lxml HTML parser that reads the text as UTF-8."""
+    import lxml.html
+
+    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)

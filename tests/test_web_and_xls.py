@@ -1,0 +1,94 @@
+"""More publication forms: saved web pages (.html/.htm, GBK or UTF-8) and legacy .xls 附表."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from etl.extract import extract_report
+from etl.readers import read_document
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCX = ROOT / "samples" / "reports" / "docx" / "000_49c7c66149f159f0.docx"
+SCHEDULES = ROOT / "tests" / "fixtures" / "schedules"
+
+
+def _page(doc, charset: str) -> str:
+    """Given a parsed document, return it as a web page a site would publish."""
+    out = [
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">',
+        "<script>var x = '本年收入合计999万元';</script><style>p{}</style></head><body>",
+        "<nav>首页 &gt; 信息公开 &gt; 部门决算</nav><div class='content'>",
+    ]
+    for b in doc.blocks:
+        if b.kind == "p":
+            out.append(f"<p>{html.escape(b.text)}</p>")
+        else:
+            out.append('<table border="1">')
+            for row in b.rows:
+                cells = "".join(
+                    "<td>" + "<br>".join(html.escape(x) for x in c.split("\n")) + "</td>"
+                    for c in row
+                )
+                out.append(f"<tr>{cells}</tr>")
+            out.append("</table>")
+    out.append("</div><footer>版权所有 联系电话 010-12345678</footer></body></html>")
+    return "\n".join(out)
+
+
+def _tables(doc) -> list[list[list[str]]]:
+    """Given a document, return its table cells without whitespace (a page collapses it)."""
+    return [
+        [[re.sub(r"\s+", "", c) for c in row] for row in b.rows]
+        for b in doc.blocks
+        if b.kind == "table"
+    ]
+
+
+@pytest.mark.parametrize("charset", ["gbk", "utf-8"])
+def test_a_saved_web_page_reads_the_same_facts_as_the_word_file(tmp_path, charset):
+    doc = read_document(DOCX)
+    page = tmp_path / "report.html"
+    page.write_bytes(_page(doc, charset).encode("gb18030" if charset == "gbk" else charset))
+    web = read_document(page)
+    assert web.fmt == "html"
+    assert not any("999万元" in b.text or "版权所有" in b.text for b in web.blocks)
+    assert _tables(web) == _tables(doc)
+    want = {f.metric: f.value for f in extract_report(doc).facts}
+    assert {f.metric: f.value for f in extract_report(web).facts} == want
+
+
+def test_web_table_spans_are_given_once_and_left_empty_below(tmp_path):
+    page = tmp_path / "t.htm"
+    page.write_text(
+        "<html><body><p>收入支出决算总表</p><table>"
+        "<tr><td colspan='2'>收入</td><td rowspan='2'>合计</td></tr>"
+        "<tr><td>项目</td><td>决算数</td></tr>"
+        "<tr><td>本年收入合计</td><td>1,230.10</td><td>1230.10</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    [table] = [b for b in read_document(page).blocks if b.kind == "table"]
+    assert table.rows == (
+        ("收入", "合计"),
+        ("项目", "决算数", ""),
+        ("本年收入合计", "1,230.10", "1230.10"),
+    )
+
+
+def test_an_xls_workbook_reads_like_its_xlsx_twin():
+    xls, xlsx = (
+        read_document(SCHEDULES / "schedules.xls"),
+        read_document(SCHEDULES / "schedules.xlsx"),
+    )
+    assert xls.fmt == "xlsx"
+    assert [b.kind for b in xls.blocks] == [b.kind for b in xlsx.blocks]
+
+    def values(doc):
+        return {(f.metric, round(f.value, 2)) for f in extract_report(doc).facts}
+
+    assert values(xls) == values(xlsx)
+    assert len(values(xls)) >= 20
