@@ -9,13 +9,12 @@ the vocabulary in etl/vocab, so an alias or vocabulary edit applies without re-p
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from etl.vocab import regions
+from etl.vocab import read_rows, regions
 from etl.vocab.unit_kinds import split_party
 
 _SPACE = re.compile(r"\s+")
@@ -103,13 +102,9 @@ def load_aliases(path: Path) -> dict[str, Alias]:
     """Given the alias CSV path, return its rows keyed by the cleaned alias (none if absent)."""
     if not path.exists():
         return {}
-    lines = [
-        line
-        for line in path.read_text(encoding="utf-8-sig").splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
+    rows = read_rows(path)
     aliases: dict[str, Alias] = {}
-    for row in csv.DictReader(lines):
+    for row in rows:
         alias = clean(row.get("alias"))
         if not alias:
             continue

