@@ -42,21 +42,24 @@ def pair_number(value: str) -> float | None:
 def pairs_of(row: list[str]) -> list[tuple[str, str]] | None:
     """Given a normalised row, return its (field, value) pairs in order, or None if not pairs.
 
-    A blank value (merged or left empty) is kept as ""; a number field whose value is not a
-    number makes the row not pairs (a grid data row, or a header).
+    The value is the cell right after its label; blank (left empty, or a merged label's
+    second cell), or a placeholder (—) for a number, it is kept as "".  A number field whose value is not
+    a number makes the row not pairs (a grid data row); so does a label after a label.
     """
-    cells = [c for c in row if c]
-    if not cells:
-        return None
     pairs: list[tuple[str, str]] = []
     i = 0
-    while i < len(cells):
-        kind = label_kind(cells[i])
+    while i < len(row):
+        if not row[i]:
+            i += 1
+            continue
+        kind = label_kind(row[i])
         if kind is None or kind == TOTAL:
             return None
-        value = cells[i + 1] if i + 1 < len(cells) else ""
+        value = row[i + 1] if i + 1 < len(row) else ""
         if value and label_kind(value, exact=True) is not None:
             return None  # a label after a label: a header row
+        if kind in NUMERIC_FIELDS and value in vocab().placeholders:
+            value = ""
         if kind in NUMERIC_FIELDS and value and pair_number(value) is None:
             return None
         pairs.append((kind, value))

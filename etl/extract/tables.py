@@ -119,6 +119,7 @@ class TableReader:
         self.year_columns = YearColumns(self.out.mentions)  # every year of a 基础数据表
         # the indicator a label–value form is filling (三级指标 | … then 年度指标值 | …)
         self.pair_indicator: Indicator | None = None
+        self.indicator_width = 0  # cells of the indicator header row
 
     def paragraph(self, text: str) -> None:
         """Given a paragraph between tables, remember it as a possible table title or unit line."""
@@ -184,6 +185,7 @@ class TableReader:
                 name=name.strip("-－—– "), code=code, quote=quote, page=block.page, loc=block.loc
             )
             self.out.projects.append(self.project)
+            self._pairs(row, quote, block)  # 项目名称 | A专项 | 年初预算数 | 100 …
             return
         if self._pairs(row, quote, block):
             return
@@ -224,6 +226,7 @@ class TableReader:
                 find_col(self.prev_row, (name,)) is not None for name in SCORE_COLS
             )
             self.indicator_offset = None
+            self.indicator_width = len(row)
             self.levels = ["", "", ""]
             return True
         return False
@@ -422,12 +425,16 @@ class TableReader:
         return True
 
     def _only_weight(self, row: list[str], nums: list[float | None]) -> bool:
-        """Given a total row and its numbers, return whether its one number sits under 分值."""
+        """Given a total row and its numbers, return whether its one number sits under 分值.
+
+        Merged cells are given once, so the row is aligned with the header from the right:
+        `总分 | 100 | (得分 blank) | (偏差 blank)`.
+        """
         cols = self.indicator_cols or {}
-        if len(nums) != 1 or "weight" not in cols or "score" not in cols:
+        if len(nums) != 1 or "weight" not in cols or cols.get("score", -1) <= cols["weight"]:
             return False
         at = next(i for i, c in enumerate(row) if c and pair_number(c) is not None)
-        return at - (self.indicator_offset or 0) == cols["weight"]
+        return len(row) - at == self.indicator_width - cols["weight"]
 
     def _inline(self, row: list[str], quote: str, block: Block) -> None:
         """Given a row of a 万元 table, read cells such as 其中：基本支出：460.73."""

@@ -23,6 +23,7 @@ class Vocab:
     unit_titles: tuple[str, ...]
     identity_labels: tuple[str, ...]
     label_suffixes: tuple[str, ...]
+    placeholders: tuple[str, ...]
     columns: dict[str, tuple[str, ...]]
     funds_total: tuple[str, ...]
     total_score: tuple[str, ...]
@@ -54,6 +55,7 @@ def vocab() -> Vocab:
         unit_titles=tuple(forms["unit_titles"]),
         identity_labels=tuple(forms["identity_labels"]),
         label_suffixes=tuple(forms["label_suffixes"]),
+        placeholders=tuple(forms["placeholders"]),
         columns={key: tuple(names) for key, names in data["columns"].items()},
         funds_total=tuple(rows["funds_total"]),
         total_score=tuple(rows["total_score"]),
