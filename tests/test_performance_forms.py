@@ -379,3 +379,23 @@ def test_statements_reach_the_report_with_their_quote(tmp_path):
         facts["perf.self_eval_amount"].quote
         == "组织对 12 个项目开展绩效自评，涉及资金 3,456.78 万元"
     )
+
+
+@pytest.mark.parametrize("layout", [grid_form, pairs_form], ids=["grid", "pairs"])
+def test_a_form_split_over_pdf_pages_is_read_whole(tmp_path, layout):
+    f = PROJECT_FORMS[1]
+    many = [(a, b, f"{c}{k}", *rest) for k in range(8) for a, b, c, *rest in f.indicators]
+    form = Form(f.name, f.initial, f.adjusted, f.executed, f.rate, 10, 10, many, 88.75)
+    grid = layout(form, False, MINISTRY)
+    # the first column is not merged down the indicator rows, so the table can break
+    top = next((i for i, row in enumerate(grid) if row[0] == "绩效指标"), len(grid))
+    grid = [[("" if c == "^" and j == 0 and i > top else c) for j, c in enumerate(row)]
+            for i, row in enumerate(grid)]  # fmt: skip
+    r = extract_report(read_document(write_pdf(tmp_path / "long.pdf", [("", grid)])))
+    assert r.pages > 2
+    assert [(p.name, p.executed, p.score) for p in r.projects] == [(f.name, f.executed, 88.75)]
+    got = [
+        (i.level1, i.level2, i.level3, i.target, i.actual, i.weight, i.score, i.deviation)
+        for i in r.indicators
+    ]
+    assert got == many
