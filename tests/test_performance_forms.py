@@ -135,7 +135,8 @@ def pairs_form(form: Form, unit_wide: bool, labels: tuple[str, str, str]) -> lis
         rows.append(["一级指标", l1, "二级指标", l2, "三级指标", l3])
         rows.append(["年度指标值", target, "实际完成值", actual, "分值", _num(weight)])
         rows.append(["得分", f"{_num(score)}分", "偏差原因分析及改进措施", why, "", ""])
-    rows.append(["总分", _num(form.total), "", "", "", ""])
+    total = "总分" if unit_wide else "自评得分"
+    rows.append([total, f"{_num(form.total)}分", "", "", "", ""])
     return rows
 
 
@@ -316,6 +317,9 @@ def test_a_placeholder_in_a_pair_is_not_a_zero(tmp_path):
         (["年初预算数", "待定", "全年预算数", "120"], None),  # a number field without a number
         (["主管部门", "XX局", "实施单位", "XX局"], None),  # names only, no figure
         (["总分", "95.5"], None),  # the total is read as a total row
+        (["自评得分", "95.5"], None),
+        (["执行率", "98%", "分值", "10", "自评得分", "9.8"],
+         [("rate", "98%"), ("weight", "10"), ("score", "9.8")]),
     ],
 )  # fmt: skip
 def test_label_value_rows(row, pairs):

@@ -53,6 +53,9 @@ def pairs_of(row: list[str]) -> list[tuple[str, str]] | None:
             i += 1
             continue
         kind = label_kind(row[i])
+        if kind == TOTAL and form_label(label_of(row[i])) not in vocab().total_score:
+            # 自评得分 alone on its row is the form's total; among other pairs, a score
+            kind = "score" if sum(1 for c in row if c) > 2 else TOTAL
         if kind is None or kind == TOTAL:
             return None
         value = row[i + 1] if i + 1 < len(row) else ""

@@ -31,17 +31,15 @@ from etl.model import (
     Mention,
     Project,
 )
-from etl.vocab.performance import HALF_TO_FULL, vocab
+from etl.vocab.performance import HALF_TO_FULL, form_label, vocab
 
 V = vocab()  # the Ministry forms' labels and their synonyms (etl/vocab/performance.toml)
 PROJECT_NAME_LABELS = V.project_name
 PROJECT_CODE = re.compile(r"^(\d{6,}[A-Z]\d{6,})[-－—–]*(.*)$")
-TOTAL_ROW_LABELS = V.total_score + V.pair_total_score
+TOTAL_ROW_LABELS = V.total_score
 FUNDS_ROW_LABELS = V.funds_total
-INITIAL_COLS = V.columns["initial"]
 ADJUSTED_COLS = V.columns["adjusted"]
 EXECUTED_COLS = V.columns["executed"]
-RATE_COLS = V.columns["rate"]
 WEIGHT_COLS = V.columns["weight"]
 SCORE_COLS = V.columns["score"]
 # Indicator columns in the order they are looked for in a header row.
@@ -409,7 +407,9 @@ class TableReader:
         cells = [c for c in row if c]
         labels = [label_of(c) for c in cells if pair_number(c) is None]
         nums = [pair_number(c) for c in cells if pair_number(c) is not None]
-        labelled = any(lab in TOTAL_ROW_LABELS for lab in labels)
+        labelled = any(lab in TOTAL_ROW_LABELS for lab in labels) or (
+            len(cells) == len(labels) + 1 == 2 and form_label(labels[0]) in V.pair_total_score
+        )  # 自评得分 | 95.5
         unlabelled = not labels and len(nums) == 2 and nums[0] == 100  # " | 100 | 100"
         if not nums or not (labelled or unlabelled) or any(len(lab) > 12 for lab in labels):
             return False
