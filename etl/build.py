@@ -533,7 +533,8 @@ def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]]
     for seq, i in enumerate(report.indicators, 1):
         rows["raw_indicators"].append(
             (report_id, seq, i.table, i.level1, i.level2, i.level3, i.target, i.actual,
-             i.weight, i.score, i.page, i.loc, i.sign or None, i.unit or None)
+             i.weight, i.score, i.page, i.loc, i.sign or None, i.unit or None,
+             i.deviation or None)
         )  # fmt: skip
     for message in notes:
         rows["raw_notes"].append((report_id, message))

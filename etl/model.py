@@ -156,6 +156,7 @@ class Indicator:
     loc: str
     sign: str = ""  # 指标性质 (≥, ≤, ＝) when the table has that column
     unit: str = ""  # 度量单位 (万元, 次, %) when the table has that column
+    deviation: str = ""  # 偏差原因分析及改进措施 when the table states it
 
 
 @dataclass

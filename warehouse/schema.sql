@@ -151,7 +151,8 @@ CREATE TABLE raw_indicators (
     page        INTEGER,
     loc         VARCHAR NOT NULL,
     sign        VARCHAR,               -- 指标性质 (≥ ≤ ＝), when the table has the column
-    unit        VARCHAR                -- 度量单位 (万元, 次, %), when the table has the column
+    unit        VARCHAR,               -- 度量单位 (万元, 次, %), when the table has the column
+    deviation   VARCHAR                -- 偏差原因分析及改进措施, when the table states it
 );
 
 CREATE TABLE raw_notes (               -- what the parser did not store, and why

@@ -8,7 +8,7 @@ every differing later statement is recorded in the report's notes (the checks fl
 
 from __future__ import annotations
 
-from etl.extract import charts, functional, mentions, narrative, projects
+from etl.extract import charts, functional, mentions, narrative, performance, projects
 from etl.extract.coverage import read_coverage
 from etl.extract.identity import read_identity
 from etl.extract.tables import TableReader
@@ -107,6 +107,7 @@ def extract_report(doc: ParsedDocument) -> Report:
                         block.loc,
                     )
                 )
+            candidates.extend(performance.read_facts(nt, start, end, block, section))
             if section != "glossary":
                 report.mentions.extend(mentions.read_mentions(nt, start, end, block, section))
         _read_functional(nt, block, section, report)

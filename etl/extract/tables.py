@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from etl.extract.basetable import BASE_TABLE_ROWS, YearColumns
 from etl.extract.cells import clean, find_col, label_of, number
+from etl.extract.formpairs import FUNDS_FIELDS, pair_number, pairs_of
 from etl.extract.schedules import ScheduleReader
 from etl.model import (
     UNIT_TABLE,
@@ -30,24 +31,29 @@ from etl.model import (
     Mention,
     Project,
 )
+from etl.vocab.performance import HALF_TO_FULL, form_label, vocab
 
-PROJECT_NAME_LABELS = ("项目名称", "项目支出名称", "专项名称")
+V = vocab()  # the Ministry forms' labels and their synonyms (etl/vocab/performance.toml)
+PROJECT_NAME_LABELS = V.project_name
 PROJECT_CODE = re.compile(r"^(\d{6,}[A-Z]\d{6,})[-－—–]*(.*)$")
-TOTAL_ROW_LABELS = ("合计", "总分", "部门整体自评得分", "单位整体自评得分", "自评总分", "总得分")
-FUNDS_ROW_LABELS = ("总额", "年度资金总额")
-INITIAL_COLS = ("年初预算数", "年初预算")
-ADJUSTED_COLS = ("调整后预算数", "全年预算数", "调整后预算")
-EXECUTED_COLS = ("预算执行数", "全年执行数")
-RATE_COLS = ("预算执行率", "执行率")
-LEVEL_COLS = ("一级指标", "二级指标", "三级指标")
-TARGET_COLS = ("年度指标值", "指标值", "目标值")
-ACTUAL_COLS = ("实际完成值", "完成值", "业绩指标")
-WEIGHT_COLS = ("分值", "权重", "指标分值")
-SIGN_COLS = ("指标性质",)  # ≥ ≤ ＝ before the 指标值
-UNIT_COLS = ("度量单位", "计量单位")
-SCORE_COLS = ("得分", "自评得分")
-INDICATOR_END = ("合计", "总分", "评价结论", "存在问题", "改进措施")
-UNIT_TITLES = ("部门整体", "单位整体", "整体支出绩效", "基础数据表", "部门名称")
+TOTAL_ROW_LABELS = V.total_score
+FUNDS_ROW_LABELS = V.funds_total
+ADJUSTED_COLS = V.columns["adjusted"]
+EXECUTED_COLS = V.columns["executed"]
+WEIGHT_COLS = V.columns["weight"]
+SCORE_COLS = V.columns["score"]
+# Indicator columns in the order they are looked for in a header row.
+INDICATOR_FIELDS = (
+    "level1", "level2", "level3", "target", "actual", "weight", "score", "sign", "unit",
+    "deviation",
+)  # fmt: skip
+INDICATOR_END = V.indicator_end
+UNIT_TITLES = V.unit_titles
+PROJECT_FUNDS = ("initial_budget", "adjusted_budget", "executed", "execution_rate")  # FUNDS_FIELDS
+UNIT_FUNDS = (
+    ("initial", "budget.initial"), ("adjusted", "budget.full_year"), ("executed", "budget.executed"),
+)  # fmt: skip
+PAIR_INDICATOR_FIELDS = ("target", "actual", "weight", "score", "sign", "unit", "deviation")
 SECTION_MAX = re.compile(r"[（(](\d+(?:\.\d+)?)分[）)]")  # 产出指标（40分）
 NUMBERED_LINE = re.compile(r"^\d+[、.．]")  # 1、对个人和家庭补助: a line under a 小计
 LEVEL_NAME_MAX = 10  # characters of a 一级/二级指标 name such as 服务对象满意度指标
@@ -109,6 +115,9 @@ class TableReader:
         self.schedules = ScheduleReader()
         self.paragraphs: list[str] = []  # paragraphs since the last table, when told of them
         self.year_columns = YearColumns(self.out.mentions)  # every year of a 基础数据表
+        # the indicator a label–value form is filling (三级指标 | … then 年度指标值 | …)
+        self.pair_indicator: Indicator | None = None
+        self.indicator_width = 0  # cells of the indicator header row
 
     def paragraph(self, text: str) -> None:
         """Given a paragraph between tables, remember it as a possible table title or unit line."""
@@ -126,7 +135,7 @@ class TableReader:
             self._sync_schedules()
             return
         rows = [[clean(c) for c in row] for row in block.rows]
-        head = "".join("".join(r) for r in rows[:3])
+        head = "".join("".join(r) for r in rows[:3]).translate(HALF_TO_FULL)
         opens_project = any(label_of(c) in PROJECT_NAME_LABELS for r in rows[:3] for c in r[:2])
         if not opens_project:
             # a title read before an earlier table (no paragraph since) does not reopen
@@ -157,6 +166,7 @@ class TableReader:
         self.year_header = self.staff_header = None
         self.indicator_offset = None
         self.levels = ["", "", ""]
+        self.pair_indicator = None
 
     def _row(self, row: list[str], block: Block) -> None:
         cells = [c for c in row if c]
@@ -173,10 +183,13 @@ class TableReader:
                 name=name.strip("-－—– "), code=code, quote=quote, page=block.page, loc=block.loc
             )
             self.out.projects.append(self.project)
+            self._pairs(row, quote, block)  # 项目名称 | A专项 | 年初预算数 | 100 …
+            return
+        if self._pairs(row, quote, block):
             return
         if self._headers(row):
             return
-        if self._totals(cells, quote, block):
+        if self._totals(row, quote, block):
             return
         if self.indicator_cols is not None and self._indicator(row, block):
             return
@@ -199,21 +212,11 @@ class TableReader:
         ):
             self.staff_header = row
             return True
-        if all(find_col(row, (name,)) is not None for name in LEVEL_COLS[:2]):
+        if all(find_col(row, V.columns[key]) is not None for key in ("level1", "level2")):
             self.indicator_cols = {
                 key: idx
-                for key, names in (
-                    ("level1", ("一级指标",)),
-                    ("level2", ("二级指标",)),
-                    ("level3", ("三级指标", "目标指标")),
-                    ("target", TARGET_COLS),
-                    ("actual", ACTUAL_COLS),
-                    ("weight", WEIGHT_COLS),
-                    ("score", SCORE_COLS),
-                    ("sign", SIGN_COLS),
-                    ("unit", UNIT_COLS),
-                )
-                if (idx := find_col(row, names)) is not None
+                for key in INDICATOR_FIELDS
+                if (idx := find_col(row, V.columns[key])) is not None
             }
             # 自评得分 in the header row above (merged cells put it over the wrong column):
             # the score is then the rightmost number of each row, after the 分值.
@@ -221,6 +224,7 @@ class TableReader:
                 find_col(self.prev_row, (name,)) is not None for name in SCORE_COLS
             )
             self.indicator_offset = None
+            self.indicator_width = len(row)
             self.levels = ["", "", ""]
             return True
         return False
@@ -243,12 +247,19 @@ class TableReader:
         """Given a 年度资金总额/总额 row under a funds header, read budget and execution."""
         if self.funds_header is None or not any(label_of(c) in FUNDS_ROW_LABELS for c in row[:3]):
             return
-        initial = self._value(row, self.funds_header, INITIAL_COLS)
-        adjusted = self._value(row, self.funds_header, ADJUSTED_COLS)
-        executed = self._value(row, self.funds_header, EXECUTED_COLS)
-        rate = self._value(row, self.funds_header, RATE_COLS)
+        funds = {key: self._value(row, self.funds_header, V.columns[key]) for key in FUNDS_FIELDS}
         weight = self._value(row, self.funds_header, WEIGHT_COLS)
         score = self._value(row, self.funds_header, SCORE_COLS)
+        self._store_funds(funds, weight, score, quote, block)
+        self.funds_header = None
+
+    def _store_funds(
+        self, funds: dict, weight: float | None, score: float | None, quote: str, block: Block
+    ) -> None:
+        """Given a form's funds (initial, adjusted, executed, rate) and 预算执行 分值/得分, keep them.
+
+        A project keeps the first value stated for each; the unit's become budget.* facts.
+        """
         table = self._table_name()
         if weight is not None and self.context is not None:  # 预算执行 is scored in this row
             self.out.mentions.append(
@@ -256,22 +267,59 @@ class TableReader:
                         value=weight, pct=score)
             )  # fmt: skip
         if self.context == "project" and self.project is not None:
-            p = self.project
-            p.initial_budget, p.adjusted_budget, p.executed, p.execution_rate = (
-                initial,
-                adjusted,
-                executed,
-                rate,
-            )
+            for key, attr in zip(FUNDS_FIELDS, PROJECT_FUNDS, strict=True):
+                if funds.get(key) is not None and getattr(self.project, attr) is None:
+                    setattr(self.project, attr, funds[key])
         elif self.context == "unit":
-            for metric, value in (
-                ("budget.initial", initial),
-                ("budget.full_year", adjusted),
-                ("budget.executed", executed),
-            ):
-                if value is not None:
-                    self.out.facts.append(TableFact(metric, value, "万元", quote, block))
-        self.funds_header = None
+            for key, metric in UNIT_FUNDS:
+                if funds.get(key) is not None:
+                    self.out.facts.append(TableFact(metric, funds[key], "万元", quote, block))
+
+    def _pairs(self, row: list[str], quote: str, block: Block) -> bool:
+        """Given a label–value row of a form, read its funds or indicator; return whether it was one."""
+        if self.context is None or self.indicator_cols is not None or self.funds_header is not None:
+            return False
+        pairs = pairs_of(row)
+        if pairs is None:
+            return False
+        stated = {key: value for key, value in reversed(pairs) if value}  # first one wins
+        if any(key in stated for key in FUNDS_FIELDS):
+            funds = {key: pair_number(stated[key]) for key in FUNDS_FIELDS if key in stated}
+            weight, score = (pair_number(stated.get(k, "")) for k in ("weight", "score"))
+            self._store_funds(funds, weight, score, quote, block)
+            return True
+        for key, value in pairs:
+            if value:
+                self._pair_indicator(key, value, block)
+        return True
+
+    def _pair_indicator(self, key: str, value: str, block: Block) -> None:
+        """Given one label–value pair of an indicator (三级指标 | 培训人次 …), keep it."""
+        if key in ("level1", "level2"):
+            n = ("level1", "level2").index(key)
+            self.levels[n] = SECTION_MAX.sub("", value)
+            self.levels[n + 1 :] = [""] * (2 - n)
+            self.pair_indicator = None
+            return
+        if key == "level3":
+            self.levels[2] = value
+            self.pair_indicator = Indicator(
+                self._table_name(), *self.levels, target="", actual="", weight=None,
+                score=None, page=block.page, loc=block.loc,
+            )  # fmt: skip
+            return
+        ind = self.pair_indicator
+        if ind is None or key not in PAIR_INDICATOR_FIELDS:
+            return
+        if key in ("weight", "score"):
+            if getattr(ind, key) is None:
+                setattr(ind, key, pair_number(value))
+        elif not getattr(ind, key):
+            setattr(ind, key, value)
+        if not any(ind is i for i in self.out.indicators) and (
+            ind.target or ind.actual or ind.weight is not None or ind.score is not None
+        ):
+            self.out.indicators.append(ind)
 
     def _base_table(self, row: list[str], first: str, quote: str, block: Block) -> None:
         """Given a row of a 基础数据表 under a year header, read the year's actual and budget."""
@@ -354,14 +402,20 @@ class TableReader:
                     base=b, flag="人")
         )  # fmt: skip
 
-    def _totals(self, cells: list[str], quote: str, block: Block) -> bool:
+    def _totals(self, row: list[str], quote: str, block: Block) -> bool:
         """Given a 合计/总分 row, read the total score of the project or unit; return whether it was one."""
-        labels = [label_of(c) for c in cells if number(c) is None]
-        nums = [number(c) for c in cells if number(c) is not None]
-        labelled = any(lab in TOTAL_ROW_LABELS for lab in labels)
+        cells = [c for c in row if c]
+        labels = [label_of(c) for c in cells if pair_number(c) is None]
+        nums = [pair_number(c) for c in cells if pair_number(c) is not None]
+        labelled = any(lab in TOTAL_ROW_LABELS for lab in labels) or (
+            len(cells) == len(labels) + 1 == 2 and form_label(labels[0]) in V.pair_total_score
+        )  # 自评得分 | 95.5
         unlabelled = not labels and len(nums) == 2 and nums[0] == 100  # " | 100 | 100"
         if not nums or not (labelled or unlabelled) or any(len(lab) > 12 for lab in labels):
             return False
+        if self._only_weight(row, nums):
+            self.indicator_cols = None  # "总分 | 100 | (blank)": the 分值, no score stated
+            return True
         score = nums[-1]
         if self.context == "project" and self.project is not None and self.project.score is None:
             self.project.score = score
@@ -369,6 +423,18 @@ class TableReader:
             self.out.facts.append(TableFact("perf.overall_score", score, "分", quote, block))
         self.indicator_cols = None
         return True
+
+    def _only_weight(self, row: list[str], nums: list[float | None]) -> bool:
+        """Given a total row and its numbers, return whether its one number sits under 分值.
+
+        Merged cells are given once, so the row is aligned with the header from the right:
+        `总分 | 100 | (得分 blank) | (偏差 blank)`.
+        """
+        cols = self.indicator_cols or {}
+        if len(nums) != 1 or "weight" not in cols or cols.get("score", -1) <= cols["weight"]:
+            return False
+        at = next(i for i, c in enumerate(row) if c and pair_number(c) is not None)
+        return len(row) - at == self.indicator_width - cols["weight"]
 
     def _inline(self, row: list[str], quote: str, block: Block) -> None:
         """Given a row of a 万元 table, read cells such as 其中：基本支出：460.73."""
@@ -483,6 +549,7 @@ class TableReader:
                 loc=block.loc,
                 sign=at("sign"),
                 unit=at("unit"),
+                deviation=at("deviation"),
             )
         )
         for n, stated in enumerate(self.level_max):
