@@ -196,11 +196,15 @@ class Coverage:
     from_text: int = 0  # metrics read from a sentence
     missing_sections: list[str] = field(default_factory=list)  # template headings not found
     missing_tables: list[str] = field(default_factory=list)  # standard 附表 not found
+    tables_expected: int = 0  # how many standard 附表 the report's template has
 
     def summary(self) -> str:
         """Given a coverage, return the one line the build output and 数据与来源 show."""
         line = f"表格 {self.from_tables} 项、正文 {self.from_text} 项"
-        missing = self.missing_sections + [f"《{t}》" for t in self.missing_tables]
+        tables = [f"《{t}》" for t in self.missing_tables]
+        if self.tables_expected and len(self.missing_tables) == self.tables_expected:
+            tables = [f"全部 {self.tables_expected} 张标准附表"]
+        missing = self.missing_sections + tables
         if missing:
             line += "；未找到：" + "、".join(missing)
         return line

@@ -144,8 +144,9 @@ def extract_report(doc: ParsedDocument) -> Report:
         if report.doc_kind == "决算"
         else []
     )
+    expected = len(table_vocab().tables) if report.doc_kind == "决算" else 0
     report.coverage = read_coverage(
-        lines.split("\n"), report.facts, report.doc_kind, missing_tables
+        lines.split("\n"), report.facts, report.doc_kind, missing_tables, expected
     )
     return report
 

@@ -42,7 +42,11 @@ def _heading_found(part: TemplatePart, headings: list[str]) -> bool:
 
 
 def read_coverage(
-    lines: list[str], facts: list[Fact], doc_kind: str, missing_tables: list[str] | None = None
+    lines: list[str],
+    facts: list[Fact],
+    doc_kind: str,
+    missing_tables: list[str] | None = None,
+    tables_expected: int = 0,
 ) -> Coverage:
     """Given a report's normalised lines, its facts and kind, return its Coverage."""
     headings = [ln for ln in lines if len(ln) <= HEADING_MAX_CHARS and not re.search(r"\d{3}", ln)]
@@ -56,4 +60,5 @@ def read_coverage(
         from_text=sum(1 for f in facts if f.origin not in TABLE_ORIGINS),
         missing_sections=missing,
         missing_tables=list(missing_tables or []),
+        tables_expected=tables_expected,
     )
