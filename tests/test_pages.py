@@ -410,3 +410,32 @@ def test_unit_type_filter_narrows_units_and_rides_in_the_link(fixture_db: Path, 
     government = {u.display_name for u in UNITS if u.unit_type == "政府部门"}
     assert shown and shown <= government
     assert parse_qs(urlsplit(share_link(at)).query)["type"] == ["政府部门"]
+
+
+def test_sources_lists_each_report_s_coverage(samples_db: Path, use_db) -> None:
+    """数据与来源 shows, per report, what came from tables and text and what was not found."""
+    use_db(samples_db)
+    at = open_app("sources")
+    assert_clean(at)
+    table = at.dataframe[0].value
+    con = duckdb.connect(str(samples_db), read_only=True)
+    try:
+        want = dict(
+            con.execute(
+                "SELECT r.source_file, c.from_tables + c.from_text FROM raw_coverage c"
+                " JOIN raw_reports r USING (report_id)"
+            ).fetchall()
+        )
+        facts = dict(
+            con.execute(
+                "SELECT r.source_file, count(*) FROM raw_facts JOIN raw_reports r USING (report_id)"
+                " GROUP BY ALL"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert want == facts  # every stored metric is counted once, as table or text
+    shown = dict(zip(table["文件"], table["来自表格"] + table["来自正文"], strict=True))
+    assert shown == want
+    assert {"单位类型", "未找到的附表", "未找到的说明部分"} <= set(table.columns)
+    assert set(table["单位类型"]) <= {"党委部门", "政府部门"}
