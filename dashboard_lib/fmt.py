@@ -2,66 +2,24 @@
 
 from __future__ import annotations
 
-import csv
 import math
-from functools import cache
-from pathlib import Path
 
-METRICS_CSV = Path(__file__).resolve().parents[1] / "etl" / "metrics.csv"
+from etl.vocab.catalogue import load as load_catalogue
 
 DERIVED_LABEL = "由次年报告推算"
 STATED_LABEL = "报告列示"
 
-# Short labels for charts (the catalog labels are long).
-SHORT_LABELS = {
-    "total.income_expenditure": "收支总计",
-    "expenditure.basic": "基本支出",
-    "expenditure.project": "项目支出",
-    "basic.personnel": "人员经费",
-    "basic.public": "公用经费",
-    "sangong.total": "三公经费合计",
-    "sangong.outbound": "因公出国（境）",
-    "sangong.vehicle": "公务用车购置及运维",
-    "sangong.vehicle.purchase": "公务用车购置",
-    "sangong.vehicle.operation": "公务用车运行维护",
-    "sangong.reception": "公务接待",
-    "sangong.reception.batches": "接待批次",
-    "sangong.reception.persons": "接待人次",
-    "vehicles.total": "公务用车",
-    "vehicles.sedan": "轿车",
-    "vehicles.suv": "越野车",
-    "vehicles.bus": "载客汽车",
-    "vehicles.ministerial": "部级领导干部用车",
-    "vehicles.leadership": "主要领导干部用车",
-    "vehicles.confidential": "机要通信用车",
-    "vehicles.emergency": "应急保障用车",
-    "vehicles.law_enforcement": "执法执勤用车",
-    "vehicles.special": "特种专业技术用车",
-    "vehicles.other": "其他用车",
-    "vehicles.retiree": "离退休干部用车",
-    "perf.overall_score": "自评得分",
-}
-
-
-@cache
-def _catalog() -> dict[str, tuple[str, str]]:
-    try:
-        with METRICS_CSV.open(encoding="utf-8") as fh:
-            return {r["key"]: (r["label_zh"], r["unit"]) for r in csv.DictReader(fh)}
-    except OSError:
-        return {}
-
 
 def label(metric: str) -> str:
-    """Given a metric key, return a short Chinese label."""
-    if metric in SHORT_LABELS:
-        return SHORT_LABELS[metric]
-    return _catalog().get(metric, (metric, ""))[0]
+    """Given a metric key, return its short Chinese label from the catalogue (etl/vocab)."""
+    m = load_catalogue().metrics.get(metric)
+    return (m.short or m.label_zh) if m else metric
 
 
 def unit_of(metric: str) -> str:
-    """Given a metric key, return its unit (万元, 辆, 分, ...)."""
-    return _catalog().get(metric, ("", "万元"))[1]
+    """Given a metric key, return its unit (万元, 辆, 分, ...) from the catalogue."""
+    m = load_catalogue().metrics.get(metric)
+    return m.unit if m else "万元"
 
 
 def is_missing(x: object) -> bool:
