@@ -249,7 +249,7 @@ def _winner(weights: Counter) -> UnitName:
         key = _group_key(parsed, groups)
         groups[key].append(parsed)
         totals[key] += weight
-    best = max(totals, key=lambda k: (totals[k], -len(min(groups[k], key=lambda u: u.name).name)))
+    best = max(totals, key=lambda k: (totals[k], k))  # equal weights: a stable choice
     return max(groups[best], key=lambda u: (len(u.region_names), u.party, len(u.name), u.name))
 
 
