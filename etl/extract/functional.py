@@ -38,6 +38,7 @@ def read_classes(nt: NormText) -> list[tuple[str, float, float, str]]:
     out = []
     for e in CLASS_ENTRY.finditer(nt.text, m.end()):
         name = re.sub(r"^[：:；;，,。]+", "", e.group(1))
+        name = re.sub(r"[（(]类[）)]$", "", name)  # the national template writes 教育支出（类）
         out.append(
             (
                 name,
