@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from etl.readers import read_document
 ROOT = Path(__file__).resolve().parents[1]
 DOCX = ROOT / "samples" / "reports" / "docx" / "000_49c7c66149f159f0.docx"
 SCHEDULES = ROOT / "tests" / "fixtures" / "schedules"
+WRAP_SPANS = 3  # spans per line of markup: the line breaks fall inside sentences and numbers' runs
 
 
 def _page(doc, charset: str) -> str:
@@ -25,7 +29,7 @@ def _page(doc, charset: str) -> str:
     ]
     for b in doc.blocks:
         if b.kind == "p":
-            out.append(f"<p>{html.escape(b.text)}</p>")
+            out.append(f"<p>{_wrapped(b.text)}</p>")
         else:
             out.append('<table border="1">')
             for row in b.rows:
@@ -37,6 +41,17 @@ def _page(doc, charset: str) -> str:
             out.append("</table>")
     out.append("</div><footer>版权所有 联系电话 010-12345678</footer></body></html>")
     return "\n".join(out)
+
+
+def _wrapped(text: str) -> str:
+    """Given a paragraph, return it marked up as Word, WPS and LibreOffice save it: numbers and
+    words in their own spans, the markup's lines wrapped inside sentences."""
+    spans = [
+        f"<font face='宋体'>{html.escape(part)}</font>" if not part[0].isdigit() else part
+        for part in re.split(r"(\d[\d.,%]*)", text)
+        if part
+    ]
+    return "\n".join("".join(spans[i : i + WRAP_SPANS]) for i in range(0, len(spans), WRAP_SPANS))
 
 
 def _tables(doc) -> list[list[list[str]]]:
@@ -92,3 +107,35 @@ def test_an_xls_workbook_reads_like_its_xlsx_twin():
 
     assert values(xls) == values(xlsx)
     assert len(values(xls)) >= 20
+
+
+@pytest.mark.slow
+def test_a_page_saved_by_an_office_suite_in_gbk_reads_the_same_facts(tmp_path):
+    from etl.readers.convert import find_soffice
+
+    soffice = find_soffice()
+    if soffice is None:
+        if os.environ.get("JUESUAN_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required here but not on PATH")
+        pytest.skip("LibreOffice 未安装（.ci/run 会安装）")
+    source = tmp_path / "report.docx"
+    shutil.copyfile(ROOT / "samples" / "reports" / "docx" / "002_bf967062ffb9ca21.docx", source)
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless"]
+        + ["--convert-to", "html", "--outdir", str(tmp_path), str(source)],
+        env=dict(os.environ, HOME=str(tmp_path)),
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    saved = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "charset=utf-8" in saved and "\n</font>863.44" in saved  # lines wrap inside sentences
+    page = tmp_path / "report.htm"
+    page.write_bytes(saved.replace("charset=utf-8", "charset=gb2312").encode("gb18030"))
+    web, word = read_document(page), read_document(source)
+    assert [b.text for b in web.blocks if b.kind == "p"] == [
+        b.text for b in word.blocks if b.kind == "p"
+    ]
+    assert extract_report(web).facts and {f.metric: f.value for f in extract_report(web).facts} == {
+        f.metric: f.value for f in extract_report(word).facts
+    }

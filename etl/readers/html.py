@@ -23,6 +23,10 @@ BLOCK_TAGS = {
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 SNIFF_BYTES = 4096
 GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
+# Line breaks in the markup: whitespace the browser shows as a space (Word, WPS and LibreOffice
+# wrap long paragraphs in the saved file), except inside preformatted text.
+SOURCE_BREAK = re.compile(r"[\r\n]+")
+PREFORMATTED = {"pre", "textarea", "listing", "plaintext", "xmp"}
 MAX_SPAN = 100  # a colspan/rowspan larger than this is a broken attribute, read as 1
 
 
@@ -57,12 +61,21 @@ def _text(el) -> list[str]:
 
 
 def _prepare(root) -> None:
-    """Given a parsed page, drop the markup that is not content and make each <br> a newline."""
+    """Given a parsed page, drop the markup that is not content and keep line breaks only where
+    the page shows them: a line break in the markup is a space, <br> and a block's end are not."""
     for el in list(root.iter()):
         if isinstance(el.tag, str) and el.tag in SKIP_TAGS and el.getparent() is not None:
             el.drop_tree()
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
+    for el in root.iter():
+        if any(a.tag in PREFORMATTED for a in el.iterancestors()) or el.tag in PREFORMATTED:
+            continue
+        if el.text:
+            el.text = SOURCE_BREAK.sub(" ", el.text)
+        if el.tail:
+            el.tail = SOURCE_BREAK.sub(" ", el.tail)
+    for el in root.iter():
+        if el.tag == "br" or el.tag in BLOCK_TAGS:
+            el.tail = "\n" + (el.tail or "")  # lines of a table cell, as the DOCX reader gives them
 
 
 def _fill_below(pending: dict[int, list[int]], col: int, out: list[str]) -> int:
