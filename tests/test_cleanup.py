@@ -60,3 +60,110 @@ def test_a_section_named_only_in_the_contents_is_not_found(tmp_path):
     cov = extract_report(read_document(path)).coverage
     assert "收入决算情况说明" in cov.missing_sections
     assert "收入支出决算总体情况说明" not in cov.missing_sections
+
+
+# ---------------------------------------------------------------- Word fields in a DOCX
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+REFERENCE_DOCX = ROOT / "samples" / "reports" / "docx" / "002_bf967062ffb9ca21.docx"
+
+
+def _runs(*items: str) -> str:
+    """Given run contents (('begin'|'separate'|'end'), ('instr:…') or text), return w:r XML."""
+    out = []
+    for item in items:
+        if item in ("begin", "separate", "end"):
+            out.append(f'<w:r><w:fldChar w:fldCharType="{item}"/></w:r>')
+        elif item.startswith("instr:"):
+            out.append(f'<w:r><w:instrText xml:space="preserve">{item[6:]}</w:instrText></w:r>')
+        elif item == "\t":
+            out.append("<w:r><w:tab/></w:r>")
+        else:
+            out.append(f'<w:r><w:t xml:space="preserve">{item}</w:t></w:r>')
+    return "".join(out)
+
+
+def _entry(n: int, heading: str, page: str, wps: bool = False) -> str:
+    """Given a contents entry, return it as Word (w:hyperlink) or WPS (HYPERLINK field) writes it."""
+    pageref = _runs("begin", f"instr: PAGEREF _Toc{n} \\h ", "separate", page, "end")
+    if wps:
+        link = _runs("begin", f'instr: HYPERLINK \\l "_Toc{n}" ', "separate", heading, "\t")
+        return link + pageref + _runs("end")
+    return f'<w:hyperlink w:anchor="_Toc{n}">{_runs(heading, chr(9))}{pageref}</w:hyperlink>'
+
+
+def _contents_xml(close: bool = True) -> list[str]:
+    """Given whether the field is closed, return the paragraphs of a field-built contents page."""
+    entries = [
+        ("第一部分 部门概况", "4"),
+        ("一、收入支出决算总体情况说明", "7"),
+        ("七、财政拨款“三公”经费支出决算情况说明", "14"),
+        ("第三部分 名词解释", "20"),
+    ]
+    paras = []
+    for i, (heading, page) in enumerate(entries):
+        start = _runs("begin", 'instr: TOC \\o "1-3" \\h \\z \\u ', "separate") if i == 0 else ""
+        paras.append(f"<w:p {W}>{start}{_entry(15377197 + i, heading, page, wps=i == 2)}</w:p>")
+    if close:
+        paras.append(f"<w:p {W}>{_runs('end')}</w:p>")
+    return paras
+
+
+def _docx_with(tmp_path: Path, paras: list[str], name: str) -> Path:
+    """Given paragraph XML, return a copy of the reference DOCX with them before its body."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document(str(REFERENCE_DOCX))
+    body = document.element.body
+    for i, xml in enumerate(paras):
+        body.insert(i, parse_xml(xml))
+    path = tmp_path / name
+    document.save(str(path))
+    return path
+
+
+def _paragraphs(path: Path) -> list[str]:
+    return [b.text for b in read_document(path).blocks if b.kind == "p"]
+
+
+def test_a_field_built_contents_page_in_a_docx_is_not_read(tmp_path):
+    path = _docx_with(tmp_path, _contents_xml(), "toc.docx")
+    assert _paragraphs(path) == _paragraphs(REFERENCE_DOCX)
+    report, reference = (
+        extract_report(read_document(path)),
+        extract_report(read_document(REFERENCE_DOCX)),
+    )
+    assert {f.metric: f.value for f in report.facts} == {f.metric: f.value for f in reference.facts}
+    assert report.coverage.missing_sections == reference.coverage.missing_sections
+
+
+def test_a_contents_field_never_closed_is_read_as_text(tmp_path):
+    path = _docx_with(tmp_path, _contents_xml(close=False), "open.docx")
+    texts = _paragraphs(path)
+    assert "PAGEREF" not in "".join(texts)  # field codes are never text
+    assert "第一部分 部门概况\t4" in texts  # a contents line for the cleanup, not a lost body
+    assert texts[4:] == _paragraphs(REFERENCE_DOCX)  # the body after it is all there
+    assert _facts(path) == {
+        f.metric: f.value for f in extract_report(read_document(REFERENCE_DOCX)).facts
+    }
+
+
+def test_docx_text_inside_fields_insertions_smart_tags_and_controls_is_read(tmp_path):
+    placeholder = (
+        "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr>"
+        f"<w:sdtContent>{_runs('单击此处输入文字。')}</w:sdtContent></w:sdt>"
+    )
+    paras = [
+        f"<w:p {W}>{_runs('2024年度收、支总计均为')}"
+        f'<w:fldSimple w:instr=" = 863.44 ">{_runs("863.44")}</w:fldSimple>'
+        f"{_runs('万元。')}</w:p>",
+        f'<w:p {W}><w:ins w:id="1" w:author="a">{_runs("其中：")}</w:ins>'
+        f'<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="chsdate">'
+        f"{_runs('2024年')}</w:smartTag>"
+        f"<w:sdt><w:sdtContent>{_runs('基本支出')}</w:sdtContent></w:sdt>"
+        f'<w:del w:id="2" w:author="a"><w:r><w:delText>删去的字</w:delText></w:r></w:del>'
+        f"{placeholder}{_runs('万元')}</w:p>",
+    ]
+    texts = _paragraphs(_docx_with(tmp_path, paras, "inline.docx"))
+    assert texts[:2] == ["2024年度收、支总计均为863.44万元。", "其中：2024年基本支出万元"]
