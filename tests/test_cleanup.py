@@ -167,3 +167,19 @@ def test_docx_text_inside_fields_insertions_smart_tags_and_controls_is_read(tmp_
     ]
     texts = _paragraphs(_docx_with(tmp_path, paras, "inline.docx"))
     assert texts[:2] == ["2024年度收、支总计均为863.44万元。", "其中：2024年基本支出万元"]
+
+
+def test_field_codes_next_to_chinese_text_and_with_switches_are_removed(tmp_path):
+    body = REFERENCE_TXT.read_text(encoding="utf-8")
+    noisy = (
+        '{ TOC \\o "1-3" \\h \\z \\u }HYPERLINK \\l "_Toc15377197" \\o "收入"第一部分 部门概况'
+        "\tPAGEREF _Toc15377197 \\h \\* MERGEFORMAT 4\n"
+        "一、收入支出决算总体情况说明PAGEREF _Toc15377198 \\h 7\n"
+        "表 SEQ 表 \\* ARABIC 1 收入支出决算总表\n" + body
+    )
+    copy = tmp_path / "codes.txt"
+    copy.write_text(noisy, encoding="utf-8")
+    texts = [b.text for b in read_document(copy).blocks if b.kind == "p"]
+    reference = [b.text for b in read_document(REFERENCE_TXT).blocks if b.kind == "p"]
+    assert texts == ["表 1 收入支出决算总表", *reference]  # entries dropped, the caption kept
+    assert _facts(copy) == _facts(REFERENCE_TXT)

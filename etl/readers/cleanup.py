@@ -25,11 +25,23 @@ TRADITIONAL_MARKS = frozenset("經費預決說財撥總計為與個於機關運�
 TRADITIONAL_MIN_MARKS = 3
 # Corner quotes of traditional texts become the quotes simplified reports use.
 CORNER_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+# Word field codes shown as text (a converter or a PDF printed with codes showing): the field
+# name, its target and its switches (\\h, \\o "1-3", \\* MERGEFORMAT), in braces or not.  A field
+# name next to Chinese text has no word boundary, so only Latin letters may not touch it.
+_SWITCH = r'\\[A-Za-z*#@!](?:\s+(?:"[^"]*"|[A-Za-z]+))?'
 FIELD_CODE = re.compile(
-    r"\b(?:PAGEREF|REF)\s+_Toc\d+(?:\s*\\[a-z])*"
-    r"|\bHYPERLINK\s+\\l\s+\"_Toc\d+\""
-    r"|\bTOC(?:\s+\\[a-z](?:\s+\"[^\"]*\")?)+"
+    rf"\{{?\s*(?<![A-Za-z])(?:"
+    rf"(?:PAGEREF|NOTEREF|REF)\s+_[A-Za-z]+\d+(?:\s*{_SWITCH})*"
+    rf'|HYPERLINK(?:\s*(?:{_SWITCH}|"[^"]*"))+'
+    rf"|TOC(?:\s+{_SWITCH})+"
+    rf"|SEQ\s+\S+?(?:\s+{_SWITCH})+"
+    rf"|(?:PAGE|NUMPAGES|SECTIONPAGES)(?:\s+{_SWITCH})+"
+    rf")(?![A-Za-z])\s*\}}?"
 )
+# A field pointing at a heading's _Toc bookmark: only a contents entry has one.
+TOC_TARGET = re.compile(r'(?:PAGEREF\s+|HYPERLINK\s+\\l\s+")_Toc\d')
+# Cheap test before the field-code pattern runs on a block.
+FIELD_NAMES = re.compile(r"PAGEREF|NOTEREF|REF\s+_|HYPERLINK|TOC\s|SEQ\s|PAGES?\s+\\")
 # A contents entry: a heading, dot leaders (or, under 目录, a tab) and a page or page range.
 LEADERS = r"(?:[.．·…。⋯_\-]{2,}|…+)"
 PAGES = r"\d{1,3}(?:\s*[-–—~～]\s*\d{1,3})?"
@@ -69,26 +81,30 @@ def clean_document(doc: ParsedDocument) -> ParsedDocument:
     for block in doc.blocks:
         if convert:
             block = _converted(block)
+        entry = False
+        if FIELD_NAMES.search(block.text):
+            entry = block.kind == "p" and TOC_TARGET.search(block.text) is not None
+            block = _without_field_codes(block)
         if block.kind == "p":
-            text = FIELD_CODE.sub("", block.text)
+            text = block.text
             if CONTENTS_HEADING.match(text):
                 after_contents = 0
-            elif _is_contents_line(text, after_contents):
+            elif (
+                entry and len(text) <= CONTENTS_LINE_MAX or _is_contents_line(text, after_contents)
+            ):
                 after_contents += 1 if after_contents >= 0 else 0
                 dropped += 1
                 continue
             elif after_contents >= 0:
                 # the contents end at body text (a long line) or after CONTENTS_MAX_LINES lines
                 after_contents = -1 if len(text) > CONTENTS_LINE_MAX else after_contents + 1
-            if text != block.text:
-                if not text.strip():
-                    continue
-                block = replace(block, text=text)
+            if not text.strip():
+                continue
         blocks.append(block)
     warnings = list(doc.warnings)
     if convert:
         warnings.append("全文为繁体字，已转换为简体字后读取（引文为转换后的文字）")
-    if not convert and not dropped and len(blocks) == len(doc.blocks):
+    if not convert and not dropped and blocks == doc.blocks:
         return doc
     return replace(doc, blocks=blocks, warnings=warnings)
 
@@ -107,3 +123,15 @@ def _converted(block: Block) -> Block:
         return replace(block, text=to_simplified(block.text))
     rows = tuple(tuple(to_simplified(c) for c in row) for row in block.rows)
     return replace(block, text=to_simplified(block.text), rows=rows)
+
+
+def _without_field_codes(block: Block) -> Block:
+    """Given a block, return it with Word field codes removed from its text (and cells)."""
+
+    def strip(text: str) -> str:
+        return FIELD_CODE.sub(" ", text).strip(" ")
+
+    if block.kind == "p":
+        return replace(block, text=strip(block.text))
+    rows = tuple(tuple(strip(c) for c in row) for row in block.rows)
+    return replace(block, text="\n".join("\t".join(row) for row in rows), rows=rows)
