@@ -183,3 +183,26 @@ def test_field_codes_next_to_chinese_text_and_with_switches_are_removed(tmp_path
     reference = [b.text for b in read_document(REFERENCE_TXT).blocks if b.kind == "p"]
     assert texts == ["表 1 收入支出决算总表", *reference]  # entries dropped, the caption kept
     assert _facts(copy) == _facts(REFERENCE_TXT)
+
+
+def test_a_word_file_in_traditional_characters_reads_the_same_facts_and_cells(tmp_path):
+    import docx
+
+    reference = ROOT / "samples" / "reports" / "docx" / "000_49c7c66149f159f0.docx"
+    document = docx.Document(str(reference))
+    to_traditional = opencc.OpenCC("s2hk").convert
+    for t in document.element.body.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+    ):
+        t.text = to_traditional(t.text or "")
+    copy = tmp_path / "copy.docx"
+    document.save(str(copy))
+    doc, original = read_document(copy), read_document(reference)
+    from etl.readers.docx import read_docx
+
+    assert "決算" in "".join(b.text for b in read_docx(copy).blocks)  # as the file has it
+    assert any("繁体字" in w for w in doc.warnings)
+    assert [b.rows for b in doc.blocks if b.kind == "table"] == [
+        b.rows for b in original.blocks if b.kind == "table"
+    ]
+    assert _facts(copy) == _facts(reference)
