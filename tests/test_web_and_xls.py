@@ -139,3 +139,54 @@ def test_a_page_saved_by_an_office_suite_in_gbk_reads_the_same_facts(tmp_path):
     assert extract_report(web).facts and {f.metric: f.value for f in extract_report(web).facts} == {
         f.metric: f.value for f in extract_report(word).facts
     }
+
+
+def _formats_xlsx(path: Path) -> None:
+    """Given a path, write there the workbook formats.xls holds, as openpyxl writes .xlsx."""
+    import sys
+
+    import openpyxl
+
+    sys.path.insert(0, str(SCHEDULES))
+    from make_xls import FORMATS_ROWS
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "绩效"
+    ws.append(["项目支出绩效自评表"])
+    ws.merge_cells("A1:E1")
+    ws.append(["项目", "预算数", "执行数", "执行率", "日期"])
+    for row in FORMATS_ROWS:
+        ws.append(list(row))
+        for col, fmt in zip("BCDE", ("0.00", "#,##0.00", "0.00%", "yyyy-mm-dd"), strict=True):
+            ws[f"{col}{ws.max_row}"].number_format = fmt
+    hidden = wb.create_sheet("隐藏")
+    hidden["A1"] = "不应读取"
+    hidden.sheet_state = "hidden"
+    wb.save(path)
+
+
+def test_xls_cells_read_as_the_sheet_shows_them_like_xlsx(tmp_path):
+    xlsx = tmp_path / "formats.xlsx"
+    _formats_xlsx(xlsx)
+    xls, want = read_document(SCHEDULES / "formats.xls"), read_document(xlsx)
+    [table] = [b for b in xls.blocks if b.kind == "table"]
+    assert table.rows[1] == ("信创项目", "0.74", "0.70", "94.59%", "2024-12-31")  # not 0.9459
+    assert [(b.kind, b.text) for b in xls.blocks] == [
+        (b.kind, b.text.replace("T00:00:00", "")) for b in want.blocks
+    ]
+    assert xls.warnings == want.warnings == ["隐藏的工作表“隐藏”未读取"]
+
+
+def test_files_named_xls_are_read_as_what_they_are(tmp_path):
+    renamed = tmp_path / "workbook.xls"
+    shutil.copyfile(SCHEDULES / "schedules.xlsx", renamed)
+    xlsx = read_document(SCHEDULES / "schedules.xlsx")
+    assert [b.rows for b in read_document(renamed).blocks] == [b.rows for b in xlsx.blocks]
+    page = tmp_path / "export.xls"  # download systems save an HTML table as .xls
+    page.write_bytes(
+        "<html><head><meta charset='gbk'></head><body><table><tr><td>项目</td><td>执行率</td>"
+        "</tr><tr><td>信创项目</td><td>94.59%</td></tr></table></body></html>".encode("gbk")
+    )
+    [table] = read_document(page).blocks
+    assert table.rows == (("项目", "执行率"), ("信创项目", "94.59%"))
