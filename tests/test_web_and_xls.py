@@ -20,13 +20,17 @@ SCHEDULES = ROOT / "tests" / "fixtures" / "schedules"
 WRAP_SPANS = 3  # spans per line of markup: the line breaks fall inside sentences and numbers' runs
 
 
-def _page(doc, charset: str) -> str:
-    """Given a parsed document, return it as a web page a site would publish."""
+def _page(doc, charset: str, layout: bool = False) -> str:
+    """Given a parsed document, return it as a web page a site would publish (laid out in a
+    table, as older government sites do, when layout)."""
     out = [
         f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">',
         "<script>var x = '本年收入合计999万元';</script><style>p{}</style></head><body>",
         "<nav>首页 &gt; 信息公开 &gt; 部门决算</nav><div class='content'>",
     ]
+    if layout:
+        out.append("<table width='980'><tr><td><a href='/'>首页</a></td></tr><tr><td>")
+        out.append("发布时间：<b>2025-09-23</b> 来源：区委办")
     for b in doc.blocks:
         if b.kind == "p":
             out.append(f"<p>{_wrapped(b.text)}</p>")
@@ -39,6 +43,8 @@ def _page(doc, charset: str) -> str:
                 )
                 out.append(f"<tr>{cells}</tr>")
             out.append("</table>")
+    if layout:
+        out.append("</td></tr></table>")
     out.append("</div><footer>版权所有 联系电话 010-12345678</footer></body></html>")
     return "\n".join(out)
 
@@ -63,12 +69,15 @@ def _tables(doc) -> list[list[list[str]]]:
     ]
 
 
-@pytest.mark.parametrize("charset", ["gbk", "utf-8"])
-def test_a_saved_web_page_reads_the_same_facts_as_the_word_file(tmp_path, charset):
+@pytest.mark.parametrize(("charset", "layout"), [("gbk", False), ("utf-8", False), ("gbk", True)])
+def test_a_saved_web_page_reads_the_same_facts_as_the_word_file(tmp_path, charset, layout):
     doc = read_document(DOCX)
     page = tmp_path / "report.html"
-    page.write_bytes(_page(doc, charset).encode("gb18030" if charset == "gbk" else charset))
+    markup = _page(doc, charset, layout)
+    page.write_bytes(markup.encode("gb18030" if charset == "gbk" else charset))
     web = read_document(page)
+    if layout:
+        assert "发布时间：2025-09-23 来源：区委办" in [b.text for b in web.blocks]
     assert web.fmt == "html"
     assert not any("999万元" in b.text or "版权所有" in b.text for b in web.blocks)
     assert _tables(web) == _tables(doc)

@@ -5,6 +5,10 @@ markup government sites publish).  The encoding comes from the page's <meta char
 GB2312 pages are common; GB18030 reads both), else UTF-8, else GB18030.  Scripts, styles,
 navigation, headers and footers are dropped.  In tables a cell spanning columns is given once
 and a cell spanning rows leaves empty cells below, as the DOCX and PDF readers give them.
+A line break in the markup is a space (office suites wrap long paragraphs when saving); <br>
+and the end of a block break lines; inline text between blocks is one paragraph.  A table
+that lays out the page (it holds another table, or one cell per row holding paragraphs, as
+older government sites do) is read as the paragraphs and tables in its cells.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ BLOCK_TAGS = {
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote",
     "pre", "center", "dd", "dt", "caption", "main",
 }  # fmt: skip
+CONTAINERS = BLOCK_TAGS | {"table"}  # elements that end the paragraph before them
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 SNIFF_BYTES = 4096
 GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
@@ -27,6 +32,8 @@ GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 # wrap long paragraphs in the saved file), except inside preformatted text.
 SOURCE_BREAK = re.compile(r"[\r\n]+")
 PREFORMATTED = {"pre", "textarea", "listing", "plaintext", "xmp"}
+ROWS = "./tr|./thead/tr|./tbody/tr|./tfoot/tr"
+CELLS = "./tr/td|./thead/tr/td|./tbody/tr/td|./tfoot/tr/td|./tr/th|./thead/tr/th|./tbody/tr/th"
 MAX_SPAN = 100  # a colspan/rowspan larger than this is a broken attribute, read as 1
 
 
@@ -56,7 +63,13 @@ def _span(cell, name: str) -> int:
 def _text(el) -> list[str]:
     """Given an element (markup to skip already removed, <br> already a newline), return its
     text as lines, whitespace collapsed."""
-    lines = "".join(el.itertext()).replace("\xa0", " ").split("\n")
+    return _lines("".join(el.itertext()))
+
+
+def _lines(text: str) -> list[str]:
+    """Given text with newlines where the page breaks lines, return its non-blank lines with
+    whitespace collapsed."""
+    lines = text.replace("\xa0", " ").split("\n")
     return [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in lines if line.strip()]
 
 
@@ -96,7 +109,7 @@ def _table_rows(table) -> list[list[str]]:
     """Given a <table>, return its rows with merged cells given once."""
     rows: list[list[str]] = []
     pending: dict[int, list[int]] = {}  # column -> [rows left, colspan] of a cell spanning down
-    for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
+    for tr in table.xpath(ROWS):
         out: list[str] = []
         col = 0
         for cell in tr.xpath("./td|./th"):
@@ -129,32 +142,54 @@ def read_html(path: Path) -> ParsedDocument:
         counts["p"] += 1
         blocks.append(Block(kind="p", text=line, index=counts["p"]))
 
+    def lines(parts: list[str]) -> None:
+        for line in _lines("".join(parts)):
+            para(line)
+
     def walk(el) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in SKIP_TAGS:
             return
-        if tag == "table":
+        if tag == "table" and not _is_layout(el):
             rows = _table_rows(el)
             if rows:
                 counts["table"] += 1
                 blocks.append(table_block(rows, counts["table"]))
             return
-        if tag in BLOCK_TAGS and not _has_blocks(el):
-            for line in _text(el):
-                para(line)
+        if tag == "table":  # a layout table: its cells hold the page's paragraphs and tables
+            for cell in el.xpath(CELLS):
+                walk(cell)
             return
-        if el.text and el.text.strip():
-            para(el.text.strip())
+        if not _has_blocks(el):
+            lines([el.text_content()])
+            return
+        run = [el.text or ""]  # inline text up to the next block: one paragraph
         for child in el:
-            walk(child)
-            if child.tail and child.tail.strip():
-                para(child.tail.strip())
+            if isinstance(child.tag, str) and (
+                child.tag in BLOCK_TAGS | {"table"} or _has_blocks(child)
+            ):
+                lines(run)
+                walk(child)
+                run = []
+            elif child.tag not in SKIP_TAGS:
+                run.append(child.text_content() if isinstance(child.tag, str) else "")
+            run.append(child.tail or "")
+        lines(run)
 
     body = root.find("body")
     walk(body if body is not None else root)
     if not blocks:
         raise InputError("文件没有文字内容")
     return ParsedDocument(source_file=path.name, fmt="html", blocks=blocks)
+
+
+def _is_layout(table) -> bool:
+    """Given a <table>, return whether it lays out the page rather than holding data: it holds
+    another table, or its rows are single cells holding paragraphs."""
+    if table.xpath(".//table"):
+        return True
+    cells = [len(tr.xpath("./td|./th")) for tr in table.xpath(ROWS)]
+    return bool(cells) and max(cells) == 1 and _has_blocks(table)
 
 
 def _has_blocks(el) -> bool:
