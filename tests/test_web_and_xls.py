@@ -199,3 +199,27 @@ def test_files_named_xls_are_read_as_what_they_are(tmp_path):
     )
     [table] = read_document(page).blocks
     assert table.rows == (("项目", "执行率"), ("信创项目", "94.59%"))
+
+
+@pytest.mark.parametrize(
+    ("declared", "encoding", "traditional"),
+    [
+        ("big5", "cp950", True),  # a traditional-character copy on a Big5 site
+        ("gb2312", "utf-8", False),  # saved again as UTF-8, still declaring GB2312
+        ("utf-8", "utf-16", False),  # saved as "Unicode" (UTF-16 with a byte-order mark)
+    ],
+)
+def test_web_page_encodings_read_the_same_facts(tmp_path, declared, encoding, traditional):
+    import opencc
+
+    doc = read_document(DOCX)
+    markup = _page(doc, declared)
+    if traditional:
+        markup = opencc.OpenCC("s2t").convert(markup)
+    page = tmp_path / "report.htm"
+    # characters the encoding lacks (≥ in Big5) are written as &#NNNN; as browsers save them
+    page.write_bytes(markup.encode(encoding, errors="xmlcharrefreplace"))
+    web = read_document(page)
+    assert any("繁体字" in w for w in web.warnings) == traditional
+    want = {f.metric: f.value for f in extract_report(doc).facts}
+    assert {f.metric: f.value for f in extract_report(web).facts} == want

@@ -1,8 +1,9 @@
 """Saved web pages (.html/.htm): paragraphs as paragraph blocks, <table> as table blocks.
 
 Parsed with lxml's HTML parser (already installed with python-docx; tolerant of the broken
-markup government sites publish).  The encoding comes from the page's <meta charset> (GBK and
-GB2312 pages are common; GB18030 reads both), else UTF-8, else GB18030.  Scripts, styles,
+markup government sites publish).  The encoding: a byte-order mark, else UTF-8 when the bytes
+are valid UTF-8, else the page's <meta charset> (GBK and GB2312 pages are common, read as
+GB18030; Big5 as Windows-950), else GB18030.  Scripts, styles,
 navigation, headers and footers are dropped.  In tables a cell spanning columns is given once
 and a cell spanning rows leaves empty cells below, as the DOCX and PDF readers give them.
 A line break in the markup is a space (office suites wrap long paragraphs when saving); <br>
@@ -26,8 +27,18 @@ BLOCK_TAGS = {
 }  # fmt: skip
 CONTAINERS = BLOCK_TAGS | {"table"}  # elements that end the paragraph before them
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-SNIFF_BYTES = 4096
-GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
+SNIFF_BYTES = 16384  # the <meta charset> may follow long inline styles (Word's saved pages)
+# Declared encodings read with the superset browsers use: pages labelled GB2312 hold GBK
+# characters, pages labelled Big5 (traditional-character copies) hold Windows-950 ones.
+CHARSET_SUPERSETS = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+    "big5": "cp950", "x-x-big5": "cp950", "big5-hkscs": "big5hkscs",
+}  # fmt: skip
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 # Line breaks in the markup: whitespace the browser shows as a space (Word, WPS and LibreOffice
 # wrap long paragraphs in the saved file), except inside preformatted text.
 SOURCE_BREAK = re.compile(r"[\r\n]+")
@@ -38,17 +49,25 @@ MAX_SPAN = 100  # a colspan/rowspan larger than this is a broken attribute, read
 
 
 def decode(data: bytes) -> str:
-    """Given a page's bytes, return its text decoded by its declared or guessed encoding."""
+    """Given a page's bytes, return its text: by its byte-order mark, else as UTF-8 when it is
+    valid UTF-8 (pages are often saved in UTF-8 still declaring GB2312), else by its declared
+    encoding, else as GB18030."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     m = META_CHARSET.search(data[:SNIFF_BYTES])
-    declared = m.group(1).decode("ascii").lower() if m else None
-    if declared in GB_FAMILY:
-        declared = "gb18030"  # a superset: pages labelled GB2312 often hold GBK characters
-    for encoding in [e for e in (declared, "utf-8", "gb18030") if e]:
+    declared = m.group(1).decode("ascii").lower() if m else ""
+    declared = CHARSET_SUPERSETS.get(declared, declared)
+    for encoding in [e for e in (declared, "gb18030") if e]:
         try:
             return data.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             continue
-    return data.decode("utf-8", errors="replace")
+    return data.decode("gb18030", errors="replace")
 
 
 def _span(cell, name: str) -> int:
