@@ -36,7 +36,8 @@ def test_field_codes_and_contents_lines_are_not_read(tmp_path):
         "目录\n"
         "第一部分 部门概况\t4\n"
         "一、收入支出决算总体情况说明……………………7-8\n"
-        "二、收入决算情况说明 PAGEREF _Toc15377197 \\h 9\n" + body
+        "二、收入决算情况说明 PAGEREF _Toc15377197 \\h 9\n"
+        "八、政府性基金预算支出决算情况说明16\n" + body  # a PDF glues the page on
     )
     copy = tmp_path / "noisy.txt"
     copy.write_text(noisy, encoding="utf-8")
@@ -45,6 +46,7 @@ def test_field_codes_and_contents_lines_are_not_read(tmp_path):
     assert not any("PAGEREF" in t or "TOC \\o" in t for t in texts)
     assert not any(t.startswith("一、收入支出决算总体情况说明……") for t in texts)
     assert "第一部分 部门概况\t4" not in texts
+    assert "八、政府性基金预算支出决算情况说明16" not in texts
     assert _facts(copy) == _facts(REFERENCE_TXT)
 
 

@@ -50,6 +50,12 @@ LEADERS = r"(?:[.．·…。⋯_\-]{2,}|…+)"
 PAGES = r"\d{1,3}(?:\s*[-–—~～]\s*\d{1,3})?"
 CONTENTS_DOTTED = re.compile(rf"^\S.{{1,60}}?\s*{LEADERS}\s*{PAGES}\s*$")
 CONTENTS_TABBED = re.compile(rf"^\S.{{1,60}}?[\t ]+{PAGES}\s*$")
+# Under 目录, a numbered heading with its page number glued on (a PDF drops the leader):
+# 八、政府性基金预算支出决算情况说明16
+CONTENTS_GLUED = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])"
+    rf".{{1,60}}?[\u4e00-\u9fff）)”]{PAGES}$"
+)
 CONTENTS_HEADING = re.compile(r"^\s*目\s*录\s*$")
 CONTENTS_MAX_LINES = 60  # lines after a 目录 heading that may be tab-separated entries
 CONTENTS_LINE_MAX = 60  # a longer line is body text: the contents have ended
@@ -117,7 +123,9 @@ def _is_contents_line(text: str, after_contents: int) -> bool:
     contents entry."""
     if CONTENTS_DOTTED.match(text):
         return True
-    return 0 <= after_contents < CONTENTS_MAX_LINES and CONTENTS_TABBED.match(text) is not None
+    if not 0 <= after_contents < CONTENTS_MAX_LINES:
+        return False
+    return CONTENTS_TABBED.match(text) is not None or CONTENTS_GLUED.match(text) is not None
 
 
 def _converted(block: Block) -> Block:
