@@ -4,6 +4,12 @@ Tables are read from the XML (w:tr / w:tc) so that a horizontally merged cell
 (w:gridSpan) is given once and a vertically merged continuation (w:vMerge without
 "restart") is an empty cell rather than a copy.  Nested tables are flattened into the
 text of the cell that holds them (one line per nested row, cells joined by a tab).
+
+A paragraph's text is what Word shows: runs inside simple fields, tracked insertions, smart
+tags, custom XML and inline content controls count (python-docx reads only plain runs and
+hyperlinks), a content control still showing its placeholder prompt is blank, and of a complex
+field only the result counts (never the instruction, e.g. ``PAGEREF _Toc123 \\h``).  The
+result of a TOC field (the contents page: headings with page numbers) is not read at all.
 """
 
 from __future__ import annotations
@@ -24,20 +30,93 @@ def _tag(element) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _paragraph_text(p, parent) -> str:
-    """Given a w:p element, return its text as python-docx reads it (tabs and breaks kept)."""
-    from docx.text.paragraph import Paragraph
+# Inline elements whose runs are part of the paragraph's text.
+INLINE_CONTAINERS = {
+    "hyperlink", "fldSimple", "ins", "moveTo", "smartTag", "customXml", "sdtContent", "bdo", "dir",
+}  # fmt: skip
+# Run children that are text, as python-docx maps them (tab, break and hyphen included).
+RUN_TEXT = {"t", "tab", "ptab", "br", "cr", "noBreakHyphen"}
+# Instruction of the field whose result is a table of contents.
+TOC_FIELD = "TOC"
 
-    return Paragraph(p, parent).text
+
+class Fields:
+    """The complex fields (begin … separate … end) open at a point of the document."""
+
+    def __init__(self) -> None:
+        self.stack: list[list] = []  # [instruction so far, past the separator]
+
+    def shows_text(self) -> bool:
+        """Given the open fields, return whether text here is shown (a result, not a code or
+        contents)."""
+        return all(sep and not _is_toc(instr) for instr, sep in self.stack)
+
+    def char(self, kind: str) -> None:
+        """Given a w:fldChar type, open, separate or close a field."""
+        if kind == "begin":
+            self.stack.append(["", False])
+        elif kind == "separate" and self.stack:
+            self.stack[-1][1] = True
+        elif kind == "end" and self.stack:
+            self.stack.pop()
+
+    def open_toc(self) -> bool:
+        """Given the open fields, return whether a contents field was left open."""
+        return any(_is_toc(instr) for instr, _ in self.stack)
+
+
+def _is_toc(instruction: str) -> bool:
+    """Given a field instruction, return whether it builds a table of contents."""
+    words = instruction.split()
+    return bool(words) and words[0].upper() == TOC_FIELD
+
+
+def _paragraph_text(p, fields: Fields | None = None, keep_toc: bool = False) -> str:
+    """Given a w:p element and the fields open before it, return the text Word shows (tabs and
+    breaks kept), leaving out field codes and, unless keep_toc, contents entries."""
+    fields = fields if fields is not None else Fields()
+    parts: list[str] = []
+    _inline_text(p, fields, parts, keep_toc)
+    return "".join(parts)
+
+
+def _inline_text(el, fields: Fields, parts: list[str], keep_toc: bool) -> None:
+    """Given a paragraph or inline element, add the text of its runs to parts, in order."""
+    for child in el.iterchildren():
+        name = _tag(child)
+        if name == "r":
+            for item in child.iterchildren():
+                kind = _tag(item)
+                if kind == "fldChar":
+                    fields.char(item.get(_qn("w:fldCharType")) or "")
+                elif kind == "instrText" and fields.stack:
+                    fields.stack[-1][0] += item.text or ""
+                elif kind in RUN_TEXT and (fields.shows_text() or keep_toc and _in_result(fields)):
+                    parts.append(str(item) if kind != "t" else item.text or "")
+        elif name == "sdt":
+            props = child.find(_qn("w:sdtPr"))
+            if props is not None and props.find(_qn("w:showingPlcHdr")) is not None:
+                continue  # a placeholder prompt (单击此处输入文字) is a blank, not text
+            content = child.find(_qn("w:sdtContent"))
+            if content is not None:
+                _inline_text(content, fields, parts, keep_toc)
+        elif name in INLINE_CONTAINERS:
+            _inline_text(child, fields, parts, keep_toc)
+
+
+def _in_result(fields: Fields) -> bool:
+    """Given the open fields, return whether text here is a field's result (contents included)."""
+    return all(sep for _, sep in fields.stack)
 
 
 def _cell_text(tc, parent) -> str:
     """Given a w:tc element, return its text: paragraphs joined by newlines, nested tables flattened."""
     parts: list[str] = []
+    fields = Fields()
     for child in tc.iterchildren():
         name = _tag(child)
         if name == "p":
-            parts.append(_paragraph_text(child, parent))
+            parts.append(_paragraph_text(child, fields, keep_toc=True))
         elif name == "tbl":
             for row in _table_rows(child, parent):
                 line = "\t".join(c for c in row if c)
@@ -103,6 +182,26 @@ def _comments(document) -> list[str]:
     return out
 
 
+def _blocks(body, document, keep_toc: bool) -> tuple[list[Block], Fields]:
+    """Given the document body, return its paragraph and table blocks in order, and the fields
+    left open at its end."""
+    blocks: list[Block] = []
+    fields = Fields()
+    n_para = n_table = 0
+    for name, element in _body_items(body, document):
+        if name == "p":
+            text = _paragraph_text(element, fields, keep_toc).strip()
+            if text:
+                n_para += 1
+                blocks.append(Block(kind="p", text=text, index=n_para))
+        else:
+            rows = _table_rows(element, document)
+            if any(cell for row in rows for cell in row):  # skip tables without text
+                n_table += 1
+                blocks.append(table_block(rows, n_table))
+    return blocks, fields
+
+
 def read_docx(path: Path) -> ParsedDocument:
     """Given a .docx report, return its paragraphs and tables as a ParsedDocument."""
     head = read_bytes(path, 8)
@@ -118,20 +217,10 @@ def read_docx(path: Path) -> ParsedDocument:
     except Exception as exc:  # python-docx, zipfile and lxml raise many kinds
         raise InputError(f"DOCX 文件已损坏，无法读取（{type(exc).__name__}）") from None
 
-    blocks: list[Block] = []
-    n_para = n_table = 0
     try:
-        for name, element in _body_items(body, document):
-            if name == "p":
-                text = _paragraph_text(element, document).strip()
-                if text:
-                    n_para += 1
-                    blocks.append(Block(kind="p", text=text, index=n_para))
-            else:
-                rows = _table_rows(element, document)
-                if any(cell for row in rows for cell in row):  # skip tables without text
-                    n_table += 1
-                    blocks.append(table_block(rows, n_table))
+        blocks, fields = _blocks(body, document, keep_toc=False)
+        if fields.open_toc():  # a contents field never closed: read its result as text after all
+            blocks, fields = _blocks(body, document, keep_toc=True)
     except Exception as exc:
         raise InputError(f"DOCX 文件内容无法解析（{type(exc).__name__}）") from None
     if not any(b.text.strip() for b in blocks):

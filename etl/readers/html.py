@@ -1,10 +1,15 @@
 """Saved web pages (.html/.htm): paragraphs as paragraph blocks, <table> as table blocks.
 
 Parsed with lxml's HTML parser (already installed with python-docx; tolerant of the broken
-markup government sites publish).  The encoding comes from the page's <meta charset> (GBK and
-GB2312 pages are common; GB18030 reads both), else UTF-8, else GB18030.  Scripts, styles,
+markup government sites publish).  The encoding: a byte-order mark, else UTF-8 when the bytes
+are valid UTF-8, else the page's <meta charset> (GBK and GB2312 pages are common, read as
+GB18030; Big5 as Windows-950), else GB18030.  Scripts, styles,
 navigation, headers and footers are dropped.  In tables a cell spanning columns is given once
 and a cell spanning rows leaves empty cells below, as the DOCX and PDF readers give them.
+A line break in the markup is a space (office suites wrap long paragraphs when saving); <br>
+and the end of a block break lines; inline text between blocks is one paragraph.  A table
+that lays out the page (it holds another table, or one cell per row holding paragraphs, as
+older government sites do) is read as the paragraphs and tables in its cells.
 """
 
 from __future__ import annotations
@@ -20,24 +25,49 @@ BLOCK_TAGS = {
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote",
     "pre", "center", "dd", "dt", "caption", "main",
 }  # fmt: skip
+CONTAINERS = BLOCK_TAGS | {"table"}  # elements that end the paragraph before them
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-SNIFF_BYTES = 4096
-GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
+SNIFF_BYTES = 16384  # the <meta charset> may follow long inline styles (Word's saved pages)
+# Declared encodings read with the superset browsers use: pages labelled GB2312 hold GBK
+# characters, pages labelled Big5 (traditional-character copies) hold Windows-950 ones.
+CHARSET_SUPERSETS = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+    "big5": "cp950", "x-x-big5": "cp950", "big5-hkscs": "big5hkscs",
+}  # fmt: skip
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+# Line breaks in the markup: whitespace the browser shows as a space (Word, WPS and LibreOffice
+# wrap long paragraphs in the saved file), except inside preformatted text.
+SOURCE_BREAK = re.compile(r"[\r\n]+")
+PREFORMATTED = {"pre", "textarea", "listing", "plaintext", "xmp"}
+ROWS = "./tr|./thead/tr|./tbody/tr|./tfoot/tr"
+CELLS = "./tr/td|./thead/tr/td|./tbody/tr/td|./tfoot/tr/td|./tr/th|./thead/tr/th|./tbody/tr/th"
 MAX_SPAN = 100  # a colspan/rowspan larger than this is a broken attribute, read as 1
 
 
 def decode(data: bytes) -> str:
-    """Given a page's bytes, return its text decoded by its declared or guessed encoding."""
+    """Given a page's bytes, return its text: by its byte-order mark, else as UTF-8 when it is
+    valid UTF-8 (pages are often saved in UTF-8 still declaring GB2312), else by its declared
+    encoding, else as GB18030."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     m = META_CHARSET.search(data[:SNIFF_BYTES])
-    declared = m.group(1).decode("ascii").lower() if m else None
-    if declared in GB_FAMILY:
-        declared = "gb18030"  # a superset: pages labelled GB2312 often hold GBK characters
-    for encoding in [e for e in (declared, "utf-8", "gb18030") if e]:
+    declared = m.group(1).decode("ascii").lower() if m else ""
+    declared = CHARSET_SUPERSETS.get(declared, declared)
+    for encoding in [e for e in (declared, "gb18030") if e]:
         try:
             return data.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             continue
-    return data.decode("utf-8", errors="replace")
+    return data.decode("gb18030", errors="replace")
 
 
 def _span(cell, name: str) -> int:
@@ -52,17 +82,32 @@ def _span(cell, name: str) -> int:
 def _text(el) -> list[str]:
     """Given an element (markup to skip already removed, <br> already a newline), return its
     text as lines, whitespace collapsed."""
-    lines = "".join(el.itertext()).replace("\xa0", " ").split("\n")
+    return _lines("".join(el.itertext()))
+
+
+def _lines(text: str) -> list[str]:
+    """Given text with newlines where the page breaks lines, return its non-blank lines with
+    whitespace collapsed."""
+    lines = text.replace("\xa0", " ").split("\n")
     return [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in lines if line.strip()]
 
 
 def _prepare(root) -> None:
-    """Given a parsed page, drop the markup that is not content and make each <br> a newline."""
+    """Given a parsed page, drop the markup that is not content and keep line breaks only where
+    the page shows them: a line break in the markup is a space, <br> and a block's end are not."""
     for el in list(root.iter()):
         if isinstance(el.tag, str) and el.tag in SKIP_TAGS and el.getparent() is not None:
             el.drop_tree()
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
+    for el in root.iter():
+        if any(a.tag in PREFORMATTED for a in el.iterancestors()) or el.tag in PREFORMATTED:
+            continue
+        if el.text:
+            el.text = SOURCE_BREAK.sub(" ", el.text)
+        if el.tail:
+            el.tail = SOURCE_BREAK.sub(" ", el.tail)
+    for el in root.iter():
+        if el.tag == "br" or el.tag in BLOCK_TAGS:
+            el.tail = "\n" + (el.tail or "")  # lines of a table cell, as the DOCX reader gives them
 
 
 def _fill_below(pending: dict[int, list[int]], col: int, out: list[str]) -> int:
@@ -83,7 +128,7 @@ def _table_rows(table) -> list[list[str]]:
     """Given a <table>, return its rows with merged cells given once."""
     rows: list[list[str]] = []
     pending: dict[int, list[int]] = {}  # column -> [rows left, colspan] of a cell spanning down
-    for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
+    for tr in table.xpath(ROWS):
         out: list[str] = []
         col = 0
         for cell in tr.xpath("./td|./th"):
@@ -116,32 +161,54 @@ def read_html(path: Path) -> ParsedDocument:
         counts["p"] += 1
         blocks.append(Block(kind="p", text=line, index=counts["p"]))
 
+    def lines(parts: list[str]) -> None:
+        for line in _lines("".join(parts)):
+            para(line)
+
     def walk(el) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in SKIP_TAGS:
             return
-        if tag == "table":
+        if tag == "table" and not _is_layout(el):
             rows = _table_rows(el)
             if rows:
                 counts["table"] += 1
                 blocks.append(table_block(rows, counts["table"]))
             return
-        if tag in BLOCK_TAGS and not _has_blocks(el):
-            for line in _text(el):
-                para(line)
+        if tag == "table":  # a layout table: its cells hold the page's paragraphs and tables
+            for cell in el.xpath(CELLS):
+                walk(cell)
             return
-        if el.text and el.text.strip():
-            para(el.text.strip())
+        if not _has_blocks(el):
+            lines([el.text_content()])
+            return
+        run = [el.text or ""]  # inline text up to the next block: one paragraph
         for child in el:
-            walk(child)
-            if child.tail and child.tail.strip():
-                para(child.tail.strip())
+            if isinstance(child.tag, str) and (
+                child.tag in BLOCK_TAGS | {"table"} or _has_blocks(child)
+            ):
+                lines(run)
+                walk(child)
+                run = []
+            elif child.tag not in SKIP_TAGS:
+                run.append(child.text_content() if isinstance(child.tag, str) else "")
+            run.append(child.tail or "")
+        lines(run)
 
     body = root.find("body")
     walk(body if body is not None else root)
     if not blocks:
         raise InputError("文件没有文字内容")
     return ParsedDocument(source_file=path.name, fmt="html", blocks=blocks)
+
+
+def _is_layout(table) -> bool:
+    """Given a <table>, return whether it lays out the page rather than holding data: it holds
+    another table, or its rows are single cells holding paragraphs."""
+    if table.xpath(".//table"):
+        return True
+    cells = [len(tr.xpath("./td|./th")) for tr in table.xpath(ROWS)]
+    return bool(cells) and max(cells) == 1 and _has_blocks(table)
 
 
 def _has_blocks(el) -> bool:

@@ -11,6 +11,7 @@ saved (a formula never calculated by Excel reads as blank).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -22,6 +23,8 @@ from etl.readers import read_bytes, table_block
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Number formats with a fixed count of decimals ("0.00", "#,##0.00") are shown that way.
 FIXED_DECIMALS = re.compile(r"^[#,]*0\.(0+)(?:_.*)?$")
+# A percent format ("0%", "0.00%"): the sheet shows the value times 100 with a percent sign.
+PERCENT = re.compile(r"^0(?:\.(0+))?%$")
 # A single-cell row after the table is a 说明 line when longer than this or opening with 注/说明
 # (a short one, such as an empty 合计 row, stays in the table).
 MAX_ROW_LABEL_CHARS = 8
@@ -31,18 +34,27 @@ GENERAL_DECIMALS = 6  # decimals kept for numbers without a fixed format (traili
 
 def _cell_text(cell) -> str:
     """Given an openpyxl cell, return its value as the sheet shows it (numbers with their decimals)."""
-    value = cell.value
+    return shown(cell.value, cell.number_format)
+
+
+def shown(value, number_format: str | None) -> str:
+    """Given a cell value and its number format, return it as the sheet shows it: fixed
+    decimals kept, a percent format as a percent (0.9459 in 0.00% is 94.59%)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, int | float):
-        m = FIXED_DECIMALS.match(cell.number_format or "")
+        section = (number_format or "").split(";")[0]  # the format of positive numbers
+        m = PERCENT.match(section)
+        if m:
+            return f"{value * 100:.{len(m.group(1) or '')}f}%"
+        m = FIXED_DECIMALS.match(section)
         if m:
             return f"{value:.{len(m.group(1))}f}"
         text = f"{value:.{GENERAL_DECIMALS}f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     return str(value).strip()
 
@@ -101,7 +113,8 @@ def read_xlsx(path: Path) -> ParsedDocument:
     try:
         import openpyxl
 
-        wb = openpyxl.load_workbook(str(path), data_only=True)
+        # from the bytes, not the name: openpyxl refuses a name not ending in .xlsx
+        wb = openpyxl.load_workbook(io.BytesIO(read_bytes(path)), data_only=True)
     except Exception as exc:  # openpyxl, zipfile and lxml raise many kinds
         raise InputError(f"XLSX 文件已损坏，无法读取（{type(exc).__name__}）") from None
 
