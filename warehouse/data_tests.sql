@@ -102,10 +102,11 @@ WHERE report_id IS NULL OR table_key IS NULL OR title IS NULL OR row_no IS NULL
    OR row_code IS NULL OR row_label IS NULL OR column_path IS NULL OR col_no IS NULL
    OR text IS NULL OR unit IS NULL OR loc IS NULL OR quote IS NULL;
 
--- test: raw_cells.table_key is one of the nine standard 附表 (etl/vocab/tables.toml)
+-- test: raw_cells.table_key is one of the 附表 of etl/vocab/tables.toml (nine standard, two provincial)
 SELECT report_id, table_key FROM raw_cells
 WHERE table_key NOT IN ('total', 'income', 'expenditure', 'fiscal_total', 'gpb', 'gpb_basic',
-                        'sangong', 'gov_fund', 'state_capital');
+                        'sangong', 'gov_fund', 'state_capital', 'project_income',
+                        'project_detail');
 
 -- test: raw_cells.unit is 万元 or 元
 SELECT report_id, table_key, unit FROM raw_cells WHERE unit NOT IN ('万元', '元');

@@ -139,12 +139,11 @@ def extract_report(doc: ParsedDocument) -> Report:
         shown = "、".join(blanks[:BLANKS_SHOWN]) + ("等" if len(blanks) > BLANKS_SHOWN else "")
         report.warnings.append(f"有 {len(blanks)} 处数字未填写（空白或占位符），未入库：{shown}")
     seen = set(tables.schedules.out.seen)
+    standard = [t for t in table_vocab().tables if not t.provincial]
     missing_tables = (
-        [t.name for t in table_vocab().tables if t.key not in seen]
-        if report.doc_kind == "决算"
-        else []
+        [t.name for t in standard if t.key not in seen] if report.doc_kind == "决算" else []
     )
-    expected = len(table_vocab().tables) if report.doc_kind == "决算" else 0
+    expected = len(standard) if report.doc_kind == "决算" else 0
     report.coverage = read_coverage(
         lines.split("\n"), report.facts, report.doc_kind, missing_tables, expected
     )

@@ -209,6 +209,7 @@ class TemplateReport:
         self.gpb_word = "公共财政拨款" if variant.legacy_names else "一般公共预算财政拨款"
         self.doc = Document()
         self.metrics: dict[str, float] = {}
+        self.cells: list[tuple[str, str, str, float]] = []  # provincial tables' amount cells
         self.table_no = 0
 
     def p(self, text: str, style: str = "body") -> None:
@@ -330,12 +331,16 @@ class TemplateReport:
         f = self.f
         main = next(iter(f.items))
         project = f.items[main][1]
+        name, amount = "履职业务专项经费", round(project / 100, 2)
         self.title("项目收入支出决算表")
         self.doc.elements.append(_t([["项目名称", "本年收入", "本年支出"],
-                                     ["履职业务专项经费", wan(project), wan(project)]]))  # fmt: skip
+                                     [name, wan(project), wan(project)]]))  # fmt: skip
         self.title("项目支出决算明细表")
         self.doc.elements.append(_t([["项目名称", "经济分类科目", "决算数"],
-                                     ["履职业务专项经费", "30299其他商品和服务支出", wan(project)]]))  # fmt: skip
+                                     [name, "30299其他商品和服务支出", wan(project)]]))  # fmt: skip
+        self.cells += [("project_income", name, "本年收入", amount),
+                       ("project_income", name, "本年支出", amount),
+                       ("project_detail", name, "决算数", amount)]  # fmt: skip
         self.title("机关运行经费、国有资产、政府采购情况表")
         self.doc.elements.append(_t([["项目", "数量或金额"], ["车辆数（辆）", "2"],
                                      ["政府采购支出合计（万元）", wan(project)]]))  # fmt: skip
@@ -467,7 +472,8 @@ def template_report(
     writer = TemplateReport(unit_name, year, variant, figures)
     doc = writer.render()
     doc.truth = {"unit_name": unit_name, "unit_type": unit_type, "fiscal_year": year,
-                 "doc_kind": "决算", "variant": variant.key, "metrics": writer.metrics}  # fmt: skip
+                 "doc_kind": "决算", "variant": variant.key, "metrics": writer.metrics,
+                 "provincial_cells": writer.cells}  # fmt: skip
     return doc
 
 

@@ -21,6 +21,7 @@ class TableSpec:
     kind: str  # rows (amounts follow row labels) | columns (one amount per column)
     functional: bool = False  # 科目编码 rows give 功能分类 classes and items
     function_metric: str = ""  # the metric whose column gives the class/item amounts
+    provincial: bool = False  # added by some provinces only: not expected of every report
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def table_vocab() -> TableVocab:
         TableSpec(
             t["key"], t["name"], tuple(t["titles"]), t["kind"],
             t.get("functional", False), t.get("function_metric", ""),
+            t.get("provincial", False),
         )
         for t in data["table"]
     )  # fmt: skip
