@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from etl.extract.project_prose import ProseProjects
 from etl.extract.textnorm import ENUMERATOR, NormText
 from etl.extract.textnorm import NUMBER as N
 from etl.model import Block, Mention, Project
@@ -69,6 +70,7 @@ class NarrativeProjects:
         self.pending: tuple[NormText, Block] | None = None  # a list cut off mid-sentence
         self.mentions: list[Mention] = []  # project reports said to be produced / attached
         self.prev_title: str = ""  # a short paragraph that may be a title's first line
+        self.prose = ProseProjects()  # figures stated in running text
 
     def read(self, nt: NormText, block: Block) -> None:
         """Given a paragraph, read the project facts it states."""
@@ -91,6 +93,7 @@ class NarrativeProjects:
             )
         self._section(text)
         self._reports(nt, block)
+        self.prose.read(nt, block)
 
     def _reports(self, nt: NormText, block: Block) -> None:
         """Given a paragraph, note the project reports it lists or the one it is the title of."""
@@ -152,4 +155,4 @@ class NarrativeProjects:
         for p in chosen:
             if p.score is None and p.name in self.scores:
                 p.score = self.scores[p.name][0]
-        return chosen
+        return self.prose.merge(chosen)

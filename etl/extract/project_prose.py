@@ -1,0 +1,223 @@
+"""Projects a report describes in running text, read with the phrasings of projects.toml.
+
+Three kinds of statement are read, each bound to one project or not read at all:
+- a sentence that opens with a project's name and states its figures
+  ("1. 保运转类专项：项目全年预算数 148 万元，批复数为 148 万元，…，全年实际支出 148 万元");
+- a spending list ("其中3个项目具体支出为：A160.00万元；B90.00万元。");
+- a score whose subject is a project ("A预算项目绩效自评得分为 98.6 分"), or, with no
+  subject, the project its sentence opens with ("…，项目自评得分100分").
+A figure stated twice with different values is not stored.  Prose completes a project read
+from a table (only its empty fields) and adds a project only when a sentence binds at least
+two of its figures or a spending list names it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from etl.extract.textnorm import ENUMERATOR, NormText, to_wanyuan
+from etl.extract.textnorm import NUMBER as N
+from etl.model import Block, Project
+from etl.vocab.projects import FIELDS, alternation, vocab
+
+CLAUSE_BREAKS = "，,；;"
+SUBJECT_BREAKS = "，,；;。：:"
+NAME_MAX = 80  # characters of a project name
+HAN = re.compile(r"[\u4e00-\u9fff]")
+SENTENCE = re.compile(r"[^。]+。?")
+KEY_DROP = str.maketrans("", "", "“”\"'‘’ 　")
+LINE_BREAKS = str.maketrans("", "", "\r\n")
+AMOUNT = rf"{N}(万元|元)"
+
+
+@dataclass
+class Statement:
+    """One figure the text states for a named project."""
+
+    name: str
+    field: str
+    value: float
+    quote: str
+    page: int | None
+    loc: str
+    strong: bool  # may create a project
+
+
+@dataclass
+class Group:
+    """The statements about one project, in document order."""
+
+    name: str
+    first: Statement
+    values: dict[str, list[float]] = field(default_factory=dict)
+    strong: bool = False
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern]:
+    """Given the vocabulary, return the compiled patterns (built once)."""
+    v = vocab()
+    labels = alternation(tuple(w for f in FIELDS for w in v.labels[f]))
+    scores = alternation(v.score_phrases)
+    ends = alternation(v.ends)
+    connectors = "|".join(v.connectors)
+    out = {
+        "name": re.compile(
+            rf"(?P<name>[^，,。；;：:]{{1,{NAME_MAX}}}?{ends})(?={connectors}|{labels}|{scores})"
+        ),
+                "score": re.compile(
+            rf"(?:^|(?<=[{SUBJECT_BREAKS}]))(?P<subject>[^{SUBJECT_BREAKS}]*?){scores}"
+            + v.score_value.replace("{N}", N)
+        ),
+        "item": re.compile(rf"[{CLAUSE_BREAKS}、\s]*(?P<name>[^，,。；;：:]+?){AMOUNT}"),
+        "rate": re.compile("|".join(p.replace("{N}", N) for p in v.execution_rate)),
+    }
+    for f in FIELDS:
+        out[f] = re.compile(alternation(v.labels[f]) + v.between + AMOUNT)
+    for f, openers in v.list_openers.items():
+        out["list:" + f] = re.compile("|".join(openers))
+    return out
+
+
+def valid_name(name: str) -> bool:
+    """Given the words before a project's figures, return whether they can name a project."""
+    v = vocab()
+    if name.startswith(v.refuse_start) or any(w in name for w in v.not_projects):
+        return False
+    return len(HAN.findall(name)) >= v.min_han and name.endswith(v.ends)
+
+
+def clean_name(name: str) -> str:
+    """Given a name as written, return it without a closing qualifier that is not part of it."""
+    v = vocab()
+    for q in v.qualifiers:
+        rest = name.removesuffix(q)
+        if rest != name and rest.endswith(v.ends) and len(HAN.findall(rest)) >= v.min_han:
+            return rest
+    return name
+
+
+def name_key(name: str) -> str:
+    """Given a project name, return it without quotes, spaces and a closing 项目."""
+    return name.translate(KEY_DROP).removesuffix("项目")
+
+
+def same_project(a: str, b: str) -> bool:
+    """Given two project names, return whether they name the same project (same years)."""
+    ka, kb = name_key(a), name_key(b)
+    if re.findall(r"\d+", ka) != re.findall(r"\d+", kb):
+        return False  # 2023年X项目 and 2024年X项目 are different projects
+    if ka == kb or (min(len(ka), len(kb)) >= vocab().min_han and (ka in kb or kb in ka)):
+        return True
+    return difflib.SequenceMatcher(None, ka, kb).ratio() >= vocab().same_ratio
+
+
+def _amount(m: re.Match) -> float:
+    """Given a match ending in (number)(万元|元), return the amount in 万元."""
+    return to_wanyuan(m.group(m.lastindex - 1), m.group(m.lastindex))
+
+
+class ProseProjects:
+    """Collects project statements from paragraphs; merge() binds them to projects."""
+
+    def __init__(self) -> None:
+        self.statements: list[Statement] = []
+
+    def read(self, nt: NormText, block: Block) -> None:
+        """Given a paragraph, note every project figure its sentences state."""
+        for s in SENTENCE.finditer(nt.text):
+            self._sentence(nt, s.start(), s.end(), block)
+
+    def _add(self, name, fld, value, nt, span, block, strong=False) -> Statement:
+        st = Statement(name, fld, value, nt.quote(*span), block.page, block.loc, strong)
+        self.statements.append(st)
+        return st
+
+    def _sentence(self, nt: NormText, start: int, end: int, block: Block) -> None:
+        p = _patterns()
+        text = nt.text[start:end]
+        lead = ENUMERATOR.match(text)
+        offset = start + (lead.end() if lead else 0)
+        own = None  # the project the sentence opens with
+        m = p["name"].match(nt.text, offset, end)
+        if m and valid_name(clean_name(m.group("name"))):
+            own = clean_name(nt.quote(m.start("name"), m.end("name")).translate(LINE_BREAKS))
+            self._figures(nt, own, m.end("name"), end, block)
+        self._lists(nt, text, start, block)
+        for s in p["score"].finditer(nt.text, start, end):
+            subject = s.group("subject")
+            lead = ENUMERATOR.match(subject)
+            subject = subject[lead.end() :] if lead else subject
+            span = (s.start(), s.end())
+            if subject in vocab().self_subjects:
+                if own is not None:
+                    self._add(own, "score", float(s.group(2)), nt, span, block)
+            elif not any(w in subject for w in vocab().not_projects):
+                if len(HAN.findall(subject)) >= vocab().min_han:
+                    self._add(subject, "score", float(s.group(2)), nt, span, block)
+
+    def _figures(self, nt: NormText, name: str, pos: int, end: int, block: Block) -> None:
+        """Given a sentence's project and where its name ends, note the figures bound to it."""
+        p = _patterns()
+        found: list[tuple[str, float, tuple[int, int]]] = []
+        clause_start = pos
+        for i in range(pos, end + 1):
+            if i < end and nt.text[i] not in CLAUSE_BREAKS:
+                continue
+            clause = (clause_start, i)
+            if clause_start > pos and (m := p["name"].match(nt.text, clause_start, i)):
+                if valid_name(clean_name(m.group("name"))):
+                    break  # another project's clause: what follows is not this project's
+            for fld in FIELDS:
+                for m in p[fld].finditer(nt.text, *clause):
+                    found.append((fld, _amount(m), (m.start(), m.end())))
+            for m in p["rate"].finditer(nt.text, *clause):
+                found.append(("execution_rate", float(next(g for g in m.groups() if g)), m.span()))
+            clause_start = i + 1
+        strong = len({f for f, _, _ in found}) >= vocab().min_figures
+        for fld, value, span in found:
+            self._add(name, fld, value, nt, span, block, strong)
+
+    def _lists(self, nt: NormText, text: str, start: int, block: Block) -> None:
+        """Given a sentence, note the per-project amounts of a spending list it opens."""
+        p = _patterns()
+        for fld in vocab().list_openers:
+            opener = p["list:" + fld].search(text)
+            if opener is None:
+                continue
+            pos = start + opener.end()
+            for item in re.split(f"[{vocab().item_separators}]", text[opener.end() :]):
+                m = p["item"].match(item)
+                if m and valid_name(clean_name(m.group("name"))):
+                    a, b = pos + m.start("name"), pos + m.end("name")
+                    name = clean_name(nt.quote(a, b).translate(LINE_BREAKS))
+                    self._add(name, fld, _amount(m), nt, (a, pos + m.end()), block, True)
+                pos += len(item) + 1
+
+    def merge(self, projects: list[Project]) -> list[Project]:
+        """Given the projects read elsewhere, fill their empty fields and add prose projects."""
+        groups: list[Group] = []
+        for st in self.statements:
+            g = next((g for g in groups if same_project(g.name, st.name)), None)
+            if g is None:
+                g = Group(st.name, st)
+                groups.append(g)
+            if st.strong and not g.strong:
+                g.strong, g.name, g.first = True, st.name, st
+            g.values.setdefault(st.field, []).append(st.value)
+        out = list(projects)
+        for g in groups:
+            agreed = {f: vs[0] for f, vs in g.values.items() if max(vs) - min(vs) < 0.005}
+            target = next((p for p in out if same_project(p.name, g.name)), None)
+            if target is None:
+                if not g.strong or not set(agreed) & set(FIELDS):
+                    continue
+                target = Project(g.name, quote=g.first.quote, page=g.first.page, loc=g.first.loc)
+                out.append(target)
+            for f, value in agreed.items():
+                if getattr(target, f) is None:
+                    setattr(target, f, value)
+        return out
