@@ -68,12 +68,16 @@ def _patterns() -> dict[str, re.Pattern]:
         "name": re.compile(
             rf"(?P<name>[^，,。；;：:]{{1,{NAME_MAX}}}?{ends})(?={connectors}|{labels}|{scores})"
         ),
-                "score": re.compile(
+        "score": re.compile(
             rf"(?:^|(?<=[{SUBJECT_BREAKS}]))(?P<subject>[^{SUBJECT_BREAKS}]*?){scores}"
             + v.score_value.replace("{N}", N)
         ),
         "item": re.compile(rf"[{CLAUSE_BREAKS}、\s]*(?P<name>[^，,。；;：:]+?){AMOUNT}"),
-        "rate": re.compile("|".join(p.replace("{N}", N) for p in v.execution_rate)),
+        "execution_rate": re.compile("|".join(p.replace("{N}", N) for p in v.execution_rate)),
+        # what may open a clause before its figure: a lead word, a joiner, a connector
+        "lead": re.compile(
+            rf"(?:[{v.figure_joiners}]|{'|'.join(v.connectors)})?{alternation(v.clause_leads)}?"
+        ),
     }
     for f in FIELDS:
         out[f] = re.compile(alternation(v.labels[f]) + v.between + AMOUNT)
@@ -120,6 +124,22 @@ def _amount(m: re.Match) -> float:
     return to_wanyuan(m.group(m.lastindex - 1), m.group(m.lastindex))
 
 
+def _clause_figures(text: str, pos: int, end: int) -> list[tuple[str, float, int]]:
+    """Given a clause, return the figures it opens with: (field, value, where it ends)."""
+    p, out = _patterns(), []
+    while True:
+        lead = p["lead"].match(text, pos, end)
+        pos = lead.end() if lead else pos
+        for fld in (*FIELDS, "execution_rate"):
+            if m := p[fld].match(text, pos, end):
+                value = _amount(m) if fld in FIELDS else float(m.group(m.lastindex))
+                out.append((fld, value, m.end()))
+                pos = m.end()
+                break
+        else:
+            return out
+
+
 class ProseProjects:
     """Collects project statements from paragraphs; merge() binds them to projects."""
 
@@ -140,12 +160,10 @@ class ProseProjects:
         p = _patterns()
         text = nt.text[start:end]
         lead = ENUMERATOR.match(text)
-        offset = start + (lead.end() if lead else 0)
-        own = None  # the project the sentence opens with
-        m = p["name"].match(nt.text, offset, end)
+        segments = []  # (project, from, to): the clauses each named project's figures are in
+        m = p["name"].match(nt.text, start + (lead.end() if lead else 0), end)
         if m and valid_name(clean_name(m.group("name"))):
-            own = clean_name(nt.quote(m.start("name"), m.end("name")).translate(LINE_BREAKS))
-            self._figures(nt, own, m.end("name"), end, block)
+            segments = self._figures(nt, m, end, block)
         self._lists(nt, text, start, block)
         for s in p["score"].finditer(nt.text, start, end):
             subject = s.group("subject")
@@ -153,33 +171,39 @@ class ProseProjects:
             subject = subject[lead.end() :] if lead else subject
             span = (s.start(), s.end())
             if subject in vocab().self_subjects:
+                own = next((n for n, a, b in segments if a <= s.start() < b), None)
                 if own is not None:
                     self._add(own, "score", float(s.group(2)), nt, span, block)
             elif not any(w in subject for w in vocab().not_projects):
                 if len(HAN.findall(subject)) >= vocab().min_han:
                     self._add(subject, "score", float(s.group(2)), nt, span, block)
 
-    def _figures(self, nt: NormText, name: str, pos: int, end: int, block: Block) -> None:
-        """Given a sentence's project and where its name ends, note the figures bound to it."""
+    def _figures(self, nt: NormText, m: re.Match, end: int, block: Block) -> list:
+        """Given a sentence opening with a project's name, note the figures bound to it (and
+        to any later clause that opens with another project's name); return the segments."""
         p = _patterns()
-        found: list[tuple[str, float, tuple[int, int]]] = []
-        clause_start = pos
-        for i in range(pos, end + 1):
+        segments, found, clause_start, name_at = [], [], m.end("name"), m
+        for i in range(clause_start, end + 1):
             if i < end and nt.text[i] not in CLAUSE_BREAKS:
                 continue
-            clause = (clause_start, i)
-            if clause_start > pos and (m := p["name"].match(nt.text, clause_start, i)):
-                if valid_name(clean_name(m.group("name"))):
-                    break  # another project's clause: what follows is not this project's
-            for fld in FIELDS:
-                for m in p[fld].finditer(nt.text, *clause):
-                    found.append((fld, _amount(m), (m.start(), m.end())))
-            for m in p["rate"].finditer(nt.text, *clause):
-                found.append(("execution_rate", float(next(g for g in m.groups() if g)), m.span()))
+            other = p["name"].match(nt.text, clause_start, i)
+            if other and clause_start > name_at.end() and valid_name(clean_name(other["name"])):
+                segments.append(self._bind(nt, name_at, found, clause_start, block))
+                found, name_at = [], other  # another project's clause: the figures are its
+            found.extend(_clause_figures(nt.text, max(clause_start, name_at.end()), i))
             clause_start = i + 1
+        segments.append(self._bind(nt, name_at, found, end, block))
+        return segments
+
+    def _bind(self, nt: NormText, name_at: re.Match, found: list, stop: int, block: Block):
+        """Given a project's name and the figures after it, note them; return its segment."""
+        a, b = name_at.start("name"), name_at.end("name")
+        name = clean_name(nt.quote(a, b).translate(LINE_BREAKS))
         strong = len({f for f, _, _ in found}) >= vocab().min_figures
-        for fld, value, span in found:
+        span = (a, max((e for _, _, e in found), default=b))
+        for fld, value, _ in found:  # quoted from the name to the last figure: the binding
             self._add(name, fld, value, nt, span, block, strong)
+        return name, a, stop
 
     def _lists(self, nt: NormText, text: str, start: int, block: Block) -> None:
         """Given a sentence, note the per-project amounts of a spending list it opens."""
@@ -209,7 +233,8 @@ class ProseProjects:
                 g.strong, g.name, g.first = True, st.name, st
             g.values.setdefault(st.field, []).append(st.value)
         out = list(projects)
-        for g in groups:
+        order = {id(st): i for i, st in enumerate(self.statements)}
+        for g in sorted(groups, key=lambda g: order[id(g.first)]):
             agreed = {f: vs[0] for f, vs in g.values.items() if max(vs) - min(vs) < 0.005}
             target = next((p for p in out if same_project(p.name, g.name)), None)
             if target is None:

@@ -24,6 +24,8 @@ class Vocab:
     qualifiers: tuple[str, ...]
     same_ratio: float
     connectors: tuple[str, ...]
+    clause_leads: tuple[str, ...]
+    figure_joiners: str
     min_figures: int
     labels: dict[str, tuple[str, ...]]  # field -> label phrasings
     between: str
@@ -61,6 +63,8 @@ def vocab() -> Vocab:
         qualifiers=tuple(names["qualifiers"]),
         same_ratio=float(names["same_ratio"]),
         connectors=tuple(paras["connectors"]),
+        clause_leads=tuple(paras["clause_leads"]),
+        figure_joiners=paras["figure_joiners"],
         min_figures=int(paras["min_figures"]),
         labels={f: tuple(figs[f]) for f in FIELDS},
         between=figs["between"],
