@@ -140,6 +140,13 @@ def _clause_figures(text: str, pos: int, end: int) -> list[tuple[str, float, int
             return out
 
 
+def _subject(score: re.Match) -> str:
+    """Given a score match, return its subject without a list item's numbering."""
+    subject = score.group("subject")
+    lead = ENUMERATOR.match(subject)
+    return subject[lead.end() :] if lead else subject
+
+
 class ProseProjects:
     """Collects project statements from paragraphs; merge() binds them to projects."""
 
@@ -156,6 +163,26 @@ class ProseProjects:
         self.statements.append(st)
         return st
 
+    def read_section(self, nt: NormText, block: Block, name: str) -> None:
+        """Given a paragraph of a project's own evaluation section, note the figures its
+        sentences state without naming a project (those are the section's project's)."""
+        p = _patterns()
+        for s in SENTENCE.finditer(nt.text):
+            start, end = s.start(), s.end()
+            lead = ENUMERATOR.match(nt.text[start:end])
+            m = p["name"].match(nt.text, start + (lead.end() if lead else 0), end)
+            if m and valid_name(clean_name(m.group("name"))):
+                continue  # a sentence naming a project speaks for that project
+            clause_start = start
+            for i in range(start, end + 1):
+                if i == end or nt.text[i] in CLAUSE_BREAKS:
+                    for fld, value, stop in _clause_figures(nt.text, clause_start, i):
+                        self._add(name, fld, value, nt, (clause_start, stop), block)
+                    clause_start = i + 1
+            for sc in p["score"].finditer(nt.text, start, end):
+                if _subject(sc) in vocab().self_subjects:
+                    self._add(name, "score", float(sc.group(2)), nt, sc.span(), block)
+
     def _sentence(self, nt: NormText, start: int, end: int, block: Block) -> None:
         p = _patterns()
         text = nt.text[start:end]
@@ -166,9 +193,7 @@ class ProseProjects:
             segments = self._figures(nt, m, end, block)
         self._lists(nt, text, start, block)
         for s in p["score"].finditer(nt.text, start, end):
-            subject = s.group("subject")
-            lead = ENUMERATOR.match(subject)
-            subject = subject[lead.end() :] if lead else subject
+            subject = _subject(s)
             span = (s.start(), s.end())
             if subject in vocab().self_subjects:
                 own = next((n for n, a, b in segments if a <= s.start() < b), None)

@@ -35,6 +35,7 @@ class Vocab:
     self_subjects: tuple[str, ...]
     list_openers: dict[str, tuple[str, ...]]  # field -> list opener patterns
     item_separators: str
+    name_lists: tuple[str, ...]  # openers of a list of project names
     examples: tuple[dict, ...]
 
 
@@ -74,5 +75,6 @@ def vocab() -> Vocab:
         self_subjects=tuple(scores["self_subjects"]),
         list_openers={f: tuple(v) for f, v in lists.items() if f in FIELDS},
         item_separators=lists["item_separators"],
+        name_lists=tuple(lists["names"]),
         examples=tuple(data.get("examples", ())),
     )
