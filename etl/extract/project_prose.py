@@ -95,8 +95,11 @@ def valid_name(name: str) -> bool:
 
 
 def clean_name(name: str) -> str:
-    """Given a name as written, return it without a closing qualifier that is not part of it."""
+    """Given a name as written, return it without a closing qualifier that is not part of it
+    (and without the quotes it is set in)."""
     v = vocab()
+    if name[:1] == "“" and name[-1:] == "”" and "“" not in name[1:]:
+        return name[1:-1]
     for q in v.qualifiers:
         rest = name.removesuffix(q)
         if rest != name and rest.endswith(v.ends) and len(HAN.findall(rest)) >= v.min_han:
@@ -114,9 +117,7 @@ def same_project(a: str, b: str) -> bool:
     ka, kb = name_key(a), name_key(b)
     if re.findall(r"\d+", ka) != re.findall(r"\d+", kb):
         return False  # 2023年X项目 and 2024年X项目 are different projects
-    if ka == kb or (min(len(ka), len(kb)) >= vocab().min_han and (ka in kb or kb in ka)):
-        return True
-    return difflib.SequenceMatcher(None, ka, kb).ratio() >= vocab().same_ratio
+    return ka == kb or difflib.SequenceMatcher(None, ka, kb).ratio() >= vocab().same_ratio
 
 
 def _amount(m: re.Match) -> float:
@@ -171,7 +172,7 @@ class ProseProjects:
             start, end = s.start(), s.end()
             lead = ENUMERATOR.match(nt.text[start:end])
             m = p["name"].match(nt.text, start + (lead.end() if lead else 0), end)
-            if m and valid_name(clean_name(m.group("name"))):
+            if m and valid_name(m.group("name")):
                 continue  # a sentence naming a project speaks for that project
             clause_start = start
             for i in range(start, end + 1):
@@ -189,7 +190,7 @@ class ProseProjects:
         lead = ENUMERATOR.match(text)
         segments = []  # (project, from, to): the clauses each named project's figures are in
         m = p["name"].match(nt.text, start + (lead.end() if lead else 0), end)
-        if m and valid_name(clean_name(m.group("name"))):
+        if m and valid_name(m.group("name")):
             segments = self._figures(nt, m, end, block)
         self._lists(nt, text, start, block)
         for s in p["score"].finditer(nt.text, start, end):
@@ -199,9 +200,8 @@ class ProseProjects:
                 own = next((n for n, a, b in segments if a <= s.start() < b), None)
                 if own is not None:
                     self._add(own, "score", float(s.group(2)), nt, span, block)
-            elif not any(w in subject for w in vocab().not_projects):
-                if len(HAN.findall(subject)) >= vocab().min_han:
-                    self._add(subject, "score", float(s.group(2)), nt, span, block)
+            elif valid_name(subject + vocab().ends[0]):  # "A项目自评得分": A lacks 项目
+                self._add(subject, "score", float(s.group(2)), nt, span, block)
 
     def _figures(self, nt: NormText, m: re.Match, end: int, block: Block) -> list:
         """Given a sentence opening with a project's name, note the figures bound to it (and
@@ -212,7 +212,7 @@ class ProseProjects:
             if i < end and nt.text[i] not in CLAUSE_BREAKS:
                 continue
             other = p["name"].match(nt.text, clause_start, i)
-            if other and clause_start > name_at.end() and valid_name(clean_name(other["name"])):
+            if other and clause_start > name_at.end() and valid_name(other["name"]):
                 segments.append(self._bind(nt, name_at, found, clause_start, block))
                 found, name_at = [], other  # another project's clause: the figures are its
             found.extend(_clause_figures(nt.text, max(clause_start, name_at.end()), i))
@@ -240,7 +240,7 @@ class ProseProjects:
             pos = start + opener.end()
             for item in re.split(f"[{vocab().item_separators}]", text[opener.end() :]):
                 m = p["item"].match(item)
-                if m and valid_name(clean_name(m.group("name"))):
+                if m and valid_name(m.group("name")):
                     a, b = pos + m.start("name"), pos + m.end("name")
                     name = clean_name(nt.quote(a, b).translate(LINE_BREAKS))
                     self._add(name, fld, _amount(m), nt, (a, pos + m.end()), block, True)
