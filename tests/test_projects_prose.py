@@ -59,6 +59,18 @@ def test_prose_fills_only_empty_fields_of_a_table_project():
     assert (table.initial_budget, table.adjusted_budget, table.executed) == (0.0, 132.6, 132.6)
 
 
+def test_a_figure_stated_two_ways_is_noted_not_stored():
+    reader = NarrativeProjects()
+    text = "网络、系统运行维护费年初预算11.26万元，全年支出11.26万元。网络、系统运行维护费年初预算18.5万元。"
+    reader.read(normalise(text), Block("p", text, index=1))
+    assert [_view(p) for p in reader.merge([])] == [
+        {"name": "网络、系统运行维护费", "executed": 11.26}
+    ]
+    assert reader.prose.notes == [
+        "项目“网络、系统运行维护费”的年初预算在正文中有不同表述（11.26、18.5），未入库"
+    ]
+
+
 def test_a_clause_opening_with_another_project_is_that_projects():
     text = (
         "保运转类专项：年初预算148万元；信息中心及保密类专项年初预算45万元，全年支出45万元，"

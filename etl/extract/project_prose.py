@@ -31,6 +31,7 @@ SENTENCE = re.compile(r"[^。]+。?")
 KEY_DROP = str.maketrans("", "", "“”\"'‘’ 　")
 LINE_BREAKS = str.maketrans("", "", "\r\n")
 AMOUNT = rf"{N}(万元|元)"
+SAME_VALUE = 0.005  # two statements of a figure within this are the same value
 
 
 @dataclass
@@ -109,7 +110,7 @@ def clean_name(name: str) -> str:
 
 def name_key(name: str) -> str:
     """Given a project name, return it without quotes, spaces and a closing 项目."""
-    return name.translate(KEY_DROP).removesuffix("项目")
+    return name.translate(KEY_DROP).removesuffix(vocab().ends[0])
 
 
 def same_project(a: str, b: str) -> bool:
@@ -153,6 +154,7 @@ class ProseProjects:
 
     def __init__(self) -> None:
         self.statements: list[Statement] = []
+        self.notes: list[str] = []  # figures not stored because the text states them two ways
 
     def read(self, nt: NormText, block: Block) -> None:
         """Given a paragraph, note every project figure its sentences state."""
@@ -260,7 +262,12 @@ class ProseProjects:
         out = list(projects)
         order = {id(st): i for i, st in enumerate(self.statements)}
         for g in sorted(groups, key=lambda g: order[id(g.first)]):
-            agreed = {f: vs[0] for f, vs in g.values.items() if max(vs) - min(vs) < 0.005}
+            agreed = {f: vs[0] for f, vs in g.values.items() if max(vs) - min(vs) < SAME_VALUE}
+            for f in set(g.values) - set(agreed):
+                said = "、".join(dict.fromkeys(f"{v:g}" for v in g.values[f]))
+                self.notes.append(
+                    f"项目“{g.name}”的{vocab().display[f]}在正文中有不同表述（{said}），未入库"
+                )
             target = next((p for p in out if same_project(p.name, g.name)), None)
             if target is None:
                 if not g.strong or not set(agreed) & set(FIELDS):

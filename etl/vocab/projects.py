@@ -36,6 +36,7 @@ class Vocab:
     list_openers: dict[str, tuple[str, ...]]  # field -> list opener patterns
     item_separators: str
     name_lists: tuple[str, ...]  # openers of a list of project names
+    display: dict[str, str]  # field -> how a note names it
     examples: tuple[dict, ...]
 
 
@@ -76,5 +77,6 @@ def vocab() -> Vocab:
         list_openers={f: tuple(v) for f, v in lists.items() if f in FIELDS},
         item_separators=lists["item_separators"],
         name_lists=tuple(lists["names"]),
+        display=dict(data["display"]),
         examples=tuple(data.get("examples", ())),
     )
