@@ -121,6 +121,7 @@ def extract_report(doc: ParsedDocument) -> Report:
     candidates.sort(key=lambda f: f.origin != "schedule")
     report.facts = _first_statements(candidates, report.notes, report.mentions)
     report.projects = narrative_projects.merge(tables.out.projects)
+    report.notes.extend(narrative_projects.prose.notes)
     report.mentions.extend(narrative_projects.mentions)
     report.mentions.extend(projects.table_reports(tables.out.projects))
     report.notes.extend(tables.out.notes)

@@ -1,9 +1,10 @@
 """Projects a report describes only in prose (no self-evaluation table).
 
-Reads the list of projects ("年初预算 5 个项目，分别是A、B、C项目。"), each project's own
-evaluation section (its 全年预算数, 批复数 and 自评得分) and scores stated elsewhere
-("A预算项目绩效自评得分为 99.2 分").  Where a report has self-evaluation tables, the
-tables are the source and the prose only fills a missing score of the same project.
+Reads the list of projects ("年初预算 5 个项目，分别是A、B、C项目。") and follows each
+project's own evaluation section; the figures in running text (a section's 全年预算数,
+批复数 and 自评得分, a sentence naming a project, a spending list, "A预算项目绩效自评得分为
+99.2 分") are read by project_prose.  Where a report has self-evaluation tables, the tables
+are the source and the prose only fills their empty fields.
 
 For the checks it also notes which project reports the text says were produced
 ("形成…、A、B专项预算项目绩效自评报告", "A等2个预算项目绩效自评报告") and which are
@@ -14,15 +15,12 @@ from __future__ import annotations
 
 import re
 
+from etl.extract.project_prose import ProseProjects
 from etl.extract.textnorm import ENUMERATOR, NormText
-from etl.extract.textnorm import NUMBER as N
 from etl.model import Block, Mention, Project
+from etl.vocab.projects import vocab
 
-PROJECT_LIST = re.compile(r"\d+个项目[，,]分别是(?P<names>[^。]+)")
-PROJECT_SCORE = re.compile(rf"([^，,；;。：:]+?)(?:预算)?项目绩效自评得分为{N}分")
-FULL_YEAR_BUDGET = re.compile(rf"项目全年预算数(?:为)?{N}万元")
-APPROVED = re.compile(rf"批复数(?:为)?{N}万元")
-SELF_SCORE = re.compile(rf"自评得分(?:为)?{N}分")
+PROJECT_LIST = re.compile(rf"(?:{'|'.join(vocab().name_lists)})(?P<names>[^。]+)")
 LIST_END = "。"
 # "形成县委办单位整体绩效自评报告、A等2个预算项目绩效自评报告，…": the reports produced
 REPORT_LIST = re.compile(r"形成(?P<list>[^。；;]*?绩效(?:自评|评价)报告)(?=[，,。；;]|$)")
@@ -64,11 +62,11 @@ class NarrativeProjects:
 
     def __init__(self) -> None:
         self.projects: list[Project] = []
-        self.scores: dict[str, tuple[float, str, Block]] = {}
         self.current: Project | None = None
         self.pending: tuple[NormText, Block] | None = None  # a list cut off mid-sentence
         self.mentions: list[Mention] = []  # project reports said to be produced / attached
         self.prev_title: str = ""  # a short paragraph that may be a title's first line
+        self.prose = ProseProjects()  # figures stated in running text
 
     def read(self, nt: NormText, block: Block) -> None:
         """Given a paragraph, read the project facts it states."""
@@ -85,12 +83,11 @@ class NarrativeProjects:
                 self.pending = (nt, block)
             else:
                 self._read_list(text[m.start() :], nt.quote(m.start(), len(text)), block)
-        for s in PROJECT_SCORE.finditer(text):
-            self.scores.setdefault(
-                s.group(1), (float(s.group(2)), nt.quote(s.start(), s.end()), block)
-            )
         self._section(text)
         self._reports(nt, block)
+        self.prose.read(nt, block)
+        if self.current is not None:
+            self.prose.read_section(nt, block, self.current.name)
 
     def _reports(self, nt: NormText, block: Block) -> None:
         """Given a paragraph, note the project reports it lists or the one it is the title of."""
@@ -136,20 +133,7 @@ class NarrativeProjects:
             if text.startswith(p.name) and len(text) <= len(p.name) + 16 and "。" not in text:
                 self.current = p
                 return
-        p = self.current
-        if p is None:
-            return
-        if p.adjusted_budget is None and (m := FULL_YEAR_BUDGET.search(text)):
-            p.adjusted_budget = float(m.group(1))
-        if p.initial_budget is None and (m := APPROVED.search(text)):
-            p.initial_budget = float(m.group(1))
-        if p.score is None and (m := SELF_SCORE.search(text)):
-            p.score = float(m.group(1))
 
     def merge(self, table_projects: list[Project]) -> list[Project]:
         """Given the projects read from tables, return the report's project list."""
-        chosen = table_projects or self.projects
-        for p in chosen:
-            if p.score is None and p.name in self.scores:
-                p.score = self.scores[p.name][0]
-        return chosen
+        return self.prose.merge(table_projects or self.projects)
