@@ -4,6 +4,7 @@ and PDF in the test; and the 预算绩效管理 statements of a 决算."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,13 @@ from etl.extract.performance import read_sentence
 from etl.extract.textnorm import normalise
 from etl.model import UNIT_TABLE
 from etl.readers import read_document
+
+# The grid helpers (merge markers "<" and "^") of the schedule fixtures' generator.
+_SCHEDULES = Path(__file__).resolve().parent / "fixtures" / "schedules" / "make_schedules.py"
+_spec = importlib.util.spec_from_file_location("make_schedules", _SCHEDULES)
+_M = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_M)
+merges, text_of = _M.merges, _M.text_of
 
 UNIT = "中共青石县委办公室"
 YEAR = 2024
@@ -161,28 +169,6 @@ PARAGRAPHS = [
 # ------------------------------------------------------------------ writers
 
 
-def merges(grid: list[list[str]]) -> list[tuple[int, int, int, int]]:
-    """Given a grid with "<" and "^" markers, return its merged ranges (r0, c0, r1, c1)."""
-    out = []
-    for r, row in enumerate(grid):
-        for c, cell in enumerate(row):
-            if cell in ("<", "^"):
-                continue
-            c1 = c
-            while c1 + 1 < len(row) and row[c1 + 1] == "<":
-                c1 += 1
-            r1 = r
-            while r1 + 1 < len(grid) and grid[r1 + 1][c] == "^":
-                r1 += 1
-            if (r1, c1) != (r, c):
-                out.append((r, c, r1, c1))
-    return out
-
-
-def _text(cell: str) -> str:
-    return "" if cell in ("<", "^") else cell
-
-
 def write_docx(path: Path, tables) -> Path:
     """Given a path and the forms, write a DOCX report with merged cells."""
     import docx
@@ -196,7 +182,7 @@ def write_docx(path: Path, tables) -> Path:
         table.style = "Table Grid"
         for r, row in enumerate(grid):
             for c, cell in enumerate(row):
-                if _text(cell):
+                if text_of(cell):
                     table.cell(r, c).text = cell
         for r0, c0, r1, c1 in merges(grid):
             table.cell(r0, c0).merge(table.cell(r1, c1))
@@ -224,7 +210,7 @@ def write_pdf(path: Path, tables) -> Path:
         story += [PageBreak(), Paragraph(title, body)]
         width = page[0] - 60
         table = Table(
-            [[Paragraph(_text(c), cell) for c in row] for row in grid],
+            [[Paragraph(text_of(c), cell) for c in row] for row in grid],
             colWidths=[width / len(grid[0])] * len(grid[0]),
         )
         style = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
