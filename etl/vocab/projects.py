@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -43,11 +42,6 @@ class Vocab:
 def alternation(words: tuple[str, ...]) -> str:
     """Given phrasings, return one non-capturing alternation, longest first."""
     return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
-
-
-def fill(pattern: str, number: str) -> re.Pattern:
-    """Given a pattern with {N} and the number expression, return it compiled."""
-    return re.compile(pattern.replace("{N}", number))
 
 
 @cache
