@@ -200,16 +200,20 @@ def test_twelve_tables_after_the_narrative(tmp_path, base):
     items = M.paragraphs(M.INCOME_SAID) + glossary + _base_items(extra=extra)[len(M.NARRATIVE) :]
     report = _report(tmp_path, items)
     _same_as_base(report, base)
-    # the two project tables are staged whole (money in 万元); the information table mixes
-    # 万元 with counts (辆), so none of its cells is stored under one unit
+    # the two project tables are staged whole (money in 万元)
     staged = {
         (c.table, c.row_label, c.column, c.value) for c in report.cells if c.table in PROVINCIAL
     }
     for key in ("project_income", "project_detail"):
         assert (key, "合计", "本年收入", 999.0) in staged
         assert (key, "一般公共服务支出", "本年支出/项目支出", 111.0) in staged
-    info = {c for r in INFO_TABLE[1:] for c in r if "." in c}
-    assert not any(c.text in info for c in report.cells)
+    # the information table: each row's own unit, money in 万元, counts as counted
+    info = {(c.row_label, c.value, c.unit) for c in report.cells if c.table == "im_info"}
+    assert info == {
+        ("机关运行经费", 66.0, "万元"),
+        ("政府采购支出总额", 55.0, "万元"),
+        ("车辆数", 3.0, "辆"),
+    }
 
 
 def test_tables_numbered_biao_one_to_ten(tmp_path, base):

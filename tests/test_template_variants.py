@@ -56,7 +56,7 @@ def test_generated_report_is_read_whole(tmp_path, kind, variant, fmt):
     assert not wrong, f"wrong values (got, expected): {wrong}"
     assert sorted(set(got) - set(want)) == [], "values the report does not state"
     assert sorted(set(want) - set(got)) == [], "table values not read"
-    provincial = {"project_income", "project_detail"}  # Inner Mongolia's extra tables
+    provincial = {"project_income", "project_detail", "im_info"}  # Inner Mongolia's extra tables
     staged = [
         (c.table, c.row_label, c.column, c.value) for c in report.cells if c.table in provincial
     ]

@@ -106,10 +106,12 @@ WHERE report_id IS NULL OR table_key IS NULL OR title IS NULL OR row_no IS NULL
 SELECT report_id, table_key FROM raw_cells
 WHERE table_key NOT IN ('total', 'income', 'expenditure', 'fiscal_total', 'gpb', 'gpb_basic',
                         'sangong', 'gov_fund', 'state_capital', 'project_income',
-                        'project_detail');
+                        'project_detail', 'im_info');
 
--- test: raw_cells.unit is 万元 or 元
-SELECT report_id, table_key, unit FROM raw_cells WHERE unit NOT IN ('万元', '元');
+-- test: raw_cells.unit is 万元 or 元 (an information table's rows: a count unit, or '' for none)
+SELECT report_id, table_key, unit FROM raw_cells
+WHERE unit NOT IN ('万元', '元')
+  AND NOT (table_key = 'im_info' AND unit IN ('辆', '个', '人', '次', '台', '套', '平方米', '%', ''));
 
 -- test: (report_id, table_key, row_no, col_no) is unique in raw_cells
 SELECT report_id, table_key, row_no, col_no, count(*) AS n FROM raw_cells

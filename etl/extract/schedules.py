@@ -34,6 +34,10 @@ __all__ = ["ScheduleReader", "ScheduleResult", "find_schedule", "header_paths"]
 
 VOCAB = table_vocab()
 UNIT = re.compile(r"单位[：:]?(万元|元)")
+# Units an information table's rows may state (etl/vocab/tables.toml row_units tables).
+ROW_UNIT_HEADER = "单位"
+ROW_UNIT = re.compile(r"万元|元|辆|个|人|次|台|套|平方米|%")
+ROW_UNIT_IN_LABEL = re.compile(r"[（(](万元|元|辆|个|人|次|台|套|平方米|%)[）)]$")
 # Characters allowed right before a schedule title (so 项目支出决算表 is not 支出决算表).
 TITLE_PREFIX_OK = set("0123456789一二三四五六七八九十、.．:：)）】]度表 -—－·\t")
 TITLE_END_OK = ("", "（", "(")  # what may follow a title that lost its first character
@@ -171,7 +175,13 @@ class ScheduleReader:
             titled = find_schedule([text])[1] or "决算表" in text or "决算总表" in text
             if (
                 filled
-                and (titled or "单位" in text or text.startswith("部门"))
+                and (
+                    titled
+                    or UNIT.search(text)
+                    or "单位：" in text
+                    or "单位:" in text
+                    or text.startswith("部门")
+                )
                 and len(filled) <= 3
             ):
                 n += 1
@@ -236,7 +246,7 @@ class _Open:
 
     def read_rows(self, rows: list[list[str]], block: Block, continued: bool) -> None:
         """Given rows of the schedule (a first part or a continuation), read their cells and values."""
-        if self.unit is None:
+        if self.unit is None and not self.s.row_units:
             if not continued:
                 self.note("未注明金额单位（万元或元），表中数值未入库")
             return
@@ -421,10 +431,11 @@ class _Open:
             code, label = self._row_words(row, group)
             if not row[j] and not label and not code:
                 continue  # the empty half of a two-sided row
-            value = self._value(row[j])
+            unit = self._row_unit(row, label) if self.s.row_units else self.unit or ""
+            value = self._value(row[j], unit)
             cell = Cell(
                 self.s.key, self.title, row_no, code, label, "/".join(self.paths[j]), j + 1,
-                value, row[j], self.unit or "", quote, block.page, block.loc,
+                value, row[j], unit, quote, block.page, block.loc,
             )  # fmt: skip
             self.out.cells.append(cell)
             label_col = group[0] if group else -1
@@ -432,14 +443,27 @@ class _Open:
             last_group = group
         return out
 
-    def _value(self, cell: str) -> float | None:
-        """Given a cell, return its amount in 万元 (converted from 元 when the table is in 元)."""
+    def _value(self, cell: str, unit: str | None = None) -> float | None:
+        """Given a cell and its unit, return its amount in 万元 (converted from 元), a count as
+        counted, or None when blank or when no unit says what the number is."""
         v = amount(cell)
-        if v is None:
+        unit = self.unit if unit is None else unit
+        if v is None or not unit:
             return None
-        if self.unit == "元":
+        if unit == "元":
             return round(v / YUAN_PER_WANYUAN, ROUND_DIGITS)
         return v
+
+    def _row_unit(self, row: list[str], label: str) -> str:
+        """Given a row of an information table and its label, return the unit the row states
+        (its 单位 column, else the label's bracket), or "" when it states none."""
+        for j in self.label_cols:
+            if self.paths[j] and self.paths[j][-1] == ROW_UNIT_HEADER:
+                word = clean(row[j]) if j < len(row) else ""
+                if ROW_UNIT.fullmatch(word):
+                    return word
+        m = ROW_UNIT_IN_LABEL.search(label)
+        return m.group(1) if m else ""
 
     def _metrics(self, p: _Placed, block: Block) -> None:
         """Given a placed cell, emit every metric a rule of this table reads from it."""

@@ -340,7 +340,9 @@ class TemplateReport:
                                      [name, "30299其他商品和服务支出", wan(project)]]))  # fmt: skip
         self.cells += [("project_income", name, "本年收入", amount),
                        ("project_income", name, "本年支出", amount),
-                       ("project_detail", name, "决算数", amount)]  # fmt: skip
+                       ("project_detail", name, "决算数", amount),
+                       ("im_info", "车辆数（辆）", "数量或金额", 2.0),
+                       ("im_info", "政府采购支出合计（万元）", "数量或金额", amount)]  # fmt: skip
         self.title("机关运行经费、国有资产、政府采购情况表")
         self.doc.elements.append(_t([["项目", "数量或金额"], ["车辆数（辆）", "2"],
                                      ["政府采购支出合计（万元）", wan(project)]]))  # fmt: skip

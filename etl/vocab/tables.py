@@ -22,6 +22,7 @@ class TableSpec:
     functional: bool = False  # 科目编码 rows give 功能分类 classes and items
     function_metric: str = ""  # the metric whose column gives the class/item amounts
     provincial: bool = False  # added by some provinces only: not expected of every report
+    row_units: bool = False  # each row states its own unit (万元, 辆, 个): an information table
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def table_vocab() -> TableVocab:
         TableSpec(
             t["key"], t["name"], tuple(t["titles"]), t["kind"],
             t.get("functional", False), t.get("function_metric", ""),
-            t.get("provincial", False),
+            t.get("provincial", False), t.get("row_units", False),
         )
         for t in data["table"]
     )  # fmt: skip
