@@ -62,7 +62,7 @@ def short_region(region: str | None) -> str | None:
     names, end = regions.parse_prefix(region)
     if names and end == len(region):
         region = names[-1]  # 乐山市金口河区 -> 金口河区
-    return regions.short_form(region)
+    return regions.zone_short(region) if regions.is_zone(region) else regions.short_form(region)
 
 
 def guess_region(unit_name: str) -> tuple[str | None, str | None]:

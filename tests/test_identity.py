@@ -93,6 +93,16 @@ def test_the_text_s_own_abbreviation_is_the_short_name():
     assert ident.unit_short == "区委绩效办"
 
 
+def test_a_short_name_the_report_defines_for_itself_is_used():
+    body = "平潭综合实验区交通与建设局（简称区交建局）是实验区管委会工作部门。"
+    ident = read_identity(_final("平潭综合实验区交通与建设局", body))
+    assert (ident.unit_short, ident.region, ident.city) == ("区交建局", "平潭综合实验区", "福州市")
+    assert short_region("平潭综合实验区") == "平潭"
+    # a defined short name longer than the rule's (（简称县委办公室）) does not replace 县委办
+    body = "中共双牌县委办公室（简称县委办公室）是县委工作机关。"
+    assert read_identity(_final("中共双牌县委办公室", body)).unit_short == "县委办"
+
+
 def test_an_ambiguous_district_is_placed_only_when_the_text_says_where():
     assert regions.resolve(["普陀区"]).city is None
     assert regions.resolve(["普陀区"]).province is None

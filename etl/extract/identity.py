@@ -283,11 +283,21 @@ def _level_char(where: regions.Region | None, unit: UnitName) -> str:
 
 
 def _short_name(unit: UnitName, where: regions.Region | None, text: str) -> str:
-    """Given a unit and the text, return its short name: the text's own abbreviation when it
-    uses one (区委绩效办 for 区委目标绩效管理办公室), else the rule (level + abbreviated body)."""
+    """Given a unit and the text, return its short name: the abbreviation the report defines
+    for itself (（简称区交建局）) or uses repeatedly (区委绩效办 for 区委目标绩效管理办公室) when
+    it is shorter than the rule's, else the rule (level + abbreviated body)."""
     rule = _level_char(where, unit) + unit.short_body
     if len(rule) < 3:
         return rule
+    for m in ALIAS_DEF.finditer(text):
+        short = m.group("short")
+        if (
+            m.group("name").endswith(unit.name)
+            and len(short) < len(rule)
+            and short[0] == rule[0]
+            and _abbreviates(short, rule)
+        ):
+            return short
     head, tail = rule[:2], rule[-1]
     pattern = re.compile(rf"{re.escape(head)}[{CJK}]{{0,{len(rule) - 2}}}?{re.escape(tail)}")
     uses = Counter(m.group(0) for m in pattern.finditer(text) if _abbreviates(m.group(0), rule))

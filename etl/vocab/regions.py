@@ -159,6 +159,15 @@ def is_zone(name: str) -> bool:
     return name in named or name.endswith(suffixes)
 
 
+def zone_short(name: str) -> str:
+    """Given a zone name (平潭综合实验区), return its short form (平潭)."""
+    suffixes, _named = _zones()
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
 def unlisted_county(text: str) -> str | None:
     """Given a unit name without a listed region, return a county-shaped name it opens with
     (澄岚县 of a renamed or fictional county), or None."""
