@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from etl.vocab.catalogue import load as load_catalogue
+from etl.vocab.catalogue import labels as catalogue_labels
 
 DERIVED_LABEL = "由次年报告推算"
 STATED_LABEL = "报告列示"
@@ -12,14 +12,12 @@ STATED_LABEL = "报告列示"
 
 def label(metric: str) -> str:
     """Given a metric key, return its short Chinese label from the catalogue (etl/vocab)."""
-    m = load_catalogue().metrics.get(metric)
-    return (m.short or m.label_zh) if m else metric
+    return catalogue_labels().get(metric, (metric, ""))[0]
 
 
 def unit_of(metric: str) -> str:
     """Given a metric key, return its unit (万元, 辆, 分, ...) from the catalogue."""
-    m = load_catalogue().metrics.get(metric)
-    return m.unit if m else "万元"
+    return catalogue_labels().get(metric, ("", "万元"))[1]
 
 
 def is_missing(x: object) -> bool:

@@ -34,13 +34,14 @@ BLANKS_SHOWN = 3  # unfilled figures quoted in the build output's warning line
 ASSETS_FLEET = "vehicles.total~assets"  # 国有资产 共有车辆: used only when 三公 gives no fleet
 
 
-def document_text(doc: ParsedDocument) -> str:
-    """Given a parsed document, return its text normalised, a line per paragraph or table row
-    (cells joined by tabs), so that where a name stands (a title line, a label's cell) shows."""
+def document_text(doc: ParsedDocument, paragraphs: list | None = None) -> str:
+    """Given a parsed document (and its paragraphs already normalised, block by block), return
+    its text normalised, a line per paragraph or table row (cells joined by tabs), so that
+    where a name stands (a title line, a label's cell) shows."""
     lines = []
-    for b in doc.blocks:
+    for i, b in enumerate(doc.blocks):
         if b.kind == "p":
-            lines.append(normalise(b.text).text)
+            lines.append((paragraphs[i] if paragraphs else normalise(b.text)).text)
         else:
             lines.extend("\t".join(normalise(c).text for c in row) for row in b.rows)
     return "\n".join(line for line in lines if line.strip("\t"))
@@ -50,7 +51,9 @@ def extract_report(doc: ParsedDocument) -> Report:
     """Given a parsed document, return the Report it states, or raise InputError."""
     if not doc.blocks:
         raise InputError("文件中没有可读的文字")
-    lines = document_text(doc)
+    # each paragraph normalised once, for identity and for the reading below
+    paragraphs = [normalise(b.text) if b.kind == "p" else None for b in doc.blocks]
+    lines = document_text(doc, paragraphs)
     ident = read_identity(lines)
     report = Report(
         source_file=doc.source_file,
@@ -75,13 +78,12 @@ def extract_report(doc: ParsedDocument) -> Report:
     section = ""
     title = ""
     gap = 0
-    for block in doc.blocks:
+    for block, nt in zip(doc.blocks, paragraphs, strict=True):
         chart_reader.read(block)
         if block.kind == "table":
             tables.read(block, title, gap)
             gap = 0
             continue
-        nt = normalise(block.text)
         if not nt.text:
             continue
         gap += 1

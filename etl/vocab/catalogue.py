@@ -243,6 +243,17 @@ def _examples(owner: str, spec: dict) -> list[Example]:
 
 
 @cache
+def labels() -> dict[str, tuple[str, str]]:
+    """Given etl/vocab/metrics.toml, return metric key -> (short label, else label; unit),
+    without compiling the templates (what the dashboard needs, read once)."""
+    raw = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
+    return {
+        key: (spec.get("short") or spec["label_zh"], spec["unit"])
+        for key, spec in raw["metric"].items()
+    }
+
+
+@cache
 def load() -> Catalogue:
     """Given etl/vocab/metrics.toml, return the compiled Catalogue."""
     raw = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))

@@ -81,8 +81,3 @@ def classify(body: str, party: bool) -> tuple[str, str] | None:
                 return rule.unit_type, body[: -len(rule.text)] + rule.short
             return rule.unit_type, body
     return None
-
-
-def is_unit_name(body: str, party: bool) -> bool:
-    """Given a candidate name's body, return whether it ends like a unit of some kind."""
-    return classify(body, party) is not None
