@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import threading
 import time
 from collections import OrderedDict
@@ -149,18 +148,17 @@ def build_from_samples(path: Path, progress: Any) -> tuple[bool, str]:
     except Exception as exc:  # the builder cannot be imported
         return False, f"无法载入构建程序 etl.build：{exc}"
 
-    def log(line: str) -> None:
-        # etl.build logs one line per input file: "[ 3/15] name … status"
-        m = re.match(r"\[\s*(\d+)/(\d+)\]\s*(.*?)\s…", line)
-        if m:
-            done, total = int(m.group(1)), int(m.group(2))
-            progress.progress(
-                min(done / total, 1.0), text=f"正在解析示例报告 {done}/{total}：{m.group(3)}"
-            )
+    def on_progress(p: Any) -> None:
+        # etl.build hands over its running counts once per input file (etl/build/progress.py)
+        progress.progress(
+            min(p.done / p.total, 1.0) if p.total else 1.0,
+            text=f"正在解析示例报告 {p.done}/{p.total}：{p.file}",
+        )
 
     progress.progress(0.0, text="正在查找示例报告")
     try:
-        result = etl_build.build(None, path, log=log)  # None: the bundled samples folder
+        # None: the bundled samples folder; per-file lines go to the callback, the rest is dropped
+        result = etl_build.build(None, path, log=lambda _line: None, on_progress=on_progress)
     except Exception as exc:
         return False, f"构建失败：{exc}"
     st.cache_data.clear()
