@@ -1,5 +1,5 @@
 """Command line: ``python -m etl build [--db PATH] [--force] [--prune] [--jobs N]
-[--timeout SECONDS] [PATH ...]`` and ``python -m etl demo [--db PATH] [--units N] ...``."""
+[--timeout SECONDS] [--executor dask --scheduler ADDRESS [--ship bytes|path]] [PATH ...]`` and ``python -m etl demo [--db PATH] [--units N] ...``."""
 
 from __future__ import annotations
 
@@ -65,6 +65,23 @@ def make_parser() -> argparse.ArgumentParser:
             f"单个文件的解析时限，超过则记为失败、其余文件照常（默认 {settings.get('timeout')} 秒，"
             "0 表示不限，环境变量 JUESUAN_TIMEOUT）"
         ),
+    )
+    b.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="在哪里解析：local 本机进程池（默认）；dask 交给 Dask 集群的工作节点（需 --scheduler）",
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask 调度器地址（如 tcp://10.0.0.1:8786），配合 --executor dask",
+    )
+    b.add_argument(
+        "--ship",
+        choices=("bytes", "path"),
+        default="bytes",
+        help="文件如何到达 Dask 工作节点：bytes 随任务发送内容（默认）；path 各节点挂载同一共享目录",
     )
     d = commands.add_parser(
         "demo",
@@ -138,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--jobs 必须至少为 1")
     if args.timeout is not None and args.timeout < 0:
         parser.error("--timeout 不能为负数")
+    if args.executor == "dask" and not args.scheduler:
+        parser.error("--executor dask 需要 --scheduler 地址")
     ticker = TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
         result = build(
@@ -149,6 +168,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
             log=_say,
             on_progress=ticker,
+            **(
+                {"executor": "dask", "scheduler": args.scheduler, "ship": args.ship}
+                if args.executor == "dask"
+                else {}
+            ),
         )
     except BuildError as exc:
         _say(f"构建失败：{exc}")

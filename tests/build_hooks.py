@@ -27,6 +27,32 @@ def misbehaving_parse(path: Path) -> Report:
         os._exit(7)  # the process dies without a Python exception (like a segfault)
     if "boom" in name:
         raise RuntimeError("模拟的解析器缺陷")
+    if "lose" in name:  # the first time, take down the Dask worker this parse runs under
+        _lose_dask_worker_once(name)
     if "limit" in name:  # report the time limit this worker process sees as its setting
         raise InputError(f"本进程的解析时限 {settings.parse_timeout():g} 秒")
     return parse_file(path)
+
+
+# Where the "lose" hook marks that it has taken down a worker (set by the Dask test).
+MARKER_ENV = "JUESUAN_TEST_MARKERS"
+TEST_PID_ENV = "JUESUAN_TEST_PID"  # the test process, which the hook must never kill
+
+
+def _lose_dask_worker_once(name: str) -> None:
+    """Given a file name, kill the Dask worker process above this parse the first time only.
+
+    The parse runs in a pool process forked by the worker's forkserver, so the worker is
+    this process's grandparent (read from /proc: Linux only, as the forkserver is).
+    """
+    folder = os.environ.get(MARKER_ENV)
+    with open(f"/proc/{os.getppid()}/stat", "rb") as fh:
+        grandparent = int(fh.read().rsplit(b")", 1)[1].split()[1])
+    if not folder or str(grandparent) == os.environ.get(TEST_PID_ENV):
+        return  # a local build: the grandparent is the test itself
+    marker = Path(folder) / f"lost-{name}"
+    if marker.exists():
+        return
+    marker.write_text("lost\n", encoding="utf-8")
+    os.kill(grandparent, 9)
+    time.sleep(60)  # the worker is gone; this process goes with it or is killed by the pool

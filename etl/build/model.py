@@ -10,6 +10,8 @@ SUPPORTED = {
     ".html": "html", ".htm": "html",
     ".doc": "docx", ".wps": "docx", ".dot": "docx",  # converted to .docx by LibreOffice
 }  # fmt: skip
+# Where files are parsed: the local worker pool (pool.py) or a Dask cluster (cluster.py).
+EXECUTORS = ("local", "dask")
 FMT_PRIORITY = {"docx": 0, "pdf": 1, "html": 2, "txt": 3, "xlsx": 4}
 UNSUPPORTED_HINTS = {
     ".rtf": "RTF 格式不支持，请另存为 .docx 或 PDF",
@@ -81,6 +83,9 @@ class BuildConfig:
     max_bytes: int
     jobs: int
     timeout: float | None  # seconds per file; None: no limit
+    executor: str = "local"  # local (the worker pool) | dask (a Dask cluster, cluster.py)
+    scheduler: object = None  # the Dask scheduler's address (or a distributed Client)
+    ship: str = "bytes"  # how files reach Dask workers: bytes | path (a shared folder)
 
     @classmethod
     def resolve(
@@ -89,9 +94,17 @@ class BuildConfig:
         db_path: str | Path | None = None,
         jobs: int | None = None,
         timeout: float | None = None,
+        executor: str = "local",
+        scheduler: object = None,
+        ship: str = "bytes",
     ) -> BuildConfig:
         """Given the caller's options (None: the setting), return the build's settings."""
         from etl import settings
+
+        if executor not in EXECUTORS:
+            raise BuildError(f"--executor 只能是 {'、'.join(EXECUTORS)}，不是 {executor}")
+        if executor == "dask" and not scheduler:
+            raise BuildError("--executor dask 需要 --scheduler 地址（如 tcp://10.0.0.1:8786）")
 
         target = Path(db_path) if db_path else settings.db_path()
         given = [Path(p) for p in paths] if paths else [settings.samples_dir()]  # type: ignore[union-attr]
@@ -103,4 +116,7 @@ class BuildConfig:
             max_bytes=settings.max_file_bytes(),
             jobs=jobs or settings.jobs(),
             timeout=limit or None,
+            executor=executor,
+            scheduler=scheduler,
+            ship=ship,
         )

@@ -27,6 +27,9 @@ def build(
     timeout: float | None = None,
     log: Callable[[str], None] = print,
     on_progress: Callable[[Progress], None] | None = None,
+    executor: str = "local",
+    scheduler: object = None,
+    ship: str = "bytes",
     _parse: ParseFunc | None = None,
 ) -> BuildResult:
     """Given input paths and a target warehouse, return the result of building it.
@@ -34,10 +37,14 @@ def build(
     ``jobs`` parse processes (default: the ``jobs`` setting) each get ``timeout`` seconds
     per file (default: the ``timeout`` setting; 0 means no limit).  Each file's line goes
     to ``log``, unless ``on_progress`` is given: it then receives the running counts
-    (etl/build/progress.py) instead.  ``_parse`` replaces parse_file for tests (a
+    (etl/build/progress.py) instead.  ``executor="dask"`` parses on the Dask cluster at
+    ``scheduler`` instead (cluster.py; files shipped as ``ship``: bytes or a shared path).  ``_parse`` replaces parse_file for tests (a
     module-level function, since workers receive it pickled); production code never passes it.
     """
-    config = BuildConfig.resolve(paths, db_path, jobs=jobs, timeout=timeout)
+    config = BuildConfig.resolve(
+        paths, db_path, jobs=jobs, timeout=timeout, executor=executor, scheduler=scheduler,
+        ship=ship,
+    )  # fmt: skip
     inputs = discover(config.paths)
     result = BuildResult(config.target)
     if not inputs:
@@ -77,10 +84,16 @@ def build(
 
     if file_plan.to_parse:
         reporter.progress.parse_started = time.monotonic()
-        parse_in_workers(
-            [(n, inputs[n].path) for n in file_plan.to_parse], config.jobs, config.timeout,
-            on_result, **({"parse": _parse} if _parse is not None else {}),
-        )  # fmt: skip
+        tasks = [(n, inputs[n].path) for n in file_plan.to_parse]
+        hook = {"parse": _parse} if _parse is not None else {}
+        if config.executor == "dask":
+            from etl.build.cluster import parse_on_dask
+
+            parse_on_dask(
+                tasks, config.scheduler, config.timeout, on_result, ship=config.ship, **hook
+            )
+        else:
+            parse_in_workers(tasks, config.jobs, config.timeout, on_result, **hook)
 
     # 3. old reports of absent files are kept (unless --prune); 4. one report per unit,
     # fiscal year and kind.
