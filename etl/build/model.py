@@ -62,6 +62,7 @@ class BuildResult:
     reports: int = 0
     retained: list[str] = field(default_factory=list)  # kept reports of absent files
     warnings: list[str] = field(default_factory=list)
+    checks: object = None  # how the checks ran (etl/build/checks.py CheckRun)
 
     def count(self, status: str) -> int:
         """Given a status, return how many input files ended with it."""

@@ -19,10 +19,10 @@ import pyarrow as pa
 
 import warehouse
 from etl import PARSER_VERSION
+from etl.build.checks import CHECKS_KEY, checks_fingerprint, write_checks
 from etl.build.model import BuildError, BuildResult
 from etl.build.old import Old
 from etl.build.plan import Candidate
-from etl.checks import write_findings
 from etl.model import Report
 from etl.vocab import catalogue
 from etl.vocab.unit_kinds import unit_types
@@ -201,7 +201,10 @@ def write_warehouse(
     try:
         con.execute(warehouse.SCHEMA_SQL.read_text(encoding="utf-8"))
         write_rows(con, "metric_catalog", _metric_rows(), ["metric", "label_zh", "unit", "section"])
-        info = [("parser_version", PARSER_VERSION), ("aliases_sha256", aliases_sha)]
+        info = [
+            ("parser_version", PARSER_VERSION), ("aliases_sha256", aliases_sha),
+            (CHECKS_KEY, checks_fingerprint()),
+        ]  # fmt: skip
         write_rows(con, "raw_build_info", info, ["key", "value"])
         write_rows(
             con,
@@ -287,7 +290,10 @@ def write_warehouse(
         )  # fmt: skip
         write_rows(con, "raw_unit_names", sorted(names), ["unit_id", "name_variant", "source_file"])
 
-        write_findings(con)  # checks read the raw tables just written (etl/checks)
+        # checks read the raw tables just written; only what changed is checked (checks.py)
+        result.checks = write_checks(
+            con, target if old is not None else None, old.info.get(CHECKS_KEY) if old else None
+        )
         failures = run_data_tests(con)
         if failures:
             raise BuildError("数据检查未通过，仓库未更新：\n  " + "\n  ".join(failures))

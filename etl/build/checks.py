@@ -1,0 +1,235 @@
+"""Checks that scale with what changed: per-report rules for new or changed reports only,
+cross-report rules for the groups a change touches, the old warehouse's findings for the rest.
+
+The result equals a full recompute (etl.checks.write_findings) because a report whose
+records, file name and unit are unchanged gives the same per-report findings, and a
+cross-report rule's findings for a group depend only on that group's reports.  Anything
+that could change every finding — the rules' code or the vocabulary (fingerprinted as
+CHECKS_KEY in raw_build_info), or a cross rule without a declared group — means a full
+recompute.  The rule modules themselves (etl/checks/*) are not touched here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from etl.checks import CROSS_RULES, FINDING_COLUMNS, REPORT_RULES, rule_rows, write_findings
+from etl.checks.load import load_reports
+from etl.checks.model import Finding, ReportData
+
+# raw_build_info key of the fingerprint of the rules' code and vocabulary.
+CHECKS_KEY = "checks_sha256"
+# What the fingerprint covers: the checks' code and the report vocabulary they read.
+_ETL = Path(__file__).resolve().parents[1]
+FINGERPRINTED = (_ETL / "checks", _ETL / "vocab")
+
+# Cross-report rules (etl/checks/cross.py) by function name: the group one finding depends
+# on, and the rule ids the rule emits (an id ending in "." is a prefix).
+CROSS_SCOPES: dict[str, tuple[Callable[[ReportData], tuple], tuple[str, ...]]] = {
+    "prior_year": (lambda r: (r.unit_id, r.doc_kind), ("across.prior_year",)),
+    "outliers": (lambda r: (r.unit_type, r.fiscal_year), ("outlier.",)),
+}
+
+_META_SQL = (
+    "SELECT r.report_id, r.source_file, r.unit_id, u.display_name, u.unit_type, r.fiscal_year,"
+    ' r.doc_kind FROM "{db}".main.raw_reports r JOIN "{db}".main.raw_units u USING (unit_id)'
+)
+
+
+@dataclass
+class CheckRun:
+    """How a build's checks ran: full or incremental, and how many reports each rule kind saw."""
+
+    mode: str  # full | incremental
+    per_report: int  # reports the per-report rules ran on
+    cross: int  # reports the cross-report rules ran on (all, when full)
+
+
+def checks_fingerprint() -> str:
+    """Given the checks' code and the vocabulary, return the hex sha256 of their files."""
+    digest = hashlib.sha256()
+    for folder in FINGERPRINTED:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(_ETL)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def write_checks(
+    con: duckdb.DuckDBPyConnection, old_path: Path | None, old_fingerprint: str | None
+) -> CheckRun:
+    """Given the warehouse being built, the old warehouse's path and its checks fingerprint,
+    fill raw_findings and check_rules (incrementally when the old findings still hold)."""
+    known = all(rule.__name__ in CROSS_SCOPES for rule in CROSS_RULES)
+    if old_path is None or not known or old_fingerprint != checks_fingerprint():
+        count = len(con.execute("SELECT report_id FROM raw_reports").fetchall())
+        write_findings(con)
+        return CheckRun("full", count, count)
+    con.execute("ATTACH ? AS old_checks (READ_ONLY)", [str(old_path)])
+    try:
+        return _incremental(con)
+    finally:
+        con.execute("DETACH old_checks")
+
+
+def _incremental(con: duckdb.DuckDBPyConnection) -> CheckRun:
+    """Given the new warehouse with the old one attached as old_checks, write the findings."""
+    db = con.execute("SELECT current_database()").fetchone()[0]
+    new = {row[0]: ReportData(*row) for row in con.execute(_META_SQL.format(db=db)).fetchall()}
+    old = {
+        row[0]: ReportData(*row)
+        for row in con.execute(_META_SQL.format(db="old_checks")).fetchall()
+    }
+    changed = {rid for rid, r in new.items() if rid not in old or old[rid] != r}
+    gone = [old[rid] for rid in old.keys() - new.keys()]
+    members: dict[str, set[str]] = {}
+    for rule in CROSS_RULES:
+        key = CROSS_SCOPES[rule.__name__][0]
+        touched = {key(new[rid]) for rid in changed}
+        touched |= {key(old[rid]) for rid in changed if rid in old} | {key(r) for r in gone}
+        members[rule.__name__] = {rid for rid, r in new.items() if key(r) in touched}
+    need = set(changed).union(*members.values())
+    reports = _load_some(con, db, need)
+    labels = dict(con.execute("SELECT metric, label_zh FROM metric_catalog").fetchall())
+    findings: list[Finding] = []
+    for r in reports:
+        if r.report_id in changed:
+            for rule in REPORT_RULES:
+                findings.extend(rule(r, labels))
+    for rule in CROSS_RULES:
+        group = members[rule.__name__]
+        findings.extend(rule([r for r in reports if r.report_id in group], labels))
+    con.execute("DELETE FROM check_rules")
+    con.executemany("INSERT INTO check_rules VALUES (?, ?, ?)", rule_rows())
+    con.execute("DELETE FROM raw_findings")
+    _keep_old_findings(con, new.keys() - changed, members)
+    _insert(con, _merge(findings, labels))
+    return CheckRun("incremental", len(changed), len(need - changed) + len(changed))
+
+
+def _load_some(con: duckdb.DuckDBPyConnection, db: str, wanted: set[str]) -> list[ReportData]:
+    """Given a connection, its database name and report ids, return those reports' ReportData
+    (load_reports over temporary views that show only them)."""
+    if not wanted:
+        return []
+    con.register("_wanted", pa.table({"report_id": pa.array(sorted(wanted), pa.string())}))
+    tables = [
+        t
+        for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_columns() WHERE database_name = ? AND"
+            " schema_name = 'main' AND column_name = 'report_id' AND table_name LIKE 'raw_%'",
+            [db],
+        ).fetchall()
+    ]
+    try:
+        for t in tables:
+            con.execute(
+                f'CREATE TEMP VIEW "{t}" AS SELECT * FROM "{db}".main."{t}"'
+                " WHERE report_id IN (SELECT report_id FROM _wanted)"
+            )
+        return load_reports(con)
+    finally:
+        for t in tables:
+            con.execute(f'DROP VIEW IF EXISTS temp.main."{t}"')
+        con.unregister("_wanted")
+
+
+def _keep_old_findings(
+    con: duckdb.DuckDBPyConnection, unchanged: set[str], members: dict[str, set[str]]
+) -> None:
+    """Given unchanged report ids and each cross rule's recomputed reports, copy the old
+    findings that still hold: all of an unchanged report's, but a recomputed rule's."""
+    redo = [
+        (rid, rule_id)
+        for name, rids in members.items()
+        for rid in rids
+        for rule_id in CROSS_SCOPES[name][1]
+    ]
+    con.register("_keep", pa.table({"report_id": pa.array(sorted(unchanged), pa.string())}))
+    con.register(
+        "_redo",
+        pa.table(
+            {
+                "report_id": pa.array([r for r, _ in redo], pa.string()),
+                "rule_id": pa.array([i for _, i in redo], pa.string()),
+            }
+        ),
+    )
+    try:
+        con.execute(
+            "INSERT INTO raw_findings SELECT f.* FROM old_checks.raw_findings f"
+            " WHERE f.report_id IN (SELECT report_id FROM _keep) AND NOT EXISTS ("
+            "  SELECT 1 FROM _redo d WHERE d.report_id = f.report_id AND (f.rule = d.rule_id"
+            "  OR (suffix(d.rule_id, '.') AND starts_with(f.rule, d.rule_id))))"
+        )
+    finally:
+        con.unregister("_keep")
+        con.unregister("_redo")
+
+
+def _merge(findings: list[Finding], labels: dict[str, str]) -> list[Finding]:
+    """Given findings in rule order, return them with repeats merged as etl.checks does: one
+    finding per report, rule, metric and message, with every place as evidence."""
+    merged: dict[tuple, Finding] = {}
+    for f in findings:
+        if f.metric is not None and f.metric not in labels:
+            f.metric = None  # a pseudo subject (gpb.basic): not a metric key
+        key = (f.report_id, f.rule, f.metric, f.message)
+        if key in merged:
+            seen = merged[key].evidence
+            seen.extend(q for q in f.evidence if q not in seen)
+        else:
+            merged[key] = f
+    return list(merged.values())
+
+
+def _insert(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> None:
+    """Given findings, append them to raw_findings in one batch."""
+    if not findings:
+        return
+    columns = list(zip(*(f.row() for f in findings), strict=True))
+    batch = pa.table(
+        {
+            name: pa.array(col, type=kind)
+            for (name, kind), col in zip(FINDING_COLUMNS, columns, strict=True)
+        }
+    )
+    con.register("_findings", batch)
+    try:
+        con.execute("INSERT INTO raw_findings SELECT * FROM _findings")
+    finally:
+        con.unregister("_findings")
+
+
+def bench_incremental(con: duckdb.DuckDBPyConnection, added: int) -> float:
+    """Given a built warehouse and a count, return the seconds the incremental checks take
+    when that many of its reports are new (for bench/bench_scale.py)."""
+    import tempfile
+    import time
+
+    ids = [r for (r,) in con.execute("SELECT report_id FROM raw_reports ORDER BY 1").fetchall()]
+    with tempfile.TemporaryDirectory() as folder:
+        old = Path(folder) / "old.duckdb"
+        con.execute("CHECKPOINT")
+        con.execute("ATTACH ? AS bench_old", [str(old)])
+        try:
+            for (t,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+            ).fetchall():
+                con.execute(f'CREATE TABLE bench_old."{t}" AS SELECT * FROM "{t}"')
+            gone = ids[:added]  # as if these reports were new: the old warehouse lacks them
+            con.register("_gone", pa.table({"report_id": pa.array(gone, pa.string())}))
+            con.execute("DELETE FROM bench_old.raw_reports WHERE report_id IN (FROM _gone)")
+            con.unregister("_gone")
+        finally:
+            con.execute("DETACH bench_old")
+        start = time.perf_counter()
+        write_checks(con, old, checks_fingerprint())
+        return time.perf_counter() - start
