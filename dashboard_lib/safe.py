@@ -14,7 +14,11 @@ import re
 # Longest outside value shown in a notice or label (characters, before escaping).
 SHORT_CHARS = 60
 # Characters with a meaning in Streamlit Markdown (CommonMark, GFM, directives, LaTeX).
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&\"'])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&\"'/])")
+# Words a Markdown renderer turns into a link by themselves (GFM autolinks: https://…, www.…,
+# name@host); a zero-width space after their first letter (or before @) keeps them text.
+AUTOLINK = re.compile(r"(?i)(https?|ftps?|mailto|www|file|data|javascript)|(@)")
+ZWSP = "\u200b"
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -31,8 +35,12 @@ def shorten(text: object, limit: int = SHORT_CHARS) -> str:
 
 
 def md(text: object) -> str:
-    """Given a value, return it escaped so that Streamlit Markdown shows it as typed."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", visible(text))
+    """Given a value, return it escaped so that Streamlit Markdown shows it as typed (no link,
+    image, colour, icon or formula; autolinks broken by an invisible zero-width space)."""
+    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", visible(text))
+    return AUTOLINK.sub(
+        lambda m: ZWSP + "@" if m.group(2) else m.group(1)[0] + ZWSP + m.group(1)[1:], escaped
+    )
 
 
 def md_short(text: object, limit: int = SHORT_CHARS) -> str:

@@ -150,7 +150,7 @@ def test_exports_neutralise_formulas():
 def test_markdown_is_escaped_and_shortened():
     hostile = "[会话已过期，点此重新登录](https://evil.example) ![x](https://evil.example/a.png)"
     out = safe.md(hostile)
-    assert "](" not in out.replace("\\]\\(", "") and "\\[" in out and "\\!" in out
+    assert "](" not in out and "\\[" in out and "\\!" in out and "https://" not in out
     assert safe.md(":red[**请致电**]").startswith("\\:red\\[\\*\\*")
     assert safe.visible("a\nb\x07\u202e") == "a\\nb\\x07\\u202e"
     short = safe.shorten("长" * 100_000)
