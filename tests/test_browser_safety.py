@@ -65,7 +65,7 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _guarded_page(browser: object, requests: list[str]) -> object:
+def _guarded_page(browser: object, requests: list[str]) -> object:  # noqa: F811
     """Given the browser, return a page that records (and blocks) requests to other hosts."""
     page = new_page(browser)
 
