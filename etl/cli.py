@@ -1,5 +1,5 @@
 """Command line: ``python -m etl build [--db PATH] [--force] [--prune] [--jobs N]
-[--timeout SECONDS] [PATH ...]`` and ``python -m etl demo [--db PATH] [--units N] ...``."""
+[--timeout SECONDS] [--no-wait] [PATH ...]`` and ``python -m etl demo [--db PATH] [--units N] ...``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from etl import PARSER_VERSION, settings
+from etl import PARSER_VERSION, guard, settings
 from etl.build import BuildError, Progress, build, format_progress
 
 # Shortest interval between two redraws of the terminal progress line (seconds).
@@ -65,6 +65,11 @@ def make_parser() -> argparse.ArgumentParser:
             f"单个文件的解析时限，超过则记为失败、其余文件照常（默认 {settings.get('timeout')} 秒，"
             "0 表示不限，环境变量 JUESUAN_TIMEOUT）"
         ),
+    )
+    b.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="另一个构建正在写入同一仓库时不等待，直接退出（默认等待它完成）",
     )
     d = commands.add_parser(
         "demo",
@@ -149,9 +154,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
             log=_say,
             on_progress=ticker,
+            wait=not args.no_wait,
         )
     except BuildError as exc:
         _say(f"构建失败：{exc}")
+        return 1
+    except KeyboardInterrupt:
+        _say("已中断：本次构建未完成，仓库保持上次构建的内容，未作任何改动")
+        return 130
+    except MemoryError:
+        _say("构建失败：内存不足，仓库保持上次构建的内容；可减少 --jobs 后重试")
+        return 1
+    except OSError as exc:
+        _say(f"构建失败：{guard.os_problem(exc, Path(exc.filename or args.db or '仓库'))}，仓库未改变")
         return 1
     finally:
         if ticker is not None:

@@ -134,3 +134,19 @@ def lift_memory_limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
     except (ImportError, ValueError, OSError):
         pass
+
+
+def memory_reason() -> str:
+    """Given this worker's address-space limit, return the one-line reason for a MemoryError."""
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+        unlimited = soft == resource.RLIM_INFINITY
+    except (ImportError, ValueError, OSError):
+        soft, unlimited = 0, True
+    if unlimited:
+        return "内存不足，未解析（本机内存已用尽）"
+    mb = soft // MB
+    env = settings.env_var("worker_memory_mb")
+    return f"内存不足：超过每个解析进程的内存上限 {mb} MB（设置 {env}），未解析"
