@@ -54,15 +54,16 @@ def html_text(text: object) -> str:
 
 
 # Plotly reads a few HTML tags in chart text; these are the ones our own labels use.
-CHART_TAG = re.compile(r"<(?!/?(?:br|b|i|sub|sup)\s*/?>)", re.IGNORECASE)
+CHART_TAG = re.compile(r"<(?!/?(?:br|b|i|sub|sup|extra)\s*/?>)", re.IGNORECASE)
 # Trace attributes that may carry report text (names, labels, hover lines).
 CHART_TEXT_FIELDS = (
     "x", "y", "labels", "parents", "ids", "text", "hovertext", "customdata", "name", "legendgroup",
+    "hovertemplate", "texttemplate",
 )  # fmt: skip
 
 
 def chart_text(value: object) -> object:
-    """Given a chart value, return it with every tag but <br>, <b>, <i>, <sub>, <sup> escaped
+    """Given a chart value, return it with every tag but <br> <b> <i> <sub> <sup> <extra> escaped
     (plotly would render an <a href> from a report as a live link)."""
     if isinstance(value, str):
         return CHART_TAG.sub("&lt;", visible(value))
@@ -93,6 +94,8 @@ def plain_chart(fig):
                 continue
             if value is not None:
                 trace[attr] = _chart_values(value)
+    if fig.layout.title.text:  # a unit's name may title its chart
+        fig.layout.title.text = chart_text(fig.layout.title.text)
     return fig
 
 

@@ -154,7 +154,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
             log=_say,
             on_progress=ticker,
-            wait=not args.no_wait,
         )
     except BuildError as exc:
         _say(f"构建失败：{exc}")
