@@ -180,3 +180,43 @@ def test_viewer_login_modes():
     assert access.mode({"auth": {"redirect_uri": "http://localhost:8501/oauth2callback"}}) == "oidc"
     assert access.password_ok("s3cret", "s3cret")
     assert not access.password_ok("s3cre", "s3cret") and not access.password_ok("", "")
+
+
+# ---------------------------------------------------------------- first-run build
+
+
+def test_first_build_runs_once_for_every_visitor(tmp_path, monkeypatch):
+    import shutil
+    import threading
+
+    from dashboard_lib import data
+
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    shutil.copy(SAMPLES / "txt" / "000_49c7c66149f159f0.txt", samples)
+    monkeypatch.setenv("JUESUAN_SAMPLES", str(samples))
+    db = tmp_path / "finance.duckdb"
+    monkeypatch.setattr(data, "_FIRST", data.FirstBuild())
+    started: list[int] = []
+    real_thread = threading.Thread
+
+    def counting_thread(*args, **kwargs):
+        if kwargs.get("name") == "first-build":
+            started.append(1)
+        return real_thread(*args, **kwargs)
+
+    monkeypatch.setattr(threading, "Thread", counting_thread)
+    seen = []
+    visitors = [real_thread(target=lambda: seen.append(data.first_build(db))) for _ in range(8)]
+    for v in visitors:
+        v.start()
+    for v in visitors:
+        v.join()
+    shown = seen[0]
+    assert all(s is shown for s in seen) and started == [1]
+    deadline = time.monotonic() + 120
+    while shown.running and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert shown.finished and shown.ok, shown.message
+    assert db.exists() and "1 份报告" in shown.message
+    assert data.first_build(db) is shown and started == [1]  # never a second one
