@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -127,6 +128,7 @@ def main() -> int:
     finally:
         app.terminate()
         app.wait(timeout=15)
+        shutil.rmtree(tmp, ignore_errors=True)
     failed = [line for code, line in outcomes if code != 0]
     print(f"重建 {len(outcomes)} 次，失败 {len(failed)} 次", flush=True)
     for line in failed[:5]:
