@@ -220,3 +220,27 @@ def test_first_build_runs_once_for_every_visitor(tmp_path, monkeypatch):
     assert shown.finished and shown.ok, shown.message
     assert db.exists() and "1 份报告" in shown.message
     assert data.first_build(db) is shown and started == [1]  # never a second one
+
+
+# ---------------------------------------------------------------- viewer login
+
+
+def test_viewer_password_gates_every_page(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard_fixture import build_fixture
+
+    db = build_fixture(tmp_path / "fixture.duckdb")
+    monkeypatch.setenv("JUESUAN_DB", str(db))
+    monkeypatch.setenv("JUESUAN_AUTOBUILD", "0")
+    root = Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(root / "dashboard.py"), default_timeout=60)
+    at.secrets["access"] = {"viewer_password": "s3cret"}
+    at.run()
+    assert [t.value for t in at.title] == ["决算看板"] and not at.dataframe
+    at.text_input[0].input("wrong")
+    at.button[0].click().run()
+    assert at.error and not at.dataframe
+    at.text_input[0].input("s3cret")
+    at.button[0].click().run()
+    assert not at.exception and [t.value for t in at.title] == ["总览"]
