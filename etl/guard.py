@@ -39,13 +39,21 @@ def lock_path(target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def writer_lock(target: Path, *, wait: bool, log: Callable[[str], None]) -> Iterator[None]:
-    """Given the warehouse path, hold its exclusive lock for the block; when another build
-    holds it, say so and wait (or raise LockBusy when not waiting)."""
+def writer_lock(target: Path, *, wait: bool, log: Callable[[str], None]) -> Iterator[bool]:
+    """Given the warehouse path, hold its exclusive lock for the block and yield True; when
+    another build holds it, say so and wait (or raise LockBusy when not waiting).  In a
+    directory where no lock file can be made (read-only) yield False: nothing can be written
+    there anyway, and a build with nothing to change may still finish."""
     import fcntl
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            yield False
+            return
+        raise
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -54,7 +62,7 @@ def writer_lock(target: Path, *, wait: bool, log: Callable[[str], None]) -> Iter
                 raise LockBusy from None
             log(f"另一个构建正在写入 {printable(target.name)}，等待它完成后再继续……")
             fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        yield True
     finally:
         os.close(fd)  # closing releases the lock
 
@@ -69,7 +77,7 @@ def remove_leftovers(target: Path) -> list[str]:
     that died and return their names."""
     removed = []
     for path in sorted(target.parent.glob(f"{glob_escape(target.name)}{TEMP_MARK}*")):
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             path.unlink()
             removed.append(path.name)
     return removed
@@ -113,3 +121,25 @@ def os_problem(exc: OSError, where: Path) -> str:
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"{place} 所在目录只读或无写入权限"
     return f"无法写入 {place}（{exc.strerror or type(exc).__name__}）"
+
+
+# What, besides the parser, decides a warehouse's contents: checks, vocabulary, schema, masking.
+CODE_GLOBS = (
+    "etl/checks/*.py", "etl/vocab/*", "etl/build*.py", "etl/build/*.py", "etl/privacy.py",
+    "etl/units.py", "warehouse/*.sql", "warehouse/*.py", "warehouse/*.csv",
+)  # fmt: skip
+
+
+def code_fingerprint() -> str:
+    """Given the installed code, return the sha256 of the files that shape a warehouse beyond
+    the parser (a change to any of them makes the next build rewrite the warehouse)."""
+    import hashlib
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for pattern in CODE_GLOBS:
+        for path in sorted(root.glob(pattern)):
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

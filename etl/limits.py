@@ -104,17 +104,16 @@ def check_pdf_page(page_obj, number: int) -> None:
             raise over("max_pdf_stream_mb", f"PDF 第{number}页的内容流解压后", f"{mb} MB")
 
 
-def limit_worker_memory(jobs: int) -> int:
-    """Given the number of parse processes, limit this process's address space to its share
-    (the worker_memory_mb setting) and return the limit in MB (0: none set)."""
+def limit_worker_memory(mb: int) -> int:
+    """Given a limit in MB (0: none), limit this process's address space to it (the soft
+    limit, so child programs may be given the hard one back) and return the limit set."""
     try:
         import resource
     except ImportError:  # not a POSIX system
         return 0
-    mb = settings.worker_memory_mb(jobs)
     if not mb:
         return 0
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     want = mb * MB
     if hard != resource.RLIM_INFINITY:
         want = min(want, hard)
