@@ -12,6 +12,7 @@ import pytest
 from conftest import SAMPLES, run_cli, table_contents
 
 import etl.build
+import etl.build.writer
 import warehouse
 from etl.build import BuildError, build
 from etl.units import StatedUnit, load_aliases, resolve_units, short_region
@@ -149,14 +150,14 @@ def test_absent_files_are_kept_unless_pruned(samples_db):
 
 def test_crash_mid_build_leaves_old_warehouse_and_no_temp_file(samples_db, monkeypatch):
     before = _sha(samples_db)
-    real = etl.build.write_rows
+    real = etl.build.writer.write_rows
 
     def crash(con, table, rows, columns):
         if table == "raw_facts":
             raise RuntimeError("模拟崩溃")
         return real(con, table, rows, columns)
 
-    monkeypatch.setattr(etl.build, "write_rows", crash)
+    monkeypatch.setattr(etl.build.writer, "write_rows", crash)
     with pytest.raises(RuntimeError, match="模拟崩溃"):
         build(None, samples_db, log=_quiet)
     assert _sha(samples_db) == before

@@ -1,0 +1,83 @@
+"""Build progress: running counts handed to a callback, and their one-line Chinese text."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Progress:
+    """How far a build's file pass has got: counts so far and the parse clock."""
+
+    total: int  # input files
+    to_parse: int  # files that need parsing
+    done: int = 0
+    loaded: int = 0  # parsed successfully (duplicates are decided later)
+    skipped: int = 0  # unchanged or an identical copy
+    failed: int = 0
+    parsed: int = 0  # of to_parse, finished (loaded or failed)
+    started: float = field(default_factory=time.monotonic)
+    parse_started: float | None = None
+    file: str = ""  # the file just counted (its name)
+    status: str = ""  # what happened to it: loaded | skipped | failed
+    text: str = ""  # the same in Chinese, as the per-file log line says it
+
+
+def _clock(seconds: float) -> str:
+    """Given seconds, return them as m:ss (or h:mm:ss from one hour)."""
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_progress(p: Progress, now: float) -> str:
+    """Given build progress and the monotonic time now, return the one-line progress text.
+
+    Example: ``[ 412/1000] 41% 已载入 398 跳过 10 失败 4 · 用时 1:02 · 预计剩余 1:29``.
+    The remaining time is estimated from the files parsed so far (skipped files cost nothing).
+    """
+    width = len(str(p.total))
+    pct = int(100 * p.done / p.total) if p.total else 100
+    line = (
+        f"[{p.done:>{width}}/{p.total}] {pct}% 已载入 {p.loaded} 跳过 {p.skipped} "
+        f"失败 {p.failed} · 用时 {_clock(now - p.started)}"
+    )
+    left = p.to_parse - p.parsed
+    if p.done >= p.total or left <= 0:
+        return line
+    if p.parsed and p.parse_started is not None:
+        eta = (now - p.parse_started) / p.parsed * left
+        return f"{line} · 预计剩余 {_clock(eta)}"
+    return f"{line} · 预计剩余 --:--"
+
+
+class Reporter:
+    """Counts each input file once; hands the counts to ``on_progress`` or logs a line per file."""
+
+    def __init__(
+        self,
+        names: list[str],
+        to_parse: int,
+        log: Callable[[str], None],
+        on_progress: Callable[[Progress], None] | None,
+    ) -> None:
+        """Given the input names, the parse count and the two sinks, start counting."""
+        self.names = names
+        self.progress = Progress(len(names), to_parse)
+        self.log = log
+        self.on_progress = on_progress
+
+    def file_done(self, n: int, status: str, text: str) -> None:
+        """Given an input index, its status (loaded/skipped/failed) and text, count it once."""
+        p = self.progress
+        p.done += 1
+        setattr(p, status, getattr(p, status) + 1)
+        p.file, p.status, p.text = self.names[n], status, text
+        if self.on_progress is not None:
+            self.on_progress(p)
+        else:
+            width = len(str(p.total))
+            self.log(f"[{p.done:>{width}}/{p.total}] {p.file} … {text}")

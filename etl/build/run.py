@@ -1,0 +1,110 @@
+"""The build's entry point: resolve settings, plan, parse in the pool, decide, write."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from etl.build import plan
+from etl.build.inputs import discover, file_sha256, screen
+from etl.build.model import BuildConfig, BuildError, BuildResult, FileOutcome
+from etl.build.old import read_old
+from etl.build.pool import ParseFunc, parse_in_workers
+from etl.build.progress import Progress, Reporter
+from etl.build.writer import write_warehouse
+from etl.model import Report
+from etl.units import load_aliases, resolve_units
+
+
+def build(
+    paths: Sequence[str | Path] | None = None,
+    db_path: str | Path | None = None,
+    *,
+    force: bool = False,
+    prune: bool = False,
+    jobs: int | None = None,
+    timeout: float | None = None,
+    log: Callable[[str], None] = print,
+    on_progress: Callable[[Progress], None] | None = None,
+    _parse: ParseFunc | None = None,
+) -> BuildResult:
+    """Given input paths and a target warehouse, return the result of building it.
+
+    ``jobs`` parse processes (default: the ``jobs`` setting) each get ``timeout`` seconds
+    per file (default: the ``timeout`` setting; 0 means no limit).  Each file's line goes
+    to ``log``, unless ``on_progress`` is given: it then receives the running counts
+    (etl/build/progress.py) instead.  ``_parse`` replaces parse_file for tests (a
+    module-level function, since workers receive it pickled); production code never passes it.
+    """
+    config = BuildConfig.resolve(paths, db_path, jobs=jobs, timeout=timeout)
+    inputs = discover(config.paths)
+    result = BuildResult(config.target)
+    if not inputs:
+        raise BuildError("没有找到任何输入文件")
+    aliases = load_aliases(config.aliases_path)
+    aliases_sha = file_sha256(config.aliases_path) if config.aliases_path.exists() else ""
+    old = read_old(config.target)
+
+    # 1. precheck and hash every file; decide what is carried over.
+    screened = screen(inputs, config.max_bytes)
+    file_plan = plan.plan_files(
+        inputs, screened.problems, screened.copies, old, force=force, aliases_sha=aliases_sha
+    )
+    failed = {n: FileOutcome(inputs[n], "failed", p) for n, p in screened.problems.items()}
+    result.parsed = len(file_plan.to_parse)
+    reporter = Reporter([item.name for item in inputs], len(file_plan.to_parse), log, on_progress)
+    for n in range(len(inputs)):
+        if n in failed:
+            reporter.file_done(n, "failed", f"失败：{failed[n].message}")
+        elif n in screened.copies:
+            reporter.file_done(n, "skipped", f"与 {inputs[screened.copies[n]].name} 内容完全相同")
+        elif n in file_plan.carried or n in file_plan.dup_carried:
+            reporter.file_done(n, "skipped", "未变化，跳过")
+
+    # 2. parse what is not carried over in worker processes, reporting each file once.
+    parsed: dict[int, Report] = {}
+
+    def on_result(n: int, report: Report | None, problem: str | None) -> None:
+        reporter.progress.parsed += 1
+        if report is None:
+            failed[n] = FileOutcome(inputs[n], "failed", problem or "无法读取")
+            reporter.file_done(n, "failed", f"失败：{failed[n].message}")
+        else:
+            parsed[n] = report
+            summary = f"{len(report.facts)} 项指标：{report.coverage.summary()}"
+            reporter.file_done(n, "loaded", f"已载入 ({summary})")
+
+    if file_plan.to_parse:
+        reporter.progress.parse_started = time.monotonic()
+        parse_in_workers(
+            [(n, inputs[n].path) for n in file_plan.to_parse], config.jobs, config.timeout,
+            on_result, **({"parse": _parse} if _parse is not None else {}),
+        )  # fmt: skip
+
+    # 3. old reports of absent files are kept (unless --prune); 4. one report per unit,
+    # fiscal year and kind.
+    candidates = plan.gather(inputs, file_plan, parsed, old, prune)
+    decision = plan.decide(inputs, failed, candidates, file_plan, screened.copies, old, aliases)
+    result.outcomes = [decision.outcomes[n] for n in range(len(inputs))]
+    result.reports = len(decision.kept)
+    result.retained = decision.retained
+
+    # 5. resolve units and write the new warehouse.
+    stated = {rid: c.stated for rid, c in decision.kept.items()}
+    unit_of, units = resolve_units(stated, aliases)
+    write_warehouse(config.target, old, decision.kept, unit_of, units, result, aliases_sha)
+
+    for line in result.warnings:
+        log(line)
+    for o in result.outcomes:
+        if o.status == "duplicate":
+            log(f"{o.file.name}: {o.message}")
+    for line in decision.notes:
+        log(line)
+    failures = [o for o in result.outcomes if o.status == "failed"]
+    if failures:
+        log("失败的文件：")
+        for o in failures:
+            log(f"{o.file.name}: {o.message}")
+    return result

@@ -1,0 +1,303 @@
+"""The build's one writer: a temporary DuckDB file next to the target, tested, then swapped in.
+
+Everything goes into ``<target>.tmp-<pid>``; warehouse/data_tests.sql runs on it and only
+then ``os.replace`` moves it over the target.  A crash leaves the old warehouse untouched
+and removes the temporary file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+import warehouse
+from etl import PARSER_VERSION
+from etl.build.model import BuildError, BuildResult
+from etl.build.old import Old
+from etl.build.plan import Candidate
+from etl.checks import write_findings
+from etl.model import Report
+from etl.vocab import catalogue
+from etl.vocab.unit_kinds import unit_types
+
+RAW_DETAIL_TABLES = (
+    "raw_facts",
+    "raw_derived_facts",
+    "raw_function_classes",
+    "raw_function_items",
+    "raw_projects",
+    "raw_indicators",
+    "raw_notes",
+    "raw_mentions",
+    "raw_coverage",
+    "raw_cells",
+)
+
+
+def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]], list[str]]:
+    """Given a new report and its id, return its detail rows per raw table and warnings."""
+    rows: dict[str, list[tuple]] = {t: [] for t in RAW_DETAIL_TABLES}
+    warnings: list[str] = list(report.warnings)  # what the reader could not place, and why
+    known = _metric_keys()
+    seen: set[str] = set()
+    notes = list(report.notes) + list(report.warnings)
+    for f in report.facts:
+        value = float(f.value)
+        if f.metric not in known:
+            notes.append(
+                f"指标键 {f.metric} 不在指标目录 etl/vocab/metrics.toml 中，未入库：{f.quote[:60]}"
+            )
+            warnings.append(f"未知指标键 {f.metric}")
+            continue
+        if f.metric in seen:
+            notes.append(f"指标 {f.metric} 重复出现，只保留第一处；另一处：{f.quote[:60]}")
+            continue
+        if math.isnan(value) or math.isinf(value):
+            notes.append(f"指标 {f.metric} 的数值无效，未入库")
+            continue
+        seen.add(f.metric)
+        rows["raw_facts"].append(
+            (report_id, f.metric, value, f.unit, f.page, f.loc, f.quote, f.origin)
+        )
+    for d in report.derived:
+        if d.metric not in known:
+            warnings.append(f"未知指标键 {d.metric}")
+            continue
+        rows["raw_derived_facts"].append(
+            (report_id, d.metric, d.fiscal_year, float(d.value), d.unit, d.page, d.loc,
+             d.quote, d.basis)
+        )  # fmt: skip
+    for c in report.function_classes:
+        rows["raw_function_classes"].append(
+            (report_id, c.class_name, c.amount, c.pct, c.page, c.loc, c.quote, c.code)
+        )
+    for i in report.function_items:
+        rows["raw_function_items"].append(
+            (report_id, i.seq, i.class_name, i.kuan, i.xiang, i.amount, i.pct_of_budget,
+             i.page, i.loc, i.quote, i.code)
+        )  # fmt: skip
+    for seq, p in enumerate(report.projects, 1):
+        rows["raw_projects"].append(
+            (report_id, seq, p.code, p.name, p.initial_budget, p.adjusted_budget, p.executed,
+             p.execution_rate, p.score, p.page, p.loc, p.quote)
+        )  # fmt: skip
+    for seq, i in enumerate(report.indicators, 1):
+        rows["raw_indicators"].append(
+            (report_id, seq, i.table, i.level1, i.level2, i.level3, i.target, i.actual,
+             i.weight, i.score, i.page, i.loc, i.sign or None, i.unit or None,
+             i.deviation or None)
+        )  # fmt: skip
+    for message in notes:
+        rows["raw_notes"].append((report_id, message))
+    cov = report.coverage
+    rows["raw_coverage"].append(
+        (report_id, cov.from_tables, cov.from_text, "、".join(cov.missing_sections),
+         "、".join(cov.missing_tables), cov.summary())
+    )  # fmt: skip
+    for seq, m in enumerate(report.mentions, 1):
+        rows["raw_mentions"].append(
+            (report_id, seq, m.kind, m.subject, m.value, m.pct, m.base, m.year, m.other_year,
+             m.flag, m.section, m.page, m.loc, m.quote, m.context)
+        )  # fmt: skip
+    for c in report.cells:
+        rows["raw_cells"].append(
+            (report_id, c.table, c.title, c.row_no, c.row_code, c.row_label, c.column, c.col_no,
+             c.value, c.text, c.unit, c.page, c.loc, c.quote)
+        )  # fmt: skip
+    return rows, warnings
+
+
+_METRIC_KEYS: set[str] | None = None
+
+
+def _metric_rows() -> list[tuple[str, str, str, str]]:
+    """Given the metric catalogue (etl/vocab/metrics.toml), return its (metric, label_zh,
+    unit, section) rows."""
+    return catalogue.metric_rows()
+
+
+def _metric_keys() -> set[str]:
+    """Given the metric catalogue, return the set of metric keys."""
+    global _METRIC_KEYS
+    if _METRIC_KEYS is None:
+        _METRIC_KEYS = {r[0] for r in _metric_rows()}
+    return _METRIC_KEYS
+
+
+def _table_columns(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> list:
+    """Given a connection and a table, return (column name, type) pairs in order."""
+    return con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE table_name = ? AND schema_name = ? AND database_name = current_database() "
+        "ORDER BY column_index",
+        [table, schema],
+    ).fetchall()
+
+
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+}
+
+
+def write_rows(
+    con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence], columns: list[str]
+) -> None:
+    """Given a connection, a raw table, rows and their column names, insert the rows in bulk."""
+    if not rows:
+        return
+    types = dict(_table_columns(con, table))
+    data = list(zip(*rows, strict=True))
+    arrow = pa.table(
+        {
+            c: pa.array(list(v), type=_ARROW_TYPES[types[c]])
+            for c, v in zip(columns, data, strict=True)
+        }
+    )
+    con.register("_incoming", arrow)
+    try:
+        cols = ", ".join(columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Given a built warehouse connection, return one line per failing data test."""
+    failures = []
+    for name, query in warehouse.data_tests():
+        rows = con.execute(query).fetchmany(3)
+        if rows:
+            failures.append(f"{name}：例如 {rows}")
+    return failures
+
+
+def write_warehouse(
+    target: Path,
+    old: Old | None,
+    kept: dict[str, Candidate],
+    unit_of: dict[str, str],
+    units: list,
+    result: BuildResult,
+    aliases_sha: str,
+) -> None:
+    """Given everything decided, write a temp warehouse, test it and move it over target."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    for stale in (tmp, Path(f"{tmp}.wal")):
+        stale.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute(warehouse.SCHEMA_SQL.read_text(encoding="utf-8"))
+        write_rows(con, "metric_catalog", _metric_rows(), ["metric", "label_zh", "unit", "section"])
+        info = [("parser_version", PARSER_VERSION), ("aliases_sha256", aliases_sha)]
+        write_rows(con, "raw_build_info", info, ["key", "value"])
+        write_rows(
+            con,
+            "raw_units",
+            [
+                (u.unit_id, u.unit_name, u.unit_short, u.region, u.region_short, u.city,
+                 u.display_name, u.unit_type, u.province)
+                for u in units
+            ],
+            ["unit_id", "unit_name", "unit_short", "region", "region_short", "city",
+             "display_name", "unit_type", "province"],
+        )  # fmt: skip
+        write_rows(con, "unit_type_catalog", [(t,) for t in unit_types()], ["unit_type"])
+
+        # Rows of reports carried over from the old warehouse, copied inside DuckDB.
+        old_ids = sorted(rid for rid, c in kept.items() if c.origin != "new")
+        if old_ids and old is not None:
+            con.execute("ATTACH ? AS old (READ_ONLY)", [str(target)])
+            con.register("_keep", pa.table({"report_id": pa.array(old_ids, pa.string())}))
+            for table in RAW_DETAIL_TABLES:
+                new_cols = [c for c, _ in _table_columns(con, table)]
+                cols = ", ".join(c for c in new_cols if c in old.columns.get(table, []))
+                if not cols:
+                    continue  # a table the old warehouse did not have yet
+                con.execute(
+                    f"INSERT INTO {table} ({cols}) SELECT {cols} FROM old.{table} "
+                    "WHERE report_id IN (SELECT report_id FROM _keep) ORDER BY ALL"
+                )
+            con.unregister("_keep")
+            con.execute("DETACH old")
+
+        now = datetime.now().replace(microsecond=0)
+        report_cols = [c for c, _ in _table_columns(con, "raw_reports")]
+        report_rows = []
+        detail: dict[str, list[tuple]] = {t: [] for t in RAW_DETAIL_TABLES}
+        names: set[tuple[str, str, str]] = set()
+        for rid in sorted(kept):
+            c = kept[rid]
+            if c.origin == "new":
+                r = c.report
+                row = {
+                    "report_id": rid, "fiscal_year": c.fiscal_year, "doc_kind": c.doc_kind,
+                    "source_sha256": c.file.sha256, "fmt": c.fmt, "pages": r.pages,
+                    "unit_name_stated": c.stated.unit_name,
+                    "unit_short_stated": c.stated.unit_short,
+                    "region_stated": c.stated.region, "city_stated": c.stated.city,
+                    "is_synthetic": bool(r.is_synthetic), "parsed_at": now,
+                    "parser_version": PARSER_VERSION,
+                }  # fmt: skip
+                rows, warnings = _report_rows(r, rid)
+                for table, table_rows in rows.items():
+                    detail[table].extend(table_rows)
+                for w in sorted(set(warnings)):
+                    result.warnings.append(f"警告：{c.source_file} {w}")
+            else:
+                row = {k: v for k, v in c.old_row.items() if k in report_cols}
+            if c.file is not None:
+                row["source_file"] = c.file.name
+                row["source_path"] = c.file.source_path
+            row["unit_id"] = unit_of[rid]
+            report_rows.append(tuple(row.get(col) for col in report_cols))
+            names.add((unit_of[rid], c.stated.unit_name, row["source_file"]))
+        write_rows(con, "raw_reports", report_rows, report_cols)
+        for table, rows in detail.items():
+            cols = [c for c, _ in _table_columns(con, table)]
+            write_rows(con, table, rows, cols)
+
+        file_rows = []
+        for o in result.outcomes:
+            status = "loaded" if o.status == "unchanged" else o.status
+            file_rows.append(
+                (o.file.name, o.file.source_path, o.file.sha256, status, o.message or None,
+                 o.report_id, o.fact_count)
+            )  # fmt: skip
+            if o.status == "duplicate" and o.report_id and o.stated_name:
+                names.add((unit_of[o.report_id], o.stated_name, o.file.name))
+        write_rows(
+            con,
+            "raw_files",
+            file_rows,
+            ["source_file", "source_path", "source_sha256", "status", "message", "report_id",
+             "fact_count"],
+        )  # fmt: skip
+        write_rows(con, "raw_unit_names", sorted(names), ["unit_id", "name_variant", "source_file"])
+
+        write_findings(con)  # checks read the raw tables just written (etl/checks)
+        failures = run_data_tests(con)
+        if failures:
+            raise BuildError("数据检查未通过，仓库未更新：\n  " + "\n  ".join(failures))
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp, target)
+        Path(f"{target}.wal").unlink(missing_ok=True)
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.close()
+        for stale in (tmp, Path(f"{tmp}.wal")):
+            stale.unlink(missing_ok=True)
+        raise
