@@ -154,6 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
             log=_say,
             on_progress=ticker,
+            wait=not args.no_wait,
         )
     except BuildError as exc:
         _say(f"构建失败：{exc}")
@@ -165,7 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say("构建失败：内存不足，仓库保持上次构建的内容；可减少 --jobs 后重试")
         return 1
     except OSError as exc:
-        _say(f"构建失败：{guard.os_problem(exc, Path(exc.filename or args.db or '仓库'))}，仓库未改变")
+        _say(
+            f"构建失败：{guard.os_problem(exc, Path(exc.filename or args.db or '仓库'))}，仓库未改变"
+        )
         return 1
     finally:
         if ticker is not None:

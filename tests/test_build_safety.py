@@ -145,7 +145,7 @@ def test_unchanged_build_does_not_rewrite_the_warehouse(tmp_path):
 
 
 def test_file_swapped_during_build_is_stored_under_its_own_hash(tmp_path, monkeypatch):
-    import etl.build as build_module
+    import etl.build.inputs as build_module  # where the build hashes its inputs
 
     db = tmp_path / "finance.duckdb"
     target = _copy(TXT[0], tmp_path / "in", "report.txt")

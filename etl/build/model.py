@@ -81,6 +81,7 @@ class BuildConfig:
     max_bytes: int
     jobs: int
     timeout: float | None  # seconds per file; None: no limit
+    memory_mb: int = 0  # address-space limit of each parse worker; 0: none
 
     @classmethod
     def resolve(
@@ -96,11 +97,13 @@ class BuildConfig:
         target = Path(db_path) if db_path else settings.db_path()
         given = [Path(p) for p in paths] if paths else [settings.samples_dir()]  # type: ignore[union-attr]
         limit = settings.parse_timeout() if timeout is None else timeout
+        jobs = jobs or settings.jobs()
         return cls(
             target=target.expanduser().absolute(),
             paths=tuple(given),
             aliases_path=settings.unit_aliases_path(),
             max_bytes=settings.max_file_bytes(),
-            jobs=jobs or settings.jobs(),
+            jobs=jobs,
             timeout=limit or None,
+            memory_mb=settings.worker_memory_mb(jobs),
         )
