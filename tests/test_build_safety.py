@@ -408,3 +408,35 @@ def test_worker_over_its_memory_limit_fails_alone_in_one_line(tmp_path, monkeypa
     assert list(failed) == ["hog.txt"]
     assert "内存" in failed["hog.txt"] and "JUESUAN_WORKER_MEMORY_MB" in failed["hog.txt"]
     assert _files(tmp_path / "f.duckdb") == {"a.txt"}
+
+
+CTRL_C_DRIVER = """
+import functools, sys
+sys.path[:0] = [{repo!r}, {tests!r}]
+import etl.cli
+from build_hooks import slow_parse
+etl.cli.build = functools.partial(etl.cli.build, _parse=slow_parse)
+sys.exit(etl.cli.main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_stops_cleanly_in_one_line(tmp_path):
+    db = tmp_path / "finance.duckdb"
+    base = _copy(TXT[0], tmp_path / "a", "a.txt")
+    build([base], db, jobs=1, log=_quiet)
+    before = table_contents(db)
+    slow = _copy(TXT[1], tmp_path / "b", f"slow60_{tmp_path.name}.txt")
+    hook_marker(slow.name).unlink(missing_ok=True)
+    script = CTRL_C_DRIVER.format(repo=str(REPO), tests=str(REPO / "tests"))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, "build", "--db", str(db), "--jobs", "1", str(base), str(slow)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    _wait_for(hook_marker(slow.name), proc)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=WAIT_S)
+    assert time.monotonic() - started < 15  # the busy worker is ended, not waited for
+    assert proc.returncode == 130 and "Traceback" not in out
+    assert [ln for ln in out.splitlines() if ln.startswith("已中断")], out
+    assert table_contents(db) == before and _leftovers(db) == []
