@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 
-.PHONY: setup build run demo test lint format bench bench-pages clean
+.PHONY: setup build run demo test lint format bench bench-pages soak clean
 
 setup: $(VENV)/.installed
 
@@ -16,15 +16,19 @@ $(VENV)/.installed: requirements.txt
 build: setup
 	$(PY) -m etl build
 
+# Where the dashboard listens: this machine only by default; HOST=0.0.0.0 opens it to the network.
+HOST ?= 127.0.0.1
+PORT ?= 8501
+
 run: setup
 	$(PY) -m etl build || echo "（部分文件未能载入，原因见上方；看板照常打开）"
-	$(PY) -m streamlit run dashboard.py
+	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT)
 
 # A few hundred synthetic reports (示例数据，非真实) in their own warehouse, then the dashboard on it.
 DEMO_DB ?= warehouse/demo.duckdb
 demo: setup
 	$(PY) -m etl demo --db $(DEMO_DB)
-	JUESUAN_DB=$(DEMO_DB) JUESUAN_AUTOBUILD=0 $(PY) -m streamlit run dashboard.py
+	JUESUAN_DB=$(DEMO_DB) JUESUAN_AUTOBUILD=0 $(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT)
 
 test: setup
 	$(PY) -m pytest -q
@@ -45,6 +49,10 @@ bench: setup
 # Page query and browser render medians on the fixture and a 1,200-report warehouse (needs Chromium).
 bench-pages: setup
 	$(PY) bench/bench_pages.py
+
+# Rebuild a warehouse 20 times while Chromium cycles every page; prints errors / page loads.
+soak: setup
+	$(PY) bench/soak.py
 
 clean:
 	rm -rf .pytest_cache .ruff_cache

@@ -7,9 +7,11 @@ one from the bundled samples first.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
-from dashboard_lib import data, state
+from dashboard_lib import access, data, safe, state
 from dashboard_lib.filters import render_global_filters
 from dashboard_lib.frame import FRAME_FLAG, synthetic_banner
 
@@ -20,6 +22,12 @@ st.set_page_config(
 # Each url_path equals its file name: before st.navigation first runs in a server process,
 # Streamlit treats pages/ as a v1 pages folder and may run a page file on its own; the
 # page then reruns through this frame (see dashboard_lib.frame.run_page).
+# A link value longer than this, or a key given more often, is dropped before any widget sees it.
+MAX_PARAM_CHARS = 200
+MAX_PARAM_REPEATS = 1000
+# How often a visitor's page redraws the first-run build's progress (seconds).
+FIRST_BUILD_POLL_SECONDS = 0.5
+
 PAGES = [
     st.Page(
         "pages/overview.py",
@@ -49,30 +57,38 @@ PAGES = [
 
 
 def ensure_warehouse() -> None:
-    """Build the warehouse from the bundled samples when the file does not exist yet."""
+    """Build the warehouse from the bundled samples when the file does not exist yet: one
+    build per server process (under the build's lock), its progress shown to every visitor."""
     path = data.db_path()
     if data.db_mtime(path) or not data.autobuild_enabled():
         return
     box = st.container()
-    box.info(f"尚未找到数据仓库（{path}），正在用示例报告构建，请稍候……", icon="⏳")
+    box.info("尚未找到数据仓库，正在用示例报告构建，请稍候……", icon="⏳")
     bar = box.progress(0.0, text="准备构建")
-    ok, message = data.build_from_samples(path, bar)
-    if ok:
+    shown = data.first_build(path)
+    while shown.running:
+        bar.progress(shown.fraction, text=safe.md_short(shown.text, 120))
+        time.sleep(FIRST_BUILD_POLL_SECONDS)
+    bar.progress(1.0, text="构建结束")
+    if shown.ok:
         box.success("数据仓库已构建完成。")
     else:
-        box.error(f"自动构建未成功：{message}")
+        box.error(f"自动构建未成功：{safe.md_short(shown.message, 200)}")
 
 
 def main() -> None:
+    if not access.gate():
+        st.stop()
     state.begin_run()
+    hostile = safe.clean_query_params(st.query_params, MAX_PARAM_CHARS, MAX_PARAM_REPEATS)
     ensure_warehouse()
     page = st.navigation(PAGES, position="sidebar")
-    st.sidebar.caption(f"数据仓库：{data.db_path().name}")
+    st.sidebar.caption(f"数据仓库：{safe.md_short(data.db_path().name)}")
     ready, reason = data.warehouse_ready()
     if ready:
         render_global_filters()
     else:
-        st.sidebar.caption(reason)
+        st.sidebar.caption(safe.md_short(reason, 200))
     link_box = st.sidebar.container()
     notice_box = st.container()
     if ready:
@@ -83,7 +99,7 @@ def main() -> None:
     finally:
         st.session_state[FRAME_FLAG] = False
     state.drop_unknown_params()
-    for message in state.notices():
+    for message in hostile + state.notices():
         notice_box.caption(f"⚠️ {message}")
     with link_box:
         st.markdown("#### 复制链接")

@@ -11,10 +11,12 @@ read, we retry once.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ import streamlit as st
 from warehouse import queries
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+_LOG = logging.getLogger(__name__)
 
 
 class WarehouseUnavailable(Exception):
@@ -112,14 +115,15 @@ def query(name: str, *args: Any) -> pd.DataFrame:
     for attempt in range(2):
         mtime = db_mtime(path)
         if not mtime:
-            raise WarehouseUnavailable(f"找不到数据仓库文件：{path}")
+            raise WarehouseUnavailable(f"找不到数据仓库文件 {path.name}")
         try:
             return _run_cached(name, str(path), mtime, args).copy()
         except (duckdb.Error, OSError) as exc:  # being replaced or locked by a build
             last_error = exc
             if attempt == 0:
                 time.sleep(0.4)
-    raise WarehouseUnavailable(f"数据仓库暂时无法读取（可能正在重建）：{last_error}")
+    _LOG.warning("warehouse %s unreadable: %s", path, last_error)  # details for the operator
+    raise WarehouseUnavailable("数据仓库暂时无法读取（可能正在重建）")
 
 
 def warehouse_ready() -> tuple[bool, str]:
@@ -138,29 +142,55 @@ def autobuild_enabled() -> bool:
     return settings.autobuild()
 
 
-def build_from_samples(path: Path, progress: Any) -> tuple[bool, str]:
-    """Build the warehouse at ``path`` from the bundled samples, updating ``progress``.
+@dataclass
+class FirstBuild:
+    """The one first-run build of this server process, as every visitor sees it."""
 
-    ``progress`` is an st.progress element.  Returns (ok, message).
-    """
+    running: bool = False
+    finished: bool = False
+    ok: bool = False
+    fraction: float = 0.0
+    text: str = "准备构建"
+    message: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+_FIRST = FirstBuild()
+
+
+def first_build(path: Path) -> FirstBuild:
+    """Given the warehouse path, start the first-run build from the bundled samples unless it
+    was started already in this process, and return it (visitors poll its progress)."""
+    with _FIRST.lock:
+        if not _FIRST.running and not _FIRST.finished:
+            _FIRST.running = True
+            threading.Thread(
+                target=build_from_samples, args=(path, _FIRST), name="first-build", daemon=True
+            ).start()
+    return _FIRST
+
+
+def build_from_samples(path: Path, shown: FirstBuild) -> None:
+    """Given the warehouse path and the shared progress, build the warehouse from the bundled
+    samples under the build's lock (another build holding it is waited for)."""
     try:
         from etl import build as etl_build
-    except Exception as exc:  # the builder cannot be imported
-        return False, f"无法载入构建程序 etl.build：{exc}"
 
-    def on_progress(p: Any) -> None:
-        # etl.build hands over its running counts once per input file (etl/build/progress.py)
-        progress.progress(
-            min(p.done / p.total, 1.0) if p.total else 1.0,
-            text=f"正在解析示例报告 {p.done}/{p.total}：{p.file}",
-        )
+        def on_progress(p: Any) -> None:
+            shown.fraction = min(p.done / p.total, 1.0) if p.total else 1.0
+            # etl.build hands over its running counts once per input file (etl/build/progress.py)
+            shown.text = f"正在解析示例报告 {p.done}/{p.total}：{p.file}"
 
-    progress.progress(0.0, text="正在查找示例报告")
-    try:
-        # None: the bundled samples folder; per-file lines go to the callback, the rest is dropped
-        result = etl_build.build(None, path, log=lambda _line: None, on_progress=on_progress)
-    except Exception as exc:
-        return False, f"构建失败：{exc}"
-    st.cache_data.clear()
-    progress.progress(1.0, text="构建完成")
-    return True, f"已载入 {getattr(result, 'reports', '?')} 份报告"
+        def log(line: str) -> None:
+            if not line.startswith("["):
+                shown.text = line.splitlines()[0][:200] if line else shown.text
+
+        result = etl_build.build(None, path, log=log, on_progress=on_progress)
+        shown.ok, shown.message = True, f"已载入 {result.reports} 份报告"
+    except Exception as exc:  # the one line the build gives; the details go to the server log
+        _LOG.warning("first build of %s failed: %s", path, exc)
+        text = str(exc).replace(str(path), path.name).splitlines()
+        shown.ok, shown.message = False, (text[0] if text else type(exc).__name__)[:200]
+    finally:
+        shown.fraction = 1.0
+        shown.running, shown.finished = False, True

@@ -1,15 +1,44 @@
-"""Downloads of the filtered data: CSV (UTF-8 with BOM, opens in Excel) and .xlsx (openpyxl)."""
+"""Downloads of the filtered data: CSV (UTF-8 with BOM, opens in Excel) and .xlsx (openpyxl).
+
+A text cell that a spreadsheet would take for a formula (starting with =, +, -, @, a tab or a
+carriage return) is written with a leading apostrophe, so it opens as the text it was;
+numbers stay numbers.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
+
+# First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A text cell that is only a number ("-12.50", "+3%") is no formula and is left as it is.
+PLAIN_NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?|[-—]+")
+
+
+def neutral(value: object) -> object:
+    """Given a cell value, return it, with an apostrophe before text a spreadsheet would run."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        if not PLAIN_NUMBER.fullmatch(value):
+            return "'" + value
+    return value
+
+
+def neutral_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Given a frame, return a copy whose text cells and headers cannot run as formulas."""
+    out = df.copy()
+    out.columns = [neutral(c) if isinstance(c, str) else c for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].map(neutral)
+    return out
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """Return the frame as CSV bytes with a BOM so Excel reads the Chinese headers."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+    return neutral_frame(df).to_csv(index=False).encode("utf-8-sig")
 
 
 def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
@@ -17,7 +46,7 @@ def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, df in sheets.items():
-            out = df.copy()
+            out = neutral_frame(df)
             for col in out.columns:
                 if isinstance(out[col].dtype, pd.DatetimeTZDtype):
                     out[col] = out[col].dt.tz_localize(None)

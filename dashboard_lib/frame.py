@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard_lib import fmt
+from dashboard_lib import fmt, safe
 from dashboard_lib.data import WarehouseUnavailable, query
 from dashboard_lib.filters import current_filters, filter_summary
 
@@ -45,7 +45,7 @@ def page_title(title: str, caption: str | None = None) -> None:
     """Write the page title and the current filter summary."""
     st.title(title)
     f = current_filters()
-    line = filter_summary(f)
+    line = safe.md(filter_summary(f))  # unit names come from the reports
     st.caption(f"{caption} · {line}" if caption else line)
 
 
@@ -105,7 +105,7 @@ def style(
 def chart(fig: go.Figure, key: str | None = None) -> None:
     """Show a plotly figure full width, Chinese-friendly, without the plotly logo."""
     st.plotly_chart(
-        fig,
+        safe.plain_chart(fig),
         width="stretch",
         key=key,
         config={
@@ -170,8 +170,8 @@ def run_page(render: object) -> None:
         render()  # type: ignore[operator]
     except WarehouseUnavailable as exc:
         st.warning(f"{exc}。请稍后刷新页面。", icon="⏳")
-    except Exception as exc:  # a page must not show a traceback to its readers
+    except Exception as exc:  # a page must not show a traceback (or paths) to its readers
         _LOG.exception("page failed")
         st.error(
-            f"本页显示时出错，请调整筛选条件或稍后重试。（{type(exc).__name__}: {exc}）", icon="⚠️"
+            f"本页显示时出错，请调整筛选条件或稍后重试。（错误类型 {type(exc).__name__}）", icon="⚠️"
         )

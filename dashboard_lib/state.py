@@ -16,6 +16,8 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
 
+from dashboard_lib import safe
+
 _RUN = "_url_state_run"  # per-run registry in session state
 
 
@@ -63,7 +65,7 @@ def _check(
     if not multi and len(values) > 1:
         bad = bad or values[:-1]
     if bad:
-        shown = "、".join(f"“{v}”" for v in bad[:3]) + ("等" if len(bad) > 3 else "")
+        shown = "、".join(f"“{safe.md_short(v)}”" for v in bad[:3]) + ("等" if len(bad) > 3 else "")
         notice(f"链接中的{label}参数 {shown} 无法识别，已忽略。")
 
 
@@ -201,7 +203,7 @@ def drop_unknown_params() -> None:
     except Exception:
         return
     for k in unknown:
-        notice(f"链接中的参数“{k}”无法识别，已忽略。")
+        notice(f"链接中的参数“{safe.md_short(k, 20)}”无法识别，已忽略。")
         try:
             del st.query_params[k]
         except Exception:

@@ -1,5 +1,6 @@
 """Command line: ``python -m etl build [--db PATH] [--force] [--prune] [--jobs N]
-[--timeout SECONDS] [--executor dask --scheduler ADDRESS [--ship bytes|path]] [PATH ...]`` and ``python -m etl demo [--db PATH] [--units N] ...``."""
+[--timeout SECONDS] [--no-wait] [--executor dask --scheduler ADDRESS [--ship bytes|path]]
+[PATH ...]`` and ``python -m etl demo [--db PATH] [--units N] ...``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from etl import PARSER_VERSION, settings
+from etl import PARSER_VERSION, guard, settings
 from etl.build import BuildError, Progress, build, format_progress
 
 # Shortest interval between two redraws of the terminal progress line (seconds).
@@ -82,6 +83,11 @@ def make_parser() -> argparse.ArgumentParser:
         choices=("bytes", "path"),
         default="bytes",
         help="文件如何到达 Dask 工作节点：bytes 随任务发送内容（默认）；path 各节点挂载同一共享目录",
+    )
+    b.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="另一个构建正在写入同一仓库时不等待，直接退出（默认等待它完成）",
     )
     d = commands.add_parser(
         "demo",
@@ -173,9 +179,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.executor == "dask"
                 else {}
             ),
+            wait=not args.no_wait,
         )
     except BuildError as exc:
         _say(f"构建失败：{exc}")
+        return 1
+    except KeyboardInterrupt:
+        _say("已中断：本次构建未完成，仓库保持上次构建的内容，未作任何改动")
+        return 130
+    except MemoryError:
+        _say("构建失败：内存不足，仓库保持上次构建的内容；可减少 --jobs 后重试")
+        return 1
+    except OSError as exc:
+        _say(
+            f"构建失败：{guard.os_problem(exc, Path(exc.filename or args.db or '仓库'))}，仓库未改变"
+        )
         return 1
     finally:
         if ticker is not None:

@@ -237,3 +237,4 @@ class Report:
     warnings: list[str] = field(default_factory=list)  # reader warnings (text it could not place)
     coverage: Coverage = field(default_factory=Coverage)
     cells: list[Cell] = field(default_factory=list)  # every amount cell of the standard 附表
+    source_sha256: str | None = None  # sha256 of the very bytes parsed (set by the build)

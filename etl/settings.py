@@ -63,6 +63,48 @@ SETTINGS: tuple[Setting, ...] = (
         "JUESUAN_TIMEOUT",
     ),
     Setting(
+        "max_unzipped_mb",
+        "300",
+        "DOCX/XLSX（zip 包）解压后的总大小上限（MB），超过则不解析并记为失败（防压缩炸弹）",
+        "JUESUAN_MAX_UNZIPPED_MB",
+    ),
+    Setting(
+        "max_zip_parts",
+        "5000",
+        "DOCX/XLSX（zip 包）所含部件数的上限，超过则不解析并记为失败",
+        "JUESUAN_MAX_ZIP_PARTS",
+    ),
+    Setting(
+        "max_pdf_pages",
+        "2000",
+        "PDF 页数上限，超过则不解析并记为失败",
+        "JUESUAN_MAX_PDF_PAGES",
+    ),
+    Setting(
+        "max_pdf_stream_mb",
+        "64",
+        "PDF 单页内容流解压后的大小上限（MB），超过则不解析并记为失败",
+        "JUESUAN_MAX_PDF_STREAM_MB",
+    ),
+    Setting(
+        "max_sheet_rows",
+        "20000",
+        "电子表格（XLSX/XLS）单个工作表的行数上限，超过则不解析并记为失败",
+        "JUESUAN_MAX_SHEET_ROWS",
+    ),
+    Setting(
+        "max_sheet_cols",
+        "500",
+        "电子表格（XLSX/XLS）单个工作表的列数上限，超过则不解析并记为失败",
+        "JUESUAN_MAX_SHEET_COLS",
+    ),
+    Setting(
+        "worker_memory_mb",
+        "auto",
+        "每个解析进程可用的内存（地址空间）上限（MB）；auto 按本机内存与并行进程数计算；0 表示不限",
+        "JUESUAN_WORKER_MEMORY_MB",
+    ),
+    Setting(
         "autobuild",
         "1",
         "看板启动时仓库不存在则先用示例报告建立（设为 0 关闭）",
@@ -130,3 +172,26 @@ def jobs() -> int:
 def parse_timeout() -> float:
     """Given the environment, return the per-file parse time limit in seconds (0: none)."""
     return max(0.0, float(get("timeout")))
+
+
+def int_setting(name: str) -> int:
+    """Given the name of a whole-number setting, return its value (at least 0)."""
+    return max(0, int(float(get(name))))
+
+
+# With worker_memory_mb = auto, the parse workers together may use this share of the RAM,
+# and each at least WORKER_MEMORY_FLOOR_MB (readers and their libraries map ~1 GB at start).
+WORKER_MEMORY_SHARE = 0.6
+WORKER_MEMORY_FLOOR_MB = 2048
+
+
+def worker_memory_mb(jobs: int) -> int:
+    """Given the number of parse processes, return each one's address-space limit in MB (0: none)."""
+    value = get("worker_memory_mb").lower()
+    if value != "auto":
+        return int_setting("worker_memory_mb")
+    try:
+        ram_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 1048576
+    except (ValueError, OSError, AttributeError):  # not a POSIX system: no limit
+        return 0
+    return max(WORKER_MEMORY_FLOOR_MB, int(ram_mb * WORKER_MEMORY_SHARE / max(1, jobs)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import charts, fmt, frame, state
+from dashboard_lib import charts, fmt, frame, safe, state
 from dashboard_lib.data import query
 from dashboard_lib.filters import current_filters, current_units
 from warehouse.queries import SANGONG_BUDGETS, SANGONG_COMPONENTS
@@ -61,7 +61,7 @@ def render() -> None:
         budget = budget.assign(name=budget["metric"].map(back).map(fmt.label))
         with cols[i % 2], st.container(border=True, key=f"sg_card_{i}"):
             if actual.empty:
-                st.markdown(f"**{labels.get(uid, uid)}**")
+                st.markdown(f"**{safe.md(labels.get(uid, uid))}**")
                 st.caption("没有三公经费分项数据。")
                 continue
             fig = charts.trend(

@@ -56,3 +56,31 @@ def _lose_dask_worker_once(name: str) -> None:
     marker.write_text("lost\n", encoding="utf-8")
     os.kill(grandparent, 9)
     time.sleep(60)  # the worker is gone; this process goes with it or is killed by the pool
+
+
+def hook_marker(name: str) -> Path:
+    """Given a file name, return the marker a hook creates when it reaches that file (the
+    worker parses a private copy, so the marker lives in the temp folder, named after it)."""
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"juesuan-hook-{name}"
+
+
+def slow_parse(path: Path) -> Report:
+    """Given a file path named ``slowN_…``, create its marker and pause N seconds, then parse."""
+    import re
+
+    m = re.match(r"slow(\d+)_", path.name)
+    if m:
+        hook_marker(path.name).write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(int(m.group(1)))
+    return parse_file(path)
+
+
+def hog_parse(path: Path) -> Report:
+    """Given a file path, allocate far more memory than any limit allows when its name says
+    "hog" (the worker's address-space limit must stop it), else parse it."""
+    if "hog" in path.name:
+        blocks = [bytearray(256 * 1024 * 1024) for _ in range(64)]  # 16 GB
+        return blocks  # type: ignore[return-value]
+    return parse_file(path)

@@ -35,6 +35,11 @@ def _quiet(_line: str) -> None:
     pass
 
 
+def _files_beside(db: Path) -> list[str]:
+    """Given a warehouse, return the files in its folder but its lock file (kept on purpose)."""
+    return sorted(p.name for p in db.parent.iterdir() if not p.name.endswith(".lock"))
+
+
 def _rows(db: Path, sql: str, params=()) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -159,21 +164,21 @@ def test_crash_mid_build_leaves_old_warehouse_and_no_temp_file(samples_db, monke
 
     monkeypatch.setattr(etl.build.writer, "write_rows", crash)
     with pytest.raises(RuntimeError, match="模拟崩溃"):
-        build(None, samples_db, log=_quiet)
+        build(None, samples_db, log=_quiet, force=True)  # unforced, nothing changes: no write
     assert _sha(samples_db) == before
-    assert sorted(p.name for p in samples_db.parent.iterdir()) == ["finance.duckdb"]
+    assert _files_beside(samples_db) == ["finance.duckdb"]
 
 
 def test_failing_data_test_fails_the_build_and_keeps_old_warehouse(samples_db, monkeypatch):
     before = _sha(samples_db)
     monkeypatch.setattr(warehouse, "data_tests", lambda: [("总是失败", "SELECT 1 AS x")])
-    run = run_cli("build", "--db", str(samples_db))
+    run = run_cli("build", "--force", "--db", str(samples_db))
     assert run.code == 1
     assert "数据检查未通过" in run.out and "总是失败" in run.out
     assert _sha(samples_db) == before
-    assert sorted(p.name for p in samples_db.parent.iterdir()) == ["finance.duckdb"]
+    assert _files_beside(samples_db) == ["finance.duckdb"]
     with pytest.raises(BuildError):
-        build(None, samples_db, log=_quiet)
+        build(None, samples_db, log=_quiet, force=True)
 
 
 def test_data_tests_pass_on_the_sample_warehouse(samples_build):
@@ -377,7 +382,7 @@ def test_hung_crashed_and_broken_parses_fail_alone(tmp_path, jobs):
         ("b_good.docx",),
         ("e_good.docx",),
     ]
-    assert sorted(p.name for p in db.parent.iterdir()) == ["finance.duckdb"]
+    assert _files_beside(db) == ["finance.duckdb"]
     # Killed and finished workers are all gone.
     import multiprocessing
 

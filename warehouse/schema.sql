@@ -207,6 +207,14 @@ CREATE TABLE raw_files (               -- one row per input file of the last bui
     fact_count  INTEGER                -- facts the file yielded (loaded and duplicate files)
 );
 
+CREATE TABLE raw_personal_text (       -- originals of masked text (etl/privacy.py); no page reads it
+    table_name  VARCHAR NOT NULL,      -- the raw table whose column was masked
+    column_name VARCHAR NOT NULL,
+    report_id   VARCHAR NOT NULL,
+    original    VARCHAR NOT NULL,      -- the text as the report printed it
+    masked      VARCHAR NOT NULL       -- the text pages and downloads show
+);
+
 CREATE TABLE raw_build_info (          -- how the warehouse was built (parser version, alias file)
     key         VARCHAR PRIMARY KEY,
     value       VARCHAR NOT NULL

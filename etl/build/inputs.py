@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl import guard
 from etl.build.model import SUPPORTED, UNSUPPORTED_HINTS, InputFile
 
 # Files never reported when walking a folder: editor lock files and system clutter.
@@ -25,14 +26,19 @@ def discover(paths: Sequence[str | Path]) -> list[InputFile]:
 
     for given in paths:
         given_path = Path(given)
-        if given_path.is_dir():
+        special = guard.special_file(given_path)
+        if special:  # a FIFO, device or symlink loop named on the command line
+            add(given_path, str(given_path), special)
+        elif given_path.is_dir():
             for path in sorted(given_path.rglob("*")):
                 rel = path.relative_to(given_path)
-                if not path.is_file() or any(p.startswith((".", "~$")) for p in rel.parts):
+                if any(p.startswith((".", "~$")) for p in rel.parts):
                     continue
                 if path.name.lower() in _IGNORED_NAMES:
                     continue
-                add(path, str(path))
+                special = guard.special_file(path)  # named and skipped, never opened
+                if special or path.is_file():
+                    add(path, str(path), special)
         elif given_path.is_file():
             add(given_path, str(given_path))
         else:
@@ -59,7 +65,10 @@ def precheck(item: InputFile, max_bytes: int) -> str | None:
             suffix,
             f"不支持的文件格式（{suffix or '无扩展名'}），只能读取 PDF、DOCX、XLSX、TXT（.doc/.wps 经 LibreOffice 转换）",
         )
-    size = item.path.stat().st_size
+    try:
+        size = item.path.stat().st_size
+    except OSError as exc:  # gone or unreadable since it was found
+        return f"文件无法访问（{exc.strerror or exc}）"
     if size == 0:
         return "文件为空（0 字节）"
     if size > max_bytes:

@@ -87,6 +87,7 @@ class BuildConfig:
     executor: str = "local"  # local (the worker pool) | dask (a Dask cluster, cluster.py)
     scheduler: object = None  # the Dask scheduler's address (or a distributed Client)
     ship: str = "bytes"  # how files reach Dask workers: bytes | path (a shared folder)
+    memory_mb: int = 0  # address-space limit of each parse worker; 0: none
 
     @classmethod
     def resolve(
@@ -110,14 +111,16 @@ class BuildConfig:
         target = Path(db_path) if db_path else settings.db_path()
         given = [Path(p) for p in paths] if paths else [settings.samples_dir()]  # type: ignore[union-attr]
         limit = settings.parse_timeout() if timeout is None else timeout
+        jobs = jobs or settings.jobs()
         return cls(
             target=target.expanduser().absolute(),
             paths=tuple(given),
             aliases_path=settings.unit_aliases_path(),
             max_bytes=settings.max_file_bytes(),
-            jobs=jobs or settings.jobs(),
+            jobs=jobs,
             timeout=limit or None,
             executor=executor,
             scheduler=scheduler,
             ship=ship,
+            memory_mb=settings.worker_memory_mb(jobs),
         )

@@ -1,7 +1,9 @@
 """The local worker pool: parse files in processes, each with a time limit, failing alone.
 
 A file that overruns its time limit or kills its worker gets a one-line reason; its
-worker is replaced and the other files go on (see parse_in_workers).
+worker is replaced and the other files go on (see parse_in_workers).  Each worker's address
+space is limited (etl/limits.py) and a worker hashes exactly the bytes it parses
+(etl/snapshot.py): the report carries that sha256.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from etl import settings
+from etl import limits, settings
 from etl.build.model import BuildError
 from etl.model import InputError, Report
+from etl.snapshot import parse_snapshot
 
 # Modules the parse workers import once, before any file arrives (see _mp_context).
 WORKER_PRELOAD = ("etl.model", "etl.readers", "etl.extract")
@@ -43,25 +46,32 @@ ParseFunc = Callable[[Path], Report]
 
 
 def _parse_safely(path: Path, parse: ParseFunc = parse_file) -> tuple[Report | None, str | None]:
-    """Given a file path, return (report, None) or (None, the Chinese reason it failed)."""
+    """Given a file path, return (report, None) or (None, the Chinese reason it failed); the
+    report's source_sha256 is the hash of the very bytes parsed."""
     try:
-        return parse(path), None
+        report, digest = parse_snapshot(path, parse)
+        report.source_sha256 = digest
+        return report, None
     except InputError as exc:
         return None, str(exc).strip().splitlines()[0] if str(exc).strip() else "无法读取"
     except ImportError as exc:
         raise BuildError(f"解析器无法加载（{exc}），请先运行 make setup") from exc
+    except MemoryError:
+        return None, limits.memory_reason()
     except Exception as exc:  # one bad file must not stop the build
         return None, f"解析出错（程序内部错误 {type(exc).__name__}: {exc}）".replace("\n", " ")
 
 
-def _worker(conn: Connection, parse: ParseFunc, timeout: float | None) -> None:
-    """Given a task pipe, a parse function and the file time limit, answer each (index, path).
+def _worker(conn: Connection, parse: ParseFunc, timeout: float | None, memory_mb: int = 0) -> None:
+    """Given a task pipe, a parse function, the file time limit and the memory limit (MB, 0:
+    none), answer each (index, path).
 
-    The limit is also put in this process's environment as the ``timeout`` setting, so a
-    reader that runs a converter (LibreOffice) ends it before the build kills this worker.
+    The time limit is also put in this process's environment as the ``timeout`` setting, so
+    a reader that runs a converter (LibreOffice) ends it before the build kills this worker.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops us
     os.environ[settings.env_var("timeout")] = f"{timeout or 0:g}"
+    limits.limit_worker_memory(memory_mb)
     while True:
         try:
             task = conn.recv()
@@ -111,11 +121,12 @@ class _Slot:
     deadline: float | None = None
 
 
-def _start_worker(parse: ParseFunc, timeout: float | None) -> _Slot:
-    """Given a parse function and the file time limit, return a started worker and its pipe."""
+def _start_worker(parse: ParseFunc, timeout: float | None, memory_mb: int = 0) -> _Slot:
+    """Given a parse function, the file time limit and the worker memory limit (MB), return a
+    started worker and its pipe."""
     ctx = _mp_context()
     ours, theirs = ctx.Pipe()
-    process = ctx.Process(target=_worker, args=(theirs, parse, timeout), daemon=True)
+    process = ctx.Process(target=_worker, args=(theirs, parse, timeout, memory_mb), daemon=True)
     process.start()
     theirs.close()
     return _Slot(process, ours)
@@ -141,23 +152,26 @@ def parse_in_workers(
     timeout: float | None,
     on_result: Callable[[int, Report | None, str | None], None],
     parse: ParseFunc = parse_file,
+    memory_mb: int = 0,
 ) -> None:
     """Given (index, path) tasks, parse them in ``jobs`` processes, calling on_result for each.
 
     Results arrive in completion order.  A file that takes longer than ``timeout`` seconds
     (None: no limit) or whose process dies gets a one-line reason; its worker is replaced
     and the other files go on.  ``parse`` must be a module-level function (it is pickled).
+    Each worker's address space is limited to ``memory_mb`` MB (0: no limit).
     """
     pending = deque(tasks)
     slots: list[_Slot | None] = []
     fatal: str | None = None
+    interrupted = False
     try:
         for _ in range(min(max(1, jobs), len(pending))):
-            slots.append(_start_worker(parse, timeout))
+            slots.append(_start_worker(parse, timeout, memory_mb))
         while fatal is None and (pending or any(s.task for s in slots)):
             for n, slot in enumerate(slots):
                 if slot.task is None and pending:
-                    slots[n] = slot = _assign(slot, pending.popleft(), timeout, parse)
+                    slots[n] = slot = _assign(slot, pending.popleft(), timeout, parse, memory_mb)
             busy = [s for s in slots if s.task is not None]
             now = time.monotonic()
             deadlines = [s.deadline for s in busy if s.deadline is not None]
@@ -186,25 +200,30 @@ def parse_in_workers(
                 if problem is None:
                     continue
                 _stop_worker(slot, kill=True)
-                slots[n] = _start_worker(parse, timeout) if pending else None
+                slots[n] = _start_worker(parse, timeout, memory_mb) if pending else None
                 on_result(index, None, problem)
             slots = [s for s in slots if s is not None]
+    except BaseException:  # Ctrl-C or a failing callback: end the workers at once
+        interrupted = True
+        raise
     finally:
         for slot in slots:
             if slot is not None:
-                _stop_worker(slot, kill=fatal is not None)
+                _stop_worker(slot, kill=fatal is not None or interrupted)
     if fatal:
         raise BuildError(fatal)
 
 
-def _assign(slot: _Slot, task: tuple[int, Path], timeout: float | None, parse: ParseFunc) -> _Slot:
+def _assign(
+    slot: _Slot, task: tuple[int, Path], timeout: float | None, parse: ParseFunc, memory_mb: int
+) -> _Slot:
     """Given an idle worker and a task, send the task (replacing a dead worker) and return it."""
     for _attempt in range(2):
         try:
             slot.conn.send(task)
         except OSError:  # the idle worker died: start another
             _stop_worker(slot, kill=True)
-            slot = _start_worker(parse, timeout)
+            slot = _start_worker(parse, timeout, memory_mb)
             continue
         slot.task = task
         slot.deadline = time.monotonic() + timeout if timeout else None

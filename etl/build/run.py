@@ -1,4 +1,5 @@
-"""The build's entry point: resolve settings, plan, parse in the pool, decide, write."""
+"""The build's entry point: take the warehouse's lock, resolve settings, plan, parse in the
+pool, decide, write (or leave the warehouse alone when nothing changed)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from etl import guard
 from etl.build import plan
 from etl.build.inputs import discover, file_sha256, screen
 from etl.build.model import BuildConfig, BuildError, BuildResult, FileOutcome
 from etl.build.old import read_old
 from etl.build.pool import ParseFunc, parse_in_workers
 from etl.build.progress import Progress, Reporter
-from etl.build.writer import write_warehouse
+from etl.build.writer import content_sha256, write_warehouse
 from etl.model import Report
 from etl.units import load_aliases, resolve_units
 
@@ -30,6 +32,7 @@ def build(
     executor: str = "local",
     scheduler: object = None,
     ship: str = "bytes",
+    wait: bool = True,
     _parse: ParseFunc | None = None,
 ) -> BuildResult:
     """Given input paths and a target warehouse, return the result of building it.
@@ -38,13 +41,46 @@ def build(
     per file (default: the ``timeout`` setting; 0 means no limit).  Each file's line goes
     to ``log``, unless ``on_progress`` is given: it then receives the running counts
     (etl/build/progress.py) instead.  ``executor="dask"`` parses on the Dask cluster at
-    ``scheduler`` instead (cluster.py; files shipped as ``ship``: bytes or a shared path).  ``_parse`` replaces parse_file for tests (a
-    module-level function, since workers receive it pickled); production code never passes it.
+    ``scheduler`` instead (cluster.py; files shipped as ``ship``: bytes or a shared path).
+    The build holds the warehouse's lock file throughout (etl/guard.py): when another build
+    holds it, it says so and waits, or, unless ``wait``, raises BuildError at once; temporary
+    files of builds that died are removed first.  ``_parse`` replaces parse_file for tests
+    (a module-level function, since workers receive it pickled); production code never
+    passes it.
     """
     config = BuildConfig.resolve(
         paths, db_path, jobs=jobs, timeout=timeout, executor=executor, scheduler=scheduler,
         ship=ship,
     )  # fmt: skip
+    shown = log
+
+    def log(line: str) -> None:  # control characters of file names never split a line
+        shown(guard.printable(line))
+
+    try:
+        with guard.writer_lock(config.target, wait=wait, log=log) as locked:
+            if locked:
+                removed = guard.remove_leftovers(config.target)
+                if removed:
+                    names = "、".join(removed[:3]) + ("等" if len(removed) > 3 else "")
+                    log(f"已删除 {len(removed)} 个此前中断的构建留下的临时文件：{names}")
+            return _build_locked(config, force, prune, log, on_progress, _parse)
+    except guard.LockBusy:
+        name = guard.printable(config.target.name)
+        raise BuildError(
+            f"另一个构建正在写入 {name}；按 --no-wait 的要求未等待，本次未运行"
+        ) from None
+
+
+def _build_locked(
+    config: BuildConfig,
+    force: bool,
+    prune: bool,
+    log: Callable[[str], None],
+    on_progress: Callable[[Progress], None] | None,
+    _parse: ParseFunc | None,
+) -> BuildResult:
+    """Given the resolved settings and options, build the warehouse (its lock held)."""
     inputs = discover(config.paths)
     result = BuildResult(config.target)
     if not inputs:
@@ -79,6 +115,9 @@ def build(
             reporter.file_done(n, "failed", f"失败：{failed[n].message}")
         else:
             parsed[n] = report
+            if report.source_sha256 and report.source_sha256 != inputs[n].sha256:
+                inputs[n].sha256 = report.source_sha256  # stored under the bytes it was read from
+                log(f"{inputs[n].name}: 文件在构建过程中被改动，按解析时读到的内容载入")
             summary = f"{len(report.facts)} 项指标：{report.coverage.summary()}"
             reporter.file_done(n, "loaded", f"已载入 ({summary})")
 
@@ -93,7 +132,9 @@ def build(
                 tasks, config.scheduler, config.timeout, on_result, ship=config.ship, **hook
             )
         else:
-            parse_in_workers(tasks, config.jobs, config.timeout, on_result, **hook)
+            parse_in_workers(
+                tasks, config.jobs, config.timeout, on_result, memory_mb=config.memory_mb, **hook
+            )
 
     # 3. old reports of absent files are kept (unless --prune); 4. one report per unit,
     # fiscal year and kind.
@@ -106,7 +147,13 @@ def build(
     # 5. resolve units and write the new warehouse.
     stated = {rid: c.stated for rid, c in decision.kept.items()}
     unit_of, units = resolve_units(stated, aliases)
-    write_warehouse(config.target, old, decision.kept, unit_of, units, result, aliases_sha)
+    content_sha = content_sha256(decision.kept, unit_of, units, result, aliases_sha)
+    if old and not force and old.info.get("content_sha256") == content_sha:
+        log(f"仓库内容没有变化，未重写 {config.target.name}")
+    else:
+        write_warehouse(
+            config.target, old, decision.kept, unit_of, units, result, aliases_sha, content_sha
+        )
 
     for line in result.warnings:
         log(line)

@@ -1,13 +1,15 @@
 """The build's one writer: a temporary DuckDB file next to the target, tested, then swapped in.
 
-Everything goes into ``<target>.tmp-<pid>``; warehouse/data_tests.sql runs on it and only
-then ``os.replace`` moves it over the target.  A crash leaves the old warehouse untouched
-and removes the temporary file.
+Everything goes into ``<target>.tmp-<pid>-<random>`` (etl/guard.py); personal data is masked
+(etl/privacy.py), warehouse/data_tests.sql runs on it and only then ``os.replace`` moves it
+over the target.  A crash leaves the old warehouse untouched and removes the temporary file;
+a full disk or a read-only directory ends in one line (BuildError).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import os
 from collections.abc import Sequence
@@ -18,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 import warehouse
-from etl import PARSER_VERSION
+from etl import PARSER_VERSION, guard, privacy
 from etl.build.checks import CHECKS_KEY, checks_fingerprint, write_checks
 from etl.build.model import BuildError, BuildResult
 from etl.build.old import Old
@@ -183,6 +185,37 @@ def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[str]:
     return failures
 
 
+def content_sha256(
+    kept: dict[str, Candidate],
+    unit_of: dict[str, str],
+    units: list,
+    result: BuildResult,
+    aliases_sha: str,
+) -> str:
+    """Given what the new warehouse would hold, return its fingerprint (report ids, units,
+    file outcomes, parser, aliases and the code that writes and checks the warehouse)."""
+    parts = [
+        PARSER_VERSION, aliases_sha, guard.code_fingerprint(), sorted(kept), sorted(unit_of.items()),
+        sorted(repr(u) for u in units),
+        sorted((o.file.name, o.file.source_path, o.file.sha256 or "",
+                "loaded" if o.status == "unchanged" else o.status,  # as raw_files stores it
+                o.message or "", o.report_id or "", o.fact_count or 0) for o in result.outcomes),
+    ]  # fmt: skip
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _duckdb_problem(exc: duckdb.Error, target: Path) -> str:
+    """Given a DuckDB error met while writing, return the one-line reason."""
+    text = str(exc)
+    where = guard.printable(str(target.parent))
+    if "No space left" in text:
+        return f"磁盘空间不足，无法写入 {where}"
+    if "Read-only" in text or "Permission denied" in text:
+        return f"{where} 所在目录只读或无写入权限"
+    first = text.splitlines()[0][:120] if text else ""
+    return f"写入仓库出错（{type(exc).__name__}：{first}）"
+
+
 def write_warehouse(
     target: Path,
     old: Old | None,
@@ -191,19 +224,38 @@ def write_warehouse(
     units: list,
     result: BuildResult,
     aliases_sha: str,
+    content_sha: str = "",
+) -> None:
+    """Given everything decided, write a temp warehouse, test it and move it over target; a
+    full disk or a read-only directory raises BuildError with one line, the target intact."""
+    try:
+        _write(target, old, kept, unit_of, units, result, aliases_sha, content_sha)
+    except OSError as exc:
+        raise BuildError(f"{guard.os_problem(exc, target.parent)}，仓库未改变") from None
+    except duckdb.Error as exc:
+        raise BuildError(f"{_duckdb_problem(exc, target)}，仓库未改变") from None
+
+
+def _write(
+    target: Path,
+    old: Old | None,
+    kept: dict[str, Candidate],
+    unit_of: dict[str, str],
+    units: list,
+    result: BuildResult,
+    aliases_sha: str,
+    content_sha: str,
 ) -> None:
     """Given everything decided, write a temp warehouse, test it and move it over target."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-    for stale in (tmp, Path(f"{tmp}.wal")):
-        stale.unlink(missing_ok=True)
+    tmp = guard.temp_path(target)  # unique per build; leftovers go at the next build's start
     con = duckdb.connect(str(tmp))
     try:
         con.execute(warehouse.SCHEMA_SQL.read_text(encoding="utf-8"))
         write_rows(con, "metric_catalog", _metric_rows(), ["metric", "label_zh", "unit", "section"])
         info = [
             ("parser_version", PARSER_VERSION), ("aliases_sha256", aliases_sha),
-            (CHECKS_KEY, checks_fingerprint()),
+            (CHECKS_KEY, checks_fingerprint()), ("content_sha256", content_sha),
         ]  # fmt: skip
         write_rows(con, "raw_build_info", info, ["key", "value"])
         write_rows(
@@ -294,6 +346,7 @@ def write_warehouse(
         result.checks = write_checks(
             con, target if old is not None else None, old.info.get(CHECKS_KEY) if old else None
         )
+        privacy.mask_warehouse(con)  # phones, ID numbers, e-mails out of every shared column
         failures = run_data_tests(con)
         if failures:
             raise BuildError("数据检查未通过，仓库未更新：\n  " + "\n  ".join(failures))
@@ -305,5 +358,6 @@ def write_warehouse(
         with contextlib.suppress(duckdb.Error):
             con.close()
         for stale in (tmp, Path(f"{tmp}.wal")):
-            stale.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                stale.unlink(missing_ok=True)
         raise

@@ -25,7 +25,15 @@ SUPPORTED_SUFFIXES = {
 # Legacy word-processor formats, read after LibreOffice converts them to .docx.
 LEGACY_WORD_SUFFIXES = {".doc", ".wps", ".dot"}
 
-__all__ = ["MAX_FILE_BYTES", "read_bytes", "read_document", "table_block", "InputError"]
+__all__ = [
+    "MAX_FILE_BYTES", "comments_note", "read_bytes", "read_document", "table_block", "InputError",
+]  # fmt: skip
+
+
+def comments_note(count: int) -> list[str]:
+    """Given how many reviewer comments a file holds, return the warning naming only the count
+    (who wrote them and what they say are personal working notes, never shown)."""
+    return [f"文件含 {count} 条审阅批注（批注人与批注内容不载入）"] if count else []
 
 
 def table_block(rows: list[list[str]], index: int, page: int | None = None) -> Block:

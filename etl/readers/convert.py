@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from etl import limits
 from etl.model import InputError, ParsedDocument
 from etl.readers import read_bytes
 
@@ -93,6 +94,7 @@ def _run_soffice(soffice: str, source: Path, work: Path) -> None:
             stderr=subprocess.DEVNULL,
             env=env,
             start_new_session=True,  # its own process group, so a timeout ends all of it
+            preexec_fn=limits.lift_memory_limit,  # LibreOffice gets the machine's limit back
         )
     except OSError as exc:
         raise InputError(f"无法启动 LibreOffice（{exc.strerror or exc}）") from None

@@ -17,8 +17,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from etl import limits
 from etl.model import Block, InputError, ParsedDocument
-from etl.readers import read_bytes, table_block
+from etl.readers import comments_note, read_bytes, table_block
 
 # First bytes of an OLE2 compound file: a legacy .doc, or an encrypted Office file.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -169,17 +170,12 @@ def _body_items(container, parent):
 
 
 def _comments(document) -> list[str]:
-    """Given a python-docx Document, return its reviewer comments as warnings."""
+    """Given a python-docx Document, return the warning that counts its reviewer comments."""
     try:
-        comments = list(document.comments)
+        count = sum(1 for c in document.comments if (c.text or "").strip())
     except Exception:  # comments are optional; a broken comments part must not stop reading
         return []
-    out = []
-    for comment in comments:
-        text = (comment.text or "").strip()
-        if text:
-            out.append(f"审阅批注（{(comment.author or '').strip()}）：{text}")
-    return out
+    return comments_note(count)
 
 
 def _blocks(body, document, keep_toc: bool) -> tuple[list[Block], Fields]:
@@ -209,6 +205,7 @@ def read_docx(path: Path) -> ParsedDocument:
         raise InputError("文件实为旧版 Word（.doc）格式或已加密，请另存为未加密的 .docx")
     if not zipfile.is_zipfile(path):
         raise InputError("DOCX 文件已损坏或不是 Word 文件（不是有效的 zip 包）")
+    limits.check_zip(path, "DOCX")
     try:
         import docx
 

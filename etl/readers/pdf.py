@@ -42,6 +42,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl import limits
 from etl.model import Block, InputError, ParsedDocument
 from etl.readers import pdfium, read_bytes, table_block
 from etl.readers.pdfrows import (
@@ -568,7 +569,9 @@ def read_pdf(path: Path) -> ParsedDocument:
     fast = pdfium.open_document(path)
     try:
         with pdf:
+            limits.check_pdf_pages(len(fast) if fast is not None else len(pdf.pages))
             for number, page in enumerate(pdf.pages, start=1):
+                limits.check_pdf_page(page.page_obj, number)
                 quick = None
                 if fast is not None:
                     try:

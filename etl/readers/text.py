@@ -5,7 +5,7 @@ with a tab (optionally after one space), one cell per line; a line without a tab
 the cell above; rows are separated by one blank line and two blank lines end the table.
 Every other non-empty line is a paragraph.  Converter artefacts ``[bookmark: ...]`` and
 ``[image: ...]`` are dropped; reviewer remarks ``\\tComment by NAME: ...`` are removed from
-the text and reported as warnings.
+the text and only counted in a warning (who wrote them and what they say are not kept).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from etl.model import Block, InputError, ParsedDocument
-from etl.readers import read_bytes, table_block
+from etl.readers import comments_note, read_bytes, table_block
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 IMAGE = re.compile(r"\[image: [^\]]*\]")
@@ -94,9 +94,9 @@ def pad_rows(rows: list[list[str]]) -> list[list[str]]:
 
 
 def blocks_from_text(text: str) -> tuple[list[Block], list[str]]:
-    """Given report text, return its blocks and the reviewer remarks found as warnings."""
+    """Given report text, return its blocks and a warning counting the reviewer remarks."""
     blocks: list[Block] = []
-    warnings: list[str] = []
+    remarks = 0
     n_para = n_table = 0
     for kind, body in split_blocks(text):
         if kind == "table":
@@ -107,14 +107,13 @@ def blocks_from_text(text: str) -> tuple[list[Block], list[str]]:
             blocks.append(table_block(rows, n_table))
             continue
         line = str(body)
-        for author, remark in COMMENT.findall(line):
-            warnings.append(f"审阅批注（{author.strip()}）：{remark.strip()}")
+        remarks += len(COMMENT.findall(line))
         line = COMMENT.sub("", line).strip()
         if not line:
             continue
         n_para += 1
         blocks.append(Block(kind="p", text=line, index=n_para))
-    return blocks, warnings
+    return blocks, comments_note(remarks)
 
 
 def read_text(path: Path) -> ParsedDocument:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from etl import limits
 from etl.model import InputError, ParsedDocument
 from etl.readers import read_bytes
 from etl.readers.xlsx import OLE_MAGIC, shown, workbook_document
@@ -86,9 +87,13 @@ def read_xls(path: Path) -> ParsedDocument:
     except Exception as exc:  # xlrd raises XLRDError (encrypted, broken) and struct errors
         raise InputError(f"XLS 文件已损坏或已加密，无法读取（{type(exc).__name__}）") from None
     try:
+        for sheet in book.sheets():
+            limits.check_sheet(sheet.name, sheet.nrows, sheet.ncols)
         sheets = [
             (sheet.name, sheet.visibility == 0, _rows(book, sheet)) for sheet in book.sheets()
         ]
+    except InputError:
+        raise
     except Exception as exc:
         raise InputError(f"XLS 文件内容无法解析（{type(exc).__name__}）") from None
     finally:

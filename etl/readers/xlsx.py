@@ -16,6 +16,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from etl import limits, settings
 from etl.model import Block, InputError, ParsedDocument
 from etl.readers import read_bytes, table_block
 
@@ -29,6 +30,9 @@ PERCENT = re.compile(r"^0(?:\.(0+))?%$")
 # (a short one, such as an empty 合计 row, stays in the table).
 MAX_ROW_LABEL_CHARS = 8
 NOTE_STARTS = ("注", "说明", "备注")
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# Streaming a sheet to count its size stops past this many columns (the limit is lower).
+MAX_COLS_SEEN = 1 << 14
 GENERAL_DECIMALS = 6  # decimals kept for numbers without a fixed format (trailing zeros cut)
 
 
@@ -110,11 +114,16 @@ def read_xlsx(path: Path) -> ParsedDocument:
         raise InputError("文件已加密或实为旧版 Excel（.xls）格式，请另存为未加密的 .xlsx")
     if not zipfile.is_zipfile(path):
         raise InputError("XLSX 文件已损坏或不是 Excel 文件（不是有效的 zip 包）")
+    limits.check_zip(path, "XLSX")
+    data = read_bytes(path)
     try:
         import openpyxl
 
+        _check_sizes(data)
         # from the bytes, not the name: openpyxl refuses a name not ending in .xlsx
-        wb = openpyxl.load_workbook(io.BytesIO(read_bytes(path)), data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except InputError:
+        raise
     except Exception as exc:  # openpyxl, zipfile and lxml raise many kinds
         raise InputError(f"XLSX 文件已损坏，无法读取（{type(exc).__name__}）") from None
 
@@ -125,6 +134,27 @@ def read_xlsx(path: Path) -> ParsedDocument:
     finally:
         wb.close()
     return workbook_document(path.name, sheets)
+
+
+def _check_sizes(data: bytes) -> None:
+    """Given a workbook's bytes, raise InputError when a sheet has more rows or columns than
+    the limits, streaming each sheet's XML (nothing kept) no further than the limit."""
+    from lxml import etree
+
+    max_rows = settings.int_setting("max_sheet_rows")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            rows = cols = 0
+            with zf.open(name) as fh:
+                for _event, row in etree.iterparse(fh, tag=f"{{{SHEET_NS}}}row"):
+                    rows += 1
+                    cols = max(cols, len(row))
+                    row.clear()
+                    if max_rows and rows > max_rows or cols > MAX_COLS_SEEN:
+                        break
+            limits.check_sheet(Path(name).stem, rows, cols)
 
 
 def workbook_document(
