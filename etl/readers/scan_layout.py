@@ -130,6 +130,26 @@ def ruling_edges(grey: np.ndarray, dpi: float) -> list[dict]:
     return out
 
 
+def _is_cjk(ch: str) -> bool:
+    """Given a character, return whether it is a CJK ideograph."""
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _brackets(text: str) -> str:
+    """Given an OCR line, return it with brackets next to a CJK character made full-width.
+
+    The recogniser picks half- or full-width brackets by chance; Chinese text prints them
+    full-width, as the vocabulary's column and row names are written.
+    """
+    out = list(text)
+    for i, ch in enumerate(text):
+        if ch in "()":
+            near = text[max(0, i - 1) : i + 2]
+            if any(_is_cjk(c) for c in near):
+                out[i] = "（" if ch == "(" else "）"
+    return "".join(out)
+
+
 def ocr_chars(lines, dpi: float) -> list[dict]:
     """Given OCR lines (text, quad, confidence, per-char boxes or None) and the resolution,
     return pdfplumber-style chars in points, each with its line's box and confidence.
@@ -139,7 +159,8 @@ def ocr_chars(lines, dpi: float) -> list[dict]:
     """
     per_point = dpi / 72.0
     chars: list[dict] = []
-    for text, quad, conf, char_boxes in lines:
+    for raw_text, quad, conf, char_boxes in lines:
+        text = _brackets(raw_text)
         xs = [p[0] for p in quad]
         ys = [p[1] for p in quad]
         x0, x1 = min(xs) / per_point, max(xs) / per_point

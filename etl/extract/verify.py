@@ -1,0 +1,257 @@
+"""Verification of values read by OCR: a figure is stored only when something confirms it.
+
+A cell of a standard 附表 on a scanned page is confirmed when the table's own arithmetic
+holds with it: a row's total equals its parts (a run of adjacent columns, or the columns
+under one header: 合计 = 基本 + 项目, 小计 = its sub-columns), a column's total equals the
+rows it adds up (a run of adjacent rows: 合计 = the rows, 收入 = 支出 side; or by 科目编码:
+类 = its 款, 款 = its 项, 合计 = the 类) — or when the same figure is read identically
+elsewhere in the report.  Unconfirmed cells are dropped; a fact, 功能分类 line or project
+figure read from a scanned page is kept only when a confirmed cell or a second reading of
+the same figure agrees.  Each table's counts (confirmed / unconfirmed / unreadable) are
+given as a warning line, and a confirmed cell keeps its OCR box and confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from etl.extract.cells import amount, clean, is_code
+from etl.model import Cell, ParsedDocument, Report
+
+# Two sides of a sum agree within this (万元: the tables print two decimals).
+SUM_TOLERANCE = 0.005
+
+# Longest run of adjacent cells tried as the parts of a total.
+MAX_RUN = 40
+
+# A figure confirms itself by a second identical reading only when it has at least this many
+# digits and is not zero (a short or zero figure recurs by chance).
+MIN_REPEAT_DIGITS = 3
+
+# Last header words of a column that adds up its sibling columns.
+TOTAL_WORDS = ("合计", "小计", "总计")
+
+# A row whose label is one of these adds up the rows of the table (by 科目编码 类 rows).
+TOTAL_ROWS = ("合计", "总计")
+
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+
+
+def _close(a: float, b: float) -> bool:
+    """Given two amounts, return whether they agree within SUM_TOLERANCE."""
+    return abs(a - b) <= SUM_TOLERANCE
+
+
+def _value(cell: Cell | None) -> float:
+    """Given a cell or None, return its amount, a blank or dash counting as 0."""
+    return cell.value if cell is not None and cell.value is not None else 0.0
+
+
+def _runs(line: list[Cell], ok: set[int]) -> None:
+    """Given cells in order along a row or column, add to ok those in a total-equals-run relation."""
+    n = len(line)
+    for i, total in enumerate(line):
+        if total.value is None:
+            continue
+        for direction in (1, -1):
+            acc, members = 0.0, []
+            j = i + direction
+            while 0 <= j < n and len(members) < MAX_RUN:
+                acc += _value(line[j])
+                members.append(j)
+                j += direction
+                filled = [m for m in members if line[m].value is not None]
+                if len(members) >= 2 and filled and _close(acc, total.value):
+                    ok.add(id(total))
+                    ok.update(id(line[m]) for m in members)
+
+
+def _header_groups(cells: list[Cell], ok: set[int]) -> None:
+    """Given the cells of one row, add to ok those confirmed by a 合计/小计 column's siblings."""
+    paths = {c.col_no: c.column.split("/") for c in cells}
+    by_col = {c.col_no: c for c in cells}
+    for c in cells:
+        path = paths[c.col_no]
+        if c.value is None or not any(w in path[-1] for w in TOTAL_WORDS):
+            continue
+        parent = path[:-1]
+        groups: dict[str, list[int]] = defaultdict(list)
+        for col, p in paths.items():
+            if col != c.col_no and len(p) > len(parent) and p[: len(parent)] == parent:
+                groups[p[len(parent)]].append(col)
+        if len(groups) < 2:
+            continue
+        parts: list[int] = []
+        for cols in groups.values():
+            subtotal = [k for k in cols if any(w in paths[k][-1] for w in TOTAL_WORDS)]
+            parts.extend(subtotal[:1] if len(cols) > 1 and subtotal else cols)
+        if _close(sum(_value(by_col[k]) for k in parts), c.value):
+            ok.add(id(c))
+            ok.update(id(by_col[k]) for k in parts)
+
+
+def _code_sums(cells: list[Cell], ok: set[int]) -> None:
+    """Given one column's cells, add to ok those confirmed by 科目编码: 类 = 款, 款 = 项, 合计 = 类."""
+    coded = [c for c in cells if is_code(c.row_code)]
+    for c in cells:
+        if c.value is None:
+            continue
+        if c.row_label in TOTAL_ROWS and not c.row_code:
+            parts = [d for d in coded if len(d.row_code) == 3]
+        elif is_code(c.row_code) and len(c.row_code) < 7:
+            parts = [
+                d
+                for d in coded
+                if len(d.row_code) == len(c.row_code) + 2 and d.row_code.startswith(c.row_code)
+            ]
+        else:
+            continue
+        if parts and _close(sum(_value(d) for d in parts), c.value):
+            ok.add(id(c))
+            ok.update(id(d) for d in parts)
+
+
+def confirmed_cells(cells: list[Cell]) -> set[int]:
+    """Given the cells of one table, return the ids of those its arithmetic confirms."""
+    ok: set[int] = set()
+    rows: dict[int, list[Cell]] = defaultdict(list)
+    cols: dict[int, list[Cell]] = defaultdict(list)
+    for c in cells:
+        rows[c.row_no].append(c)
+        cols[c.col_no].append(c)
+    for row in rows.values():
+        row.sort(key=lambda c: c.col_no)
+        _runs(row, ok)
+        _header_groups(row, ok)
+    for col in cols.values():
+        col.sort(key=lambda c: c.row_no)
+        _runs(col, ok)
+        _code_sums(col, ok)
+    return ok
+
+
+def _token(value: float) -> str:
+    """Given an amount, return its size as a canonical number token (the sign is often a word)."""
+    return f"{abs(value):.2f}"
+
+
+def document_numbers(doc: ParsedDocument) -> Counter:
+    """Given a parsed document, return how often each number (two decimals) is written in it."""
+    seen: Counter = Counter()
+    for block in doc.blocks:
+        texts = (
+            [cell for row in block.rows for cell in row] if block.kind == "table" else [block.text]
+        )
+        for text in texts:
+            for m in NUMBER.finditer(clean(text)):
+                v = amount(m.group().replace(",", ""))
+                if v is not None:
+                    seen[_token(v)] += 1
+    return seen
+
+
+def _repeats(value: float, text: str, seen: Counter) -> bool:
+    """Given a figure, its printed text and the document's numbers, return whether it is read twice."""
+    digits = sum(ch.isdigit() for ch in text)
+    return bool(value) and digits >= MIN_REPEAT_DIGITS and seen[_token(value)] >= 2
+
+
+def _box(cell: Cell, lines: list, used: Counter) -> tuple[str, float | None]:
+    """Given a cell and its page's OCR lines, return the box and confidence of its reading."""
+    hits = [line for line in lines if clean(line[0]) == cell.text]
+    if not hits:
+        hits = [line for line in lines if cell.text and cell.text in clean(line[0])]
+    if not hits:
+        return "", None
+    key = (cell.page, cell.text)
+    hit = hits[min(used[key], len(hits) - 1)]  # the k-th reading of the same text, in order
+    used[key] += 1
+    return ",".join(f"{v:g}" for v in hit[1]), hit[2]
+
+
+def unreadable_cells(doc: ParsedDocument) -> Counter:
+    """Given a parsed document, return per scanned page how many table cells look like a
+    figure but do not read as one."""
+    out: Counter = Counter()
+    for block in doc.blocks:
+        if block.kind != "table" or block.page not in doc.scanned:
+            continue
+        for row in block.rows:
+            for cell in row:
+                text = clean(cell)
+                if re.search(r"\d[.,]\d", text) and amount(text) is None and not is_code(text):
+                    out[block.page] += 1
+    return out
+
+
+def confirm(report: Report, doc: ParsedDocument) -> None:
+    """Given a report extracted from a document with scanned pages, drop every OCR value
+    nothing confirms, give confirmed cells their box and confidence, and add the counts."""
+    scanned = set(doc.scanned)
+    if not scanned:
+        return
+    seen = document_numbers(doc)
+    tables: dict[tuple[str, str], list[Cell]] = defaultdict(list)
+    for c in report.cells:
+        if c.page in scanned:
+            tables[(c.table, c.title)].append(c)
+    ok: set[int] = set()
+    counts: list[str] = []
+    unreadable = unreadable_cells(doc)
+    used: Counter = Counter()
+    for (_key, title), cells in tables.items():
+        good = confirmed_cells(cells)
+        good.update(id(c) for c in cells if c.value is not None and _repeats(c.value, c.text, seen))
+        ok.update(good)
+        for c in cells:
+            if id(c) in good:
+                c.ocr_box, c.ocr_conf = _box(c, doc.scanned.get(c.page, []), used)
+        pages = {c.page for c in cells}
+        lost = sum(unreadable[p] for p in pages)
+        counts.append(f"{title} 确认 {len(good)}、未确认 {len(cells) - len(good)}、无法识别 {lost}")
+    report.cells = [c for c in report.cells if c.page not in scanned or id(c) in ok]
+    sure = {round(c.value, 2) for c in report.cells if c.value is not None}
+    sure.update(round(f.value, 2) for f in report.facts if f.page not in scanned)
+
+    def agreed(value: float | None, text: str = "") -> bool:
+        """Given an OCR figure, return whether a confirmed value or a second reading agrees."""
+        if value is None:
+            return True
+        return round(value, 2) in sure or _repeats(value, text or _token(value), seen)
+
+    kept = []
+    for f in report.facts:
+        if f.page not in scanned or agreed(f.value, _token(f.value)):
+            kept.append(f)
+        else:
+            report.notes.append(
+                f"{f.metric}：扫描页 OCR 读数 {f.value:g}（{f.loc}）未经核对确认，未入库"
+            )
+    dropped = len(report.facts) - len(kept)
+    report.facts = kept
+    report.function_classes = [
+        fc for fc in report.function_classes if fc.page not in scanned or agreed(fc.amount)
+    ]
+    report.function_items = [
+        fi for fi in report.function_items if fi.page not in scanned or agreed(fi.amount)
+    ]
+    for p in report.projects:
+        if p.page in scanned:
+            for name in (
+                "initial_budget",
+                "adjusted_budget",
+                "executed",
+                "execution_rate",
+                "score",
+            ):
+                if not agreed(getattr(p, name)):
+                    setattr(p, name, None)
+    report.indicators = [i for i in report.indicators if getattr(i, "page", None) not in scanned]
+    pages = "、".join(str(p) for p in sorted(scanned))
+    summary = f"第{pages}页为扫描页，已用 OCR 识别；未经核对确认的读数不入库"
+    if dropped:
+        summary += f"（文字中 {dropped} 项）"
+    if counts:
+        summary += "；附表单元格：" + "；".join(counts)
+    report.warnings.append(summary)
