@@ -41,6 +41,7 @@ SUPPORTED = {
     ".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".xlsx": "xlsx", ".xls": "xlsx",
     ".html": "html", ".htm": "html",
     ".doc": "docx", ".wps": "docx", ".dot": "docx",  # converted to .docx by LibreOffice
+    ".png": "pdf", ".jpg": "pdf", ".jpeg": "pdf",  # a scanned page, read by OCR
 }  # fmt: skip
 FMT_PRIORITY = {"docx": 0, "pdf": 1, "html": 2, "txt": 3, "xlsx": 4}
 UNSUPPORTED_HINTS = {
@@ -551,7 +552,7 @@ def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]]
     for c in report.cells:
         rows["raw_cells"].append(
             (report_id, c.table, c.title, c.row_no, c.row_code, c.row_label, c.column, c.col_no,
-             c.value, c.text, c.unit, c.page, c.loc, c.quote)
+             c.value, c.text, c.unit, c.page, c.loc, c.quote, c.ocr_box, c.ocr_conf)
         )  # fmt: skip
     return rows, warnings
 

@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from functools import lru_cache
+from pathlib import Path
 
 from etl.readers.pdfium import FastPage
 from etl.readers.scan_layout import gray, ocr_chars, ruling_edges, skew_angle, straighten
@@ -25,6 +26,9 @@ MIN_LINE_CONFIDENCE = 0.5
 # Pixels per point of an image given directly (.png/.jpg): taken as scanned at this dpi
 # when the file does not say.
 DEFAULT_IMAGE_DPI = 200
+
+# A stated image resolution below this is taken as unset (screen images say 72 or 96).
+MIN_IMAGE_DPI = 100
 
 
 class ScanPage(FastPage):
@@ -144,3 +148,32 @@ def scan_pdf_page(document, index: int, width: float, height: float) -> ScanPage
         page.close()
     scale_x = image.width / width if width else resolution / 72.0
     return scan_image(image, width, height, scale_x * 72.0)
+
+
+def read_image(path: Path):
+    """Given a .png/.jpg report page, return it read by OCR as a one-page ParsedDocument
+    (or raise InputError)."""
+    import tempfile
+
+    from PIL import Image, UnidentifiedImageError
+
+    from etl.model import InputError
+    from etl.readers.pdf import read_pdf
+
+    if not enabled():
+        raise InputError("图片报告页需要 OCR 识别，OCR 已关闭（设置 ocr）")
+    if not available():
+        raise InputError("图片报告页需要 OCR 识别，未安装 OCR 识别组件（rapidocr）")
+    try:
+        with Image.open(path) as im:
+            image = im.convert("L")
+            stated = im.info.get("dpi", (0, 0))[0]
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InputError(f"图片无法读取（{type(exc).__name__}）") from None
+    resolution = float(stated) if stated and stated >= MIN_IMAGE_DPI else DEFAULT_IMAGE_DPI
+    with tempfile.TemporaryDirectory(prefix="ocr_") as tmp:
+        page = Path(tmp) / f"{path.stem}.pdf"
+        image.save(page, "PDF", resolution=resolution)  # an image-only page, as a scan is
+        doc = read_pdf(page)
+    doc.source_file = path.name
+    return doc

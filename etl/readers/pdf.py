@@ -663,7 +663,7 @@ def _no_text_reason() -> str:
         return "PDF 没有文字层（可能是扫描件），OCR 识别已关闭（设置 ocr），无法提取文字"
     if not ocr.available():
         return "PDF 没有文字层（可能是扫描件），未安装 OCR 识别组件（rapidocr），无法提取文字"
-    return "PDF 没有文字层，OCR 也未识别出文字"
+    return "PDF 没有文字层（可能是扫描件），OCR 也未识别出文字"
 
 
 def _open_error(exc: Exception) -> InputError:

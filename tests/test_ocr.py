@@ -1,0 +1,143 @@
+"""Scanned pages read by OCR: a few pages of real reports rasterised here (pypdfium2 + Pillow).
+
+Values read by OCR must be confirmed before they are stored, and every stored one must be
+the value the text layer gives; a PDF with text and scanned pages reads both; a .png page is
+a report input.  The full evaluation (every reference page, 150/200 dpi, rotation, JPEG
+noise) is bench/eval_ocr.py (`make ocr-eval`): too slow for the test suite.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from etl.extract import extract_report
+from etl.extract.cells import amount, clean
+from etl.extract.verify import confirmed_cells
+from etl.readers import read_document
+from etl.readers.scan_layout import gray, skew_angle
+
+ROOT = Path(__file__).resolve().parent
+SCHEDULES = ROOT / "fixtures" / "schedules" / "schedules.pdf"
+DEV_H04 = ROOT / "fixtures" / "dev" / "pdf" / "h04_fa628266f599e00b.pdf"
+SCANNED = {2, 9}  # 1-based pages of schedules.pdf scanned here: 收入支出决算总表, 三公
+
+
+def _render(path: Path, index: int, dpi: int = 200, angle: float = 0.0, jpeg: bool = False):
+    """Given a PDF, a page index and distortions, return the page as a grey PIL image."""
+    import pypdfium2
+    from PIL import Image
+
+    page = pypdfium2.PdfDocument(str(path))[index]
+    im = page.render(scale=dpi / 72).to_pil().convert("L")
+    if angle:
+        im = im.rotate(angle, resample=Image.BILINEAR, fillcolor=255)
+    if jpeg:
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=40)
+        im = Image.open(buf).convert("L")
+    return im
+
+
+def _mixed_pdf(src: Path, dst: Path, scanned: set[int]) -> None:
+    """Given a text PDF, write it with the given 1-based pages replaced by their scans."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(src))
+    out = pypdfium2.PdfDocument.new()
+    for i in range(len(doc)):
+        if i + 1 not in scanned:
+            out.import_pages(doc, [i])
+            continue
+        width, height = doc[i].get_size()
+        image = pypdfium2.PdfImage.new(out)
+        image.set_bitmap(pypdfium2.PdfBitmap.from_pil(_render(src, i, angle=1.0 if i % 2 else 0)))
+        image.set_matrix(pypdfium2.PdfMatrix().scale(width, height))
+        page = out.new_page(width, height)
+        page.insert_obj(image)
+        page.gen_content()
+    out.save(str(dst))
+
+
+@pytest.fixture(scope="module")
+def text_report():
+    """The schedules report read from its text layer."""
+    return extract_report(read_document(SCHEDULES))
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory, text_report):
+    """The schedules report with two table pages scanned (one turned by 1°), read."""
+    path = tmp_path_factory.mktemp("ocr") / "mixed.pdf"
+    _mixed_pdf(SCHEDULES, path, SCANNED)
+    doc = read_document(path)
+    return doc, extract_report(doc)
+
+
+def test_mixed_pdf_reads_text_and_scanned_pages(mixed, text_report):
+    doc, report = mixed
+    assert set(doc.scanned) == SCANNED
+    pages = {b.page for b in doc.blocks}
+    assert SCANNED <= pages and {1, 3, 4} <= pages
+    text_cells = [c for c in report.cells if c.page not in SCANNED]
+    assert len(text_cells) == len([c for c in text_report.cells if c.page not in SCANNED])
+
+
+def test_ocr_cells_stored_are_right_and_keep_box_and_confidence(mixed, text_report):
+    _doc, report = mixed
+    truth = {(c.table, c.row_no, c.col_no): c for c in text_report.cells}
+    ocr = [c for c in report.cells if c.page in SCANNED]
+    assert len(ocr) >= 0.9 * len([c for c in text_report.cells if c.page in SCANNED])
+    for c in ocr:
+        want = truth[(c.table, c.row_no, c.col_no)]
+        assert (c.value, c.row_label, c.column) == (want.value, want.row_label, want.column)
+        if c.value is not None:
+            x0, top, x1, bottom = (float(v) for v in c.ocr_box.split(","))
+            assert 0 <= x0 < x1 and 0 <= top < bottom and 0.5 <= c.ocr_conf <= 1
+    assert any("附表单元格" in w and "确认" in w for w in report.warnings)
+
+
+def test_ocr_facts_stored_are_right(mixed, text_report):
+    _doc, report = mixed
+    truth = {f.metric: f.value for f in text_report.facts}
+    scanned = [f for f in report.facts if f.page in SCANNED]
+    assert len(scanned) >= 0.9 * len([f for f in text_report.facts if f.page in SCANNED])
+    assert all(abs(f.value - truth[f.metric]) <= 0.005 for f in scanned)
+
+
+def test_arithmetic_rejects_a_misread_cell(text_report):
+    """Every cell of the 三公 and 总表 tables is confirmed; one digit misread is not."""
+    for key in ("sangong", "total"):
+        cells = [c for c in text_report.cells if c.table == key]
+        filled = [c for c in cells if c.value]
+        assert len(confirmed_cells(cells)) >= 0.9 * len(cells)
+        wrong = filled[len(filled) // 2]
+        wrong.value += 10  # a digit read wrong
+        try:
+            assert id(wrong) not in confirmed_cells(cells)
+        finally:
+            wrong.value -= 10
+
+
+def test_png_page_is_a_report_input(tmp_path):
+    """The 三公 page of a dev report as a JPEG-noisy .png: its table reads as the text layer's."""
+    path = tmp_path / "page.png"
+    _render(DEV_H04, 9, jpeg=True).save(path, dpi=(200, 200))
+    doc = read_document(path)
+    assert doc.source_file == "page.png" and doc.pages == 1 and doc.scanned == {1: doc.scanned[1]}
+    text = [b for b in read_document(DEV_H04).blocks if b.page == 10 and b.kind == "table"]
+    scanned = [b for b in doc.blocks if b.kind == "table"]
+    assert len(scanned) == len(text) == 1
+
+    def numbers(block):
+        return [[clean(c) for c in row] for row in block.rows if any(amount(clean(c)) for c in row)]
+
+    assert numbers(scanned[0]) == numbers(text[0])
+
+
+@pytest.mark.parametrize("angle", [-1.0, 1.0])
+def test_skew_is_measured(angle):
+    image = _render(SCHEDULES, 1, dpi=100, angle=angle)
+    assert abs(skew_angle(gray(image)) + angle) <= 0.2
