@@ -73,11 +73,11 @@ def mixed(tmp_path_factory, text_report):
     path = tmp_path_factory.mktemp("ocr") / "mixed.pdf"
     _mixed_pdf(SCHEDULES, path, SCANNED)
     doc = read_document(path)
-    return doc, extract_report(doc)
+    return doc, extract_report(doc), path
 
 
 def test_mixed_pdf_reads_text_and_scanned_pages(mixed, text_report):
-    doc, report = mixed
+    doc, report, _path = mixed
     assert set(doc.scanned) == SCANNED
     pages = {b.page for b in doc.blocks}
     assert SCANNED <= pages and {1, 3, 4} <= pages
@@ -86,7 +86,7 @@ def test_mixed_pdf_reads_text_and_scanned_pages(mixed, text_report):
 
 
 def test_ocr_cells_stored_are_right_and_keep_box_and_confidence(mixed, text_report):
-    _doc, report = mixed
+    _doc, report, _path = mixed
     truth = {(c.table, c.row_no, c.col_no): c for c in text_report.cells}
     ocr = [c for c in report.cells if c.page in SCANNED]
     assert len(ocr) >= 0.9 * len([c for c in text_report.cells if c.page in SCANNED])
@@ -100,11 +100,25 @@ def test_ocr_cells_stored_are_right_and_keep_box_and_confidence(mixed, text_repo
 
 
 def test_ocr_facts_stored_are_right(mixed, text_report):
-    _doc, report = mixed
+    _doc, report, _path = mixed
     truth = {f.metric: f.value for f in text_report.facts}
     scanned = [f for f in report.facts if f.page in SCANNED]
     assert len(scanned) >= 0.9 * len([f for f in text_report.facts if f.page in SCANNED])
     assert all(abs(f.value - truth[f.metric]) <= 0.005 for f in scanned)
+
+
+def test_source_crop_shows_the_figure(mixed):
+    """The crop of a confirmed cell's box, rendered from the file, holds its printed figure."""
+    import numpy as np
+
+    from etl.readers.ocr import crop
+
+    _doc, report, path = mixed
+    cell = next(c for c in report.cells if c.ocr_box and c.value)
+    image = crop(path, cell.page, cell.ocr_box)
+    x0, top, x1, bottom = (float(v) for v in cell.ocr_box.split(","))
+    assert abs(image.width - (x1 - x0 + 12) * 150 / 72) <= 3
+    assert (np.asarray(image.convert("L")) < 128).sum() > 20  # ink: the figure is there
 
 
 def test_arithmetic_rejects_a_misread_cell(text_report):

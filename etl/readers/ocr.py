@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,11 +32,44 @@ DEFAULT_IMAGE_DPI = 200
 MIN_IMAGE_DPI = 100
 
 
+# OCR stops, naming the pages left unread, when the next page would end past this share of
+# the file's parse time limit (the rest is for reading the text it gave).
+TIMEOUT_SHARE = 0.8
+
+# Seconds a page is expected to take before one has been timed (2 cores, 200 dpi).
+FIRST_PAGE_SECONDS = 15.0
+
+
+class Budget:
+    """The OCR time a file has left under its parse time limit (the ``timeout`` setting)."""
+
+    def __init__(self) -> None:
+        from etl import settings
+
+        self.start = time.monotonic()
+        self.limit = settings.parse_timeout()
+        self.slowest = FIRST_PAGE_SECONDS
+
+    def allows(self) -> bool:
+        """Given the time spent so far, return whether one more page fits the limit."""
+        if not self.limit:
+            return True
+        return time.monotonic() - self.start + self.slowest <= TIMEOUT_SHARE * self.limit
+
+    def spent(self, seconds: float) -> None:
+        """Given the time one page took, remember it for the next estimate."""
+        self.slowest = seconds if self.slowest == FIRST_PAGE_SECONDS else max(self.slowest, seconds)
+
+
+_BUDGETS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per open PDF document
+
+
 class ScanPage(FastPage):
     """A page read by OCR, with the attributes _read_page uses of a pdfplumber page."""
 
     def __init__(self, width: float, height: float, chars, edges, lines, seconds: float):
         super().__init__(width, height, chars, edges, has_images=True)
+        self.warning = ""  # why the page was not read, when it was not
         self.scan_lines = lines  # (text, (x0, top, x1, bottom) in points, confidence)
         self.seconds = seconds
 
@@ -140,6 +174,11 @@ def scan_pdf_page(document, index: int, width: float, height: float) -> ScanPage
     """Given a pypdfium2 document, a page index and the page size (points), return the page
     rendered at the ocr_dpi setting and read by OCR."""
     resolution = dpi()
+    budget = _BUDGETS.setdefault(document, Budget())
+    if not budget.allows():
+        skipped = ScanPage(width, height, [], [], None, 0.0)
+        skipped.warning = f"第{index + 1}页为扫描页，OCR 识别将超出解析时限（设置 timeout），未识别"
+        return skipped
     announce(f"第{index + 1}页无文字层，OCR 识别中")
     page = document[index]
     try:
@@ -147,7 +186,9 @@ def scan_pdf_page(document, index: int, width: float, height: float) -> ScanPage
     finally:
         page.close()
     scale_x = image.width / width if width else resolution / 72.0
-    return scan_image(image, width, height, scale_x * 72.0)
+    scanned = scan_image(image, width, height, scale_x * 72.0)
+    budget.spent(scanned.seconds)
+    return scanned
 
 
 def read_image(path: Path):
@@ -177,3 +218,34 @@ def read_image(path: Path):
         doc = read_pdf(page)
     doc.source_file = path.name
     return doc
+
+
+def crop(path: Path, page: int, box: str, resolution: int = 150, margin: float = 6.0):
+    """Given a report file, a 1-based page and an OCR box ("x0,top,x1,bottom" in points),
+    return that part of the page as a PIL image, for the source view to show."""
+    x0, top, x1, bottom = (float(v) for v in box.split(","))
+    if Path(path).suffix.lower() in {".png", ".jpg", ".jpeg"}:
+        from PIL import Image
+
+        with Image.open(path) as im:
+            stated = im.info.get("dpi", (0, 0))[0]
+            ppp = (stated if stated and stated >= MIN_IMAGE_DPI else DEFAULT_IMAGE_DPI) / 72.0
+            edges = (x0 - margin, top - margin, x1 + margin, bottom + margin)
+            return im.crop(tuple(max(0, round(v * ppp)) for v in edges))
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(path))
+    try:
+        pdf_page = doc[page - 1]
+        width, height = pdf_page.get_size()
+        return pdf_page.render(
+            scale=resolution / 72.0,
+            crop=(
+                max(0.0, x0 - margin),
+                max(0.0, height - bottom - margin),
+                max(0.0, width - x1 - margin),
+                max(0.0, top - margin),
+            ),
+        ).to_pil()
+    finally:
+        doc.close()

@@ -352,6 +352,8 @@ def _read_page(page, number: int) -> PageInfo:
         warnings,
     )
     info.scan_lines = getattr(page, "scan_lines", None)  # a page read by OCR keeps its lines
+    if getattr(page, "warning", ""):
+        info.warnings.append(page.warning)
     return info
 
 
