@@ -5,9 +5,12 @@ holds with it: a row's total equals its parts (a run of adjacent columns, or the
 under one header: 合计 = 基本 + 项目, 小计 = its sub-columns), a column's total equals the
 rows it adds up (a run of adjacent rows: 合计 = the rows, 收入 = 支出 side; or by 科目编码:
 类 = its 款, 款 = its 项, 合计 = the 类) — or when the same figure is read identically
-elsewhere in the report.  Unconfirmed cells are dropped; a fact, 功能分类 line or project
-figure read from a scanned page is kept only when a confirmed cell or a second reading of
-the same figure agrees.  Each table's counts (confirmed / unconfirmed / unreadable) are
+elsewhere in the report.  A figure of the prose is confirmed the same way (a confirmed cell
+or a second reading), or by its own sentence's arithmetic: a value, its change and its rate
+of change that agree confirm each other.  Unconfirmed cells are dropped; a fact, 功能分类 line, project
+figure or figure the checks compare (a mention) read from a scanned page is kept only when a
+confirmed cell or a second reading of the same figure agrees; indicator rows of scanned
+pages are not kept.  Each table's counts (confirmed / unconfirmed / unreadable) are
 given as a warning line, and a confirmed cell keeps its OCR box and confidence.
 """
 
@@ -18,6 +21,7 @@ from collections import Counter, defaultdict
 
 from etl.extract.cells import amount, clean, is_code
 from etl.model import Cell, ParsedDocument, Report
+from etl.vocab import catalogue
 
 # Two sides of a sum agree within this (万元: the tables print two decimals).
 SUM_TOLERANCE = 0.005
@@ -34,6 +38,9 @@ TOTAL_WORDS = ("合计", "小计", "总计")
 
 # A row whose label is one of these adds up the rows of the table (by 科目编码 类 rows).
 TOTAL_ROWS = ("合计", "总计")
+
+# A stated rate of change agrees with its value and change within this (printed to 0.01%).
+RATE_TOLERANCE = 0.0051
 
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
@@ -185,6 +192,24 @@ def unreadable_cells(doc: ParsedDocument) -> Counter:
     return out
 
 
+def consistent_changes(facts: list) -> set[str]:
+    """Given a report's facts, return the metrics whose stated value, change and rate of change
+    agree (rate = change / (value - change), to the printed hundredth): each confirms the others."""
+    by_metric = {f.metric: f.value for f in facts}
+    out: set[str] = set()
+    for base, change, rate in catalogue.change_triples():
+        if not all(k in by_metric for k in (base, change, rate)):
+            continue
+        prior = by_metric[base] - by_metric[change]
+        if (
+            prior
+            and by_metric[change]
+            and abs(by_metric[change] / prior * 100 - by_metric[rate]) <= RATE_TOLERANCE
+        ):
+            out.update((base, change, rate))
+    return out
+
+
 def confirm(report: Report, doc: ParsedDocument) -> None:
     """Given a report extracted from a document with scanned pages, drop every OCR value
     nothing confirms, give confirmed cells their box and confidence, and add the counts."""
@@ -204,9 +229,10 @@ def confirm(report: Report, doc: ParsedDocument) -> None:
         good = confirmed_cells(cells)
         good.update(id(c) for c in cells if c.value is not None and _repeats(c.value, c.text, seen))
         ok.update(good)
-        for c in cells:
+        for c in cells:  # every cell takes its turn among same-text readings, kept or not
+            box, conf = _box(c, doc.scanned.get(c.page, []), used)
             if id(c) in good:
-                c.ocr_box, c.ocr_conf = _box(c, doc.scanned.get(c.page, []), used)
+                c.ocr_box, c.ocr_conf = box, conf
         pages = {c.page for c in cells}
         lost = sum(unreadable[p] for p in pages)
         counts.append(f"{title} 确认 {len(good)}、未确认 {len(cells) - len(good)}、无法识别 {lost}")
@@ -220,9 +246,10 @@ def confirm(report: Report, doc: ParsedDocument) -> None:
             return True
         return round(value, 2) in sure or _repeats(value, text or _token(value), seen)
 
+    consistent = consistent_changes(report.facts)
     kept = []
     for f in report.facts:
-        if f.page not in scanned or agreed(f.value, _token(f.value)):
+        if f.page not in scanned or f.metric in consistent or agreed(f.value):
             kept.append(f)
         else:
             report.notes.append(
@@ -248,6 +275,12 @@ def confirm(report: Report, doc: ParsedDocument) -> None:
                 if not agreed(getattr(p, name)):
                     setattr(p, name, None)
     report.indicators = [i for i in report.indicators if getattr(i, "page", None) not in scanned]
+    # what the checks compare (stated changes, shares, restatements) must be confirmed too
+    report.mentions = [
+        m
+        for m in report.mentions
+        if m.page not in scanned or all(agreed(v) for v in (m.value, m.pct, m.base))
+    ]
     pages = "、".join(str(p) for p in sorted(scanned))
     summary = f"第{pages}页为扫描页，已用 OCR 识别；未经核对确认的读数不入库"
     if dropped:
