@@ -15,7 +15,7 @@ import pytest
 
 from etl.extract import extract_report
 from etl.extract.cells import amount, clean
-from etl.extract.verify import confirmed_cells
+from etl.extract.verify import confirmed_cells, consistent_changes
 from etl.readers import read_document
 from etl.readers.scan_layout import gray, skew_angle
 
@@ -155,3 +155,13 @@ def test_png_page_is_a_report_input(tmp_path):
 def test_skew_is_measured(angle):
     image = _render(SCHEDULES, 1, dpi=100, angle=angle)
     assert abs(skew_angle(gray(image)) + angle) <= 0.2
+
+
+def test_prose_change_and_rate_confirm_each_other():
+    """A dev report's stated value, change and rate agree; a misread change breaks the triple."""
+    facts = extract_report(read_document(DEV_H04)).facts
+    agreed = consistent_changes(facts)
+    assert {"operating_costs", "operating_costs.change", "operating_costs.change_pct"} <= agreed
+    change = next(f for f in facts if f.metric == "operating_costs.change")
+    change.value -= 1.0  # 8.64 read as 9.64
+    assert "operating_costs.change" not in consistent_changes(facts)
