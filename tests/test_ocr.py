@@ -122,17 +122,20 @@ def test_source_crop_shows_the_figure(mixed):
 
 
 def test_arithmetic_rejects_a_misread_cell(text_report):
-    """Every cell of the 三公 and 总表 tables is confirmed; one digit misread is not."""
-    for key in ("sangong", "total"):
+    """Nearly every cell of each standard table is confirmed by its arithmetic; any one cell
+    misread (a digit, or the last decimal) is not."""
+    keys = {c.table for c in text_report.cells}
+    assert len(keys) >= 8
+    for key in sorted(keys):
         cells = [c for c in text_report.cells if c.table == key]
-        filled = [c for c in cells if c.value]
         assert len(confirmed_cells(cells)) >= 0.9 * len(cells)
-        wrong = filled[len(filled) // 2]
-        wrong.value += 10  # a digit read wrong
-        try:
-            assert id(wrong) not in confirmed_cells(cells)
-        finally:
-            wrong.value -= 10
+        for wrong in [c for c in cells if c.value]:
+            for delta in (10.0, 0.01):
+                wrong.value += delta
+                try:
+                    assert id(wrong) not in confirmed_cells(cells), (key, wrong.row_label)
+                finally:
+                    wrong.value -= delta
 
 
 def test_png_page_is_a_report_input(tmp_path):

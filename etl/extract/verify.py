@@ -1,10 +1,10 @@
 """Verification of values read by OCR: a figure is stored only when something confirms it.
 
 A cell of a standard 附表 on a scanned page is confirmed when the table's own arithmetic
-holds with it: a row's total equals its parts (a run of adjacent columns, or the columns
-under one header: 合计 = 基本 + 项目, 小计 = its sub-columns), a column's total equals the
-rows it adds up (a run of adjacent rows: 合计 = the rows, 收入 = 支出 side; or by 科目编码:
-类 = its 款, 款 = its 项, 合计 = the 类) — or when the same figure is read identically
+holds with it: a 合计/小计 column equals its parts (the run of columns after it, or the
+columns under its header: 合计 = 基本 + 项目, 小计 = its sub-columns), a 合计/总计 row equals
+the run of rows above or below it (本年收入合计 = the income rows, 总计 = 合计 + 结转), a 类
+equals its 款 and a 款 its 项 (科目编码), a 合计 row its 类 rows, 收入总计 = 支出总计 — or when the same figure is read identically
 elsewhere in the report.  A figure of the prose is confirmed the same way (a confirmed cell
 or a second reading), or by its own sentence's arithmetic: a value, its change and its rate
 of change that agree confirm each other.  Unconfirmed cells are dropped; a fact, 功能分类 line, project
@@ -33,10 +33,10 @@ MAX_RUN = 40
 # digits and is not zero (a short or zero figure recurs by chance).
 MIN_REPEAT_DIGITS = 3
 
-# Last header words of a column that adds up its sibling columns.
+# Words of a row label or a column's last header word that name a total of the cells beside it.
 TOTAL_WORDS = ("合计", "小计", "总计")
 
-# A row whose label is one of these adds up the rows of the table (by 科目编码 类 rows).
+# A row whose label ends so (合计, 人员经费合计) and has no code adds up its column's 类 rows.
 TOTAL_ROWS = ("合计", "总计")
 
 # A stated rate of change agrees with its value and change within this (printed to 0.01%).
@@ -55,13 +55,20 @@ def _value(cell: Cell | None) -> float:
     return cell.value if cell is not None and cell.value is not None else 0.0
 
 
-def _runs(line: list[Cell], ok: set[int]) -> None:
-    """Given cells in order along a row or column, add to ok those in a total-equals-run relation."""
+def _is_total(word: str) -> bool:
+    """Given a row label or a column's last header word, return whether it names a total."""
+    return any(w in word for w in TOTAL_WORDS)
+
+
+def _runs(line: list[Cell], ok: set[int], directions: tuple[int, ...], total_of) -> None:
+    """Given cells in order along a row or column, the directions their parts may lie in and
+    which cells name a total, add to ok the totals that equal a run of adjacent cells, and
+    the run."""
     n = len(line)
     for i, total in enumerate(line):
-        if total.value is None:
+        if total.value is None or not _is_total(total_of(total)):
             continue
-        for direction in (1, -1):
+        for direction in directions:
             acc, members = 0.0, []
             j = i + direction
             while 0 <= j < n and len(members) < MAX_RUN:
@@ -72,6 +79,7 @@ def _runs(line: list[Cell], ok: set[int]) -> None:
                 if len(members) >= 2 and filled and _close(acc, total.value):
                     ok.add(id(total))
                     ok.update(id(line[m]) for m in members)
+                    break
 
 
 def _header_groups(cells: list[Cell], ok: set[int]) -> None:
@@ -80,7 +88,7 @@ def _header_groups(cells: list[Cell], ok: set[int]) -> None:
     by_col = {c.col_no: c for c in cells}
     for c in cells:
         path = paths[c.col_no]
-        if c.value is None or not any(w in path[-1] for w in TOTAL_WORDS):
+        if c.value is None or not _is_total(path[-1]):
             continue
         parent = path[:-1]
         groups: dict[str, list[int]] = defaultdict(list)
@@ -91,32 +99,61 @@ def _header_groups(cells: list[Cell], ok: set[int]) -> None:
             continue
         parts: list[int] = []
         for cols in groups.values():
-            subtotal = [k for k in cols if any(w in paths[k][-1] for w in TOTAL_WORDS)]
+            subtotal = [k for k in cols if _is_total(paths[k][-1])]
             parts.extend(subtotal[:1] if len(cols) > 1 and subtotal else cols)
         if _close(sum(_value(by_col[k]) for k in parts), c.value):
             ok.add(id(c))
             ok.update(id(by_col[k]) for k in parts)
 
 
+def _sides(row: list[Cell], ok: set[int]) -> None:
+    """Given one row's cells, add to ok the totals of two sides (收入总计 = 支出总计) that agree."""
+    totals = [c for c in row if c.value and _is_total(c.row_label)]
+    for a in totals:
+        for b in totals:
+            side_a, side_b = a.column.split("/")[0], b.column.split("/")[0]
+            if side_a != side_b and _close(a.value, b.value):
+                ok.update((id(a), id(b)))
+
+
 def _code_sums(cells: list[Cell], ok: set[int]) -> None:
-    """Given one column's cells, add to ok those confirmed by 科目编码: 类 = 款, 款 = 项, 合计 = 类."""
+    """Given one column's cells, add to ok those confirmed by 科目编码: 类 = 款, 款 = 项."""
     coded = [c for c in cells if is_code(c.row_code)]
-    for c in cells:
-        if c.value is None:
+    for c in coded:
+        if c.value is None or len(c.row_code) >= 7:
             continue
-        if c.row_label in TOTAL_ROWS and not c.row_code:
-            parts = [d for d in coded if len(d.row_code) == 3]
-        elif is_code(c.row_code) and len(c.row_code) < 7:
-            parts = [
-                d
-                for d in coded
-                if len(d.row_code) == len(c.row_code) + 2 and d.row_code.startswith(c.row_code)
-            ]
-        else:
-            continue
+        parts = [
+            d
+            for d in coded
+            if len(d.row_code) == len(c.row_code) + 2 and d.row_code.startswith(c.row_code)
+        ]
         if parts and _close(sum(_value(d) for d in parts), c.value):
             ok.add(id(c))
             ok.update(id(d) for d in parts)
+
+
+def _total_rows(cells: list[Cell], ok: set[int]) -> None:
+    """Given a table's cells, add to ok the 合计 cells (no code) equal to the 类 rows they add up.
+
+    A 合计 cell adds up the 3-digit 科目编码 cells in its own column and, in a table of several
+    lists side by side (人员经费 | 公用经费), in the columns after the previous 合计 of its row.
+    """
+    classes = [c for c in cells if len(c.row_code) == 3 and is_code(c.row_code)]
+    rows: dict[int, list[Cell]] = defaultdict(list)
+    for c in cells:
+        if c.row_label.endswith(TOTAL_ROWS) and not c.row_code:
+            rows[c.row_no].append(c)
+    for totals in rows.values():
+        totals.sort(key=lambda c: c.col_no)
+        previous = 0
+        for c in totals:
+            window = [d for d in classes if previous < d.col_no <= c.col_no]
+            previous = c.col_no
+            if c.value is None or not window:
+                continue
+            if _close(sum(_value(d) for d in window), c.value):
+                ok.add(id(c))
+                ok.update(id(d) for d in window)
 
 
 def confirmed_cells(cells: list[Cell]) -> set[int]:
@@ -127,14 +164,16 @@ def confirmed_cells(cells: list[Cell]) -> set[int]:
     for c in cells:
         rows[c.row_no].append(c)
         cols[c.col_no].append(c)
-    for row in rows.values():
+    for row in rows.values():  # a total column comes before its parts
         row.sort(key=lambda c: c.col_no)
-        _runs(row, ok)
+        _runs(row, ok, (1,), lambda c: c.column.split("/")[-1])
         _header_groups(row, ok)
-    for col in cols.values():
+        _sides(row, ok)
+    for col in cols.values():  # a total row comes after (or before) the rows it adds up
         col.sort(key=lambda c: c.row_no)
-        _runs(col, ok)
+        _runs(col, ok, (-1, 1), lambda c: c.row_label)
         _code_sums(col, ok)
+    _total_rows(cells, ok)
     return ok
 
 
