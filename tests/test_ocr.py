@@ -169,3 +169,39 @@ def test_prose_change_and_rate_confirm_each_other():
     change = next(f for f in facts if f.metric == "operating_costs.change")
     change.value -= 1.0  # 8.64 read as 9.64 (the facts are this test's own)
     assert "operating_costs.change" not in consistent_changes(facts)
+
+
+def test_build_stores_ocr_cells_and_sources_page_shows_the_crop(mixed, tmp_path, monkeypatch):
+    """The mixed PDF built into a warehouse: OCR cells keep box and confidence, the build
+    output names the counts, and 数据与来源 lists them and shows a crop."""
+    import duckdb
+    from streamlit.testing.v1 import AppTest
+
+    from etl.build import build
+
+    _doc, _report, path = mixed
+    db = tmp_path / "ocr.duckdb"
+    lines: list[str] = []
+    build([path], db, jobs=1, log=lines.append)
+    assert any("附表单元格" in line and "确认" in line for line in lines)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        n_ocr, n_conf, no_box = con.execute(
+            "SELECT count(*) FILTER (ocr_box <> ''), count(ocr_conf),"
+            " count(*) FILTER (value IS NOT NULL AND ocr_box = '' AND page IN (2, 9))"
+            " FROM raw_cells"
+        ).fetchone()
+    finally:
+        con.close()
+    assert n_ocr >= 20 and n_conf == n_ocr and no_box == 0
+    monkeypatch.setenv("JUESUAN_DB", str(db))
+    monkeypatch.setenv("JUESUAN_AUTOBUILD", "0")
+    at = AppTest.from_file(str(ROOT.parent / "dashboard.py"), default_timeout=60)
+    at.context = {"url": "http://localhost:8501/"}
+    at.switch_page("pages/sources.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("扫描页 OCR 读数" in e.label for e in at.expander)
+    assert any("置信度" in d.value.columns for d in at.dataframe)
+    assert not [c.value for c in at.caption if "无法显示截图" in c.value]
+    assert len(at.get("imgs") + at.get("image")) == 1
