@@ -323,7 +323,7 @@ def confirm(report: Report, doc: ParsedDocument) -> None:
     pages = "、".join(str(p) for p in sorted(scanned))
     summary = f"第{pages}页为扫描页，已用 OCR 识别；未经核对确认的读数不入库"
     if dropped:
-        summary += f"（文字中 {dropped} 项）"
+        summary += f"（另有 {dropped} 项指标读数未经确认，已逐项记入提取说明）"
     if counts:
         summary += "；附表单元格：" + "；".join(counts)
     report.warnings.append(summary)
