@@ -249,6 +249,16 @@ def consistent_changes(facts: list) -> set[str]:
     return out
 
 
+def _cell_quotes(cells: list[Cell]) -> set[str]:
+    """Given confirmed 附表 cells, return the quotes a 附表 fact read from one of them carries
+    (as etl.extract.schedules words them: by column, or after its row label)."""
+    out = set()
+    for c in cells:
+        out.add(f"{c.title}：{c.row_label or '数值行'}｜{c.column}｜{c.text}")
+        out.add(f"{c.title}：{c.row_label}｜{c.text}")
+    return out
+
+
 def confirm(report: Report, doc: ParsedDocument) -> None:
     """Given a report extracted from a document with scanned pages, drop every OCR value
     nothing confirms, give confirmed cells their box and confidence, and add the counts."""
@@ -276,8 +286,12 @@ def confirm(report: Report, doc: ParsedDocument) -> None:
         lost = sum(unreadable[p] for p in pages)
         counts.append(f"{title} 确认 {len(good)}、未确认 {len(cells) - len(good)}、无法识别 {lost}")
     report.cells = [c for c in report.cells if c.page not in scanned or id(c) in ok]
+    # confirmed values a prose figure may agree with: never a zero or a short figure, which
+    # a misread could match by chance
     sure = {round(c.value, 2) for c in report.cells if c.value is not None}
     sure.update(round(f.value, 2) for f in report.facts if f.page not in scanned)
+    sure = {v for v in sure if _repeats(v, _token(v), Counter({_token(v): 2}))}
+    coded = {(c.page, c.row_code, round(c.value, 2)) for c in report.cells if c.value is not None}
 
     def agreed(value: float | None, text: str = "") -> bool:
         """Given an OCR figure, return whether a confirmed value or a second reading agrees."""
@@ -285,10 +299,24 @@ def confirm(report: Report, doc: ParsedDocument) -> None:
             return True
         return round(value, 2) in sure or _repeats(value, text or _token(value), seen)
 
+    def line_agreed(line) -> bool:
+        """Given a 功能分类 class or item, return whether its confirmed 附表 cell (or else a
+        confirmed value or second reading) agrees with its amount."""
+        if line.amount is None:
+            return True
+        if line.code:
+            return (line.page, line.code, round(line.amount, 2)) in coded
+        return agreed(line.amount)
+
     consistent = consistent_changes(report.facts)
+    stated = _cell_quotes([c for c in report.cells if c.page in scanned])
     kept = []
     for f in report.facts:
-        if f.page not in scanned or f.metric in consistent or agreed(f.value):
+        if f.origin == "schedule" and f.page in scanned:
+            ok_fact = f.quote.split("（原表单位")[0] in stated  # its own cell was confirmed
+        else:
+            ok_fact = f.page not in scanned or f.metric in consistent or agreed(f.value)
+        if ok_fact:
             kept.append(f)
         else:
             report.notes.append(
@@ -297,10 +325,10 @@ def confirm(report: Report, doc: ParsedDocument) -> None:
     dropped = len(report.facts) - len(kept)
     report.facts = kept
     report.function_classes = [
-        fc for fc in report.function_classes if fc.page not in scanned or agreed(fc.amount)
+        fc for fc in report.function_classes if fc.page not in scanned or line_agreed(fc)
     ]
     report.function_items = [
-        fi for fi in report.function_items if fi.page not in scanned or agreed(fi.amount)
+        fi for fi in report.function_items if fi.page not in scanned or line_agreed(fi)
     ]
     for p in report.projects:
         if p.page in scanned:
