@@ -205,3 +205,15 @@ def test_build_stores_ocr_cells_and_sources_page_shows_the_crop(mixed, tmp_path,
     assert any("置信度" in d.value.columns for d in at.dataframe)
     assert not [c.value for c in at.caption if "无法显示截图" in c.value]
     assert len(at.get("imgs") + at.get("image")) == 1
+
+
+def test_scanned_pages_past_the_time_limit_are_named_not_read(mixed, monkeypatch):
+    """Under a parse time limit too short for one more page, OCR stops and says which pages."""
+    _doc, _report, path = mixed
+    monkeypatch.setenv("JUESUAN_TIMEOUT", "1")
+    doc = read_document(path)
+    assert doc.scanned == {}
+    assert [w for w in doc.warnings if "超出解析时限" in w] == [
+        f"第{n}页为扫描页，OCR 识别将超出解析时限（设置 timeout），未识别" for n in sorted(SCANNED)
+    ]
+    assert {1, 3, 4} <= {b.page for b in doc.blocks}  # the text pages are read all the same

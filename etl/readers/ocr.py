@@ -180,13 +180,18 @@ def scan_pdf_page(document, index: int, width: float, height: float) -> ScanPage
         skipped.warning = f"第{index + 1}页为扫描页，OCR 识别将超出解析时限（设置 timeout），未识别"
         return skipped
     announce(f"第{index + 1}页无文字层，OCR 识别中")
-    page = document[index]
     try:
-        image = page.render(scale=resolution / 72.0, grayscale=True).to_pil()
-    finally:
-        page.close()
-    scale_x = image.width / width if width else resolution / 72.0
-    scanned = scan_image(image, width, height, scale_x * 72.0)
+        page = document[index]
+        try:
+            image = page.render(scale=resolution / 72.0, grayscale=True).to_pil()
+        finally:
+            page.close()
+        scale_x = image.width / width if width else resolution / 72.0
+        scanned = scan_image(image, width, height, scale_x * 72.0)
+    except Exception as exc:  # the page stays unread and says why; the other pages are read
+        failed = ScanPage(width, height, [], [], None, 0.0)
+        failed.warning = f"第{index + 1}页为扫描页，OCR 识别出错（{type(exc).__name__}），未识别"
+        return failed
     budget.spent(scanned.seconds)
     return scanned
 
