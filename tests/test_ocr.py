@@ -15,7 +15,7 @@ import pytest
 
 from etl.extract import extract_report
 from etl.extract.cells import amount, clean
-from etl.extract.verify import confirmed_cells, consistent_changes
+from etl.extract.verify import confirmed_cells, consistent_sums
 from etl.readers import read_document
 from etl.readers.scan_layout import gray, skew_angle
 
@@ -161,14 +161,20 @@ def test_skew_is_measured(angle):
     assert abs(skew_angle(gray(image)) + angle) <= 0.2
 
 
-def test_prose_change_and_rate_confirm_each_other():
-    """A dev report's stated value, change and rate agree; a misread change breaks the triple."""
+def test_prose_sums_confirm_and_reject():
+    """A dev report's stated totals and parts add up; any one figure misread (by 1, 10 or
+    0.01) is no longer confirmed."""
     facts = extract_report(read_document(DEV_H04)).facts
-    agreed = consistent_changes(facts)
-    assert {"operating_costs", "operating_costs.change", "operating_costs.change_pct"} <= agreed
-    change = next(f for f in facts if f.metric == "operating_costs.change")
-    change.value -= 1.0  # 8.64 read as 9.64 (the facts are this test's own)
-    assert "operating_costs.change" not in consistent_changes(facts)
+    sums = consistent_sums(facts)
+    assert {"sangong.total", "sangong.vehicle", "vehicles.total", "vehicles.suv"} <= sums
+    for fact in facts:
+        value = fact.value
+        for delta in (1.0, 10.0, 0.01):
+            fact.value = value + delta
+            try:
+                assert fact.metric not in consistent_sums(facts), fact.metric
+            finally:
+                fact.value = value
 
 
 def test_build_stores_ocr_cells_and_sources_page_shows_the_crop(mixed, tmp_path, monkeypatch):

@@ -4,13 +4,17 @@ A cell of a standard 附表 on a scanned page is confirmed when the table's own 
 holds with it: a 合计/小计 column equals its parts (the run of columns after it, or the
 columns under its header: 合计 = 基本 + 项目, 小计 = its sub-columns), a 合计/总计 row equals
 the run of rows above or below it (本年收入合计 = the income rows, 总计 = 合计 + 结转), a 类
-equals its 款 and a 款 its 项 (科目编码), a 合计 row its 类 rows, 收入总计 = 支出总计 — or when the same figure is read identically
-elsewhere in the report.  A figure of the prose is confirmed the same way (a confirmed cell
-or a second reading), or by its own sentence's arithmetic: a value, its change and its rate
-of change that agree confirm each other.  Unconfirmed cells are dropped; a fact, 功能分类 line, project
-figure or figure the checks compare (a mention) read from a scanned page is kept only when a
-confirmed cell or a second reading of the same figure agrees; indicator rows of scanned
-pages are not kept.  Each table's counts (confirmed / unconfirmed / unreadable) are
+equals its 款 and a 款 its 项 (科目编码), a 合计 row its 类 rows, 收入总计 = 支出总计 — or
+when the same figure is read identically elsewhere in the report.
+
+A figure of the prose is confirmed by a confirmed value or a second reading of it, or by
+the report's own arithmetic: a total and its stated parts that add up (catalogue sums)
+confirm each other.  A rate of change is never confirmed by its value and change: a report
+may compute it another way, and a misread rate could then match.
+
+Unconfirmed cells are dropped; a fact, 功能分类 line, project figure or figure the checks
+compare (a mention) read from a scanned page is kept only when confirmed; indicator rows of
+scanned pages are not kept.  Each table's counts (confirmed / unconfirmed / unreadable) are
 given as a warning line, and a confirmed cell keeps its OCR box and confidence.
 """
 
@@ -38,9 +42,6 @@ TOTAL_WORDS = ("合计", "小计", "总计")
 
 # A row whose label ends so (合计, 人员经费合计) and has no code adds up its column's 类 rows.
 TOTAL_ROWS = ("合计", "总计")
-
-# A stated rate of change agrees with its value and change within this (printed to 0.01%).
-RATE_TOLERANCE = 0.0051
 
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
@@ -231,21 +232,20 @@ def unreadable_cells(doc: ParsedDocument) -> Counter:
     return out
 
 
-def consistent_changes(facts: list) -> set[str]:
-    """Given a report's facts, return the metrics whose stated value, change and rate of change
-    agree (rate = change / (value - change), to the printed hundredth): each confirms the others."""
+def consistent_sums(facts: list) -> set[str]:
+    """Given a report's facts, return the metrics of each catalogue sum (收入合计 = its parts,
+    三公 = 出国 + 用车 + 接待, 车辆总数 = its kinds) whose stated parts add up to its stated total:
+    each confirms the others.  A part not stated counts as absent, never as a zero read."""
     by_metric = {f.metric: f.value for f in facts}
     out: set[str] = set()
-    for base, change, rate in catalogue.change_triples():
-        if not all(k in by_metric for k in (base, change, rate)):
+    for total, metric in catalogue.load().metrics.items():
+        if total not in by_metric:
             continue
-        prior = by_metric[base] - by_metric[change]
-        if (
-            prior
-            and by_metric[change]
-            and abs(by_metric[change] / prior * 100 - by_metric[rate]) <= RATE_TOLERANCE
-        ):
-            out.update((base, change, rate))
+        for _rule, parts in metric.parts:
+            stated = [p for p in parts if p in by_metric]
+            if len(stated) >= 2 and _close(sum(by_metric[p] for p in stated), by_metric[total]):
+                out.add(total)
+                out.update(stated)
     return out
 
 
@@ -308,15 +308,23 @@ def confirm(report: Report, doc: ParsedDocument) -> None:
             return (line.page, line.code, round(line.amount, 2)) in coded
         return agreed(line.amount)
 
-    consistent = consistent_changes(report.facts)
     stated = _cell_quotes([c for c in report.cells if c.page in scanned])
+    good = consistent_sums(report.facts)
+    for f in report.facts:
+        if f.page not in scanned:
+            good.add(f.metric)
+        elif f.origin == "schedule":
+            if f.quote.split("（原表单位")[0] in stated:  # its own cell was confirmed
+                good.add(f.metric)
+        elif agreed(f.value):
+            good.add(f.metric)
     kept = []
     for f in report.facts:
-        if f.origin == "schedule" and f.page in scanned:
-            ok_fact = f.quote.split("（原表单位")[0] in stated  # its own cell was confirmed
-        else:
-            ok_fact = f.page not in scanned or f.metric in consistent or agreed(f.value)
-        if ok_fact:
+        if f.metric in good and (
+            f.origin != "schedule"
+            or f.page not in scanned
+            or f.quote.split("（原表单位")[0] in stated
+        ):
             kept.append(f)
         else:
             report.notes.append(
