@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 
-.PHONY: setup build run demo test lint format bench bench-pages soak clean
+.PHONY: setup build run demo test lint format bench bench-pages soak ocr-eval clean
 
 setup: $(VENV)/.installed
 
@@ -41,10 +41,18 @@ format: setup
 	$(PY) -m ruff format .
 
 # ETL at scale (100 / 1,000 synthetic PDFs, cold, --jobs 1/2, re-run, peak memory) and page
-# query medians; the corpus is generated once into bench/.cache.  Then per-page PDF parse speed.
+# query medians; the corpus is generated once into bench/.cache.  Then per-page PDF parse speed,
+# and OCR seconds per scanned page (median) with the projection for a 20-page scanned report.
 bench: setup
 	$(PY) bench/bench_scale.py
 	$(PY) bench/bench_etl.py
+	$(PY) bench/bench_ocr.py
+
+# OCR evaluation: reference and dev PDFs rasterised (150/200 dpi, ±1°, JPEG noise) and scored
+# against tests/fixtures/expected; table pages only by default (OCR_EVAL="--pages=all": every page, slow).
+OCR_EVAL ?=
+ocr-eval: setup
+	$(PY) bench/eval_ocr.py $(OCR_EVAL)
 
 # Page query and browser render medians on the fixture and a 1,200-report warehouse (needs Chromium).
 bench-pages: setup

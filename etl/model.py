@@ -44,6 +44,8 @@ class ParsedDocument:
     blocks: list[Block]
     pages: int | None = None  # PDF page count; None for DOCX/text
     warnings: list[str] = field(default_factory=list)
+    # pages read by OCR: page -> its text lines (text, (x0, top, x1, bottom) points, confidence)
+    scanned: dict[int, list] = field(default_factory=dict)
 
 
 @dataclass
@@ -119,6 +121,8 @@ class Cell:
     quote: str  # the row's words, cells joined with ｜
     page: int | None
     loc: str
+    ocr_box: str = ""  # read by OCR: its box on the page, "x0,top,x1,bottom" in points
+    ocr_conf: float | None = None  # read by OCR: the recogniser's confidence (0-1)
 
 
 @dataclass

@@ -110,6 +110,24 @@ SETTINGS: tuple[Setting, ...] = (
         "看板启动时仓库不存在则先用示例报告建立（设为 0 关闭）",
         "JUESUAN_AUTOBUILD",
     ),
+    Setting(
+        "ocr",
+        "1",
+        "没有文字层的扫描页（及 .png/.jpg 报告页）用 OCR 识别（设为 0 关闭：扫描页只记警告）",
+        "JUESUAN_OCR",
+    ),
+    Setting(
+        "ocr_dpi",
+        "200",
+        "扫描页 OCR 前渲染的分辨率（dpi）；越高越准也越慢",
+        "JUESUAN_OCR_DPI",
+    ),
+    Setting(
+        "ocr_threads",
+        "1",
+        "每个解析进程做 OCR 用的线程数（进程数已按 CPU 核数，默认 1 不争抢）",
+        "JUESUAN_OCR_THREADS",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

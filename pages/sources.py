@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import fmt, frame, state
+from dashboard_lib import fmt, frame, scan, state
 from dashboard_lib.data import query
 from dashboard_lib.export import csv_bytes, excel_bytes
 from dashboard_lib.filters import current_filters
@@ -187,6 +187,7 @@ def render() -> None:
                 key="src_provenance",
                 column_config={"年度": st.column_config.NumberColumn("年度", format="%d")},
             )
+        _scanned_cells(f)
     with tabs[4]:
         notes = query("extraction_notes", f)
         if notes.empty:
@@ -243,6 +244,49 @@ def render() -> None:
             key="dl_xlsx",
             on_click="ignore",
         )
+
+
+def _scanned_cells(f) -> None:
+    """Given the filters, show the 附表 cells read by OCR and the crop of the one chosen."""
+    scans = query("ocr_cells", f)
+    if scans.empty:
+        return
+    with st.expander(f"扫描页 OCR 读数：{len(scans)} 个经表内核对确认的单元格，可查看原图截图"):
+        st.caption(
+            "扫描页上的数字只有在表格算术（合计 = 各项之和等）或报告别处相同读数确认后才入库；"
+            "置信度为识别引擎给出的把握（0–1）。"
+        )
+        frame.table(
+            scans[
+                ["display_name", "fiscal_year", "source_file", "page", "title", "row_label",
+                 "column_path", "text", "ocr_conf"]
+            ].rename(
+                columns={
+                    "display_name": "单位", "fiscal_year": "年度", "source_file": "文件",
+                    "page": "页码", "title": "表格", "row_label": "行", "column_path": "列",
+                    "text": "读数", "ocr_conf": "置信度",
+                }
+            ),
+            key="src_ocr_cells",
+            column_config={"年度": st.column_config.NumberColumn("年度", format="%d")},
+        )  # fmt: skip
+        rows = list(range(len(scans)))
+        pick = state.selectbox(
+            "查看截图",
+            rows,
+            key="src_ocr_crop",
+            format_func=lambda i: (
+                f"{scans['source_file'].iloc[i]} 第{scans['page'].iloc[i]}页 "
+                f"{scans['row_label'].iloc[i] or scans['title'].iloc[i]}｜"
+                f"{scans['column_path'].iloc[i]}｜{scans['text'].iloc[i]}"
+            ),
+        )
+        row = scans.iloc[pick]
+        png = scan.crop_png(str(row["source_path"]), int(row["page"]), str(row["ocr_box"]))
+        if png is None:
+            st.caption("原文件已不在构建时的位置，无法显示截图。")
+        else:
+            st.image(png, caption=f"{row['source_file']} 第{row['page']}页：{row['text']}")
 
 
 frame.run_page(render)

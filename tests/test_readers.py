@@ -302,7 +302,7 @@ def test_text_encodings(tmp_path):
         ("truncated.docx", "DOCX 文件已损坏或不是 Word 文件（不是有效的 zip 包）"),
         ("ole.docx", "文件实为旧版 Word（.doc）格式或已加密，请另存为未加密的 .docx"),
         ("encrypted.pdf", "PDF 已加密，无法读取"),
-        ("scanned.pdf", "PDF 没有文字层（可能是扫描件），无法提取文字"),
+        ("scanned.pdf", "PDF 没有文字层（可能是扫描件），OCR 也未识别出文字"),
         ("table.xls", "XLS 文件已损坏或已加密，无法读取（CompDocError）"),
     ],
 )

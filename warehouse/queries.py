@@ -318,6 +318,24 @@ def provenance(con: duckdb.DuckDBPyConnection, f: Filters, metric: str) -> pd.Da
     )
 
 
+def ocr_cells(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Given filters, return each 附表 cell read by OCR (confirmed) with its file, page, box and confidence."""
+    return _df(
+        con,
+        """
+        SELECT u.display_name, x.fiscal_year, x.source_file, r.source_path, c.title,
+               c.row_label, c.column_path, c.text, c.value, c.page, c.ocr_box, c.ocr_conf
+        FROM raw_cells c
+        JOIN reports x USING (report_id)
+        JOIN raw_reports r USING (report_id)
+        JOIN units u ON u.unit_id = x.unit_id
+        WHERE c.ocr_box <> '' AND """
+        + _FILTER
+        + " ORDER BY u.display_name, x.fiscal_year, x.source_file, c.page, c.row_no, c.col_no",
+        f.params(),
+    )
+
+
 def coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Given filters, return a matrix: one row per report, one column per metric label, ✓ if stated.
 

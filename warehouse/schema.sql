@@ -119,7 +119,9 @@ CREATE TABLE raw_cells (               -- every amount cell of the standard 附�
     unit        VARCHAR NOT NULL,      -- the table's stated unit: 万元 | 元
     page        INTEGER,
     loc         VARCHAR NOT NULL,
-    quote       VARCHAR NOT NULL       -- the row's words
+    quote       VARCHAR NOT NULL,      -- the row's words
+    ocr_box     VARCHAR NOT NULL DEFAULT '', -- read by OCR (confirmed): 'x0,top,x1,bottom' points on the page
+    ocr_conf    DOUBLE                 -- read by OCR: the recogniser's confidence (0-1); NULL for a text layer
 );
 
 CREATE TABLE raw_projects (

@@ -63,7 +63,7 @@ def precheck(item: InputFile, max_bytes: int) -> str | None:
     if suffix not in SUPPORTED:
         return UNSUPPORTED_HINTS.get(
             suffix,
-            f"不支持的文件格式（{suffix or '无扩展名'}），只能读取 PDF、DOCX、XLSX、TXT（.doc/.wps 经 LibreOffice 转换）",
+            f"不支持的文件格式（{suffix or '无扩展名'}），只能读取 PDF、DOCX、XLSX、TXT、PNG/JPG 扫描页（.doc/.wps 经 LibreOffice 转换）",
         )
     try:
         size = item.path.stat().st_size

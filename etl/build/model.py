@@ -9,6 +9,7 @@ SUPPORTED = {
     ".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".xlsx": "xlsx", ".xls": "xlsx",
     ".html": "html", ".htm": "html",
     ".doc": "docx", ".wps": "docx", ".dot": "docx",  # converted to .docx by LibreOffice
+    ".png": "pdf", ".jpg": "pdf", ".jpeg": "pdf",  # a scanned page, read by OCR
 }  # fmt: skip
 # Where files are parsed: the local worker pool (pool.py) or a Dask cluster (cluster.py).
 EXECUTORS = ("local", "dask")

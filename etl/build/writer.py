@@ -111,7 +111,7 @@ def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]]
     for c in report.cells:
         rows["raw_cells"].append(
             (report_id, c.table, c.title, c.row_no, c.row_code, c.row_label, c.column, c.col_no,
-             c.value, c.text, c.unit, c.page, c.loc, c.quote)
+             c.value, c.text, c.unit, c.page, c.loc, c.quote, c.ocr_box, c.ocr_conf)
         )  # fmt: skip
     return rows, warnings
 

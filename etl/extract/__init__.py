@@ -8,7 +8,15 @@ every differing later statement is recorded in the report's notes (the checks fl
 
 from __future__ import annotations
 
-from etl.extract import charts, functional, mentions, narrative, performance, projects
+from etl.extract import (
+    charts,
+    functional,
+    mentions,
+    narrative,
+    performance,
+    projects,
+    verify,
+)
 from etl.extract.coverage import read_coverage
 from etl.extract.identity import read_identity
 from etl.extract.tables import TableReader
@@ -137,6 +145,8 @@ def extract_report(doc: ParsedDocument) -> Report:
         report.function_items = tables.out.function_items
     report.indicators = tables.out.indicators
     report.cells = list(tables.schedules.out.cells)
+    if doc.scanned:  # values read by OCR are kept only when confirmed
+        verify.confirm(report, doc)
     report.derived = _derive(report.facts, ident.fiscal_year)
     if blanks:
         shown = "、".join(blanks[:BLANKS_SHOWN]) + ("等" if len(blanks) > BLANKS_SHOWN else "")

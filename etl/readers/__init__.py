@@ -1,5 +1,5 @@
-"""Readers: turn a report file (.pdf, .docx, .xlsx/.xls, .html/.htm, .txt/.md) into an ordered
-list of blocks.
+"""Readers: turn a report file (.pdf, .docx, .xlsx/.xls, .html/.htm, .txt/.md, or a scanned
+page as .png/.jpg) into an ordered list of blocks.
 
 ``read_document(path)`` is the only entry point the rest of the ETL uses; it checks the
 file (exists, not empty, not too large, a supported type) and dispatches by suffix;
@@ -21,6 +21,10 @@ SUPPORTED_SUFFIXES = {
     ".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".xls": "xls", ".txt": "txt", ".md": "txt",
     ".html": "html", ".htm": "html",
 }  # fmt: skip
+
+# Scanned report pages given as images: read by OCR as a one-page image-only PDF.
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
+SUPPORTED_SUFFIXES.update(dict.fromkeys(IMAGE_SUFFIXES, "pdf"))
 
 # Legacy word-processor formats, read after LibreOffice converts them to .docx.
 LEGACY_WORD_SUFFIXES = {".doc", ".wps", ".dot"}
@@ -85,6 +89,10 @@ def _read(path: Path) -> ParsedDocument:
         return read_legacy(path)
     fmt = SUPPORTED_SUFFIXES[suffix]
     # Imported lazily: pdfplumber and python-docx are slow to import and not always needed.
+    if suffix in IMAGE_SUFFIXES:
+        from etl.readers.ocr import read_image
+
+        return read_image(path)
     if fmt == "pdf":
         from etl.readers.pdf import read_pdf
 

@@ -33,7 +33,8 @@ Lines and tables are ordered top to bottom, then the whole document is reflowed:
   a vertically merged cell are empty.  Line breaks inside a cell are joined without a
   space between CJK characters.
 
-Pages without a text layer but with images are named in a warning (scanned pages).
+Pages without a text layer but with images (scanned pages) are read by OCR (etl.readers.ocr)
+when it is on and installed; otherwise they are named in a warning.
 """
 
 from __future__ import annotations
@@ -172,6 +173,7 @@ class PageInfo:
     has_text: bool
     has_images: bool
     warnings: list[str] = field(default_factory=list)
+    scan_lines: list | None = None  # OCR text lines (text, box, confidence) of a scanned page
 
 
 def _first_unit_width(chars: list[dict]) -> float:
@@ -341,7 +343,7 @@ def _read_page(page, number: int) -> PageInfo:
         lines, warnings = _page_lines(chars, number, float(page.height))
         items.extend(lines)
     items.sort(key=lambda item: item.top)
-    return PageInfo(
+    info = PageInfo(
         number,
         float(page.width),
         float(page.height),
@@ -350,6 +352,10 @@ def _read_page(page, number: int) -> PageInfo:
         bool(page.images),
         warnings,
     )
+    info.scan_lines = getattr(page, "scan_lines", None)  # a page read by OCR keeps its lines
+    if getattr(page, "warning", ""):
+        info.warnings.append(page.warning)
+    return info
 
 
 def _quantile(values: list[float], q: float, default: float) -> float:
@@ -580,7 +586,10 @@ def read_pdf(path: Path) -> ParsedDocument:
                         )
                     except Exception:  # whatever pdfium trips over, pdfplumber reads or explains
                         quick = None
-                pages.append(_read_page(quick or page, number))
+                read = quick or page
+                if not read.chars and read.images and fast is not None:
+                    read = _scan(fast, number, page) or read
+                pages.append(_read_page(read, number))
                 page.close()  # free the page's parsed objects
     except InputError:
         raise
@@ -592,7 +601,7 @@ def read_pdf(path: Path) -> ParsedDocument:
     if not pages:
         raise InputError("PDF 没有页面")
     if not any(p.has_text for p in pages):
-        raise InputError("PDF 没有文字层（可能是扫描件），无法提取文字")
+        raise InputError(_no_text_reason())
 
     _drop_running_lines(pages)
     margins, line_gap, bottoms = _layout_stats(pages)
@@ -631,8 +640,35 @@ def read_pdf(path: Path) -> ParsedDocument:
     if not blocks:
         raise InputError("PDF 没有可提取的文字")
     return ParsedDocument(
-        source_file=path.name, fmt="pdf", blocks=blocks, pages=len(pages), warnings=warnings
-    )
+        source_file=path.name, fmt="pdf", blocks=blocks, pages=len(pages), warnings=warnings,
+        scanned=scanned_lines(pages),
+    )  # fmt: skip
+
+
+def _scan(document, number: int, page):
+    """Given the pdfium document, a page number and its pdfplumber page, return the page read
+    by OCR (None when OCR is off or not installed)."""
+    from etl.readers import ocr
+
+    if not (ocr.enabled() and ocr.available()):
+        return None
+    return ocr.scan_pdf_page(document, number - 1, float(page.width), float(page.height))
+
+
+def scanned_lines(pages: list[PageInfo]) -> dict[int, list]:
+    """Given the pages read, return the OCR text lines (text, box, confidence) of each scanned page."""
+    return {p.number: p.scan_lines for p in pages if p.scan_lines is not None}
+
+
+def _no_text_reason() -> str:
+    """Given the environment, return why a PDF without any text layer cannot be read."""
+    from etl.readers import ocr
+
+    if not ocr.enabled():
+        return "PDF 没有文字层（可能是扫描件），OCR 识别已关闭（设置 ocr），无法提取文字"
+    if not ocr.available():
+        return "PDF 没有文字层（可能是扫描件），未安装 OCR 识别组件（rapidocr），无法提取文字"
+    return "PDF 没有文字层（可能是扫描件），OCR 也未识别出文字"
 
 
 def _open_error(exc: Exception) -> InputError:
