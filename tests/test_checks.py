@@ -457,3 +457,49 @@ def test_fiscal_income_stated_as_the_general_budget_part_only():
     # no other fund received: the general budget is every 财政拨款
     del r.facts["income.gov_fund"]
     assert fiscal_scope(r, {}) == []
+
+
+def test_fiscal_only_no_carryover_is_not_an_error(samples_build):
+    """金口河·区委办 2024: “本部门财政资金无结转结余” beside 年初结转和结余 0.21 (bank interest)."""
+    db, _ = samples_build
+    hits = [f for f in findings_of(db, "002") if f["rule"] == "totals.no_carryover"]
+    assert [h["severity"] for h in hits] == ["info"]
+    assert "限于财政资金" in hits[0]["message"] and "863.25" in hits[0]["message"]
+
+
+def test_one_template_slip_in_a_scoring_table_is_one_finding(samples_build):
+    """安居 2024: four section maxima left from a template are one warning naming each."""
+    db, _ = samples_build
+    hits = [f for f in findings_of(db, "004") if f["rule"] == "score.sections"]
+    assert len(hits) == 1 and hits[0]["severity"] == "warning"
+    for heading in ("预算管理（21分）", "项目绩效（35分）", "项目执行（12分）", "目标实现（11分）"):
+        assert heading in hits[0]["message"]
+
+
+def test_every_error_on_the_reference_reports_states_its_figures():
+    """Every error message carries the figures it compares (a person can redo the sum)."""
+    import re
+
+    for path in sorted(GOLDEN.glob("*.json")):
+        for f in json.loads(path.read_text(encoding="utf-8")):
+            if f["severity"] == "error":
+                assert len(re.findall(r"\d", f["message"])) >= 4, (path.name, f["message"])
+
+
+def test_dev_reports_one_cause_one_finding(tmp_path):
+    """Dev reports: unread item scores prove nothing (h01); a 财政拨款-only no-carryover is info
+    (h02); a 三公 total off its parts is one error naming the shares and change it explains (h06)."""
+    db = tmp_path / "dev.duckdb"
+    assert run_cli("build", "--db", str(db), str(REPO / "tests/fixtures/dev/txt")).code == 0
+    found = {stem: findings_of(db, stem) for stem in ("h01", "h02", "h06")}
+    assert not [f for f in found["h01"] if f["rule"] == "score.total"]
+    assert [f["severity"] for f in found["h02"] if f["rule"] == "totals.no_carryover"] == ["info"]
+    sangong = [f for f in found["h06"] if f["rule"] == "parts.sangong"]
+    assert len(sangong) == 1 and sangong[0]["severity"] == "error"
+    assert "81.38%" in sangong[0]["message"] and "-2.09" in sangong[0]["message"]
+    assert not [f for f in found["h06"] if f["rule"] in ("pct.share", "parts.sangong_change")
+                and f["severity"] != "info"]  # fmt: skip
+    assert sorted(f["rule"] for f in found["h06"] if f["severity"] == "error") == [
+        "parts.sangong",
+        "pct.change",
+    ]  # the two listed inconsistencies of h06, each once

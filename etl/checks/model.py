@@ -19,6 +19,7 @@ AMOUNT_TOLERANCE = 0.005  # 万元: two amounts equal after rounding to the stat
 ROUNDING_UNIT = 0.01  # 万元: a difference up to one cent of 万元 is a rounding difference (info)
 PCT_ERROR_POINTS = 0.1  # a percentage off by this many points or more is an error, else warning
 SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}  # max(..., key=SEVERITY_RANK.get)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from etl.checks.model import (
     ratio_range,
     unique_quotes,
 )
+from etl.checks.report_rules import share_follows_parts
 from etl.checks.subjects import (
     CHANGE_OF,
     CHANGE_TRIPLES,
@@ -27,6 +28,9 @@ from etl.checks.subjects import (
     SUBJECT_LABEL,
     metric_label,
 )
+
+# A percentage whose formula the report does not state is at most a warning.
+SEVERITY_CAP_UNDEFINED = {"error": "warning"}
 
 
 def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
@@ -92,16 +96,24 @@ def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             base_where = r.quote(m["context"], m["loc"], m["page"])
         if base is None or base <= EPS:
             continue
+        if share_follows_parts(r, m):
+            continue  # computed on the parts of a wrong total: parts_vs_total names it
         expected = m["value"] / base * 100
         half = 0.0 if m["flag"] == "人" else AMOUNT_TOLERANCE  # head counts are exact
         severity = pct_severity(m["pct"], expected, ratio_range(m["value"], base, half, half))
         show = (lambda v: f"{count_text(v)} 人") if m["flag"] == "人" else money
+        note = ""
+        if severity and m["flag"] == "人":
+            # a staffing 控制率 states no formula: 100% may mean “within the establishment”
+            within = m["value"] <= base + EPS and abs(m["pct"] - 100) <= EPS
+            severity = "info" if within else SEVERITY_CAP_UNDEFINED.get(severity, severity)
+            note = "控制率的算法报告未写明：若按实有人数 ÷ 编制数计算应为上数；写 100% 可能指人数控制在编制以内。"
         if severity:
             out.append(
                 new_finding(
                     r, "pct.share", severity,
                     f"“{m['quote']}”：{show(m['value'])} ÷ {show(base)} ＝ {pct(expected)}，"
-                    f"报告写的是 {pct(m['pct'])}。",
+                    f"报告写的是 {pct(m['pct'])}。{note}",
                     unique_quotes([m["where"]] + ([base_where] if base_where else [])),
                     metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
                 )

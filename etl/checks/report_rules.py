@@ -18,6 +18,7 @@ from etl.checks.model import (
     AMOUNT_TOLERANCE,
     EPS,
     ROUNDING_UNIT,
+    SEVERITY_RANK,
     Finding,
     Quote,
     ReportData,
@@ -26,6 +27,8 @@ from etl.checks.model import (
     count_text,
     money,
     new_finding,
+    pct_severity,
+    ratio_range,
     unique_quotes,
 )
 from etl.checks.subjects import (
@@ -59,16 +62,77 @@ def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             continue
         fmt = count_text if rule == "parts.vehicles" else money
         names = "＋".join(f"{metric_label(k, labels)} {fmt(p.value)}" for k, p in parts)
+        also, also_where = consequences(r, total_key, s) if severity == "error" else ("", [])
         out.append(
             new_finding(
                 r, rule, severity,
                 f"{metric_label(total_key, labels)}为 {fmt(total.value)}，"
-                f"但所列各项之和为 {fmt(s)}（{names}），相差 {fmt(abs(diff))}。",
-                [total.where] + [p.where for _, p in parts if p.where != total.where],
+                f"但所列各项之和为 {fmt(s)}（{names}），相差 {fmt(abs(diff))}。{also}",
+                unique_quotes([total.where] + [p.where for _, p in parts] + also_where),
                 metric=total_key, stated=total.value, expected=s,
             )
         )  # fmt: skip
     return out
+
+
+def off_total(r: ReportData, total_key: str) -> float | None:
+    """Given a report and a total, return the sum of its parts when every part is stated and
+    the sum contradicts the total (an error), else None."""
+    for _rule, key, part_keys in PART_GROUPS:
+        if key != total_key or r.value(key) is None:
+            continue
+        if all(r.value(k) is not None for k in part_keys) and len(part_keys) >= 2:
+            s = round(sum(r.value(k) for k in part_keys), 6)
+            if amount_severity(s - r.value(key), len(part_keys)) == "error":
+                return s
+    return None
+
+
+def share_follows_parts(r: ReportData, m: dict) -> bool:
+    """Given a share mention of a total that contradicts its parts, return whether the share
+    was computed on the parts' sum (a consequence of that one contradiction)."""
+    s = off_total(r, m["subject"] or "") if m["base"] is None else None
+    if s is None or s <= EPS or m["value"] is None or m["pct"] is None:
+        return False
+    return pct_severity(m["pct"], m["value"] / s * 100, ratio_range(m["value"], s)) is None
+
+
+def change_follows_parts(r: ReportData, total_key: str, s: float) -> tuple[float, float] | None:
+    """Given a total whose parts add to s instead, return (stated change, parts' change sum)
+    when the parts' changes differ from the total's change by the same gap, else None."""
+    change_key = CHANGE_OF.get(total_key)
+    change = r.value(change_key) if change_key else None
+    parts = {}
+    for m in r.mentions:
+        if m["kind"] == "change" and m["subject"] in SANGONG_PARTS and m["flag"] != "template":
+            parts.setdefault(m["subject"], m["value"])
+    if total_key != "sangong.total" or change is None or len(parts) < len(SANGONG_PARTS):
+        return None
+    moved = round(sum(parts.values()), 6)
+    gap = s - (r.value(total_key) or 0.0)
+    if amount_severity(moved - change - gap, len(parts)) in (None, "info"):
+        return change, moved
+    return None
+
+
+def consequences(r: ReportData, total_key: str, s: float) -> tuple[str, list[Quote]]:
+    """Given a total that contradicts its parts' sum s, return the words naming the other
+    statements that follow from it (shares computed on s, a change that misses by the same
+    gap) and their quotes."""
+    shares = [
+        m for m in r.mentions
+        if m["kind"] == "share" and m["subject"] == total_key and share_follows_parts(r, m)
+        and (m["pct"] or 0) > EPS
+    ]  # fmt: skip
+    words, quotes = [], []
+    if shares:
+        listed = "、".join(f"{m['pct']:g}%" for m in shares)
+        words.append(f"所写占比 {listed} 是按各项之和 {money(s)} 计算的")
+        quotes += [m["where"] for m in shares]
+    moved = change_follows_parts(r, total_key, s)
+    if moved is not None:
+        words.append(f"较上年变动 {money(moved[0])} 与分项变动之和 {money(moved[1])} 也差同一笔")
+    return ("由此" + "；".join(words) + "。", quotes) if words else ("", quotes)
 
 
 def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
@@ -262,6 +326,9 @@ def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]
     severity = amount_severity(s - total.value)
     if not severity:
         return []
+    parts_sum = off_total(r, "sangong.total")
+    if parts_sum is not None and change_follows_parts(r, "sangong.total", parts_sum):
+        return []  # one cause: the 三公 total itself (parts.sangong names this consequence)
     detail = "、".join(
         f"{SUBJECT_LABEL[k]} {money(parts[k]['value'])}"
         + ("（未填写的模板句）" if parts[k]["flag"] == "template" else "")
@@ -343,44 +410,71 @@ def over_budget(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+SCOPE_WORDS = {"fiscal": "财政资金", "project": "项目资金"}  # how a message names a scope
+
+
 def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report that says it has no 结转结余, return findings where totals still differ."""
+    """Given a report that says it has no 结转结余, return one finding where its totals differ.
+
+    The statement is read with its scope: about the whole unit it makes 收支总计 equal the
+    year's spending and 财政拨款收支总计 the year's 财政拨款 (error when not); about fiscal
+    funds only it binds the fiscal totals, and an all-funds gap may be other money (info);
+    about a project it proves nothing of the unit's totals (warning).  Both gaps of one
+    statement are one finding.
+    """
     said = next((m for m in r.mentions if m["kind"] == "no_carryover"), None)
     if said is None:
         return []
-    out = []
+    scope = said["context"] or ""
+    gaps = []  # (in scope, text, quotes, metric, stated, expected)
     total = r.facts.get("total.income_expenditure")
     spent = r.facts.get("expenditure.total")
     if total and spent and total.value is not None and spent.value is not None:
-        severity = amount_severity(total.value - spent.value)
-        if severity:
-            out.append(
-                new_finding(
-                    r, "totals.no_carryover", severity,
-                    f"报告称无结转结余，支出总计应等于本年支出合计，但收、支总计为 "
-                    f"{money(total.value)}，本年支出合计为 {money(spent.value)}，"
-                    f"相差 {money(abs(total.value - spent.value))}。",
-                    unique_quotes([total.where, spent.where, said["where"]]),
-                    metric="total.income_expenditure", stated=total.value, expected=spent.value,
-                )
-            )  # fmt: skip
+        if amount_severity(total.value - spent.value):
+            gaps.append((
+                scope == "", f"收、支总计 {money(total.value)}，本年支出合计 {money(spent.value)}，"
+                f"相差 {money(abs(total.value - spent.value))}", [total.where, spent.where],
+                "total.income_expenditure", total.value, spent.value,
+            ))  # fmt: skip
     fiscal = r.facts.get("fiscal.total")
     sources = [r.facts[k] for k in FISCAL_SOURCES if k in r.facts]
     if fiscal and fiscal.value is not None and sources:
         s = round(sum(f.value or 0 for f in sources), 6)
-        severity = amount_severity(fiscal.value - s)
-        if severity and fiscal.value > s:
-            out.append(
-                new_finding(
-                    r, "totals.no_carryover", severity,
-                    f"报告称无结转结余，财政拨款收、支总计应等于本年财政拨款收入，但前者为 "
-                    f"{money(fiscal.value)}，各项财政拨款收入合计 {money(s)}，"
-                    f"相差 {money(fiscal.value - s)}。",
-                    unique_quotes([fiscal.where] + [f.where for f in sources] + [said["where"]]),
-                    metric="fiscal.total", stated=fiscal.value, expected=s,
-                )
-            )  # fmt: skip
-    return out
+        if amount_severity(fiscal.value - s) and fiscal.value > s:
+            gaps.append((
+                scope in ("", "fiscal"), f"财政拨款收、支总计 {money(fiscal.value)}，各项财政拨款收入"
+                f"合计 {money(s)}，相差 {money(fiscal.value - s)}",
+                [fiscal.where] + [f.where for f in sources], "fiscal.total", fiscal.value, s,
+            ))  # fmt: skip
+    if not gaps:
+        return []
+    bound = [g for g in gaps if g[0]]
+    if bound:
+        severity = max((amount_severity(g[4] - g[5]) for g in bound), key=SEVERITY_RANK.get)
+        tail = "：总计多出的部分就是结转结余，与所称“无结转结余”不能同时成立。"
+    elif scope == "fiscal":
+        severity = "info"
+        tail = (
+            "。报告所称“无结转结余”限于财政资金，相差部分可能是非财政资金（如其他收入）的结转结余，"
+            "请核对。"
+        )
+    else:
+        severity = "warning"
+        tail = "。所称“无结转结余”写在项目说明中，可能只指该项目，请核对单位的结转结余。"
+    what = f"报告称{SCOPE_WORDS.get(scope, '')}无结转结余，但" + "；".join(g[1] for g in gaps)
+    first = (bound or gaps)[0]
+    return [
+        new_finding(
+            r,
+            "totals.no_carryover",
+            severity,
+            what + tail,
+            unique_quotes([q for g in gaps for q in g[2]] + [said["where"]]),
+            metric=first[3],
+            stated=first[4],
+            expected=first[5],
+        )
+    ]
 
 
 def fiscal_scope(r: ReportData, labels: dict[str, str]) -> list[Finding]:
