@@ -14,6 +14,7 @@ from etl.checks.model import (
     new_finding,
     unique_quotes,
 )
+from etl.checks.registry import RuleSpec, declare
 from etl.model import UNIT_TABLE
 
 FULL_SCORE = 100.0  # a self-evaluation table is complete when its items carry 100 points
@@ -46,6 +47,16 @@ def _table_points(rows: list, fund: dict | None, stated: float) -> tuple[float, 
     return weight, score, note
 
 
+@declare(
+    RuleSpec(
+        "score.total",
+        "自评总分与各项得分",
+        "error",
+        "须相等，不等为错误；有得分未读到时不查；分值超过 100 分而总分相符为警告",
+        "自评总分 与 各指标得分之和（资金行“预算执行”的分值/得分在 100 分之内时计入；只在读到的分值合计达到 100 分时检查，避免因漏读而误报）；连同预算执行分值超过 100 分",
+        unit="分",
+    ),
+)
 def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a self-evaluation total is not its items' sum, or
     its 分值 add up to more than 100."""
@@ -91,6 +102,16 @@ def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+@declare(
+    RuleSpec(
+        "score.sections",
+        "指标满分与其下分值、得分",
+        "error",
+        "同一张表中所写满分与其下分值不符为一条警告（列出各处）；分值相符而得分超过满分为错误",
+        "自评表中写明满分的一级/二级指标（如“产出指标（40分）”）与其下各项分值、得分之和",
+        unit="分",
+    ),
+)
 def sections(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a section's stated maximum disagrees with its items.
 
