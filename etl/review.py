@@ -36,7 +36,8 @@ def fingerprint(
         quotes = []
     numbers = sorted({n for q in quotes for n in FIGURE.findall(q or "")})
     key = "\x1f".join(
-        [rule, unit_id, str(int(fiscal_year)), doc_kind, metric or "", _figure(stated),
+        [rule, unit_id, str(int(fiscal_year)), doc_kind, metric if isinstance(metric, str) else "",
+         _figure(stated),
          _figure(expected), " ".join(numbers)]
     )  # fmt: skip
     return hashlib.sha256(key.encode()).hexdigest()[:20]
