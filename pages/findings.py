@@ -28,8 +28,7 @@ NOT_REVIEWED = "未核查"
 MAX_UNITS = 40  # the per-unit chart shows the units with the most findings
 LIST_COLUMNS = {
     "level": "严重程度",
-    "display_name": "单位",
-    "fiscal_year": "年度",
+    "report_shown": "报告",
     "rule_name": "规则",
     "message": "说明",
     "status_shown": "核查状态",
@@ -226,6 +225,10 @@ def render() -> None:
     found = found.assign(
         level=[SEVERITY_LABEL[s] for s in found["severity"]],
         status_shown=[s or NOT_REVIEWED for s in found["review_status"]],
+        report_shown=[
+            f"{n} {int(y)}"
+            for n, y in zip(found["display_name"], found["fiscal_year"], strict=True)
+        ],
     ).reset_index(drop=True)
     with tab_list:
         if found.empty:
@@ -239,13 +242,13 @@ def render() -> None:
                     hide_index=True, width="stretch", height=560, key="fd_table",
                     on_select="rerun", selection_mode="single-row",
                     column_config={
-                        "严重程度": st.column_config.TextColumn("严重程度", width="small"),
-                        "年度": st.column_config.NumberColumn("年度", format="%d", width="small"),
-                        "规则": st.column_config.TextColumn("规则", width="medium"),
+                        "严重程度": st.column_config.TextColumn("严重程度", width=64),
+                        "报告": st.column_config.TextColumn("报告", width=150),
+                        "规则": st.column_config.TextColumn("规则", width=190),
                         "说明": st.column_config.TextColumn(
-                            "说明", width="large", help="完整说明见右侧（点选该行）"
+                            "说明", width="large", help="完整说明与原文见右侧（点选该行）"
                         ),
-                        "核查状态": st.column_config.TextColumn("核查状态", width="small"),
+                        "核查状态": st.column_config.TextColumn("核查状态", width=72),
                     },
                 )  # fmt: skip
             rows = picked.selection.rows if picked is not None else []

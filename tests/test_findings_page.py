@@ -55,7 +55,7 @@ def test_findings_page_lists_errors_and_warnings_with_counts(samples_db, use_db)
     table = at.dataframe[0].value
     assert len(table) == counts["error"] + counts["warning"]  # default: errors and warnings
     assert set(table["严重程度"]) == {"错误", "警告"}
-    assert {"峨边·县委办", "金口河·区委办", "双牌·县委办"} <= set(table["单位"])
+    assert {"峨边·县委办 2024", "金口河·区委办 2024", "双牌·县委办 2023"} <= set(table["报告"])
     assert any("16.92%" in m and "0.17%" in m for m in table["说明"])
     assert "增减率与增减额" in set(table["规则"])  # rules by Chinese name, not id
 
@@ -76,7 +76,7 @@ def test_first_finding_opens_with_its_quotes(samples_db, use_db):
     first = at.dataframe[0].value.iloc[0]
     texts = [t.value for t in at.text]
     assert first["说明"] in texts
-    assert any(first["单位"] in t and first["规则"] in t for t in texts)
+    assert any(first["报告"] in t and first["规则"] in t for t in texts)
     quotes = [t for t in texts if t.startswith("“")]
     places = [c.value for c in at.caption if "第" in c.value]
     assert quotes and len(places) >= len(quotes)
