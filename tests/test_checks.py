@@ -68,6 +68,7 @@ def findings_of(db: Path, stem: str | None = None) -> list[dict]:
     return out
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("stem", STEMS)
 def test_golden_findings(samples_build, stem):
     db, run = samples_build
@@ -85,6 +86,7 @@ def _one(found: list[dict], rule: str, metric: str | None = None) -> dict:
     return hits[0]
 
 
+@pytest.mark.e2e
 def test_reference_inconsistencies_named_by_the_issue(samples_build):
     db, _ = samples_build
     f000 = findings_of(db, "000")
@@ -107,6 +109,7 @@ def test_reference_inconsistencies_named_by_the_issue(samples_build):
     assert any("完成预算100%" in q and "决算数小于" in q for _, q in hit["evidence"])
 
 
+@pytest.mark.e2e
 def test_findings_do_not_depend_on_the_file_format(tmp_path):
     """The same report as PDF, DOCX and text yields the same findings (places aside)."""
     seen = {}
@@ -134,6 +137,7 @@ def build_findings(folder: Path, tmp_path: Path) -> list[dict]:
     return findings_of(db)
 
 
+@pytest.mark.e2e
 def test_consistent_reports_raise_no_error_or_warning(consistent, tmp_path):
     found = build_findings(consistent, tmp_path)
     assert [f for f in found if f["severity"] in ("error", "warning")] == []
@@ -193,6 +197,7 @@ MUTATIONS = (
 )  # fmt: skip
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("name", "old", "new", "rule", "severity"), MUTATIONS)
 def test_each_rule_fires_on_one_edit(consistent, tmp_path, name, old, new, rule, severity):
     path = consistent / name
@@ -228,6 +233,7 @@ CONSISTENT_VARIANTS = (
 )
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("sentence", CONSISTENT_VARIANTS)
 def test_consistent_phrasing_variants_raise_no_alarm(consistent, tmp_path, sentence):
     path = consistent / "qingshi_2024.txt"
@@ -296,6 +302,7 @@ def test_readme_rule_table_is_generated_from_the_declarations():
     assert [row[0] for row in rule_rows()] == sorted(RULE_CATALOG) == sorted(REGISTRY)
 
 
+@pytest.mark.e2e
 def test_check_rules_table_is_the_registry(samples_build):
     db, _ = samples_build
     with duckdb.connect(str(db), read_only=True) as con:
@@ -331,6 +338,7 @@ def test_every_dashboard_page_is_documented_in_the_readme():
     assert [t for t in titles if t not in README] == []
 
 
+@pytest.mark.e2e
 def test_schedule_and_narrative_disagreeing_keep_the_table_and_say_so(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -345,6 +353,7 @@ def test_schedule_and_narrative_disagreeing_keep_the_table_and_say_so(tmp_path):
     ]
 
 
+@pytest.mark.e2e
 def test_a_consistent_report_with_all_nine_schedules_raises_nothing(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -479,6 +488,7 @@ def test_fiscal_income_stated_as_the_general_budget_part_only():
     assert fiscal_scope(r, {}) == []
 
 
+@pytest.mark.e2e
 def test_fiscal_only_no_carryover_is_not_an_error(samples_build):
     """金口河·区委办 2024: “本部门财政资金无结转结余” beside 年初结转和结余 0.21 (bank interest)."""
     db, _ = samples_build
@@ -487,6 +497,7 @@ def test_fiscal_only_no_carryover_is_not_an_error(samples_build):
     assert "限于财政资金" in hits[0]["message"] and "863.25" in hits[0]["message"]
 
 
+@pytest.mark.e2e
 def test_one_template_slip_in_a_scoring_table_is_one_finding(samples_build):
     """安居 2024: four section maxima left from a template are one warning naming each."""
     db, _ = samples_build
@@ -506,6 +517,7 @@ def test_every_error_on_the_reference_reports_states_its_figures():
                 assert len(re.findall(r"\d", f["message"])) >= 4, (path.name, f["message"])
 
 
+@pytest.mark.e2e
 def test_dev_reports_one_cause_one_finding(tmp_path):
     """Dev reports: unread item scores prove nothing (h01); a 财政拨款-only no-carryover is info
     (h02); a 三公 total off its parts is one error naming the shares and change it explains (h06)."""

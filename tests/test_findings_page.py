@@ -39,6 +39,7 @@ def _visible(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+@pytest.mark.e2e
 def test_findings_page_lists_errors_and_warnings_with_counts(samples_db, use_db):
     use_db(samples_db)
     at = open_app("findings")
@@ -60,6 +61,7 @@ def test_findings_page_lists_errors_and_warnings_with_counts(samples_db, use_db)
     assert "增减率与增减额" in set(table["规则"])  # rules by Chinese name, not id
 
 
+@pytest.mark.e2e
 def test_page_shows_no_rule_id_or_english_severity(samples_db, use_db):
     use_db(samples_db)
     at = open_app("findings")
@@ -69,6 +71,7 @@ def test_page_shows_no_rule_id_or_english_severity(samples_db, use_db):
     assert not [m for m in at.dataframe[0].value["说明"] if "z 值" in m]  # statistic: detail only
 
 
+@pytest.mark.e2e
 def test_first_finding_opens_with_its_quotes(samples_db, use_db):
     use_db(samples_db)
     at = open_app("findings")
@@ -82,6 +85,7 @@ def test_first_finding_opens_with_its_quotes(samples_db, use_db):
     assert quotes and len(places) >= len(quotes)
 
 
+@pytest.mark.e2e
 def test_tiles_follow_the_severity_and_rule_filters(samples_db, use_db):
     use_db(samples_db)
     at = open_app("findings", {"fd_rule": "pct.share"})
@@ -96,6 +100,7 @@ def test_tiles_follow_the_severity_and_rule_filters(samples_db, use_db):
     assert [m.value for m in at.metric[:3]] == ["0 条", "0 条", f"{len(table)} 条"]
 
 
+@pytest.mark.e2e
 def test_link_keeps_rule_id_and_finding(samples_db, use_db):
     use_db(samples_db)
     at = open_app("findings", {"fd_sev": "提示", "fd_rule": "pct.share"})
@@ -112,6 +117,7 @@ def test_link_keeps_rule_id_and_finding(samples_db, use_db):
     assert second[1] in [t.value for t in again.text]  # the linked finding's evidence is open
 
 
+@pytest.mark.e2e
 def test_findings_download_has_evidence(samples_db, use_db):
     from pages.findings import evidence_text
 
@@ -123,6 +129,7 @@ def test_findings_download_has_evidence(samples_db, use_db):
     assert len(text.splitlines()) == len(json.loads(raw))
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("sheet", ["核查结果"])
 def test_excel_export_of_findings(samples_db, use_db, sheet):
     from dashboard_lib.export import excel_bytes
@@ -135,6 +142,7 @@ def test_excel_export_of_findings(samples_db, use_db, sheet):
     assert book[sheet].max_row == len(df) + 1
 
 
+@pytest.mark.e2e
 def test_export_names_the_unit_of_every_figure_column(samples_db, use_db):
     from pages.findings import EXPORT_COLUMNS
 
@@ -142,6 +150,7 @@ def test_export_names_the_unit_of_every_figure_column(samples_db, use_db):
     assert figures and all("（" in v and ("万元" in v or "%" in v or "个" in v) for v in figures)
 
 
+@pytest.mark.e2e
 def test_without_password_nothing_can_be_marked(samples_db, use_db, monkeypatch):
     monkeypatch.delenv("JUESUAN_EDITOR_PASSWORD", raising=False)
     use_db(samples_db)
@@ -159,6 +168,7 @@ def _mark(at, status: str, note: str = "") -> None:
     next(b for b in at.button if b.label == "保存核查状态").click().run()
 
 
+@pytest.mark.e2e
 def test_a_mark_survives_a_forced_rebuild(samples_db, use_db, monkeypatch):
     from tests.conftest import SAMPLES, run_cli
 
