@@ -535,3 +535,70 @@ def test_dev_reports_one_cause_one_finding(tmp_path):
         "parts.sangong",
         "pct.change",
     ]  # the two listed inconsistencies of h06, each once
+
+
+def _report(facts: dict[str, float], mentions: list[dict]) -> ReportData:
+    """Given figures and statements, return an in-process report bundle (no build)."""
+    q = Quote("…", "第1段", 3, "r.pdf")
+    r = ReportData("r1", "r.pdf", "u1", "县·单位", "党委部门", 2024, "决算")
+    r.facts = {k: Stated(v, q) for k, v in facts.items()}
+    base = {"subject": None, "value": None, "pct": None, "base": None, "year": None,
+            "other_year": None, "flag": None, "section": "", "page": 3, "loc": "第2段",
+            "quote": "…", "context": "", "where": q}  # fmt: skip
+    r.mentions = [base | m for m in mentions]
+    return r
+
+
+@pytest.mark.parametrize(
+    ("scope", "severity"), [("", "error"), ("fiscal", "info"), ("project", "warning")]
+)
+def test_no_carryover_is_graded_by_the_scope_of_its_sentence(scope, severity):
+    from etl.checks.report_rules import no_carryover
+
+    r = _report(
+        {"total.income_expenditure": 863.44, "expenditure.total": 863.25},
+        [{"kind": "no_carryover", "context": scope}],
+    )
+    found = no_carryover(r, {})
+    assert [f.severity for f in found] == [severity]
+    assert "863.44" in found[0].message and "0.19" in found[0].message
+
+
+def test_fiscal_no_carryover_still_binds_the_fiscal_totals():
+    from etl.checks.report_rules import no_carryover
+
+    r = _report(
+        {"total.income_expenditure": 100.0, "expenditure.total": 90.0, "fiscal.total": 100.0,
+         "income.general_budget": 90.0},
+        [{"kind": "no_carryover", "context": "fiscal"}],
+    )  # fmt: skip
+    found = no_carryover(r, {})
+    assert len(found) == 1 and found[0].severity == "error"  # one statement, one finding
+    assert "财政拨款收、支总计" in found[0].message and "收、支总计 100.00" in found[0].message
+
+
+def test_section_maxima_left_from_a_template_are_one_warning():
+    from etl.checks.score_rules import sections
+
+    heads = [
+        ("预算管理（21分）", 21, 31, 29.6),
+        ("项目执行（12分）", 12, 15, 15),
+        ("产出（30分）", 30, 30, 30),
+    ]
+    r = _report({}, [{"kind": "section_max", "subject": "部门整体", "quote": q, "value": most,
+                      "base": weights, "pct": got} for q, most, weights, got in heads])  # fmt: skip
+    found = sections(r, {})
+    assert [f.severity for f in found] == ["warning"]
+    assert "预算管理（21分）" in found[0].message and "项目执行（12分）" in found[0].message
+    assert "产出" not in found[0].message
+
+
+def test_staffing_control_rate_is_not_an_error():
+    from etl.checks.pct_rules import shares
+
+    stated = "编制数 36 / 实际在职人数 26 / 控制率 100%"
+    r = _report({}, [{"kind": "share", "quote": stated, "value": 26, "pct": 100, "base": 36,
+                      "flag": "人"}])  # fmt: skip
+    assert [f.severity for f in shares(r, {})] == ["info"]
+    r.mentions[0]["pct"] = 60.0  # not 100%: a formula would be needed to call it wrong
+    assert [f.severity for f in shares(r, {})] == ["warning"]

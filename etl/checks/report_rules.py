@@ -41,6 +41,7 @@ from etl.checks.subjects import (
     class_key,
     metric_label,
 )
+from etl.extract.tables import SUBTOTAL_LINES
 
 CLASS_NAME_MATCH = 0.8  # difflib ratio above which a 类 name and an item's 类 are the same
 COMPARISON_LAG = 1  # a report compares its year with the year before
@@ -725,10 +726,11 @@ def table_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             continue
         severity = amount_severity(m["base"] - m["value"])
         if severity:
+            subtotal = m["quote"].split(SUBTOTAL_LINES)[0]
             out.append(
                 new_finding(
                     r, "parts.table", severity,
-                    f"表中“{m['quote']}”，但其下 {m['flag']} 行（{m['context']}）合计 "
+                    f"表中“{subtotal}”，但其下 {m['flag']} 行（{m['context']}）合计 "
                     f"{money(m['base'])}，相差 {money(abs(m['base'] - m['value']))}。",
                     [m["where"]], stated=m["value"], expected=m["base"],
                 )
