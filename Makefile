@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 
-.PHONY: setup build run demo test lint format bench bench-pages soak ocr-eval clean
+.PHONY: setup build run demo test test-fast lint format bench bench-pages soak ocr-eval clean
 
 setup: $(VENV)/.installed
 
@@ -32,6 +32,10 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+# The in-process tests alone: no browser, no CLI build (tests marked e2e); `make test` runs all.
+test-fast: setup
+	$(PY) -m pytest -q -m "not browser and not e2e"
 
 lint: setup
 	$(PY) -m ruff check .

@@ -105,6 +105,20 @@ SETTINGS: tuple[Setting, ...] = (
         "JUESUAN_WORKER_MEMORY_MB",
     ),
     Setting(
+        "review_path",
+        "",
+        "核查结果的核实状态（已核实/误报/已整改及备注）保存的文件；留空时放在数据仓库文件旁"
+        "（finance.duckdb → finance.review.json），重建仓库不会清除",
+        "JUESUAN_REVIEW",
+    ),
+    Setting(
+        "editor_password",
+        "",
+        "编辑密码：设置后（或在 Streamlit secrets 中设 editor_password）看板上输入此密码才能标记核查结果；"
+        "不设则看板只读",
+        "JUESUAN_EDITOR_PASSWORD",
+    ),
+    Setting(
         "autobuild",
         "1",
         "看板启动时仓库不存在则先用示例报告建立（设为 0 关闭）",
@@ -157,6 +171,14 @@ def _path(name: str) -> Path:
 def db_path() -> Path:
     """Given the environment, return the warehouse file path."""
     return _path("db_path")
+
+
+def review_path() -> Path:
+    """Given the environment, return the review-status file (beside the warehouse by default)."""
+    if get("review_path"):
+        return _path("review_path")
+    db = db_path()
+    return db.with_name(db.stem + ".review.json")
 
 
 def samples_dir() -> Path:

@@ -1,4 +1,8 @@
-"""核查与异常: contradictions inside reports, across years and outliers, each with its evidence."""
+"""核查与异常: contradictions inside reports, across years and outliers, each with its evidence.
+
+Every string that comes from a report (quotes, file names, unit names, messages) is shown with
+st.text or as a table cell, never as Markdown or HTML.
+"""
 
 from __future__ import annotations
 
@@ -8,40 +12,52 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard_lib import frame, state
+from dashboard_lib import frame, review, state
 from dashboard_lib.data import query
 from dashboard_lib.export import csv_bytes, excel_bytes
 from dashboard_lib.filters import current_filters
+from etl.review import STATUSES
 
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示（舍入差异等）"}
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_HELP = {"info": "舍入差异等，多半无需处理"}
 SEVERITY_BADGE = {"error": "red", "warning": "orange", "info": "blue"}
 SEVERITY_COLOR = {"error": "#c0392b", "warning": "#e67e22", "info": "#2e86c1"}
 DEFAULT_SEVERITIES = ["error", "warning"]
+ALL_RULES = ""  # the rule filter's first option
+NOT_REVIEWED = "未核查"
 MAX_UNITS = 40  # the per-unit chart shows the units with the most findings
 LIST_COLUMNS = {
     "level": "严重程度",
-    "display_name": "单位",
-    "fiscal_year": "年度",
+    "report_shown": "报告",
+    "rule_name": "规则",
     "message": "说明",
-    "metric_label": "指标",
-    "rule": "规则",
-    "doc_kind": "报告类型",
-    "source_file": "来源文件",
+    "status_shown": "核查状态",
 }
+# unit of the stated / expected figures -> the export column group it goes to
+UNIT_GROUPS = {"万元": "万元", "%": "%"}
+OTHER_UNITS = "个、分、辆等，见“单位”列"
 EXPORT_COLUMNS = {
     "severity_zh": "严重程度",
     "display_name": "单位",
     "region": "地区",
     "fiscal_year": "年度",
     "doc_kind": "报告类型",
-    "rule": "规则",
-    "rule_label": "规则说明",
-    "metric": "指标代码",
+    "rule_name": "规则",
+    "rule": "规则编号",
     "metric_label": "指标",
-    "stated": "报告所写",
-    "expected": "据其他数字应为",
+    "metric": "指标代码",
+    "stated_wan": "报告所写（万元）",
+    "expected_wan": "据其他数字应为（万元）",
+    "stated_pct": "报告所写（%）",
+    "expected_pct": "据其他数字应为（%）",
+    "stated_other": f"报告所写（{OTHER_UNITS}）",
+    "expected_other": f"据其他数字应为（{OTHER_UNITS}）",
+    "unit": "单位",
     "message": "说明",
+    "detail": "统计依据",
     "evidence_text": "原文证据",
+    "review_status": "核查状态",
+    "review_note": "核查备注",
     "source_file": "来源文件",
     "finding_id": "核查编号",
 }
@@ -56,26 +72,65 @@ def evidence_of(raw: str) -> list[dict]:
     return [e for e in items if isinstance(e, dict) and e.get("quote")]
 
 
+def place_of(e: dict) -> str:
+    """Given one quote, return where a person finds it (file · page, or file · place)."""
+    where = f"第 {e['page']} 页" if e.get("page") else str(e.get("loc") or "")
+    return " · ".join(x for x in (str(e.get("file") or ""), where) if x)
+
+
 def evidence_text(raw: str) -> str:
     """Given a finding's evidence JSON, return it as one line per quote for downloads."""
-    return "\n".join(
-        f"{e.get('file', '')} {e.get('loc', '')}：“{e['quote']}”" for e in evidence_of(raw)
-    )
+    return "\n".join(f"{place_of(e)}：“{e['quote']}”" for e in evidence_of(raw))
 
 
-def show_finding(row: pd.Series) -> None:
-    """Show one finding: its sentence, what was stated and expected, and every quote."""
+def split_by_unit(found: pd.DataFrame) -> pd.DataFrame:
+    """Given findings, return them with stated/expected spread into columns by unit."""
+    out = found.copy()
+    for group, suffix in (("万元", "wan"), ("%", "pct"), (None, "other")):
+        mask = found["unit"].isin(UNIT_GROUPS) if group is None else found["unit"] == group
+        if group is None:
+            mask = ~mask
+        for col in ("stated", "expected"):
+            out[f"{col}_{suffix}"] = found[col].where(mask)
+    return out
+
+
+def show_finding(row: pd.Series, editable: bool) -> None:
+    """Show one finding beside the list: its sentence, the statistic, every quote, its status."""
     with st.container(border=True, key="fd_evidence"):
-        badge = f":{SEVERITY_BADGE[row['severity']]}-badge[{SEVERITY_LABEL[row['severity']]}]"
-        st.markdown(
-            f"{badge} **{row['display_name']} {int(row['fiscal_year'])}年{row['doc_kind']}** · "
-            f"{row['rule_label']}（`{row['rule']}`）"
+        st.badge(SEVERITY_LABEL[row["severity"]], color=SEVERITY_BADGE[row["severity"]])
+        st.text(
+            f"{row['display_name']} {int(row['fiscal_year'])}年{row['doc_kind']} · {row['rule_name']}"
         )
-        st.markdown(row["message"])
-        st.markdown("**原文证据**")
+        st.text(row["message"])
+        if row.get("detail"):
+            st.text(f"统计依据：{row['detail']}")
+        st.text(f"原文证据（{len(evidence_of(row['evidence']))} 处）")
         for e in evidence_of(row["evidence"]):
-            where = " · ".join(str(x) for x in (e.get("file"), e.get("loc")) if x)
-            st.markdown(f"> {e['quote']}\n\n<small>{where}</small>", unsafe_allow_html=True)
+            with st.container(border=True):
+                st.text(f"“{e['quote']}”")
+                st.caption(place_of(e).replace("[", "［").replace("]", "］"))
+        status = row.get("review_status") or NOT_REVIEWED
+        if not editable:
+            note = f"（{row['review_note']}）" if row.get("review_note") else ""
+            st.text(f"核查状态：{status}{note}")
+            return
+        options = [NOT_REVIEWED, *STATUSES]
+        key = row["review_key"]
+        st.radio(
+            "核查状态", options, index=options.index(status), horizontal=True,
+            key=f"fd_mark_status_{key}",
+        )  # fmt: skip
+        st.text_input("备注", value=row.get("review_note") or "", key=f"fd_mark_note_{key}")
+        about = f"{row['display_name']} {int(row['fiscal_year'])} {row['rule']}"
+        st.button("保存核查状态", key=f"fd_mark_save_{key}", on_click=_save_mark, args=(key, about))
+
+
+def _save_mark(key: str, about: str) -> None:
+    """Given a finding's fingerprint, store the status and note its widgets hold (a callback)."""
+    chosen = st.session_state.get(f"fd_mark_status_{key}")
+    note = st.session_state.get(f"fd_mark_note_{key}") or ""
+    review.save(key, None if chosen in (None, NOT_REVIEWED) else chosen, note, about)
 
 
 def unit_chart(summary: pd.DataFrame) -> go.Figure:
@@ -103,67 +158,104 @@ def unit_chart(summary: pd.DataFrame) -> go.Figure:
     return frame.style(fig, height=160 + 24 * len(per_unit))
 
 
+def severity_filter() -> list[str]:
+    """Show the severity pills (bound to the link as fd_sev); return the chosen severities."""
+    label = "严重程度"
+    state._check("fd_sev", label, list(SEVERITY_LABEL.values()), multi=True)
+    chosen = st.pills(
+        label, list(SEVERITY_LABEL), selection_mode="multi", default=DEFAULT_SEVERITIES,
+        format_func=SEVERITY_LABEL.get, key="fd_sev", bind="query-params",
+    )  # fmt: skip
+    chosen = [s for s in SEVERITY_LABEL if s in (chosen or [])]
+    state._register(
+        "fd_sev", None if chosen == DEFAULT_SEVERITIES else [SEVERITY_LABEL[s] for s in chosen]
+    )
+    return chosen
+
+
+def rule_filter(rules: pd.DataFrame) -> str:
+    """Show the rule picker by Chinese name (the link keeps the id as fd_rule); return the id."""
+    ids = [ALL_RULES, *rules["rule"]]
+    names = dict(zip(rules["rule"], rules["name_zh"], strict=True)) | {ALL_RULES: "全部规则"}
+    asked = state._url_values("fd_rule")
+    index = 0
+    if asked:
+        if asked[-1] in names:
+            index = ids.index(asked[-1])
+        else:
+            state.notice(f"链接中的规则参数“{asked[-1]}”无法识别，已忽略。")
+    chosen = st.selectbox("规则", ids, index=index, format_func=names.get, key="fd_rule")
+    state._register("fd_rule", [chosen] if chosen else None)
+    return chosen
+
+
 def render() -> None:
     frame.page_title("核查与异常", "报告内部的矛盾、跨年度不一致与同类单位中的离群值，每条附原文")
     if not frame.has_reports():
         return
     f = current_filters()
     rules = query("finding_rules")
-    labels = dict(zip(rules["rule"], rules["description"], strict=True))
-    c1, c2 = st.columns([1, 2])
+    c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     with c1:
-        severities = state.multiselect(
-            "严重程度", list(SEVERITY_LABEL), key="fd_sev",
-            format_func=lambda s: SEVERITY_LABEL[s], placeholder="错误与警告（默认）",
-        )  # fmt: skip
+        severities = severity_filter()
     with c2:
-        chosen_rules = state.multiselect(
-            "规则", list(rules["rule"]), key="fd_rule",
-            placeholder="全部规则（说明见“规则说明”）",
-        )  # fmt: skip
-    severities = severities or DEFAULT_SEVERITIES
-    # one query for the tiles and the list: the list is the tiles' rows narrowed down
-    everything = query("findings_list", f, tuple(SEVERITY_LABEL), None)
+        rule = rule_filter(rules)
+    with c3:
+        show_false = st.toggle("显示已标为误报的", key="fd_false")
+    everything = review.with_status(query("findings_list", f, tuple(SEVERITY_LABEL), None))
     keep = everything["severity"].isin(severities)
-    if chosen_rules:
-        keep &= everything["rule"].isin(chosen_rules)
+    if rule:
+        keep &= everything["rule"] == rule
+    if not show_false:
+        keep &= everything["review_status"] != "误报"
     found = everything[keep]
+    # the tiles count what the list shows: every filter applies to them
     k = st.columns(4)
     for col, sev in zip(k, SEVERITY_LABEL, strict=False):
         col.metric(
-            SEVERITY_LABEL[sev], f"{int((everything['severity'] == sev).sum())} 条", border=True
-        )
-    k[3].metric("涉及单位", f"{everything['display_name'].nunique()} 个", border=True)
+            SEVERITY_LABEL[sev], f"{int((found['severity'] == sev).sum())} 条", border=True,
+            help=SEVERITY_HELP.get(sev),
+        )  # fmt: skip
+    k[3].metric("涉及单位", f"{found['display_name'].nunique()} 个", border=True)
+    editable = review.can_mark()
 
     tab_list, tab_units, tab_rules, tab_download = st.tabs(
         ["逐条核查", "按单位汇总", "规则说明", "下载"]
     )
     found = found.assign(
         level=[SEVERITY_LABEL[s] for s in found["severity"]],
-        rule_label=[labels.get(r, r) for r in found["rule"]],
-    )
+        status_shown=[s or NOT_REVIEWED for s in found["review_status"]],
+        report_shown=[
+            f"{n} {int(y)}"
+            for n, y in zip(found["display_name"], found["fiscal_year"], strict=True)
+        ],
+    ).reset_index(drop=True)
     with tab_list:
         if found.empty:
             frame.empty("所选范围和条件下没有核查结果。")
         else:
-            st.caption(f"共 {len(found)} 条。选择一条查看原文证据（文件、位置与原话）。")
-            frame.table(
-                found[list(LIST_COLUMNS)].rename(columns=LIST_COLUMNS),
-                key="fd_table",
-                column_config={
-                    "年度": st.column_config.NumberColumn("年度", format="%d"),
-                    "说明": st.column_config.TextColumn("说明", width="large"),
-                },
-            )
-            ids = list(found["finding_id"])
-            by_id = found.set_index("finding_id")
-            pick = state.selectbox(
-                "查看证据", ids, key="fd_pick",
-                format_func=lambda i: f"{by_id.at[i, 'display_name']} "
-                f"{int(by_id.at[i, 'fiscal_year'])}：{by_id.at[i, 'message'][:48]}（#{i[:6]}）",
-            )  # fmt: skip
-            if pick is not None:
-                show_finding(by_id.loc[pick].rename(pick))
+            left, right = st.columns([3, 2])
+            with left:
+                st.caption(f"共 {len(found)} 条。点选一行，右侧显示该条的原文证据。")
+                picked = st.dataframe(
+                    found[list(LIST_COLUMNS)].rename(columns=LIST_COLUMNS),
+                    hide_index=True, width="stretch", height=560, key="fd_table",
+                    on_select="rerun", selection_mode="single-row",
+                    column_config={
+                        "严重程度": st.column_config.TextColumn("严重程度", width=64),
+                        "报告": st.column_config.TextColumn("报告", width=150),
+                        "规则": st.column_config.TextColumn("规则", width=190),
+                        "说明": st.column_config.TextColumn(
+                            "说明", width="large", help="完整说明与原文见右侧（点选该行）"
+                        ),
+                        "核查状态": st.column_config.TextColumn("核查状态", width=72),
+                    },
+                )  # fmt: skip
+            rows = picked.selection.rows if picked is not None else []
+            index = rows[0] if rows and rows[0] < len(found) else _linked_row(found)
+            state._register("fd_pick", [found.at[index, "finding_id"]] if rows else None)
+            with right:
+                show_finding(found.loc[index], editable)
     with tab_units:
         summary = query("findings_by_unit", f)
         if summary.empty:
@@ -183,9 +275,11 @@ def render() -> None:
             )  # fmt: skip
     with tab_rules:
         frame.table(
-            rules.rename(
-                columns={"rule": "规则编号", "description": "检查内容", "tolerance": "容差与严重程度",
-                         "n": "当前仓库中的条数"}
+            rules.assign(severity=rules["severity"].map(SEVERITY_LABEL))[
+                ["name_zh", "description", "severity", "tolerance", "n"]
+            ].rename(
+                columns={"name_zh": "规则", "description": "检查内容", "severity": "最高严重程度",
+                         "tolerance": "容差与严重程度", "n": "当前条数"}
             ),
             key="fd_rules",
         )  # fmt: skip
@@ -193,7 +287,7 @@ def render() -> None:
         st.caption(f"按当前筛选条件下载核查结果（{len(found)} 条），含原文证据。文件在点击时生成。")
 
         def export_frame() -> pd.DataFrame:
-            out = found.assign(
+            out = split_by_unit(found).assign(
                 severity_zh=found["severity"].map(SEVERITY_LABEL),
                 evidence_text=[evidence_text(e) for e in found["evidence"]],
             )
@@ -210,6 +304,18 @@ def render() -> None:
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/table_view:", key="fd_xlsx", on_click="ignore",
         )  # fmt: skip
+
+
+def _linked_row(found: pd.DataFrame) -> int:
+    """Given the listed findings, return the row the link's fd_pick names, else the first."""
+    asked = state._url_values("fd_pick")
+    if asked:
+        hits = found.index[found["finding_id"] == asked[-1]]
+        if len(hits):
+            state._register("fd_pick", [asked[-1]])
+            return int(hits[0])
+        state.notice("链接中的核查编号在当前筛选下不存在，已显示第一条。")
+    return 0
 
 
 frame.run_page(render)

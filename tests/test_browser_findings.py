@@ -5,6 +5,7 @@ evidence of a finding, and screenshots are written to artifacts/screenshots/.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -43,19 +44,86 @@ def _count(db: Path, sql: str) -> int:
         con.close()
 
 
-def test_findings_page_in_browser(samples_url: tuple[str, Path], browser: object) -> None:  # noqa: F811
+def _page(browser: object, width: int) -> object:  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 1000}, locale="zh-CN")  # type: ignore[attr-defined]
+    return context.new_page()
+
+
+def _open(page: object, url: str) -> None:
+    """Open a URL and wait until the finding list is drawn (a rerun may replace it once)."""
+    for _ in range(3):
+        page.goto(url)  # type: ignore[attr-defined]
+        wait_until_done(page)
+        grid = page.locator('[data-testid="stDataFrame"]:visible')  # type: ignore[attr-defined]
+        try:
+            grid.first.wait_for(state="visible", timeout=10_000)
+            return
+        except Exception:
+            continue
+
+
+def _main_text(page: object) -> str:
+    return page.locator('[data-testid="stMain"]').inner_text()  # type: ignore[attr-defined]
+
+
+def _tiles(page: object) -> list[str]:
+    return [  # type: ignore[attr-defined]
+        t.strip() for t in page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    ]
+
+
+FILE_NAME = re.compile(r"[\w.-]+\.(?:docx|pdf|txt|html?|xlsx?)")
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_findings_page_in_browser(
+    samples_url: tuple[str, Path], browser: object, width: int
+) -> None:  # noqa: F811
     url, db = samples_url
-    page = new_page(browser)
-    page.goto(url + "findings")  # type: ignore[attr-defined]
-    wait_until_done(page)
+    page = _page(browser, width)
+    _open(page, url + "findings")
     assert_no_errors(page)
     assert page.locator("h1").first.inner_text().strip() == "核查与异常"  # type: ignore[attr-defined]
     count, rows = grid_rows(page)
     shown = _count(db, "SELECT count(*) FROM findings WHERE severity IN ('error', 'warning')")
     assert count is not None and int(count) == 1 + shown  # header row + errors and warnings
-    assert rows and all("万元" in r or "%" in r or "分" in r or "年" in r for r in rows)
+    text = FILE_NAME.sub("", _main_text(page))
+    assert not re.findall(r"[A-Za-z]{3,}", text), re.findall(r"[A-Za-z]{3,}", text)
+    # the full message of the open finding is on screen, wrapped, not cut
+    panel = page.locator('[class*="st-key-fd_evidence"]')  # type: ignore[attr-defined]
+    box = panel.bounding_box()
+    assert box and box["x"] + box["width"] <= width
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "07_findings.png"), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(SHOTS / f"07_findings_{width}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def test_clicking_a_row_opens_its_evidence_and_tiles_follow_filters(
+    samples_url: tuple[str, Path],
+    browser: object,  # noqa: F811
+) -> None:
+    url, db = samples_url
+    page = _page(browser, 1440)
+    _open(page, url + "findings")
+    _, rows = grid_rows(page)
+    panel = page.locator('[class*="st-key-fd_evidence"]')  # type: ignore[attr-defined]
+
+    def open_message() -> str:  # the full message: the panel's third line
+        return [t for t in panel.inner_text().splitlines() if t.strip()][2]
+
+    assert open_message() in rows[0] and open_message() not in rows[2]
+    grid = page.locator('[data-testid="stDataFrame"]').first  # type: ignore[attr-defined]
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 * 3 + 17)  # type: ignore[attr-defined]  # row 3
+    wait_until_done(page)
+    assert open_message() in rows[2]
+    # tiles count what the list shows: drop 警告 and they follow
+    errors = _count(db, "SELECT count(*) FROM findings WHERE severity = 'error'")
+    page.locator('[data-testid="stButtonGroup"] button', has_text="警告").first.click()  # type: ignore[attr-defined]
+    wait_until_done(page)
+    count, _ = grid_rows(page)
+    assert int(count) == 1 + errors
+    assert _tiles(page)[:3] == [f"{errors} 条", "0 条", "0 条"]
     page.context.close()  # type: ignore[attr-defined]
 
 
@@ -75,6 +143,4 @@ def test_findings_link_opens_filtered_view_with_evidence(
     assert errors > 0 and count is not None and int(count) == 1 + errors  # header + rows
     evidence = page.locator('[class*="st-key-fd_evidence"]')  # type: ignore[attr-defined]
     assert "原文证据" in evidence.inner_text()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "08_findings_filtered.png"), full_page=True)  # type: ignore[attr-defined]
     page.context.close()  # type: ignore[attr-defined]

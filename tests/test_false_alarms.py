@@ -44,6 +44,7 @@ def test_every_fixture_is_a_case():
     assert sorted(p.name for p in FOLDER.glob("*.txt")) == sorted(CASES)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_consistent_wording_raises_no_error_or_warning(tmp_path, name):
     db = tmp_path / "f.duckdb"

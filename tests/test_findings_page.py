@@ -29,66 +29,95 @@ def _counts(db) -> dict[str, int]:
         con.close()
 
 
+def _visible(at) -> str:
+    """Given a run app, return every text it shows a person (labels, values, cells)."""
+    parts = [t.value for t in at.title] + [m.value for m in at.markdown]
+    parts += [t.value for t in at.text] + [c.value for c in at.caption]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    for df in at.dataframe:
+        parts += list(df.value.columns) + [str(v) for v in df.value.to_numpy().ravel()]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.e2e
 def test_findings_page_lists_errors_and_warnings_with_counts(samples_db, use_db):
     use_db(samples_db)
     at = open_app("findings")
     assert_clean(at)
     assert [t.value for t in at.title] == ["核查与异常"]
     counts = _counts(samples_db)
-    assert [m.label for m in at.metric] == ["错误", "警告", "提示（舍入差异等）", "涉及单位"]
+    assert [m.label for m in at.metric] == ["错误", "警告", "提示", "涉及单位"]
+    # the tiles count the list: errors and warnings by default, no 提示
     assert [m.value for m in at.metric[:3]] == [
-        f"{counts.get(s, 0)} 条" for s in ("error", "warning", "info")
+        f"{counts.get('error', 0)} 条",
+        f"{counts.get('warning', 0)} 条",
+        "0 条",
     ]
     table = at.dataframe[0].value
     assert len(table) == counts["error"] + counts["warning"]  # default: errors and warnings
     assert set(table["严重程度"]) == {"错误", "警告"}
-    assert {"峨边·县委办", "金口河·区委办", "双牌·县委办"} <= set(table["单位"])
+    assert {"峨边·县委办 2024", "金口河·区委办 2024", "双牌·县委办 2023"} <= set(table["报告"])
     assert any("16.92%" in m and "0.17%" in m for m in table["说明"])
+    assert "增减率与增减额" in set(table["规则"])  # rules by Chinese name, not id
 
 
+@pytest.mark.e2e
+def test_page_shows_no_rule_id_or_english_severity(samples_db, use_db):
+    use_db(samples_db)
+    at = open_app("findings")
+    shown = _visible(at)
+    for word in ("error", "warning", "info", "pct.change", "parts.", "Select all", "MAD"):
+        assert word not in shown, word
+    assert not [m for m in at.dataframe[0].value["说明"] if "z 值" in m]  # statistic: detail only
+
+
+@pytest.mark.e2e
 def test_first_finding_opens_with_its_quotes(samples_db, use_db):
     use_db(samples_db)
     at = open_app("findings")
     assert_clean(at)
     first = at.dataframe[0].value.iloc[0]
-    texts = [m.value for m in at.markdown]
+    texts = [t.value for t in at.text]
     assert first["说明"] in texts
-    assert any(t.startswith(":red-badge[错误]") and first["单位"] in t for t in texts)
-    quotes = [t for t in texts if t.startswith("> ")]
-    assert quotes and all("<small>" in q and "第" in q for q in quotes)
+    assert any(first["报告"] in t and first["规则"] in t for t in texts)
+    quotes = [t for t in texts if t.startswith("“")]
+    places = [c.value for c in at.caption if "第" in c.value]
+    assert quotes and len(places) >= len(quotes)
 
 
-def test_link_selects_severity_rule_and_finding(samples_db, use_db):
+@pytest.mark.e2e
+def test_tiles_follow_the_severity_and_rule_filters(samples_db, use_db):
     use_db(samples_db)
-    at = open_app("findings", {"fd_sev": "提示（舍入差异等）", "fd_rule": "pct.share"})
+    at = open_app("findings", {"fd_rule": "pct.share"})
     assert_clean(at)
     table = at.dataframe[0].value
-    assert len(table) > 0 and set(table["严重程度"]) == {"提示（舍入差异等）"}
-    assert set(table["规则"]) == {"pct.share"}
+    assert set(table["规则"]) == {"占比与金额"}
+    values = [int(m.value.split()[0]) for m in at.metric[:3]]
+    assert sum(values) == len(table) and values[2] == 0
+    at = open_app("findings", {"fd_sev": "提示", "fd_rule": "pct.share"})
+    table = at.dataframe[0].value
+    assert len(table) > 0 and set(table["严重程度"]) == {"提示"}
+    assert [m.value for m in at.metric[:3]] == ["0 条", "0 条", f"{len(table)} 条"]
+
+
+@pytest.mark.e2e
+def test_link_keeps_rule_id_and_finding(samples_db, use_db):
+    use_db(samples_db)
+    at = open_app("findings", {"fd_sev": "提示", "fd_rule": "pct.share"})
     link = share_link(at)
     assert link.startswith(BASE_URL + "findings?") and "fd_rule=pct.share" in link
-    # the link reproduces the view, including the finding whose evidence is open
-    pick = at.selectbox(key="fd_pick").options[1]
-    at.selectbox(key="fd_pick").select(pick).run()
-    again = open_app("findings", _params(share_link(at)))
+    con = duckdb.connect(str(samples_db), read_only=True)
+    second = con.execute(
+        "SELECT finding_id, message FROM findings WHERE rule = 'pct.share' AND severity = 'info'"
+        " ORDER BY display_name, fiscal_year, doc_kind, rule, finding_id LIMIT 1 OFFSET 1"
+    ).fetchone()
+    con.close()
+    again = open_app("findings", {"fd_sev": "提示", "fd_rule": "pct.share", "fd_pick": second[0]})
     assert_clean(again)
-    assert again.selectbox(key="fd_pick").value == at.selectbox(key="fd_pick").value
-    assert again.dataframe[0].value.equals(at.dataframe[0].value)
+    assert second[1] in [t.value for t in again.text]  # the linked finding's evidence is open
 
 
-def _params(link: str) -> dict[str, list[str]]:
-    from urllib.parse import parse_qs, urlsplit
-
-    return {k: v if len(v) > 1 else v[0] for k, v in parse_qs(urlsplit(link).query).items()}
-
-
-def test_unknown_rule_in_link_is_a_notice_not_an_error(samples_db, use_db):
-    use_db(samples_db)
-    at = open_app("findings", {"fd_rule": "no.such.rule"})
-    assert not at.exception
-    assert at.dataframe  # the page still lists findings
-
-
+@pytest.mark.e2e
 def test_findings_download_has_evidence(samples_db, use_db):
     from pages.findings import evidence_text
 
@@ -100,6 +129,7 @@ def test_findings_download_has_evidence(samples_db, use_db):
     assert len(text.splitlines()) == len(json.loads(raw))
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("sheet", ["核查结果"])
 def test_excel_export_of_findings(samples_db, use_db, sheet):
     from dashboard_lib.export import excel_bytes
@@ -110,3 +140,54 @@ def test_excel_export_of_findings(samples_db, use_db, sheet):
     con.close()
     book = openpyxl.load_workbook(io.BytesIO(excel_bytes({sheet: df})))
     assert book[sheet].max_row == len(df) + 1
+
+
+@pytest.mark.e2e
+def test_export_names_the_unit_of_every_figure_column(samples_db, use_db):
+    from pages.findings import EXPORT_COLUMNS
+
+    figures = [v for k, v in EXPORT_COLUMNS.items() if k.startswith(("stated", "expected"))]
+    assert figures and all("（" in v and ("万元" in v or "%" in v or "个" in v) for v in figures)
+
+
+@pytest.mark.e2e
+def test_without_password_nothing_can_be_marked(samples_db, use_db, monkeypatch):
+    monkeypatch.delenv("JUESUAN_EDITOR_PASSWORD", raising=False)
+    use_db(samples_db)
+    at = open_app("findings")
+    assert_clean(at)
+    assert not at.text_input and not [r for r in at.radio if r.key.startswith("fd_mark")]
+    assert not [b for b in at.button if b.label == "保存核查状态"]
+    assert any(t.value.startswith("核查状态：未核查") for t in at.text)
+
+
+def _mark(at, status: str, note: str = "") -> None:
+    next(r for r in at.radio if r.key.startswith("fd_mark_status_")).set_value(status)
+    if note:
+        next(t for t in at.text_input if t.key.startswith("fd_mark_note_")).input(note)
+    next(b for b in at.button if b.label == "保存核查状态").click().run()
+
+
+@pytest.mark.e2e
+def test_a_mark_survives_a_forced_rebuild(samples_db, use_db, monkeypatch):
+    from tests.conftest import SAMPLES, run_cli
+
+    monkeypatch.setenv("JUESUAN_EDITOR_PASSWORD", "s3cret")
+    use_db(samples_db)
+    at = open_app("findings")
+    assert not [r for r in at.radio if r.key.startswith("fd_mark")]  # locked until unlocked
+    at.text_input(key="fd_password").input("s3cret").run()
+    assert_clean(at)
+    first = at.dataframe[0].value.iloc[0]
+    _mark(at, "已核实", "已与财务科核对")
+    assert_clean(at)
+    assert (samples_db.parent / "finance.review.json").exists()
+    assert run_cli("build", "--db", str(samples_db), "--force", str(SAMPLES)).code == 0
+    again = open_app("findings")
+    row = again.dataframe[0].value.iloc[0]
+    assert row["说明"] == first["说明"] and row["核查状态"] == "已核实"
+    assert "核查状态：已核实（已与财务科核对）" in [t.value for t in again.text]
+    # 误报 is hidden by default
+    again.text_input(key="fd_password").input("s3cret").run()
+    _mark(again, "误报")
+    assert first["说明"] not in set(open_app("findings").dataframe[0].value["说明"])

@@ -28,6 +28,7 @@ def report_000():
     return {fmt: _report("000", fmt) for fmt in FORMATS}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_indicator_sign_and_unit_columns_are_read(report_000, fmt):
     by_name = {i.level3: i for i in report_000[fmt].indicators}
@@ -43,6 +44,7 @@ def test_indicator_sign_and_unit_columns_are_read(report_000, fmt):
     assert by_name["农户满意度"].unit == "%"
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_budget_execution_points_are_read_from_each_funds_row(report_000, fmt):
     funds = [m for m in report_000[fmt].mentions if m.kind == "funds_score"]
@@ -86,6 +88,7 @@ def _report_id(db, stem: str) -> str:
         ).fetchone()[0]
 
 
+@pytest.mark.e2e
 def test_cost_indicators_are_compared_with_project_spending(samples_build):
     db, _ = samples_build
     found = _findings(db, _report_id(db, "000"), "indicator.cost")
@@ -97,6 +100,7 @@ def test_cost_indicators_are_compared_with_project_spending(samples_build):
     assert _findings(db, _report_id(db, "003"), "indicator.cost") == []
 
 
+@pytest.mark.e2e
 def test_listed_project_reports_are_compared_with_the_attached_ones(samples_build):
     db, _ = samples_build
     (found,) = _findings(db, _report_id(db, "002"), "parts.report_list")
@@ -108,6 +112,7 @@ def test_listed_project_reports_are_compared_with_the_attached_ones(samples_buil
         assert _findings(db, _report_id(db, stem), "parts.report_list") == []
 
 
+@pytest.mark.e2e
 def test_weights_above_100_with_budget_execution_are_reported(samples_build):
     db, _ = samples_build
     found = _findings(db, _report_id(db, "001"), "score.total")
@@ -120,6 +125,7 @@ def test_weights_above_100_with_budget_execution_are_reported(samples_build):
         assert _findings(db, _report_id(db, stem), "score.total") == []
 
 
+@pytest.mark.e2e
 def test_item_numbering_gap_is_reported(samples_build):
     db, _ = samples_build
     (found,) = _findings(db, _report_id(db, "000"), "parts.item_numbering")

@@ -92,6 +92,9 @@ SELECT finding_id, severity FROM raw_findings WHERE severity NOT IN ('error', 'w
 SELECT finding_id FROM raw_findings
 WHERE rule IS NULL OR message IS NULL OR message = '' OR evidence IS NULL OR evidence = '[]';
 
+-- test: every finding's rule is a declared rule (etl/checks/registry.py)
+SELECT f.finding_id, f.rule FROM raw_findings f ANTI JOIN check_rules c USING (rule);
+
 -- test: raw_findings.metric is a known metric key when set
 SELECT finding_id, metric FROM raw_findings
 WHERE metric IS NOT NULL AND metric NOT IN (SELECT metric FROM metric_catalog);

@@ -25,8 +25,9 @@ def findings_list(
         con,
         """
         SELECT x.finding_id, x.display_name, x.region, x.fiscal_year, x.doc_kind, x.severity,
-               x.rule, x.metric, x.metric_label, x.stated, x.expected, x.message, x.evidence,
-               x.source_file, x.unit_id, x.report_id
+               x.rule, coalesce(x.rule_name, x.rule) AS rule_name, x.metric, x.metric_label,
+               x.stated, x.expected, x.unit, x.message, x.detail, x.evidence, x.source_file,
+               x.unit_id, x.report_id
         FROM findings x
         WHERE list_contains(?::VARCHAR[], x.severity)
           AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], x.rule))
@@ -62,11 +63,12 @@ def findings_by_unit(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
 
 
 def finding_rules(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Return every check rule with its description, tolerance and number of findings."""
+    """Return every check rule with its name, explanation, tolerance and number of findings."""
     return _df(
         con,
         """
-        SELECT c.rule, c.description, c.tolerance, count(f.finding_id) AS n
+        SELECT c.rule, c.name_zh, c.severity, c.description, c.tolerance,
+               count(f.finding_id) AS n
         FROM check_rules c LEFT JOIN raw_findings f USING (rule)
         GROUP BY ALL ORDER BY c.rule
         """,

@@ -190,12 +190,16 @@ CREATE TABLE raw_findings (            -- written by etl/checks after the raw ta
     stated      DOUBLE,
     expected    DOUBLE,
     message     VARCHAR NOT NULL,      -- one Chinese sentence
-    evidence    VARCHAR NOT NULL       -- JSON list of {quote, loc, page, file}
+    evidence    VARCHAR NOT NULL,      -- JSON list of {quote, loc, page, file}
+    detail      VARCHAR NOT NULL DEFAULT '',  -- the statistic behind the message (outliers)
+    unit        VARCHAR NOT NULL DEFAULT '万元'  -- unit of stated / expected (万元, %, 分, 辆 ...)
 );
 
-CREATE TABLE check_rules (             -- etl/checks RULE_CATALOG, written with the findings
+CREATE TABLE check_rules (             -- etl/checks/registry.py declarations, written with the findings
     rule        VARCHAR PRIMARY KEY,
-    description VARCHAR NOT NULL,
+    name_zh     VARCHAR NOT NULL,      -- Chinese name shown wherever the id would be
+    severity    VARCHAR NOT NULL,      -- the highest severity the rule gives
+    description VARCHAR NOT NULL,      -- one-line explanation
     tolerance   VARCHAR NOT NULL
 );
 
@@ -287,8 +291,10 @@ SELECT n.report_id, r.source_file, n.message FROM raw_notes n JOIN raw_reports r
 CREATE VIEW findings AS
 SELECT f.finding_id, f.source_file, f.report_id, f.rule, f.severity, f.metric, f.stated,
        f.expected, f.message, f.evidence, r.unit_id, u.display_name, u.region,
-       r.fiscal_year, r.doc_kind, c.label_zh AS metric_label
+       r.fiscal_year, r.doc_kind, c.label_zh AS metric_label, f.detail, f.unit,
+       k.name_zh AS rule_name
 FROM raw_findings f
 JOIN raw_reports r USING (report_id)
 JOIN raw_units u USING (unit_id)
-LEFT JOIN metric_catalog c USING (metric);
+LEFT JOIN metric_catalog c USING (metric)
+LEFT JOIN check_rules k USING (rule);

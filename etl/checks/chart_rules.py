@@ -36,6 +36,7 @@ from etl.checks.model import (
     ratio_range,
     unique_quotes,
 )
+from etl.checks.registry import RuleSpec, declare
 from etl.checks.subjects import class_key
 
 RULE = "chart.values"
@@ -288,10 +289,19 @@ def _share_finding(r: ReportData, chart: dict, rows: list) -> Finding:
         f"{_chart_name(chart)}的占比不一致{SHARE_BASIS}：" + "；".join(parts) + "。",
         unique_quotes([chart["where"], *evidence]),
         stated=round(label if label is not None else share, 2),
-        expected=round(text[1] if text else share, 2),
+        expected=round(text[1] if text else share, 2), unit="%",
     )  # fmt: skip
 
 
+@declare(
+    RuleSpec(
+        "chart.values",
+        "图表数据与正文",
+        "warning",
+        "金额、百分比容差同上，超出为警告（图表只是示意）；每张图表一条",
+        "报告中嵌入图表的数据（标题、数据标签、类别与数值；只在类别与数值一一对应时读取）：数据标签 与 图中数值；按年度的图表（标题指明收支总计、一般公共预算财政拨款支出等）与 正文本年数、由增减额推出的上年数；结构图的占比（数据标签，数值 ÷ 各项之和）与 正文金额算出的占比",
+    ),
+)
 def chart_values(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return one finding per chart whose labels, values and text disagree."""
     out = []

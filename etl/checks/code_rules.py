@@ -16,26 +16,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from etl.checks.model import Finding, ReportData, Rule, amount_severity, money, new_finding
+from etl.checks.registry import RuleSpec, declare
 from etl.vocab.tables import table_vocab
 
-# rule id -> (what it checks, tolerance): merged into etl.checks.RULE_CATALOG
-CATALOG: dict[str, tuple[str, str]] = {
-    "cells.codes": (
-        "决算附表中按科目编码逐级相加：类＝其下各款之和，款＝其下各项之和（无款行时类＝各项之和），"
-        "经济分类 301＝30101…之和，功能分类表的合计行＝各类之和（逐列）",
-        "差 ≤0.005 万元不报；≤max(0.01, 0.005×(分项数+1)) 万元 info；更大 error",
-    ),
-    "cells.columns": (
-        "决算附表同一行各列相加：小计＝基本支出＋项目支出，本年支出合计＝基本＋项目＋上缴上级＋经营＋"
-        "对附属单位补助，本年收入合计＝各项收入，“三公”合计＝三项，公务用车小计＝购置＋运行维护，"
-        "财政拨款支出合计＝各类财政拨款（同一表头下的列全部认得时才检查）",
-        "同上",
-    ),
-    "cells.economic": (
-        "基本支出决算表：人员经费合计＝301＋303 各类之和，公用经费合计＝其余经济分类（302、310…）之和",
-        "同上",
-    ),
-}
 TOTAL_ROW = "合计"
 FUNCTIONAL_FIRST_DIGITS = ("2",)  # 功能分类 科目编码 start with 2 (经济分类 with 3)
 
@@ -76,6 +59,15 @@ def _names(parts: list[dict]) -> str:
     return "、".join(f"“{p['column_path'].split('/')[-1]}”" for p in parts)
 
 
+@declare(
+    RuleSpec(
+        "cells.codes",
+        "决算附表科目逐级相加",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误",
+        "决算附表（`raw_cells`）中按科目编码逐级相加：类＝其下各款之和，款＝其下各项之和（无款行时类＝各项之和），经济分类 301＝30101…之和，功能分类表的合计行＝各类之和（逐列；同一列中编码重复出现时不查）",
+    ),
+)
 def code_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a 科目编码 row is not the sum of the rows under it."""
     out = []
@@ -109,6 +101,15 @@ def code_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+@declare(
+    RuleSpec(
+        "cells.columns",
+        "决算附表同一行各列相加",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误",
+        "决算附表同一行各列相加：小计＝基本支出＋项目支出，本年支出合计＝基本＋项目＋上缴上级＋经营＋对附属单位补助，本年收入合计＝各项收入，“三公”合计＝三项、公务用车小计＝购置＋运行维护，财政拨款支出合计＝各类财政拨款（列的组成见 `etl/vocab/tables.toml`；同一表头下有不认得的列时不查）",
+    ),
+)
 def column_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a row's total column is not the sum of its parts."""
     rows: dict[tuple[str, int], list[dict]] = defaultdict(list)
@@ -165,6 +166,15 @@ def _same_side(total: dict, parts: list[dict]) -> bool:
     return all(p["row_label"] == total["row_label"] for p in parts)
 
 
+@declare(
+    RuleSpec(
+        "cells.economic",
+        "基本支出表人员、公用经费合计",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误",
+        "基本支出决算表：人员经费合计＝301＋303 之和，公用经费合计＝其余经济分类（302、310…）之和",
+    ),
+)
 def economic_totals(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where 人员经费合计 or 公用经费合计 is not its 类 rows' sum."""
     spec = table_vocab().economic

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from etl.checks.model import EPS, Finding, Quote, ReportData, amount_severity, money
+from etl.checks.registry import RuleSpec, declare
 
 # Robust z-score (Iglewicz & Hoaglin): 0.6745 * (x - median) / MAD; |z| above the
 # threshold marks an outlier.  When MAD is 0, the mean absolute deviation (scaled by
@@ -25,6 +26,15 @@ DERIVED_OF = {  # prior-year metric a report derives -> the change metric it com
 }
 
 
+@declare(
+    RuleSpec(
+        "across.prior_year",
+        "与上年报告不符",
+        "warning",
+        "相差 ≤0.01 万元为提示，更大为警告",
+        "本年报告所述增减额推出的上年数 与 上年报告本身所写的数（两年报告都已载入时）",
+    ),
+)
 def prior_year(reports: list[ReportData], labels: dict[str, str]) -> list[Finding]:
     """Given all reports, return findings where a stated change contradicts last year's report."""
     by_key = {(r.unit_id, r.doc_kind, r.fiscal_year): r for r in reports}
@@ -106,6 +116,34 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.2f} {unit}"
 
 
+OUTLIER_SPECS = tuple(
+    RuleSpec(
+        f"outlier.{ind_id}",
+        f"离群：{name}",
+        "warning",
+        f"与同类单位中位数相差悬殊（稳健 z 值，即中位数与绝对中位差算出的偏离，绝对值 > {OUTLIER_Z}）；"
+        f"同类少于 {MIN_PEERS} 个单位不计算；警告",
+        f"{name}在同类单位（同一单位类别、同一年度的决算报告）中离群",
+    )
+    for ind_id, name, *_ in INDICATORS
+)
+
+
+def _compared(value: float, med: float, unit: str) -> str:
+    """Given a unit's value and its peers' median, return how far apart they are, in words."""
+    if unit == "%":
+        gap = value - med
+        return (
+            f"比同类单位中位数 {_fmt(med, unit)}{'高' if gap > 0 else '低'} {abs(gap):.2f} 个百分点"
+        )
+    if med > EPS and value >= med:
+        return f"是同类单位中位数 {_fmt(med, unit)} 的 {value / med:.1f} 倍"
+    if med > EPS:
+        return f"只有同类单位中位数 {_fmt(med, unit)} 的 {value / med * 100:.0f}%"
+    return f"同类单位中位数为 {_fmt(med, unit)}"
+
+
+@declare(*OUTLIER_SPECS)
 def outliers(reports: list[ReportData], labels: dict[str, str]) -> list[Finding]:
     """Given all reports, return findings for units far from comparable units on an indicator."""
     groups: dict[tuple, list[ReportData]] = defaultdict(list)
@@ -130,9 +168,11 @@ def outliers(reports: list[ReportData], labels: dict[str, str]) -> list[Finding]
                 out.append(
                     Finding(
                         r.report_id, r.source_file, f"outlier.{ind_id}", "warning",
-                        f"{name} {_fmt(v, unit)}，同类单位（{kind}，{year}年，{len(points)} 个）"
-                        f"中位数 {_fmt(med, unit)}，稳健 z 值 {z:+.1f}。",
+                        f"{name} {_fmt(v, unit)}，{_compared(v, med, unit)}"
+                        f"（同类：{kind}，{year}年，{len(points)} 个单位）。",
                         evidence, metric=keys[0], stated=round(v, 4), expected=round(med, 4),
+                        detail=f"稳健 z 值 {z:+.1f}（中位数 {_fmt(med, unit)}，按绝对中位差计算；"
+                        f"绝对值超过 {OUTLIER_Z} 视为离群）", unit=unit,
                     )
                 )  # fmt: skip
     return out

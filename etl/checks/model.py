@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from etl.checks.registry import REGISTRY
+
 EPS = 1e-6
 AMOUNT_TOLERANCE = 0.005  # 万元: two amounts equal after rounding to the stated 0.01
 ROUNDING_UNIT = 0.01  # 万元: a difference up to one cent of 万元 is a rounding difference (info)
 PCT_ERROR_POINTS = 0.1  # a percentage off by this many points or more is an error, else warning
 SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}  # max(..., key=SEVERITY_RANK.get)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ class Finding:
     metric: str | None = None
     stated: float | None = None
     expected: float | None = None
+    detail: str = ""  # the statistic behind the sentence (an outlier's robust z), shown on demand
+    unit: str | None = None  # of stated / expected; None: the rule's declared unit
 
     @property
     def finding_id(self) -> str:
@@ -125,7 +130,8 @@ class Finding:
         evidence = json.dumps([q.as_dict() for q in self.evidence], ensure_ascii=False)
         return (
             self.finding_id, self.report_id, self.source_file, self.rule, self.severity,
-            self.metric, self.stated, self.expected, self.message, evidence,
+            self.metric, self.stated, self.expected, self.message, evidence, self.detail,
+            REGISTRY[self.rule].unit if self.unit is None else self.unit,
         )  # fmt: skip
 
 

@@ -20,6 +20,8 @@ from etl.checks.model import (
     ratio_range,
     unique_quotes,
 )
+from etl.checks.registry import RuleSpec, declare
+from etl.checks.report_rules import share_follows_parts
 from etl.checks.subjects import (
     CHANGE_OF,
     CHANGE_TRIPLES,
@@ -28,7 +30,20 @@ from etl.checks.subjects import (
     metric_label,
 )
 
+# A percentage whose formula the report does not state is at most a warning.
+SEVERITY_CAP_UNDEFINED = {"error": "warning"}
 
+
+@declare(
+    RuleSpec(
+        "pct.change",
+        "增减率与增减额",
+        "error",
+        "在金额舍入（各 ±0.005 万元）允许的范围内不报（点估计末位不同为提示）；范围外差一个末位为提示，不到 0.1 个百分点为警告，更大为错误",
+        "所述增减率 与 增减额 ÷ 上年数（上年数 ＝ 本年数 − 增减额）",
+        unit="%",
+    ),
+)
 def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a stated change rate contradicts its amounts."""
     out = []
@@ -76,6 +91,16 @@ def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+@declare(
+    RuleSpec(
+        "pct.share",
+        "占比与金额",
+        "error",
+        "在金额舍入（各 ±0.005 万元）允许的范围内不报（点估计末位不同为提示）；范围外差一个末位为提示，不到 0.1 个百分点为警告，更大为错误；编制控制率算法未写明，最多为警告，实有人数未超编而写 100% 为提示",
+        "“占…%” 与 金额 ÷ 所指合计（句中先列的合计、“占本年支出合计的”等；编制表的控制率 与 实有人数 ÷ 编制数）",
+        unit="%",
+    ),
+)
 def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where 占…% contradicts the amounts it relates."""
     out = []
@@ -92,16 +117,24 @@ def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             base_where = r.quote(m["context"], m["loc"], m["page"])
         if base is None or base <= EPS:
             continue
+        if share_follows_parts(r, m):
+            continue  # computed on the parts of a wrong total: parts_vs_total names it
         expected = m["value"] / base * 100
         half = 0.0 if m["flag"] == "人" else AMOUNT_TOLERANCE  # head counts are exact
         severity = pct_severity(m["pct"], expected, ratio_range(m["value"], base, half, half))
         show = (lambda v: f"{count_text(v)} 人") if m["flag"] == "人" else money
+        note = ""
+        if severity and m["flag"] == "人":
+            # a staffing 控制率 states no formula: 100% may mean “within the establishment”
+            within = m["value"] <= base + EPS and abs(m["pct"] - 100) <= EPS
+            severity = "info" if within else SEVERITY_CAP_UNDEFINED.get(severity, severity)
+            note = "控制率的算法报告未写明：若按实有人数 ÷ 编制数计算应为上数；写 100% 可能指人数控制在编制以内。"
         if severity:
             out.append(
                 new_finding(
                     r, "pct.share", severity,
                     f"“{m['quote']}”：{show(m['value'])} ÷ {show(base)} ＝ {pct(expected)}，"
-                    f"报告写的是 {pct(m['pct'])}。",
+                    f"报告写的是 {pct(m['pct'])}。{note}",
                     unique_quotes([m["where"]] + ([base_where] if base_where else [])),
                     metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
                 )
@@ -109,6 +142,16 @@ def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+@declare(
+    RuleSpec(
+        "pct.completion",
+        "预算完成率",
+        "error",
+        "在金额舍入（各 ±0.005 万元）允许的范围内不报（点估计末位不同为提示）；范围外差一个末位为提示，不到 0.1 个百分点为警告，更大为错误；“100%”又说小于预算为警告（可能四舍五入），其他文字矛盾为错误",
+        "完成预算% 与 决算 ÷ 预算；与同句“决算数小于/大于/等于预算数”；三公分项完成率推出的预算与三公预算；各功能分类项目完成率推出的整体完成率",
+        unit="%",
+    ),
+)
 def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where 完成预算% contradicts amounts or its own words."""
     out = []
@@ -192,7 +235,7 @@ def _completion_of_parts(r: ReportData, said: dict) -> list[Finding]:
             f"“三公”经费预算数为 {money(total_budget.value)}，但三项分项的支出与完成率（{detail}）"
             f"意味着分项预算合计只有 {money(s)}。",
             unique_quotes([total_budget.where] + [m["where"] for m in parts]),
-            metric="sangong.budget", stated=total_budget.value, expected=s,
+            metric="sangong.budget", stated=total_budget.value, expected=s, unit="万元",
         )
     ]  # fmt: skip
 

@@ -24,6 +24,7 @@ from etl.checks.model import (
     new_finding,
     unique_quotes,
 )
+from etl.checks.registry import RuleSpec, declare
 from etl.extract.projects import NAMES_SEPARATOR
 
 # A cost indicator (成本指标) stated in money: 度量单位 (or the value's own unit) -> 万元 factor
@@ -37,6 +38,15 @@ WHOLE_PROJECT_WORDS = ("资金", "经费", "项目支出", "总成本", "总投�
 MONEY_VALUE = re.compile(r"^[≤≥<>=＝＜＞]?(\d+(?:\.\d+)?)(万元|万|元)?$")
 
 
+@declare(
+    RuleSpec(
+        "parts.project_classes",
+        "项目类别金额超过项目支出",
+        "error",
+        "多于项目支出且超出金额容差为错误",
+        "按项目类别（常年项目、阶段（一次性）项目…）所述“涉及预算总金额 × 执行进度”之和 与 项目支出",
+    ),
+)
 def project_classes(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where its project classes spend more than 项目支出."""
     classes = [m for m in r.mentions if m["kind"] == "project_class" and m["value"] is not None]
@@ -81,6 +91,15 @@ def _same_project(a: str, b: str) -> bool:
     return ka == kb or difflib.SequenceMatcher(None, ka, kb).ratio() >= PROJECT_NAME_MATCH
 
 
+@declare(
+    RuleSpec(
+        "restated.project",
+        "项目金额的不同说法",
+        "error",
+        "金额容差；不同为错误",
+        "同一项目的年初预算或支出（执行数）在自评表与正文中写法不同（项目名按相似度归并）",
+    ),
+)
 def project_amounts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a project's budget or spending is stated two ways."""
     groups: dict[tuple[str, str], list[tuple[float, Quote, str]]] = defaultdict(list)
@@ -130,6 +149,16 @@ def _indicator_key(name: str) -> str:
     return name.removesuffix("次数").removesuffix("数")
 
 
+@declare(
+    RuleSpec(
+        "indicator.target",
+        "指标目标值前后不一",
+        "warning",
+        "数值不同为警告",
+        "正文所写的绩效指标目标值（“年初绩效指标值……≥220次”）与自评表中同名（相似度 ≥0.8）指标的指标值",
+        unit="",
+    ),
+)
 def targets(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where prose and table give one indicator two targets."""
     out = []
@@ -178,6 +207,15 @@ def _cost_amount(row: IndicatorRow) -> float | None:
     return None
 
 
+@declare(
+    RuleSpec(
+        "indicator.cost",
+        "成本指标与项目执行数",
+        "error",
+        "金额容差；多于执行数为错误，少于为警告（成本指标可能只覆盖部分支出）",
+        "项目自评表中以金额计的成本指标（度量单位 万元/万/元，或数值自带单位）完成值之和 与 该项目执行数",
+    ),
+)
 def cost_indicators(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a project's money cost indicators miss its spending.
 
@@ -236,6 +274,16 @@ def _same_report(a: str, b: str) -> bool:
     return bool(ka and kb) and (ka in kb or kb in ka or _same_project(ka, kb))
 
 
+@declare(
+    RuleSpec(
+        "parts.report_list",
+        "所称绩效自评报告与附件",
+        "warning",
+        "名称对不上或个数不等为警告",
+        "正文所称“形成……项目绩效自评报告”（所列名称、“等N个”）与 附件中的项目自评表、项目绩效评价报告",
+        unit="个",
+    ),
+)
 def report_lists(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where the project reports it says it produced are not
     the ones attached (by name, or by the stated number).

@@ -18,6 +18,7 @@ from etl.checks.model import (
     AMOUNT_TOLERANCE,
     EPS,
     ROUNDING_UNIT,
+    SEVERITY_RANK,
     Finding,
     Quote,
     ReportData,
@@ -26,8 +27,11 @@ from etl.checks.model import (
     count_text,
     money,
     new_finding,
+    pct_severity,
+    ratio_range,
     unique_quotes,
 )
+from etl.checks.registry import RuleSpec, declare
 from etl.checks.subjects import (
     CHANGE_OF,
     FISCAL_SOURCES,
@@ -37,11 +41,42 @@ from etl.checks.subjects import (
     class_key,
     metric_label,
 )
+from etl.extract.tables import SUBTOTAL_LINES
 
 CLASS_NAME_MATCH = 0.8  # difflib ratio above which a 类 name and an item's 类 are the same
 COMPARISON_LAG = 1  # a report compares its year with the year before
 
 
+@declare(
+    RuleSpec(
+        "parts.income",
+        "收入合计与来源之和",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误",
+        "本年收入合计 与 各项收入来源之和（所列来源不全时只查“不超过”）",
+    ),
+    RuleSpec(
+        "parts.expenditure",
+        "支出合计与各类支出之和",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误",
+        "本年支出合计 与 基本/项目/上缴上级/经营/对附属单位补助支出之和",
+    ),
+    RuleSpec(
+        "parts.sangong",
+        "“三公”合计与分项之和",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误；由它推出的占比、变动一并写在同一条中",
+        "“三公”合计与三项分项；公务用车与购置＋运行维护；公务接待与国内＋外事（决算数与预算数）",
+    ),
+    RuleSpec(
+        "parts.vehicles",
+        "公务用车总数与分类之和",
+        "error",
+        "按辆，须相等；不等为错误",
+        "公务用车总数 与 按车型（轿车/越野车/载客汽车）、按用途分类之和",
+    ),
+)
 def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where listed parts do not add up to their total."""
     out = []
@@ -59,18 +94,89 @@ def parts_vs_total(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             continue
         fmt = count_text if rule == "parts.vehicles" else money
         names = "＋".join(f"{metric_label(k, labels)} {fmt(p.value)}" for k, p in parts)
+        also, also_where = consequences(r, total_key, s) if severity == "error" else ("", [])
         out.append(
             new_finding(
                 r, rule, severity,
                 f"{metric_label(total_key, labels)}为 {fmt(total.value)}，"
-                f"但所列各项之和为 {fmt(s)}（{names}），相差 {fmt(abs(diff))}。",
-                [total.where] + [p.where for _, p in parts if p.where != total.where],
+                f"但所列各项之和为 {fmt(s)}（{names}），相差 {fmt(abs(diff))}。{also}",
+                unique_quotes([total.where] + [p.where for _, p in parts] + also_where),
                 metric=total_key, stated=total.value, expected=s,
+                unit="辆" if rule == "parts.vehicles" else "万元",
             )
         )  # fmt: skip
     return out
 
 
+def off_total(r: ReportData, total_key: str) -> float | None:
+    """Given a report and a total, return the sum of its parts when every part is stated and
+    the sum contradicts the total (an error), else None."""
+    for _rule, key, part_keys in PART_GROUPS:
+        if key != total_key or r.value(key) is None:
+            continue
+        if all(r.value(k) is not None for k in part_keys) and len(part_keys) >= 2:
+            s = round(sum(r.value(k) for k in part_keys), 6)
+            if amount_severity(s - r.value(key), len(part_keys)) == "error":
+                return s
+    return None
+
+
+def share_follows_parts(r: ReportData, m: dict) -> bool:
+    """Given a share mention of a total that contradicts its parts, return whether the share
+    was computed on the parts' sum (a consequence of that one contradiction)."""
+    s = off_total(r, m["subject"] or "") if m["base"] is None else None
+    if s is None or s <= EPS or m["value"] is None or m["pct"] is None:
+        return False
+    return pct_severity(m["pct"], m["value"] / s * 100, ratio_range(m["value"], s)) is None
+
+
+def change_follows_parts(r: ReportData, total_key: str, s: float) -> tuple[float, float] | None:
+    """Given a total whose parts add to s instead, return (stated change, parts' change sum)
+    when the parts' changes differ from the total's change by the same gap, else None."""
+    change_key = CHANGE_OF.get(total_key)
+    change = r.value(change_key) if change_key else None
+    parts = {}
+    for m in r.mentions:
+        if m["kind"] == "change" and m["subject"] in SANGONG_PARTS and m["flag"] != "template":
+            parts.setdefault(m["subject"], m["value"])
+    if total_key != "sangong.total" or change is None or len(parts) < len(SANGONG_PARTS):
+        return None
+    moved = round(sum(parts.values()), 6)
+    gap = s - (r.value(total_key) or 0.0)
+    if amount_severity(moved - change - gap, len(parts)) in (None, "info"):
+        return change, moved
+    return None
+
+
+def consequences(r: ReportData, total_key: str, s: float) -> tuple[str, list[Quote]]:
+    """Given a total that contradicts its parts' sum s, return the words naming the other
+    statements that follow from it (shares computed on s, a change that misses by the same
+    gap) and their quotes."""
+    shares = [
+        m for m in r.mentions
+        if m["kind"] == "share" and m["subject"] == total_key and share_follows_parts(r, m)
+        and (m["pct"] or 0) > EPS
+    ]  # fmt: skip
+    words, quotes = [], []
+    if shares:
+        listed = "、".join(f"{m['pct']:g}%" for m in shares)
+        words.append(f"所写占比 {listed} 是按各项之和 {money(s)} 计算的")
+        quotes += [m["where"] for m in shares]
+    moved = change_follows_parts(r, total_key, s)
+    if moved is not None:
+        words.append(f"较上年变动 {money(moved[0])} 与分项变动之和 {money(moved[1])} 也差同一笔")
+    return ("由此" + "；".join(words) + "。", quotes) if words else ("", quotes)
+
+
+@declare(
+    RuleSpec(
+        "parts.basic",
+        "基本支出与人员、公用经费",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误",
+        "一般公共预算财政拨款基本支出 与 人员经费＋公用经费；两种基本支出说法（前者大于全部基本支出）",
+    ),
+)
 def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where 人员经费 + 公用经费 or two 基本支出 disagree."""
     personnel, public = r.facts.get("basic.personnel"), r.facts.get("basic.public")
@@ -122,8 +228,17 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     ]  # fmt: skip
 
 
+@declare(
+    RuleSpec(
+        "parts.gpb_classes",
+        "财政拨款支出与功能分类之和",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误",
+        "一般公共预算财政拨款支出 与 各功能分类（类）之和",
+    ),
+)
 def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where 类 amounts miss gpb.total or 项 miss their 类."""
+    """Given a report, return findings where the 类 amounts miss gpb.total."""
     out = []
     gpb = r.facts.get("gpb.total")
     classes = [(n, a, q) for n, a, q in r.classes if a is not None]
@@ -140,6 +255,22 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                     metric="gpb.total", stated=gpb.value, expected=s,
                 )
             )  # fmt: skip
+    return out
+
+
+@declare(
+    RuleSpec(
+        "parts.class_items",
+        "功能分类（类）与其下各项之和",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误",
+        "每个功能分类（类）与 其下各款/项之和",
+    ),
+)
+def class_items(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where a 类's 款/项 items do not add up to it."""
+    out = []
+    classes = [(n, a, q) for n, a, q in r.classes if a is not None]
     by_class: dict[str, list] = defaultdict(list)
     for name, amount, _done, q in r.items:
         if amount is not None:
@@ -163,6 +294,16 @@ def function_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+@declare(
+    RuleSpec(
+        "parts.item_numbering",
+        "功能分类编号跳号",
+        "warning",
+        "跳号为警告",
+        "正文逐条列出的功能分类（款/项）编号是否连续（从 9 跳到 12，第 10、11 项未列出）",
+        unit="",
+    ),
+)
 def item_numbering(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where the numbered 功能分类 items skip numbers."""
     numbered = [(int(m["value"]), m["where"]) for m in r.mentions if m["kind"] == "item_number"]
@@ -195,6 +336,15 @@ def _closest(key: str, keys) -> str | None:
     return best if ratio >= CLASS_NAME_MATCH else None
 
 
+@declare(
+    RuleSpec(
+        "restated",
+        "同一数额的不同说法",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误",
+        "同一数额在报告中写成不同数值（含“万元”写成“元”；附表与正文不一致时以附表为准并列出两处）",
+    ),
+)
 def restated(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where one quantity is stated with different values."""
     groups: dict[str, list[tuple[float, Quote]]] = defaultdict(list)
@@ -249,6 +399,15 @@ def restated(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+@declare(
+    RuleSpec(
+        "parts.sangong_change",
+        "“三公”变动与分项变动之和",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误；含未填写的模板句为警告；由“三公”合计本身不符推出时不另报",
+        "“三公”较上年增减额 与 三项分项各自的增减额之和（未填写的模板句按 0 计并注明）",
+    ),
+)
 def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where 三公 component changes do not add to the total's."""
     total = r.facts.get("sangong.change")
@@ -262,6 +421,9 @@ def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]
     severity = amount_severity(s - total.value)
     if not severity:
         return []
+    parts_sum = off_total(r, "sangong.total")
+    if parts_sum is not None and change_follows_parts(r, "sangong.total", parts_sum):
+        return []  # one cause: the 三公 total itself (parts.sangong names this consequence)
     detail = "、".join(
         f"{SUBJECT_LABEL[k]} {money(parts[k]['value'])}"
         + ("（未填写的模板句）" if parts[k]["flag"] == "template" else "")
@@ -278,6 +440,16 @@ def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]
     ]  # fmt: skip
 
 
+@declare(
+    RuleSpec(
+        "year.context",
+        "年份用错",
+        "warning",
+        "比较年份、截至日期或报告年度不对为警告",
+        "比较年份应为上年（“比2022年” 出现在 2024 年报告中）；“截至”日期不早于报告年度；“××年度整体支出绩效目标/全面完成/财政拨款预算收入”应为本年度",
+        unit="年",
+    ),
+)
 def years(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a comparison or reporting year is not the right one."""
     out = []
@@ -319,6 +491,15 @@ def years(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+@declare(
+    RuleSpec(
+        "sangong.over_budget",
+        "“三公”超预算",
+        "warning",
+        "超过 0.005 万元为警告",
+        "“三公”及各分项决算超过预算",
+    ),
+)
 def over_budget(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where 三公 spending exceeds its budget."""
     out = []
@@ -343,46 +524,91 @@ def over_budget(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+SCOPE_WORDS = {"fiscal": "财政资金", "project": "项目资金"}  # how a message names a scope
+
+
+@declare(
+    RuleSpec(
+        "totals.no_carryover",
+        "称无结转结余而总计不符",
+        "error",
+        "按所称范围判断：全单位无结转结余而总计不符为错误；只称财政资金时全部资金总计的差为提示；写在项目说明中为警告；同一句话的各处差额合为一条",
+        "报告称无结转结余时（先读所称范围：全单位、财政资金或某个项目）：收支总计 ＝ 本年支出合计；财政拨款收支总计 ＝ 各项财政拨款收入之和",
+    ),
+)
 def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report that says it has no 结转结余, return findings where totals still differ."""
+    """Given a report that says it has no 结转结余, return one finding where its totals differ.
+
+    The statement is read with its scope: about the whole unit it makes 收支总计 equal the
+    year's spending and 财政拨款收支总计 the year's 财政拨款 (error when not); about fiscal
+    funds only it binds the fiscal totals, and an all-funds gap may be other money (info);
+    about a project it proves nothing of the unit's totals (warning).  Both gaps of one
+    statement are one finding.
+    """
     said = next((m for m in r.mentions if m["kind"] == "no_carryover"), None)
     if said is None:
         return []
-    out = []
+    scope = said["context"] or ""
+    gaps = []  # (in scope, text, quotes, metric, stated, expected)
     total = r.facts.get("total.income_expenditure")
     spent = r.facts.get("expenditure.total")
     if total and spent and total.value is not None and spent.value is not None:
-        severity = amount_severity(total.value - spent.value)
-        if severity:
-            out.append(
-                new_finding(
-                    r, "totals.no_carryover", severity,
-                    f"报告称无结转结余，支出总计应等于本年支出合计，但收、支总计为 "
-                    f"{money(total.value)}，本年支出合计为 {money(spent.value)}，"
-                    f"相差 {money(abs(total.value - spent.value))}。",
-                    unique_quotes([total.where, spent.where, said["where"]]),
-                    metric="total.income_expenditure", stated=total.value, expected=spent.value,
-                )
-            )  # fmt: skip
+        if amount_severity(total.value - spent.value):
+            gaps.append((
+                scope == "", f"收、支总计 {money(total.value)}，本年支出合计 {money(spent.value)}，"
+                f"相差 {money(abs(total.value - spent.value))}", [total.where, spent.where],
+                "total.income_expenditure", total.value, spent.value,
+            ))  # fmt: skip
     fiscal = r.facts.get("fiscal.total")
     sources = [r.facts[k] for k in FISCAL_SOURCES if k in r.facts]
     if fiscal and fiscal.value is not None and sources:
         s = round(sum(f.value or 0 for f in sources), 6)
-        severity = amount_severity(fiscal.value - s)
-        if severity and fiscal.value > s:
-            out.append(
-                new_finding(
-                    r, "totals.no_carryover", severity,
-                    f"报告称无结转结余，财政拨款收、支总计应等于本年财政拨款收入，但前者为 "
-                    f"{money(fiscal.value)}，各项财政拨款收入合计 {money(s)}，"
-                    f"相差 {money(fiscal.value - s)}。",
-                    unique_quotes([fiscal.where] + [f.where for f in sources] + [said["where"]]),
-                    metric="fiscal.total", stated=fiscal.value, expected=s,
-                )
-            )  # fmt: skip
-    return out
+        if amount_severity(fiscal.value - s) and fiscal.value > s:
+            gaps.append((
+                scope in ("", "fiscal"), f"财政拨款收、支总计 {money(fiscal.value)}，各项财政拨款收入"
+                f"合计 {money(s)}，相差 {money(fiscal.value - s)}",
+                [fiscal.where] + [f.where for f in sources], "fiscal.total", fiscal.value, s,
+            ))  # fmt: skip
+    if not gaps:
+        return []
+    bound = [g for g in gaps if g[0]]
+    if bound:
+        severity = max((amount_severity(g[4] - g[5]) for g in bound), key=SEVERITY_RANK.get)
+        tail = "：总计多出的部分就是结转结余，与所称“无结转结余”不能同时成立。"
+    elif scope == "fiscal":
+        severity = "info"
+        tail = (
+            "。报告所称“无结转结余”限于财政资金，相差部分可能是非财政资金（如其他收入）的结转结余，"
+            "请核对。"
+        )
+    else:
+        severity = "warning"
+        tail = "。所称“无结转结余”写在项目说明中，可能只指该项目，请核对单位的结转结余。"
+    what = f"报告称{SCOPE_WORDS.get(scope, '')}无结转结余，但" + "；".join(g[1] for g in gaps)
+    first = (bound or gaps)[0]
+    return [
+        new_finding(
+            r,
+            "totals.no_carryover",
+            severity,
+            what + tail,
+            unique_quotes([q for g in gaps for q in g[2]] + [said["where"]]),
+            metric=first[3],
+            stated=first[4],
+            expected=first[5],
+        )
+    ]
 
 
+@declare(
+    RuleSpec(
+        "parts.fiscal_scope",
+        "财政拨款收入只含一般公共预算",
+        "warning",
+        "金额容差；只等于一般公共预算部分为警告（其他不同不报：预算数可以不同于决算数）",
+        "未写资金来源的“财政拨款（预算）收入 X 万元”只等于一般公共预算财政拨款收入，而本年另有政府性基金等财政拨款",
+    ),
+)
 def fiscal_scope(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where 财政拨款收入 is stated as one fund's amount only.
 
@@ -419,8 +645,17 @@ def fiscal_scope(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+@declare(
+    RuleSpec(
+        "parts.listing",
+        "所列项目个数与金额",
+        "error",
+        "个数不符为警告；金额金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误",
+        "“其中项目N个，具体支出为：…”之后列出的项目个数与金额 与 所称个数、项目支出",
+    ),
+)
 def listings(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where a stated number of items is not what is listed."""
+    """Given a report, return findings where a stated number of projects is not what is listed."""
     out = []
     for m in r.mentions:
         if m["kind"] == "listing":
@@ -431,7 +666,7 @@ def listings(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                         r, "parts.listing", "warning",
                         f"报告称项目 {int(m['value'])} 个，但随后列出了 {listed} 个项目的支出。",
                         [m["where"]], metric="expenditure.project", stated=m["value"],
-                        expected=float(listed),
+                        expected=float(listed), unit="个",
                     )
                 )  # fmt: skip
             if m["pct"] is not None and listed:
@@ -445,7 +680,24 @@ def listings(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                             expected=m["base"],
                         )
                     )  # fmt: skip
-        elif m["kind"] == "count_parts" and m["base"] > m["value"] + EPS:
+    return out
+
+
+@declare(
+    RuleSpec(
+        "parts.counts",
+        "其中各类个数之和超过总数",
+        "error",
+        "分项多于总数为错误",
+        "“N个，其中A个、B个…”（如机构设置）分项之和不得多于总数",
+        unit="个",
+    ),
+)
+def counts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
+    """Given a report, return findings where the counts “其中” lists exceed their total."""
+    out = []
+    for m in r.mentions:
+        if m["kind"] == "count_parts" and m["base"] > m["value"] + EPS:
             out.append(
                 new_finding(
                     r, "parts.counts", "error",
@@ -457,6 +709,15 @@ def listings(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+@declare(
+    RuleSpec(
+        "parts.table",
+        "表中小计与各行之和",
+        "error",
+        "金额相差 ≤0.005 万元不报；n 个分项合计差 ≤max(0.01, 0.005×(n+1)) 万元为提示（舍入）；更大为错误",
+        "表格中“小计”行 与 其下编号各行之和（按年度列，如基础数据表的“项目支出小计”）",
+    ),
+)
 def table_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a table's 小计 is not the sum of its lines."""
     out = []
@@ -465,10 +726,11 @@ def table_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             continue
         severity = amount_severity(m["base"] - m["value"])
         if severity:
+            subtotal = m["quote"].split(SUBTOTAL_LINES)[0]
             out.append(
                 new_finding(
                     r, "parts.table", severity,
-                    f"表中“{m['quote']}”，但其下 {m['flag']} 行（{m['context']}）合计 "
+                    f"表中“{subtotal}”，但其下 {m['flag']} 行（{m['context']}）合计 "
                     f"{money(m['base'])}，相差 {money(abs(m['base'] - m['value']))}。",
                     [m["where"]], stated=m["value"], expected=m["base"],
                 )
@@ -476,6 +738,15 @@ def table_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+@declare(
+    RuleSpec(
+        "reason.direction",
+        "原因与增减方向相反",
+        "warning",
+        "方向相反为警告",
+        "增减额与同一句所述原因的方向（“增加……主要原因是……减少”）",
+    ),
+)
 def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a stated reason points the other way."""
     out = []
@@ -501,6 +772,7 @@ RULES: tuple[Rule, ...] = (
     parts_vs_total,
     basic_parts,
     function_sums,
+    class_items,
     item_numbering,
     restated,
     sangong_change_parts,
@@ -509,6 +781,7 @@ RULES: tuple[Rule, ...] = (
     no_carryover,
     fiscal_scope,
     listings,
+    counts,
     table_sums,
     reasons,
 )

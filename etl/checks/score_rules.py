@@ -14,6 +14,7 @@ from etl.checks.model import (
     new_finding,
     unique_quotes,
 )
+from etl.checks.registry import RuleSpec, declare
 from etl.model import UNIT_TABLE
 
 FULL_SCORE = 100.0  # a self-evaluation table is complete when its items carry 100 points
@@ -23,8 +24,10 @@ def _table_points(rows: list, fund: dict | None, stated: float) -> tuple[float, 
     """Given a table's indicator (分值, 得分) rows, its funds row and its stated total, return
     (分值 sum, 得分 sum, a note when 预算执行 takes the 分值 past 100), or None when the sums
     would prove nothing (items not all read, a 预算执行 with no 得分)."""
+    if any(sc is None for _, sc in rows):
+        return None  # an item's 得分 was not read (blank or not a number): its sum proves nothing
     weight = sum(w or 0 for w, _ in rows)
-    score = round(sum(sc or 0 for _, sc in rows), 2)
+    score = round(sum(sc for _, sc in rows), 2)
     note = ""
     if fund is not None:
         if fund["pct"] is None:
@@ -44,6 +47,16 @@ def _table_points(rows: list, fund: dict | None, stated: float) -> tuple[float, 
     return weight, score, note
 
 
+@declare(
+    RuleSpec(
+        "score.total",
+        "自评总分与各项得分",
+        "error",
+        "须相等，不等为错误；有得分未读到时不查；分值超过 100 分而总分相符为警告",
+        "自评总分 与 各指标得分之和（资金行“预算执行”的分值/得分在 100 分之内时计入；只在读到的分值合计达到 100 分时检查，避免因漏读而误报）；连同预算执行分值超过 100 分",
+        unit="分",
+    ),
+)
 def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a self-evaluation total is not its items' sum, or
     its 分值 add up to more than 100."""
@@ -89,32 +102,63 @@ def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
+@declare(
+    RuleSpec(
+        "score.sections",
+        "指标满分与其下分值、得分",
+        "error",
+        "同一张表中所写满分与其下分值不符为一条警告（列出各处）；分值相符而得分超过满分为错误",
+        "自评表中写明满分的一级/二级指标（如“产出指标（40分）”）与其下各项分值、得分之和",
+        unit="分",
+    ),
+)
 def sections(r: ReportData, labels: dict[str, str]) -> list[Finding]:
-    """Given a report, return findings where a section's stated maximum disagrees with its items."""
+    """Given a report, return findings where a section's stated maximum disagrees with its items.
+
+    Maxima that disagree with the items' own 分值 in one table are one slip (a template's
+    headings left unchanged): one warning naming each section and the scores that exceed it.
+    A section whose 分值 match its maximum while its 得分 exceed it is an error of its own.
+    """
+    slips: dict[str, list[dict]] = defaultdict(list)
     out = []
     for m in r.mentions:
         if m["kind"] != "section_max" or not m["base"]:
             continue
-        what = "部门整体自评表" if m["subject"] == UNIT_TABLE else f"项目“{m['subject']}”自评表"
         most, weights, got = m["value"], m["base"], m["pct"] or 0.0
-        if got > most + EPS:
+        if abs(weights - most) > EPS:
+            slips[m["subject"]].append(m)
+        elif got > most + EPS:
             out.append(
                 new_finding(
                     r, "score.sections", "error",
-                    f"{what}中“{m['quote']}”最多 {count_text(most)} 分，但其下各项得分合计 {count_text(got)} 分，"
-                    f"超过该项满分（各项分值合计 {count_text(weights)} 分）。",
+                    f"{_table_words(m['subject'])}中“{m['quote']}”最多 {count_text(most)} 分，其下各项分值"
+                    f"合计也是 {count_text(weights)} 分，但得分合计 {count_text(got)} 分，超过满分。",
                     [m["where"]], stated=most, expected=got,
                 )
             )  # fmt: skip
-        elif abs(weights - most) > EPS:
-            out.append(
-                new_finding(
-                    r, "score.sections", "warning",
-                    f"{what}中“{m['quote']}”为 {count_text(most)} 分，但其下各项分值合计 {count_text(weights)} 分。",
-                    [m["where"]], stated=most, expected=weights,
-                )
-            )  # fmt: skip
+    for table, ms in slips.items():
+        parts = []
+        for m in ms:
+            text = f"“{m['quote']}”其下分值合计 {count_text(m['base'])} 分"
+            if (m["pct"] or 0.0) > m["value"] + EPS:
+                text += f"、得分 {count_text(m['pct'])} 分（超过所写满分）"
+            parts.append(text)
+        first = ms[0]
+        out.append(
+            new_finding(
+                r, "score.sections", "warning",
+                f"{_table_words(table)}有 {len(ms)} 处一级/二级指标所写满分与其下各项分值不符：" + "；".join(parts)
+                + "。所写满分与分值不能同时成立，多半是表头分值未按本表修改（一处原因，各处一并核对）。",
+                unique_quotes(m["where"] for m in ms),
+                stated=first["value"], expected=first["base"],
+            )
+        )  # fmt: skip
     return out
+
+
+def _table_words(table: str) -> str:
+    """Given a self-evaluation table's name, return how a message names it."""
+    return "部门整体自评表" if table == UNIT_TABLE else f"项目“{table}”自评表"
 
 
 RULES: tuple[Rule, ...] = (scores, sections)

@@ -24,6 +24,7 @@ from etl.checks.model import (
     money,
     new_finding,
 )
+from etl.checks.registry import RuleSpec, declare
 
 # breakdown subjects (total.part) that state each base_table row's figure
 NARRATIVE_OF = {"basic": ("basic", "whole.basic"), "project": ("project", "whole.project")}
@@ -112,6 +113,15 @@ def _whole_as_basic(r: ReportData, t: dict, sentences) -> Finding | None:
     return None
 
 
+@declare(
+    RuleSpec(
+        "table.years",
+        "基础数据表年度列与正文",
+        "error",
+        "金额容差；超出为错误（正文限于一般公共预算等单一资金来源时只查表中数不少于正文）",
+        "基础数据表各年度列（上年决算数、本年预算数…）的“部门基本支出”“项目支出小计” 与 正文同一年度、同一口径（决算/预算）所写之数；基本支出一列填成正文所写的整体支出（基本＋项目）",
+    ),
+)
 def year_columns(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a 基础数据表 year column contradicts the text.
 
@@ -198,6 +208,15 @@ def _caps(r: ReportData, t: dict, sentences) -> list[tuple[float, str, Quote]]:
     return caps
 
 
+@declare(
+    RuleSpec(
+        "table.public_lines",
+        "基础数据表公用经费各行",
+        "error",
+        "多出超过 max(0.01, 0.005×(行数+1)) 万元为错误，舍入以内为提示",
+        "基础数据表“其中：公用经费”下各行之和（三公经费只计合计行，其分项不重复计）及该行所写公用经费 不多于同列部门基本支出、所写公用经费、正文同年同口径的商品服务支出（未写时为基本支出减工资福利等之后的余额）",
+    ),
+)
 def public_lines(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a column's 公用经费 exceeds what it belongs to.
 

@@ -13,6 +13,7 @@ import re
 from etl.extract.textnorm import NUMBER as N
 from etl.extract.textnorm import NormText, to_wanyuan
 from etl.model import Block, Mention
+from etl.vocab import scopes
 
 MONEY = r"(万元|元)"
 # Who a sentence speaks about, most specific first: (subject key, words that name it).
@@ -475,7 +476,8 @@ class _Sentence:
     def remarks(self) -> None:
         """无结转结余, and the 一般公共预算财政拨款基本支出 amount (not a metric of its own)."""
         if NO_CARRYOVER.search(self.text):
-            self.add("no_carryover", 0, len(self.text))
+            # context: what the sentence covers (财政资金 only, a project, or the whole unit)
+            self.add("no_carryover", 0, len(self.text), context=scopes.scope_of(self.text))
         for m in GPB_BASIC.finditer(self.text):
             self.add(
                 "amount", m.start(), m.end(), subject="gpb.basic",

@@ -33,6 +33,8 @@ from etl.model import (
 )
 from etl.vocab.performance import HALF_TO_FULL, form_label, vocab
 
+SUBTOTAL_LINES = "；其下各行："  # joins a 小计 quote and the lines it adds up (checks split on it)
+
 V = vocab()  # the Ministry forms' labels and their synonyms (etl/vocab/performance.toml)
 PROJECT_NAME_LABELS = V.project_name
 PROJECT_CODE = re.compile(r"^(\d{6,}[A-Z]\d{6,})[-－—–]*(.*)$")
@@ -352,13 +354,19 @@ class TableReader:
             for i, cell in enumerate(row[1:], 1):
                 if (v := number(cell)) is not None:
                     group["items"].setdefault(i, []).append(v)
+                    group["lines"].setdefault(i, []).append(f"{label_of(label)} {cell.strip()}")
             return
         if group is not None:
             self.subtotal_group = None
             for i, total in group["totals"].items():
                 parts = group["items"].get(i)
                 if parts and i < len(self.year_header or []):
-                    quote = f"{group['label']}（{self.year_header[i]}）{group['cells'][i]}"
+                    # the 小计 and every line it adds up, so the evidence shows the whole sum
+                    lines = "；".join(group["lines"][i])
+                    quote = (
+                        f"{group['label']}（{self.year_header[i]}）{group['cells'][i]}"
+                        f"{SUBTOTAL_LINES}{lines}"
+                    )
                     self.out.mentions.append(
                         Mention("table_sum", quote, group["block"].page, group["block"].loc,
                                 value=total, base=round(sum(parts), 6),
@@ -366,7 +374,7 @@ class TableReader:
                     )  # fmt: skip
         if self.year_header is not None and label_of(label).endswith("小计"):
             self.subtotal_group = {
-                "label": label, "cells": row, "block": block, "items": {},
+                "label": label, "cells": row, "block": block, "items": {}, "lines": {},
                 "totals": {i: v for i, c in enumerate(row[1:], 1) if (v := number(c)) is not None},
             }  # fmt: skip
 
