@@ -107,7 +107,11 @@ def _incremental(con: duckdb.DuckDBPyConnection) -> CheckRun:
         group = members[rule.__name__]
         findings.extend(rule([r for r in reports if r.report_id in group], labels))
     con.execute("DELETE FROM check_rules")
-    con.executemany("INSERT INTO check_rules VALUES (?, ?, ?)", rule_rows())
+    con.executemany(
+        "INSERT INTO check_rules (rule, name_zh, severity, description, tolerance)"
+        " VALUES (?, ?, ?, ?, ?)",
+        rule_rows(),
+    )
     con.execute("DELETE FROM raw_findings")
     _keep_old_findings(con, new.keys() - changed, members)
     _insert(con, _merge(findings, labels))
