@@ -30,9 +30,10 @@ def neutral_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Given a frame, return a copy whose text cells and headers cannot run as formulas."""
     out = df.copy()
     out.columns = [neutral(c) if isinstance(c, str) else c for c in out.columns]
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].map(neutral)
+    for i in range(out.shape[1]):  # by position: a frame may repeat a column name
+        column = out.iloc[:, i]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            out.isetitem(i, column.map(neutral))
     return out
 
 
@@ -47,13 +48,14 @@ def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, df in sheets.items():
             out = neutral_frame(df)
-            for col in out.columns:
-                if isinstance(out[col].dtype, pd.DatetimeTZDtype):
-                    out[col] = out[col].dt.tz_localize(None)
+            for i in range(out.shape[1]):  # by position: a frame may repeat a column name
+                if isinstance(out.iloc[:, i].dtype, pd.DatetimeTZDtype):
+                    out.isetitem(i, out.iloc[:, i].dt.tz_localize(None))
             out.to_excel(xw, sheet_name=name[:31], index=False)
             ws = xw.sheets[name[:31]]
             for i, col in enumerate(out.columns, 1):
-                width = max([len(str(col)) * 2] + [len(str(v)) for v in out[col].head(200)]) + 2
+                values = out.iloc[:, i - 1].head(200)
+                width = max([len(str(col)) * 2] + [len(str(v)) for v in values]) + 2
                 ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(width, 8), 60)
             ws.freeze_panes = "A2"
     return buf.getvalue()

@@ -244,3 +244,13 @@ def test_viewer_password_gates_every_page(tmp_path, monkeypatch):
     at.text_input[0].input("s3cret")
     at.button[0].click().run()
     assert not at.exception and [t.value for t in at.title] == ["总览"]
+
+
+def test_exports_neutralise_frames_with_repeated_column_names():
+    df = pd.DataFrame([["=1+1", 2.0, "@x"]], columns=["说明", "金额", "说明"])
+    frame = pd.read_csv(io.StringIO(export.csv_bytes(df).decode("utf-8-sig")))
+    assert list(frame.iloc[0]) == ["'=1+1", 2.0, "'@x"]
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(export.excel_bytes({"表": df})))
+    assert [c.value for c in wb.active[2]] == ["'=1+1", 2, "'@x"]
