@@ -62,3 +62,41 @@ def samples_db(samples_build, tmp_path) -> Path:
     db.parent.mkdir()
     shutil.copy(samples_build[0], db)
     return db
+
+
+# A test that builds a warehouse (the CLI, the dashboard fixture or a synthetic corpus), itself
+# or through a fixture, is end-to-end: `make test-fast` (-m "not e2e") leaves it out.
+BUILDS = ("run_cli(", "build_fixture(", "etl.synth", "build.run(", "main([")
+
+
+def _builds(func, depth: int = 2) -> bool:
+    """Given a test or fixture function, return whether it (or a helper of its module that it
+    calls, two levels deep) builds a warehouse."""
+    import inspect
+
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        return False
+    if any(word in source for word in BUILDS):
+        return True
+    if depth == 0:
+        return False
+    scope = getattr(func, "__globals__", {})
+    for name in getattr(getattr(func, "__code__", None), "co_names", ()):
+        helper = scope.get(name)
+        if inspect.isfunction(helper) and helper.__module__ == func.__module__:
+            if _builds(helper, depth - 1):
+                return True
+    return False
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Given the collected tests, mark those that build a warehouse as e2e."""
+    for item in items:
+        if item.get_closest_marker("e2e") or not hasattr(item, "_fixtureinfo"):
+            continue
+        defs = item._fixtureinfo.name2fixturedefs.values()
+        funcs = [getattr(item, "function", None)] + [d[-1].func for d in defs if d]
+        if any(_builds(f) for f in funcs if f is not None):
+            item.add_marker(pytest.mark.e2e)

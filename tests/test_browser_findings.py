@@ -77,8 +77,10 @@ FILE_NAME = re.compile(r"[\w.-]+\.(?:docx|pdf|txt|html?|xlsx?)")
 
 @pytest.mark.parametrize("width", [1366, 1920])
 def test_findings_page_in_browser(
-    samples_url: tuple[str, Path], browser: object, width: int
-) -> None:  # noqa: F811
+    samples_url: tuple[str, Path],
+    browser: object,  # noqa: F811
+    width: int,
+) -> None:
     url, db = samples_url
     page = _page(browser, width)
     _open(page, url + "findings")
