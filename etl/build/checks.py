@@ -19,7 +19,15 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl.checks import CROSS_RULES, FINDING_COLUMNS, REPORT_RULES, rule_rows, write_findings
+from etl.checks import (
+    CROSS_RULES,
+    REPORT_RULES,
+    declared,
+    insert_findings,
+    merge_findings,
+    write_findings,
+    write_rule_catalogue,
+)
 from etl.checks.load import load_reports
 from etl.checks.model import Finding, ReportData
 
@@ -30,10 +38,10 @@ _ETL = Path(__file__).resolve().parents[1]
 FINGERPRINTED = (_ETL / "checks", _ETL / "vocab")
 
 # Cross-report rules (etl/checks/cross.py) by function name: the group one finding depends
-# on, and the rule ids the rule emits (an id ending in "." is a prefix).
-CROSS_SCOPES: dict[str, tuple[Callable[[ReportData], tuple], tuple[str, ...]]] = {
-    "prior_year": (lambda r: (r.unit_id, r.doc_kind), ("across.prior_year",)),
-    "outliers": (lambda r: (r.unit_type, r.fiscal_year), ("outlier.",)),
+# on (the rule ids each emits come from its declaration, etl/checks/registry.py).
+CROSS_SCOPES: dict[str, Callable[[ReportData], tuple]] = {
+    "prior_year": lambda r: (r.unit_id, r.doc_kind),
+    "outliers": lambda r: (r.unit_type, r.fiscal_year),
 }
 
 _META_SQL = (
@@ -91,7 +99,7 @@ def _incremental(con: duckdb.DuckDBPyConnection) -> CheckRun:
     gone = [old[rid] for rid in old.keys() - new.keys()]
     members: dict[str, set[str]] = {}
     for rule in CROSS_RULES:
-        key = CROSS_SCOPES[rule.__name__][0]
+        key = CROSS_SCOPES[rule.__name__]
         touched = {key(new[rid]) for rid in changed}
         touched |= {key(old[rid]) for rid in changed if rid in old} | {key(r) for r in gone}
         members[rule.__name__] = {rid for rid, r in new.items() if key(r) in touched}
@@ -102,19 +110,14 @@ def _incremental(con: duckdb.DuckDBPyConnection) -> CheckRun:
     for r in reports:
         if r.report_id in changed:
             for rule in REPORT_RULES:
-                findings.extend(rule(r, labels))
+                findings.extend(declared(rule, rule(r, labels)))
     for rule in CROSS_RULES:
         group = members[rule.__name__]
-        findings.extend(rule([r for r in reports if r.report_id in group], labels))
-    con.execute("DELETE FROM check_rules")
-    con.executemany(
-        "INSERT INTO check_rules (rule, name_zh, severity, description, tolerance)"
-        " VALUES (?, ?, ?, ?, ?)",
-        rule_rows(),
-    )
+        findings.extend(declared(rule, rule([r for r in reports if r.report_id in group], labels)))
+    write_rule_catalogue(con)
     con.execute("DELETE FROM raw_findings")
     _keep_old_findings(con, new.keys() - changed, members)
-    _insert(con, _merge(findings, labels))
+    insert_findings(con, merge_findings(findings, labels))
     return CheckRun("incremental", len(changed), len(need - changed) + len(changed))
 
 
@@ -150,11 +153,9 @@ def _keep_old_findings(
 ) -> None:
     """Given unchanged report ids and each cross rule's recomputed reports, copy the old
     findings that still hold: all of an unchanged report's, but a recomputed rule's."""
+    ids = {rule.__name__: rule.rule_ids for rule in CROSS_RULES}
     redo = [
-        (rid, rule_id)
-        for name, rids in members.items()
-        for rid in rids
-        for rule_id in CROSS_SCOPES[name][1]
+        (rid, rule_id) for name, rids in members.items() for rid in rids for rule_id in ids[name]
     ]
     con.register("_keep", pa.table({"report_id": pa.array(sorted(unchanged), pa.string())}))
     con.register(
@@ -170,70 +171,8 @@ def _keep_old_findings(
         con.execute(
             "INSERT INTO raw_findings SELECT f.* FROM old_checks.raw_findings f"
             " WHERE f.report_id IN (SELECT report_id FROM _keep) AND NOT EXISTS ("
-            "  SELECT 1 FROM _redo d WHERE d.report_id = f.report_id AND (f.rule = d.rule_id"
-            "  OR (suffix(d.rule_id, '.') AND starts_with(f.rule, d.rule_id))))"
+            "  SELECT 1 FROM _redo d WHERE d.report_id = f.report_id AND f.rule = d.rule_id)"
         )
     finally:
         con.unregister("_keep")
         con.unregister("_redo")
-
-
-def _merge(findings: list[Finding], labels: dict[str, str]) -> list[Finding]:
-    """Given findings in rule order, return them with repeats merged as etl.checks does: one
-    finding per report, rule, metric and message, with every place as evidence."""
-    merged: dict[tuple, Finding] = {}
-    for f in findings:
-        if f.metric is not None and f.metric not in labels:
-            f.metric = None  # a pseudo subject (gpb.basic): not a metric key
-        key = (f.report_id, f.rule, f.metric, f.message)
-        if key in merged:
-            seen = merged[key].evidence
-            seen.extend(q for q in f.evidence if q not in seen)
-        else:
-            merged[key] = f
-    return list(merged.values())
-
-
-def _insert(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> None:
-    """Given findings, append them to raw_findings in one batch."""
-    if not findings:
-        return
-    columns = list(zip(*(f.row() for f in findings), strict=True))
-    batch = pa.table(
-        {
-            name: pa.array(col, type=kind)
-            for (name, kind), col in zip(FINDING_COLUMNS, columns, strict=True)
-        }
-    )
-    con.register("_findings", batch)
-    try:
-        con.execute("INSERT INTO raw_findings SELECT * FROM _findings")
-    finally:
-        con.unregister("_findings")
-
-
-def bench_incremental(con: duckdb.DuckDBPyConnection, added: int) -> float:
-    """Given a built warehouse and a count, return the seconds the incremental checks take
-    when that many of its reports are new (for bench/bench_scale.py)."""
-    import tempfile
-    import time
-
-    ids = [r for (r,) in con.execute("SELECT report_id FROM raw_reports ORDER BY 1").fetchall()]
-    with tempfile.TemporaryDirectory() as folder:
-        old = Path(folder) / "old.duckdb"
-        con.execute("CHECKPOINT")
-        con.execute("ATTACH ? AS bench_old", [str(old)])
-        try:
-            for (t,) in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
-            ).fetchall():
-                con.execute(f'CREATE TABLE bench_old."{t}" AS SELECT * FROM "{t}"')
-            gone = ids[:added]  # as if these reports were new: the old warehouse lacks them
-            con.register("_gone", pa.table({"report_id": pa.array(gone, pa.string())}))
-            con.execute("DELETE FROM bench_old.raw_reports WHERE report_id IN (FROM _gone)")
-            con.unregister("_gone")
-        finally:
-            con.execute("DETACH bench_old")
-        start = time.perf_counter()
-        write_checks(con, old, checks_fingerprint())
-        return time.perf_counter() - start

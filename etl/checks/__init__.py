@@ -56,7 +56,7 @@ def rule_rows() -> list[tuple[str, str, str, str, str]]:
     return [spec.row() for spec in sorted(REGISTRY.values(), key=lambda s: s.id)]
 
 
-def _declared(rule, found: list[Finding]) -> list[Finding]:
+def declared(rule, found: list[Finding]) -> list[Finding]:
     """Given a rule function and its findings, return them, or raise for an undeclared id."""
     stray = {f.rule for f in found} - set(rule.rule_ids)
     if stray:
@@ -71,11 +71,16 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     findings: list[Finding] = []
     for r in reports:
         for rule in REPORT_RULES:
-            findings.extend(_declared(rule, rule(r, labels)))
+            findings.extend(declared(rule, rule(r, labels)))
     for rule in CROSS_RULES:
-        findings.extend(_declared(rule, rule(reports, labels)))
-    # The same sentence repeated in several places of a report is one finding with every
-    # place as evidence.
+        findings.extend(declared(rule, rule(reports, labels)))
+    return merge_findings(findings, labels)
+
+
+def merge_findings(findings: list[Finding], labels: dict[str, str]) -> list[Finding]:
+    """Given findings in rule order and the metric labels, return them with repeats merged:
+    the same sentence in several places of a report is one finding with every place as
+    evidence."""
     merged: dict[tuple, Finding] = {}
     for f in findings:
         if f.metric is not None and f.metric not in labels:
@@ -89,27 +94,38 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     return list(merged.values())
 
 
-def write_findings(con: duckdb.DuckDBPyConnection) -> int:
-    """Given a warehouse connection being built, replace raw_findings; return the count."""
-    findings = run_checks(con)
+def write_rule_catalogue(con: duckdb.DuckDBPyConnection) -> None:
+    """Given a warehouse connection being built, replace check_rules from the registry."""
     con.execute("DELETE FROM check_rules")
     con.executemany(
         "INSERT INTO check_rules (rule, name_zh, severity, description, tolerance)"
         " VALUES (?, ?, ?, ?, ?)",
         rule_rows(),
     )
+
+
+def insert_findings(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> None:
+    """Given a warehouse connection and findings, append them to raw_findings in one batch."""
+    if not findings:
+        return
+    columns = list(zip(*(f.row() for f in findings), strict=True))
+    batch = pa.table(
+        {
+            name: pa.array(col, type=kind)
+            for (name, kind), col in zip(FINDING_COLUMNS, columns, strict=True)
+        }
+    )
+    con.register("findings_batch", batch)
+    try:
+        con.execute("INSERT INTO raw_findings SELECT * FROM findings_batch")
+    finally:
+        con.unregister("findings_batch")
+
+
+def write_findings(con: duckdb.DuckDBPyConnection) -> int:
+    """Given a warehouse connection being built, replace raw_findings; return the count."""
+    findings = run_checks(con)
+    write_rule_catalogue(con)
     con.execute("DELETE FROM raw_findings")
-    if findings:
-        columns = list(zip(*(f.row() for f in findings), strict=True))
-        batch = pa.table(
-            {
-                name: pa.array(col, type=kind)
-                for (name, kind), col in zip(FINDING_COLUMNS, columns, strict=True)
-            }
-        )
-        con.register("findings_batch", batch)
-        try:
-            con.execute("INSERT INTO raw_findings SELECT * FROM findings_batch")
-        finally:
-            con.unregister("findings_batch")
+    insert_findings(con, findings)
     return len(findings)
