@@ -568,16 +568,22 @@ def read_pdf(path: Path) -> ParsedDocument:
     fast = pdfium.open_document(path)
     try:
         with pdf:
-            for number, page in enumerate(pdf.pages, start=1):
+            # pdfplumber's page list (pdfminer parses every page) only when pdfium cannot read one
+            plumber_pages = pdf.pages if fast is None else None
+            count = len(plumber_pages) if plumber_pages is not None else len(fast)
+            for number in range(1, count + 1):
                 quick = None
                 if fast is not None:
                     try:
-                        quick = pdfium.fast_page(
-                            fast, number - 1, float(page.width), float(page.height)
-                        )
+                        quick = pdfium.fast_page(fast, number - 1)
                     except Exception:  # whatever pdfium trips over, pdfplumber reads or explains
                         quick = None
-                pages.append(_read_page(quick or page, number))
+                if quick is not None:
+                    pages.append(_read_page(quick, number))
+                    continue
+                plumber_pages = plumber_pages if plumber_pages is not None else pdf.pages
+                page = plumber_pages[number - 1]
+                pages.append(_read_page(page, number))
                 page.close()  # free the page's parsed objects
     except InputError:
         raise
