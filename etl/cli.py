@@ -1,5 +1,6 @@
 """Command line: ``python -m etl build [--db PATH] [--force] [--prune] [--jobs N]
-[--timeout SECONDS] [--executor dask --scheduler ADDRESS [--ship bytes|path]] [PATH ...]`` and ``python -m etl demo [--db PATH] [--units N] ...``."""
+[--timeout SECONDS] [--executor dask --scheduler ADDRESS [--ship bytes|path]]
+[--parquet DIR] [PATH ...]`` and ``python -m etl demo [--db PATH] [--units N] ...``."""
 
 from __future__ import annotations
 
@@ -82,6 +83,11 @@ def make_parser() -> argparse.ArgumentParser:
         choices=("bytes", "path"),
         default="bytes",
         help="文件如何到达 Dask 工作节点：bytes 随任务发送内容（默认）；path 各节点挂载同一共享目录",
+    )
+    b.add_argument(
+        "--parquet",
+        metavar="DIR",
+        help="另把各表写成按年度、省份分区的 Parquet 文件（DuckDB 可直接读取；多台机器各写各的分区）",
     )
     d = commands.add_parser(
         "demo",
@@ -168,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
             log=_say,
             on_progress=ticker,
+            **({"parquet": args.parquet} if args.parquet else {}),
             **(
                 {"executor": "dask", "scheduler": args.scheduler, "ship": args.ship}
                 if args.executor == "dask"

@@ -30,6 +30,7 @@ def build(
     executor: str = "local",
     scheduler: object = None,
     ship: str = "bytes",
+    parquet: str | Path | None = None,
     _parse: ParseFunc | None = None,
 ) -> BuildResult:
     """Given input paths and a target warehouse, return the result of building it.
@@ -38,7 +39,9 @@ def build(
     per file (default: the ``timeout`` setting; 0 means no limit).  Each file's line goes
     to ``log``, unless ``on_progress`` is given: it then receives the running counts
     (etl/build/progress.py) instead.  ``executor="dask"`` parses on the Dask cluster at
-    ``scheduler`` instead (cluster.py; files shipped as ``ship``: bytes or a shared path).  ``_parse`` replaces parse_file for tests (a
+    ``scheduler`` instead (cluster.py; files shipped as ``ship``: bytes or a shared path).
+    ``parquet`` also writes the tables as Parquet partitioned by year and province there
+    (parquet.py).  ``_parse`` replaces parse_file for tests (a
     module-level function, since workers receive it pickled); production code never passes it.
     """
     config = BuildConfig.resolve(
@@ -107,6 +110,11 @@ def build(
     stated = {rid: c.stated for rid, c in decision.kept.items()}
     unit_of, units = resolve_units(stated, aliases)
     write_warehouse(config.target, old, decision.kept, unit_of, units, result, aliases_sha)
+    if parquet is not None:
+        from etl.build.parquet import export_parquet
+
+        written = export_parquet(config.target, Path(parquet))
+        log(f"Parquet：已写入 {len(written)} 个分区 → {parquet}")
 
     for line in result.warnings:
         log(line)
