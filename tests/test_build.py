@@ -12,6 +12,7 @@ import pytest
 from conftest import SAMPLES, run_cli, table_contents
 
 import etl.build
+import etl.build.plan
 import etl.build.writer
 import warehouse
 from etl.build import BuildError, build
@@ -158,6 +159,7 @@ def test_crash_mid_build_leaves_old_warehouse_and_no_temp_file(samples_db, monke
         return real(con, table, rows, columns)
 
     monkeypatch.setattr(etl.build.writer, "write_rows", crash)
+    monkeypatch.setattr(etl.build.plan, "nothing_changed", lambda *a: False)  # it rewrites
     with pytest.raises(RuntimeError, match="模拟崩溃"):
         build(None, samples_db, log=_quiet)
     assert _sha(samples_db) == before
@@ -167,6 +169,7 @@ def test_crash_mid_build_leaves_old_warehouse_and_no_temp_file(samples_db, monke
 def test_failing_data_test_fails_the_build_and_keeps_old_warehouse(samples_db, monkeypatch):
     before = _sha(samples_db)
     monkeypatch.setattr(warehouse, "data_tests", lambda: [("总是失败", "SELECT 1 AS x")])
+    monkeypatch.setattr(etl.build.plan, "nothing_changed", lambda *a: False)  # it rewrites
     run = run_cli("build", "--db", str(samples_db))
     assert run.code == 1
     assert "数据检查未通过" in run.out and "总是失败" in run.out
@@ -174,6 +177,16 @@ def test_failing_data_test_fails_the_build_and_keeps_old_warehouse(samples_db, m
     assert sorted(p.name for p in samples_db.parent.iterdir()) == ["finance.duckdb"]
     with pytest.raises(BuildError):
         build(None, samples_db, log=_quiet)
+
+
+def test_an_unchanged_build_leaves_the_warehouse_file_as_it_is(samples_db):
+    before = _sha(samples_db)
+    lines: list[str] = []
+    result = build(None, samples_db, log=lines.append)
+    assert result.checks.mode == "unchanged" and "仓库内容没有变化，未改写" in lines
+    assert _sha(samples_db) == before and result.count("unchanged") == 5
+    result = build(None, samples_db, prune=True, jobs=1, log=_quiet, force=True)
+    assert result.checks.mode != "unchanged" and result.parsed == 15
 
 
 def test_data_tests_pass_on_the_sample_warehouse(samples_build):

@@ -275,3 +275,32 @@ def _note_kept_old_versions(
             if path == o.file.source_path or name == o.file.name:
                 o.message += f"；仓库中保留上次载入的 {c.source_file}（{label(c)}）"
                 break
+
+
+def nothing_changed(
+    old: Old | None,
+    kept: Mapping[str, Candidate],
+    unit_of: Mapping[str, str],
+    files: Sequence[tuple],
+    info: Mapping[str, str],
+) -> bool:
+    """Given the old warehouse, the kept reports, their units, the raw_files rows and the build
+    info about to be written, return whether the new warehouse would equal the old one."""
+    if (
+        old is None
+        or set(kept) != set(old.reports)
+        or any(c.origin == "new" for c in kept.values())
+    ):
+        return False
+    if any(old.info.get(key) != value for key, value in info.items()):
+        return False
+    for rid, c in kept.items():
+        row = old.reports[rid]
+        if row.get("unit_id") != unit_of[rid]:
+            return False
+        if c.file is not None and (row.get("source_file"), row.get("source_path")) != (
+            c.file.name,
+            c.file.source_path,
+        ):
+            return False
+    return sorted(files, key=repr) == sorted(old.files, key=repr)

@@ -6,13 +6,15 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from etl import PARSER_VERSION
 from etl.build import plan
+from etl.build.checks import CHECKS_KEY, CheckRun, checks_fingerprint
 from etl.build.inputs import discover, file_sha256, screen
 from etl.build.model import BuildConfig, BuildError, BuildResult, FileOutcome
 from etl.build.old import read_old
 from etl.build.pool import ParseFunc, parse_in_workers
 from etl.build.progress import Progress, Reporter
-from etl.build.writer import write_warehouse
+from etl.build.writer import WRITER_KEY, file_rows, write_warehouse, writer_fingerprint
 from etl.model import Report
 from etl.units import load_aliases, resolve_units
 
@@ -109,7 +111,16 @@ def build(
     # 5. resolve units and write the new warehouse.
     stated = {rid: c.stated for rid, c in decision.kept.items()}
     unit_of, units = resolve_units(stated, aliases)
-    write_warehouse(config.target, old, decision.kept, unit_of, units, result, aliases_sha)
+    info = {
+        "parser_version": PARSER_VERSION, "aliases_sha256": aliases_sha,
+        CHECKS_KEY: checks_fingerprint(), WRITER_KEY: writer_fingerprint(),
+    }  # fmt: skip
+    rows = file_rows(result.outcomes)
+    if plan.nothing_changed(old, decision.kept, unit_of, rows, info):
+        result.checks = CheckRun("unchanged", 0, 0)  # the old warehouse is the new one
+        log("仓库内容没有变化，未改写")
+    else:
+        write_warehouse(config.target, old, decision.kept, unit_of, units, result, aliases_sha)
     if parquet is not None:
         from etl.build.parquet import export_parquet
 

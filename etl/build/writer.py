@@ -8,6 +8,7 @@ and removes the temporary file.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import os
 from collections.abc import Sequence
@@ -18,9 +19,9 @@ import duckdb
 import pyarrow as pa
 
 import warehouse
-from etl import PARSER_VERSION
+from etl import PARSER_VERSION, units
 from etl.build.checks import CHECKS_KEY, checks_fingerprint, write_checks
-from etl.build.model import BuildError, BuildResult
+from etl.build.model import BuildError, BuildResult, FileOutcome
 from etl.build.old import Old
 from etl.build.plan import Candidate
 from etl.model import Report
@@ -183,6 +184,35 @@ def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[str]:
     return failures
 
 
+# raw_files columns, in the order file_rows gives them.
+FILE_COLUMNS = (
+    "source_file", "source_path", "source_sha256", "status", "message", "report_id", "fact_count",
+)  # fmt: skip
+# raw_build_info key of the fingerprint of what shapes the written rows besides the reports.
+WRITER_KEY = "writer_sha256"
+_SHAPING = (warehouse.SCHEMA_SQL, warehouse.DATA_TESTS_SQL, Path(__file__), Path(units.__file__))
+
+
+def writer_fingerprint() -> str:
+    """Given the schema, data tests, this writer and unit resolution, return their hex sha256."""
+    digest = hashlib.sha256()
+    for path in _SHAPING:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def file_rows(outcomes: Sequence[FileOutcome]) -> list[tuple]:
+    """Given every input file's outcome, return its raw_files rows (FILE_COLUMNS)."""
+    rows = []
+    for o in outcomes:
+        status = "loaded" if o.status == "unchanged" else o.status
+        rows.append(
+            (o.file.name, o.file.source_path, o.file.sha256, status, o.message or None,
+             o.report_id, o.fact_count)
+        )  # fmt: skip
+    return rows
+
+
 def write_warehouse(
     target: Path,
     old: Old | None,
@@ -203,7 +233,7 @@ def write_warehouse(
         write_rows(con, "metric_catalog", _metric_rows(), ["metric", "label_zh", "unit", "section"])
         info = [
             ("parser_version", PARSER_VERSION), ("aliases_sha256", aliases_sha),
-            (CHECKS_KEY, checks_fingerprint()),
+            (CHECKS_KEY, checks_fingerprint()), (WRITER_KEY, writer_fingerprint()),
         ]  # fmt: skip
         write_rows(con, "raw_build_info", info, ["key", "value"])
         write_rows(
@@ -272,22 +302,10 @@ def write_warehouse(
             cols = [c for c, _ in _table_columns(con, table)]
             write_rows(con, table, rows, cols)
 
-        file_rows = []
         for o in result.outcomes:
-            status = "loaded" if o.status == "unchanged" else o.status
-            file_rows.append(
-                (o.file.name, o.file.source_path, o.file.sha256, status, o.message or None,
-                 o.report_id, o.fact_count)
-            )  # fmt: skip
             if o.status == "duplicate" and o.report_id and o.stated_name:
                 names.add((unit_of[o.report_id], o.stated_name, o.file.name))
-        write_rows(
-            con,
-            "raw_files",
-            file_rows,
-            ["source_file", "source_path", "source_sha256", "status", "message", "report_id",
-             "fact_count"],
-        )  # fmt: skip
+        write_rows(con, "raw_files", file_rows(result.outcomes), list(FILE_COLUMNS))
         write_rows(con, "raw_unit_names", sorted(names), ["unit_id", "name_variant", "source_file"])
 
         # checks read the raw tables just written; only what changed is checked (checks.py)
