@@ -11,9 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from etl import PARSER_VERSION
-from etl.build.model import FMT_PRIORITY, FileOutcome, InputFile
+from etl.build.model import FMT_PRIORITY, FileOutcome, InputFile, StagedReport
 from etl.build.old import Old, stated_from_row
-from etl.model import Report
 from etl.units import StatedUnit, apply_alias, unit_key
 
 
@@ -29,7 +28,7 @@ class Candidate:
     source_file: str
     fact_count: int
     origin: str  # new | carried | retained
-    report: Report | None = None  # for new reports
+    report: StagedReport | None = None  # for new reports
     old_row: dict | None = None  # raw_reports row of the old warehouse
     file: InputFile | None = None
     key: tuple = ()
@@ -118,13 +117,13 @@ def carried_candidate(item: InputFile, row: dict, old: Old) -> Candidate:
     )  # fmt: skip
 
 
-def new_candidate(item: InputFile, report: Report) -> Candidate:
-    """Given a parsed input and its report, return its new candidate."""
+def new_candidate(item: InputFile, report: StagedReport) -> Candidate:
+    """Given a parsed input and its staged report, return its new candidate."""
     fmt = report.fmt if report.fmt in FMT_PRIORITY else item.fmt or "txt"
     return Candidate(
         item.sha256[:16],
         StatedUnit(report.unit_name, report.unit_short, report.region, report.city),
-        int(report.fiscal_year), report.doc_kind, fmt, item.name, len(report.facts),
+        int(report.fiscal_year), report.doc_kind, fmt, item.name, report.fact_count,
         "new", report=report, file=item,
     )  # fmt: skip
 
@@ -154,7 +153,7 @@ def retained_candidates(old: Old | None, input_ids: set[str], prune: bool) -> li
 def gather(
     inputs: Sequence[InputFile],
     plan: FilePlan,
-    parsed: Mapping[int, Report],
+    parsed: Mapping[int, StagedReport],
     old: Old | None,
     prune: bool,
 ) -> list[Candidate]:

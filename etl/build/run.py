@@ -10,11 +10,11 @@ from etl import PARSER_VERSION
 from etl.build import plan
 from etl.build.checks import CHECKS_KEY, CheckRun, checks_fingerprint
 from etl.build.inputs import discover, file_sha256, screen
-from etl.build.model import BuildConfig, BuildError, BuildResult, FileOutcome
+from etl.build.model import BuildConfig, BuildError, BuildResult, FileOutcome, StagedReport
 from etl.build.old import read_old
 from etl.build.pool import ParseFunc, parse_in_workers
 from etl.build.progress import Progress, Reporter
-from etl.build.writer import WRITER_KEY, file_rows, write_warehouse, writer_fingerprint
+from etl.build.writer import WRITER_KEY, file_rows, stage, write_warehouse, writer_fingerprint
 from etl.model import Report
 from etl.units import load_aliases, resolve_units
 
@@ -75,7 +75,7 @@ def build(
             reporter.file_done(n, "skipped", "未变化，跳过")
 
     # 2. parse what is not carried over in worker processes, reporting each file once.
-    parsed: dict[int, Report] = {}
+    parsed: dict[int, StagedReport] = {}  # rows only: the Report objects are let go at once
 
     def on_result(n: int, report: Report | None, problem: str | None) -> None:
         reporter.progress.parsed += 1
@@ -83,7 +83,7 @@ def build(
             failed[n] = FileOutcome(inputs[n], "failed", problem or "无法读取")
             reporter.file_done(n, "failed", f"失败：{failed[n].message}")
         else:
-            parsed[n] = report
+            parsed[n] = stage(report, inputs[n].sha256[:16])
             summary = f"{len(report.facts)} 项指标：{report.coverage.summary()}"
             reporter.file_done(n, "loaded", f"已载入 ({summary})")
 

@@ -21,7 +21,7 @@ import pyarrow as pa
 import warehouse
 from etl import PARSER_VERSION, units
 from etl.build.checks import CHECKS_KEY, checks_fingerprint, write_checks
-from etl.build.model import BuildError, BuildResult, FileOutcome
+from etl.build.model import BuildError, BuildResult, FileOutcome, StagedReport
 from etl.build.old import Old
 from etl.build.plan import Candidate
 from etl.model import Report
@@ -40,6 +40,16 @@ RAW_DETAIL_TABLES = (
     "raw_coverage",
     "raw_cells",
 )
+
+
+def stage(report: Report, report_id: str) -> StagedReport:
+    """Given a new report and its id, return it staged for the writer (rows, no objects)."""
+    rows, warnings = _report_rows(report, report_id)
+    return StagedReport(
+        report.unit_name, report.unit_short, report.region, report.city,
+        int(report.fiscal_year), report.doc_kind, report.fmt, report.pages,
+        bool(report.is_synthetic), len(report.facts), rows, warnings,
+    )  # fmt: skip
 
 
 def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]], list[str]]:
@@ -274,7 +284,7 @@ def write_warehouse(
         for rid in sorted(kept):
             c = kept[rid]
             if c.origin == "new":
-                r = c.report
+                r = c.report  # a StagedReport
                 row = {
                     "report_id": rid, "fiscal_year": c.fiscal_year, "doc_kind": c.doc_kind,
                     "source_sha256": c.file.sha256, "fmt": c.fmt, "pages": r.pages,
@@ -284,10 +294,9 @@ def write_warehouse(
                     "is_synthetic": bool(r.is_synthetic), "parsed_at": now,
                     "parser_version": PARSER_VERSION,
                 }  # fmt: skip
-                rows, warnings = _report_rows(r, rid)
-                for table, table_rows in rows.items():
+                for table, table_rows in r.rows.items():
                     detail[table].extend(table_rows)
-                for w in sorted(set(warnings)):
+                for w in sorted(set(r.warnings)):
                     result.warnings.append(f"警告：{c.source_file} {w}")
             else:
                 row = {k: v for k, v in c.old_row.items() if k in report_cols}
