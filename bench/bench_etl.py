@@ -1,7 +1,8 @@
-"""Time the ETL parse of the five reference PDFs against pdfplumber's bare text extraction.
+"""Time the ETL parse of the five reference PDFs against bare text extraction of the same pages.
 
-Run with ``make bench``.  Prints median seconds per page for read_document + extract_report
-and for pdfplumber ``page.extract_text()`` on the same files, and their ratio.
+Run with ``make bench``.  Prints median seconds per page for read_document + extract_report,
+for pdfplumber ``page.extract_text()`` and for pypdfium2's ``get_text_range()`` on the same
+files, and the ETL's ratio to each (target: at most TARGET_PDFIUM_RATIO times pypdfium2).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from etl.readers import read_document  # noqa: E402
 
 PDFS = sorted((REPO / "samples" / "reports" / "pdf").glob("*.pdf"))
 ROUNDS = 3
+TARGET_PDFIUM_RATIO = 4.0
 
 
 def etl_seconds(path: Path) -> tuple[float, int]:
@@ -41,25 +43,49 @@ def plumber_seconds(path: Path) -> tuple[float, int]:
     return time.perf_counter() - start, pages or 1
 
 
+def pdfium_seconds(path: Path) -> tuple[float, int]:
+    """Given a PDF, return the seconds pypdfium2 takes to open it and get every page's text."""
+    import pypdfium2
+
+    start = time.perf_counter()
+    pdf = pypdfium2.PdfDocument(str(path))
+    pages = len(pdf)
+    for i in range(pages):
+        page = pdf[i]
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+    pdf.close()
+    return time.perf_counter() - start, pages or 1
+
+
 def main() -> None:
     """Given the reference PDFs, print median seconds per page for both parsers."""
-    etl_rates, plumber_rates = [], []
-    print(f"{'文件':<28}{'页数':>6}{'ETL 秒/页':>12}{'pdfplumber 秒/页':>18}{'倍数':>8}")
-    for path in PDFS:
-        etl_runs = [etl_seconds(path) for _ in range(ROUNDS)]
-        plumber_runs = [plumber_seconds(path) for _ in range(ROUNDS)]
-        pages = etl_runs[0][1]
-        etl_rate = statistics.median(s / p for s, p in etl_runs)
-        plumber_rate = statistics.median(s / p for s, p in plumber_runs)
-        etl_rates.append(etl_rate)
-        plumber_rates.append(plumber_rate)
-        ratio = etl_rate / plumber_rate
-        print(f"{path.name:<28}{pages:>6}{etl_rate:>12.4f}{plumber_rate:>18.4f}{ratio:>8.2f}")
-    etl_median = statistics.median(etl_rates)
-    plumber_median = statistics.median(plumber_rates)
+    rates: dict[str, list[float]] = {"etl": [], "plumber": [], "pdfium": []}
+    timers = {"etl": etl_seconds, "plumber": plumber_seconds, "pdfium": pdfium_seconds}
     print(
-        f"中位数：ETL {etl_median:.4f} 秒/页，pdfplumber extract_text {plumber_median:.4f} 秒/页，"
-        f"倍数 {etl_median / plumber_median:.2f}（每个文件各运行 {ROUNDS} 次）"
+        f"{'文件':<28}{'页数':>6}{'ETL 秒/页':>12}{'pdfplumber':>12}{'pypdfium2':>12}"
+        f"{'÷plumber':>10}{'÷pdfium':>10}"
+    )
+    for path in PDFS:
+        got = {}
+        for name, timer in timers.items():
+            runs = [timer(path) for _ in range(ROUNDS)]
+            got[name] = statistics.median(s / p for s, p in runs)
+            rates[name].append(got[name])
+        pages = etl_seconds(path)[1]
+        print(
+            f"{path.name:<28}{pages:>6}{got['etl']:>12.4f}{got['plumber']:>12.4f}"
+            f"{got['pdfium']:>12.4f}{got['etl'] / got['plumber']:>10.2f}"
+            f"{got['etl'] / got['pdfium']:>10.2f}"
+        )
+    med = {name: statistics.median(values) for name, values in rates.items()}
+    print(
+        f"中位数：ETL {med['etl']:.4f} 秒/页，pdfplumber extract_text {med['plumber']:.4f} 秒/页"
+        f"（倍数 {med['etl'] / med['plumber']:.2f}），pypdfium2 get_text_range "
+        f"{med['pdfium']:.4f} 秒/页（倍数 {med['etl'] / med['pdfium']:.2f}，"
+        f"目标 ≤ {TARGET_PDFIUM_RATIO:.0f}）；每个文件各运行 {ROUNDS} 次"
     )
 
 

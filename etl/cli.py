@@ -1,6 +1,6 @@
 """Command line: ``python -m etl build [--db PATH] [--force] [--prune] [--jobs N]
 [--timeout SECONDS] [--no-wait] [--executor dask --scheduler ADDRESS [--ship bytes|path]]
-[PATH ...]`` and ``python -m etl demo [--db PATH] [--units N] ...``."""
+[--parquet DIR] [PATH ...]`` and ``python -m etl demo [--db PATH] [--units N] ...``."""
 
 from __future__ import annotations
 
@@ -89,6 +89,11 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="另一个构建正在写入同一仓库时不等待，直接退出（默认等待它完成）",
     )
+    b.add_argument(
+        "--parquet",
+        metavar="DIR",
+        help="另把各表写成按年度、省份分区的 Parquet 文件（DuckDB 可直接读取；多台机器各写各的分区）",
+    )
     d = commands.add_parser(
         "demo",
         help="生成几百份合成报告（示例数据，非真实）并载入演示仓库",
@@ -174,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
             log=_say,
             on_progress=ticker,
+            **({"parquet": args.parquet} if args.parquet else {}),
             **(
                 {"executor": "dask", "scheduler": args.scheduler, "ship": args.ship}
                 if args.executor == "dask"

@@ -55,6 +55,7 @@ def _lose_dask_worker_once(name: str) -> None:
         return
     marker.write_text("lost\n", encoding="utf-8")
     os.kill(grandparent, 9)
+    os.kill(os.getppid(), 9)  # and its forkserver, which would otherwise linger as an orphan
     time.sleep(60)  # the worker is gone; this process goes with it or is killed by the pool
 
 

@@ -12,6 +12,7 @@ import pytest
 from conftest import SAMPLES, run_cli, table_contents
 
 import etl.build
+import etl.build.plan
 import etl.build.writer
 import warehouse
 from etl.build import BuildError, build
@@ -163,6 +164,7 @@ def test_crash_mid_build_leaves_old_warehouse_and_no_temp_file(samples_db, monke
         return real(con, table, rows, columns)
 
     monkeypatch.setattr(etl.build.writer, "write_rows", crash)
+    monkeypatch.setattr(etl.build.plan, "nothing_changed", lambda *a: False)  # it rewrites
     with pytest.raises(RuntimeError, match="模拟崩溃"):
         build(None, samples_db, log=_quiet, force=True)  # unforced, nothing changes: no write
     assert _sha(samples_db) == before
@@ -179,6 +181,16 @@ def test_failing_data_test_fails_the_build_and_keeps_old_warehouse(samples_db, m
     assert _files_beside(samples_db) == ["finance.duckdb"]
     with pytest.raises(BuildError):
         build(None, samples_db, log=_quiet, force=True)
+
+
+def test_an_unchanged_build_leaves_the_warehouse_file_as_it_is(samples_db):
+    before = _sha(samples_db)
+    lines: list[str] = []
+    result = build(None, samples_db, log=lines.append)
+    assert result.checks.mode == "unchanged" and "仓库内容没有变化，未改写" in lines
+    assert _sha(samples_db) == before and result.count("unchanged") == 5
+    result = build(None, samples_db, prune=True, jobs=1, log=_quiet, force=True)
+    assert result.checks.mode != "unchanged" and result.parsed == 15
 
 
 def test_data_tests_pass_on_the_sample_warehouse(samples_build):

@@ -68,11 +68,11 @@ def test_dask_build_equals_the_local_build_with_a_hang_a_crash_and_a_lost_worker
     for name, stem in names.items():
         shutil.copy(SAMPLES / "docx" / f"{stem}.docx", inputs / name)
     local, remote = tmp_path / "local.duckdb", tmp_path / "dask.duckdb"
-    hooks = {"timeout": 3, "log": _quiet, "_parse": misbehaving_parse}
+    hooks = {"timeout": 10, "log": _quiet, "_parse": misbehaving_parse}
     r1 = build([inputs], local, jobs=2, **hooks)
     r2 = build([inputs], remote, executor="dask", scheduler=cluster_client, **hooks)
     status = {o.file.name: (o.status, o.message) for o in r2.outcomes}
-    assert status["a_hang.docx"] == ("failed", "解析超时（超过 3 秒）")
+    assert status["a_hang.docx"] == ("failed", "解析超时（超过 10 秒）")
     assert status["c_crash.docx"] == ("failed", "解析进程异常退出")
     assert status["d_lose.docx"][0] == "loaded"  # its worker was lost once: parsed again
     assert (Path(os.environ[MARKER_ENV]) / "lost-d_lose.docx").exists()  # it was lost
@@ -100,3 +100,22 @@ def test_dask_build_with_shared_paths_reads_files_where_they_are(tmp_path, clust
     )
     assert result.count("loaded") == 2
     assert _contents(local) == _contents(remote)
+
+
+def test_cli_builds_on_the_scheduler_address(tmp_path, cluster_client, monkeypatch):
+    from conftest import run_cli
+
+    import etl.build.cluster
+
+    monkeypatch.setattr(etl.build.cluster, "CONNECT_SECONDS", 2.0)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SAMPLES / "docx" / f"{STEMS[0]}.docx", inputs)
+    address = cluster_client.scheduler.address
+    run = run_cli("build", "--db", str(tmp_path / "f.duckdb"), "--executor", "dask",
+                  "--scheduler", address, str(inputs))  # fmt: skip
+    assert run.code == 0, run.out
+    assert "新载入 1" in run.out
+    run = run_cli("build", "--db", str(tmp_path / "g.duckdb"), "--executor", "dask",
+                  "--scheduler", "tcp://127.0.0.1:9", str(inputs))  # fmt: skip
+    assert run.code == 1 and "无法连接 Dask 调度器 tcp://127.0.0.1:9" in run.out

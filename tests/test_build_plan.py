@@ -8,6 +8,7 @@ from etl import PARSER_VERSION
 from etl.build.model import FileOutcome, InputFile
 from etl.build.old import Old
 from etl.build.plan import decide, gather, plan_files
+from etl.build.writer import stage
 from etl.model import Fact, Report
 
 SHA = {name: name * 64 for name in "abcdef"}  # one fake sha256 per letter
@@ -35,10 +36,10 @@ def _old(rows: list[dict], counts: dict[str, int] | None = None, duplicates=None
     return Old(reports, counts, duplicates or {}, {}, info, {})
 
 
-def _report(name: str, unit: str, facts: int, fmt: str = "docx", year: int = 2024) -> Report:
+def _report(name: str, unit: str, facts: int, fmt: str = "docx", year: int = 2024):
     report = Report(name, fmt, 1, unit, None, "某某区", None, year, "决算")
     report.facts = [Fact(f"m{i}", 1.0, "万元", "q", 1, "p1") for i in range(facts)]
-    return report
+    return stage(report, name)
 
 
 def test_unchanged_files_are_carried_and_the_rest_parsed():

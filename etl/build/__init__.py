@@ -7,7 +7,9 @@ or kills its worker fails alone), keeps one report per unit, fiscal year and kin
 (plan.py), writes everything into a temporary file next to the target, runs
 warehouse/data_tests.sql and only then replaces the target (writer.py).  A crash leaves
 the old warehouse untouched and removes the temporary file.  Progress goes to a callback
-(progress.py); run.py ties the parts together and resolves settings once.
+(progress.py); run.py ties the parts together and resolves settings once.  cluster.py parses
+on a Dask cluster instead of the local pool, checks.py re-checks only what changed, and
+parquet.py writes the tables as Parquet partitioned by year and province.
 """
 
 from etl.build.inputs import discover, file_sha256, precheck

@@ -44,6 +44,8 @@ CROSS_SCOPES: dict[str, Callable[[ReportData], tuple]] = {
     "outliers": lambda r: (r.unit_type, r.fiscal_year),
 }
 
+CROSS_TABLES = ("raw_reports", "raw_facts", "raw_derived_facts")
+
 _META_SQL = (
     "SELECT r.report_id, r.source_file, r.unit_id, u.display_name, u.unit_type, r.fiscal_year,"
     ' r.doc_kind FROM "{db}".main.raw_reports r JOIN "{db}".main.raw_units u USING (unit_id)'
@@ -104,7 +106,9 @@ def _incremental(con: duckdb.DuckDBPyConnection) -> CheckRun:
         touched |= {key(old[rid]) for rid in changed if rid in old} | {key(r) for r in gone}
         members[rule.__name__] = {rid for rid, r in new.items() if key(r) in touched}
     need = set(changed).union(*members.values())
-    reports = _load_some(con, db, need)
+    # Changed reports whole; the rest of their groups only with what cross rules read.
+    reports = _load_some(con, db, set(changed)) + _load_some(con, db, need - changed, CROSS_TABLES)
+    reports.sort(key=lambda r: (r.display_name, r.fiscal_year, r.doc_kind, r.report_id))
     labels = dict(con.execute("SELECT metric, label_zh FROM metric_catalog").fetchall())
     findings: list[Finding] = []
     for r in reports:
@@ -121,9 +125,11 @@ def _incremental(con: duckdb.DuckDBPyConnection) -> CheckRun:
     return CheckRun("incremental", len(changed), len(need - changed) + len(changed))
 
 
-def _load_some(con: duckdb.DuckDBPyConnection, db: str, wanted: set[str]) -> list[ReportData]:
-    """Given a connection, its database name and report ids, return those reports' ReportData
-    (load_reports over temporary views that show only them)."""
+def _load_some(
+    con: duckdb.DuckDBPyConnection, db: str, wanted: set[str], only: tuple[str, ...] = ()
+) -> list[ReportData]:
+    """Given a connection, its database name, report ids and the raw tables to read (all when
+    empty), return those reports' ReportData (load_reports over views that show only them)."""
     if not wanted:
         return []
     con.register("_wanted", pa.table({"report_id": pa.array(sorted(wanted), pa.string())}))
@@ -137,10 +143,10 @@ def _load_some(con: duckdb.DuckDBPyConnection, db: str, wanted: set[str]) -> lis
     ]
     try:
         for t in tables:
-            con.execute(
-                f'CREATE TEMP VIEW "{t}" AS SELECT * FROM "{db}".main."{t}"'
-                " WHERE report_id IN (SELECT report_id FROM _wanted)"
-            )
+            keep = "report_id IN (SELECT report_id FROM _wanted)"
+            if only and t not in only:
+                keep = "false"  # not read by the rules these reports are loaded for
+            con.execute(f'CREATE TEMP VIEW "{t}" AS SELECT * FROM "{db}".main."{t}" WHERE {keep}')
         return load_reports(con)
     finally:
         for t in tables:

@@ -75,6 +75,28 @@ class BuildResult:
         return self.count("failed") > 0
 
 
+@dataclass(slots=True)
+class StagedReport:
+    """A parsed report as the writer will store it: its identity and its rows, no objects.
+
+    The main process keeps one per new report until the write, so it holds the rows
+    (tuples) instead of the Report with its many small objects (about a tenth of the memory).
+    """
+
+    unit_name: str
+    unit_short: str | None
+    region: str | None
+    city: str | None
+    fiscal_year: int
+    doc_kind: str
+    fmt: str
+    pages: int | None
+    is_synthetic: bool
+    fact_count: int  # facts the report states (before the writer drops unknown or repeated)
+    rows: dict[str, list[tuple]]  # raw table -> rows
+    warnings: list[str]
+
+
 @dataclass(frozen=True)
 class BuildConfig:
     """The settings one build runs with, resolved once at its entry point (etl/settings.py)."""

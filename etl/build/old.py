@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -21,6 +21,7 @@ class Old:
     names: dict[str, str]  # source_file -> a stated unit name (raw_unit_names)
     info: dict[str, str]
     columns: dict[str, list[str]]
+    files: list[tuple] = field(default_factory=list)  # raw_files rows (writer.FILE_COLUMNS)
 
 
 def read_old(path: Path) -> Old | None:
@@ -48,7 +49,12 @@ def read_old(path: Path) -> Old | None:
             con.execute("SELECT report_id, count(*) FROM raw_facts GROUP BY report_id").fetchall()
         )
         duplicates: dict[str, dict] = {}
+        files: list[tuple] = []
         if "raw_files" in tables:
+            files = con.execute(
+                "SELECT source_file, source_path, source_sha256, status, message, report_id,"
+                " fact_count FROM raw_files"
+            ).fetchall()
             cur = con.execute(
                 "SELECT * FROM raw_files WHERE status = 'duplicate' AND source_sha256 IS NOT NULL"
             )
@@ -65,7 +71,7 @@ def read_old(path: Path) -> Old | None:
         info: dict[str, str] = {}
         if "raw_build_info" in tables:
             info = dict(con.execute("SELECT key, value FROM raw_build_info").fetchall())
-        return Old(reports, counts, duplicates, unit_names, info, columns)
+        return Old(reports, counts, duplicates, unit_names, info, columns, files)
     finally:
         con.close()
 

@@ -11,9 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from etl import PARSER_VERSION
-from etl.build.model import FMT_PRIORITY, FileOutcome, InputFile
+from etl.build.model import FMT_PRIORITY, FileOutcome, InputFile, StagedReport
 from etl.build.old import Old, stated_from_row
-from etl.model import Report
 from etl.units import StatedUnit, apply_alias, unit_key
 
 
@@ -29,7 +28,7 @@ class Candidate:
     source_file: str
     fact_count: int
     origin: str  # new | carried | retained
-    report: Report | None = None  # for new reports
+    report: StagedReport | None = None  # for new reports
     old_row: dict | None = None  # raw_reports row of the old warehouse
     file: InputFile | None = None
     key: tuple = ()
@@ -118,13 +117,13 @@ def carried_candidate(item: InputFile, row: dict, old: Old) -> Candidate:
     )  # fmt: skip
 
 
-def new_candidate(item: InputFile, report: Report) -> Candidate:
-    """Given a parsed input and its report, return its new candidate."""
+def new_candidate(item: InputFile, report: StagedReport) -> Candidate:
+    """Given a parsed input and its staged report, return its new candidate."""
     fmt = report.fmt if report.fmt in FMT_PRIORITY else item.fmt or "txt"
     return Candidate(
         item.sha256[:16],
         StatedUnit(report.unit_name, report.unit_short, report.region, report.city),
-        int(report.fiscal_year), report.doc_kind, fmt, item.name, len(report.facts),
+        int(report.fiscal_year), report.doc_kind, fmt, item.name, report.fact_count,
         "new", report=report, file=item,
     )  # fmt: skip
 
@@ -154,7 +153,7 @@ def retained_candidates(old: Old | None, input_ids: set[str], prune: bool) -> li
 def gather(
     inputs: Sequence[InputFile],
     plan: FilePlan,
-    parsed: Mapping[int, Report],
+    parsed: Mapping[int, StagedReport],
     old: Old | None,
     prune: bool,
 ) -> list[Candidate]:
@@ -275,3 +274,32 @@ def _note_kept_old_versions(
             if path == o.file.source_path or name == o.file.name:
                 o.message += f"；仓库中保留上次载入的 {c.source_file}（{label(c)}）"
                 break
+
+
+def nothing_changed(
+    old: Old | None,
+    kept: Mapping[str, Candidate],
+    unit_of: Mapping[str, str],
+    files: Sequence[tuple],
+    info: Mapping[str, str],
+) -> bool:
+    """Given the old warehouse, the kept reports, their units, the raw_files rows and the build
+    info about to be written, return whether the new warehouse would equal the old one."""
+    if (
+        old is None
+        or set(kept) != set(old.reports)
+        or any(c.origin == "new" for c in kept.values())
+    ):
+        return False
+    if any(old.info.get(key) != value for key, value in info.items()):
+        return False
+    for rid, c in kept.items():
+        row = old.reports[rid]
+        if row.get("unit_id") != unit_of[rid]:
+            return False
+        if c.file is not None and (row.get("source_file"), row.get("source_path")) != (
+            c.file.name,
+            c.file.source_path,
+        ):
+            return False
+    return sorted(files, key=repr) == sorted(old.files, key=repr)

@@ -7,14 +7,15 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from etl import guard
+from etl import PARSER_VERSION, guard
 from etl.build import plan
+from etl.build.checks import CHECKS_KEY, CheckRun, checks_fingerprint
 from etl.build.inputs import discover, file_sha256, screen
-from etl.build.model import BuildConfig, BuildError, BuildResult, FileOutcome
+from etl.build.model import BuildConfig, BuildError, BuildResult, FileOutcome, StagedReport
 from etl.build.old import read_old
 from etl.build.pool import ParseFunc, parse_in_workers
 from etl.build.progress import Progress, Reporter
-from etl.build.writer import content_sha256, write_warehouse
+from etl.build.writer import WRITER_KEY, file_rows, stage, write_warehouse, writer_fingerprint
 from etl.model import Report
 from etl.units import load_aliases, resolve_units
 
@@ -33,6 +34,7 @@ def build(
     scheduler: object = None,
     ship: str = "bytes",
     wait: bool = True,
+    parquet: str | Path | None = None,
     _parse: ParseFunc | None = None,
 ) -> BuildResult:
     """Given input paths and a target warehouse, return the result of building it.
@@ -42,11 +44,12 @@ def build(
     to ``log``, unless ``on_progress`` is given: it then receives the running counts
     (etl/build/progress.py) instead.  ``executor="dask"`` parses on the Dask cluster at
     ``scheduler`` instead (cluster.py; files shipped as ``ship``: bytes or a shared path).
-    The build holds the warehouse's lock file throughout (etl/guard.py): when another build
-    holds it, it says so and waits, or, unless ``wait``, raises BuildError at once; temporary
-    files of builds that died are removed first.  ``_parse`` replaces parse_file for tests
-    (a module-level function, since workers receive it pickled); production code never
-    passes it.
+    ``parquet`` also writes the tables as Parquet partitioned by year and province there
+    (parquet.py).  The build holds the warehouse's lock file throughout (etl/guard.py): when
+    another build holds it, it says so and waits, or, unless ``wait``, raises BuildError at
+    once; temporary files of builds that died are removed first.  ``_parse`` replaces
+    parse_file for tests (a module-level function, since workers receive it pickled);
+    production code never passes it.
     """
     config = BuildConfig.resolve(
         paths, db_path, jobs=jobs, timeout=timeout, executor=executor, scheduler=scheduler,
@@ -64,7 +67,7 @@ def build(
                 if removed:
                     names = "、".join(removed[:3]) + ("等" if len(removed) > 3 else "")
                     log(f"已删除 {len(removed)} 个此前中断的构建留下的临时文件：{names}")
-            return _build_locked(config, force, prune, log, on_progress, _parse)
+            return _build_locked(config, force, prune, log, on_progress, _parse, parquet)
     except guard.LockBusy:
         name = guard.printable(config.target.name)
         raise BuildError(
@@ -79,6 +82,7 @@ def _build_locked(
     log: Callable[[str], None],
     on_progress: Callable[[Progress], None] | None,
     _parse: ParseFunc | None,
+    parquet: str | Path | None = None,
 ) -> BuildResult:
     """Given the resolved settings and options, build the warehouse (its lock held)."""
     inputs = discover(config.paths)
@@ -106,7 +110,7 @@ def _build_locked(
             reporter.file_done(n, "skipped", "未变化，跳过")
 
     # 2. parse what is not carried over in worker processes, reporting each file once.
-    parsed: dict[int, Report] = {}
+    parsed: dict[int, StagedReport] = {}  # rows only: the Report objects are let go at once
 
     def on_result(n: int, report: Report | None, problem: str | None) -> None:
         reporter.progress.parsed += 1
@@ -114,10 +118,10 @@ def _build_locked(
             failed[n] = FileOutcome(inputs[n], "failed", problem or "无法读取")
             reporter.file_done(n, "failed", f"失败：{failed[n].message}")
         else:
-            parsed[n] = report
             if report.source_sha256 and report.source_sha256 != inputs[n].sha256:
                 inputs[n].sha256 = report.source_sha256  # stored under the bytes it was read from
                 log(f"{inputs[n].name}: 文件在构建过程中被改动，按解析时读到的内容载入")
+            parsed[n] = stage(report, inputs[n].sha256[:16])
             summary = f"{len(report.facts)} 项指标：{report.coverage.summary()}"
             reporter.file_done(n, "loaded", f"已载入 ({summary})")
 
@@ -147,13 +151,21 @@ def _build_locked(
     # 5. resolve units and write the new warehouse.
     stated = {rid: c.stated for rid, c in decision.kept.items()}
     unit_of, units = resolve_units(stated, aliases)
-    content_sha = content_sha256(decision.kept, unit_of, units, result, aliases_sha)
-    if old and not force and old.info.get("content_sha256") == content_sha:
-        log(f"仓库内容没有变化，未重写 {config.target.name}")
+    info = {
+        "parser_version": PARSER_VERSION, "aliases_sha256": aliases_sha,
+        CHECKS_KEY: checks_fingerprint(), WRITER_KEY: writer_fingerprint(),
+    }  # fmt: skip
+    rows = file_rows(result.outcomes)
+    if plan.nothing_changed(old, decision.kept, unit_of, rows, info):
+        result.checks = CheckRun("unchanged", 0, 0)  # the old warehouse is the new one
+        log("仓库内容没有变化，未改写")
     else:
-        write_warehouse(
-            config.target, old, decision.kept, unit_of, units, result, aliases_sha, content_sha
-        )
+        write_warehouse(config.target, old, decision.kept, unit_of, units, result, aliases_sha)
+    if parquet is not None:
+        from etl.build.parquet import export_parquet
+
+        written = export_parquet(config.target, Path(parquet))
+        log(f"Parquet：已写入 {len(written)} 个分区 → {parquet}")
 
     for line in result.warnings:
         log(line)

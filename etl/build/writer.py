@@ -20,9 +20,9 @@ import duckdb
 import pyarrow as pa
 
 import warehouse
-from etl import PARSER_VERSION, guard, privacy
+from etl import PARSER_VERSION, guard, privacy, units
 from etl.build.checks import CHECKS_KEY, checks_fingerprint, write_checks
-from etl.build.model import BuildError, BuildResult
+from etl.build.model import BuildError, BuildResult, FileOutcome, StagedReport
 from etl.build.old import Old
 from etl.build.plan import Candidate
 from etl.model import Report
@@ -41,6 +41,16 @@ RAW_DETAIL_TABLES = (
     "raw_coverage",
     "raw_cells",
 )
+
+
+def stage(report: Report, report_id: str) -> StagedReport:
+    """Given a new report and its id, return it staged for the writer (rows, no objects)."""
+    rows, warnings = _report_rows(report, report_id)
+    return StagedReport(
+        report.unit_name, report.unit_short, report.region, report.city,
+        int(report.fiscal_year), report.doc_kind, report.fmt, report.pages,
+        bool(report.is_synthetic), len(report.facts), rows, warnings,
+    )  # fmt: skip
 
 
 def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]], list[str]]:
@@ -185,23 +195,33 @@ def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[str]:
     return failures
 
 
-def content_sha256(
-    kept: dict[str, Candidate],
-    unit_of: dict[str, str],
-    units: list,
-    result: BuildResult,
-    aliases_sha: str,
-) -> str:
-    """Given what the new warehouse would hold, return its fingerprint (report ids, units,
-    file outcomes, parser, aliases and the code that writes and checks the warehouse)."""
-    parts = [
-        PARSER_VERSION, aliases_sha, guard.code_fingerprint(), sorted(kept), sorted(unit_of.items()),
-        sorted(repr(u) for u in units),
-        sorted((o.file.name, o.file.source_path, o.file.sha256 or "",
-                "loaded" if o.status == "unchanged" else o.status,  # as raw_files stores it
-                o.message or "", o.report_id or "", o.fact_count or 0) for o in result.outcomes),
-    ]  # fmt: skip
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+# raw_files columns, in the order file_rows gives them.
+FILE_COLUMNS = (
+    "source_file", "source_path", "source_sha256", "status", "message", "report_id", "fact_count",
+)  # fmt: skip
+# raw_build_info key of the fingerprint of what shapes the written rows besides the reports.
+WRITER_KEY = "writer_sha256"
+_SHAPING = (warehouse.SCHEMA_SQL, warehouse.DATA_TESTS_SQL, Path(__file__), Path(units.__file__))
+
+
+def writer_fingerprint() -> str:
+    """Given the schema, data tests, this writer and unit resolution, return their hex sha256."""
+    digest = hashlib.sha256()
+    for path in _SHAPING:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def file_rows(outcomes: Sequence[FileOutcome]) -> list[tuple]:
+    """Given every input file's outcome, return its raw_files rows (FILE_COLUMNS)."""
+    rows = []
+    for o in outcomes:
+        status = "loaded" if o.status == "unchanged" else o.status
+        rows.append(
+            (o.file.name, o.file.source_path, o.file.sha256, status, o.message or None,
+             o.report_id, o.fact_count)
+        )  # fmt: skip
+    return rows
 
 
 def _duckdb_problem(exc: duckdb.Error, target: Path) -> str:
@@ -224,12 +244,11 @@ def write_warehouse(
     units: list,
     result: BuildResult,
     aliases_sha: str,
-    content_sha: str = "",
 ) -> None:
     """Given everything decided, write a temp warehouse, test it and move it over target; a
     full disk or a read-only directory raises BuildError with one line, the target intact."""
     try:
-        _write(target, old, kept, unit_of, units, result, aliases_sha, content_sha)
+        _write(target, old, kept, unit_of, units, result, aliases_sha)
     except OSError as exc:
         raise BuildError(f"{guard.os_problem(exc, target.parent)}，仓库未改变") from None
     except duckdb.Error as exc:
@@ -244,7 +263,6 @@ def _write(
     units: list,
     result: BuildResult,
     aliases_sha: str,
-    content_sha: str,
 ) -> None:
     """Given everything decided, write a temp warehouse, test it and move it over target."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -255,7 +273,7 @@ def _write(
         write_rows(con, "metric_catalog", _metric_rows(), ["metric", "label_zh", "unit", "section"])
         info = [
             ("parser_version", PARSER_VERSION), ("aliases_sha256", aliases_sha),
-            (CHECKS_KEY, checks_fingerprint()), ("content_sha256", content_sha),
+            (CHECKS_KEY, checks_fingerprint()), (WRITER_KEY, writer_fingerprint()),
         ]  # fmt: skip
         write_rows(con, "raw_build_info", info, ["key", "value"])
         write_rows(
@@ -296,7 +314,7 @@ def _write(
         for rid in sorted(kept):
             c = kept[rid]
             if c.origin == "new":
-                r = c.report
+                r = c.report  # a StagedReport
                 row = {
                     "report_id": rid, "fiscal_year": c.fiscal_year, "doc_kind": c.doc_kind,
                     "source_sha256": c.file.sha256, "fmt": c.fmt, "pages": r.pages,
@@ -306,10 +324,9 @@ def _write(
                     "is_synthetic": bool(r.is_synthetic), "parsed_at": now,
                     "parser_version": PARSER_VERSION,
                 }  # fmt: skip
-                rows, warnings = _report_rows(r, rid)
-                for table, table_rows in rows.items():
+                for table, table_rows in r.rows.items():
                     detail[table].extend(table_rows)
-                for w in sorted(set(warnings)):
+                for w in sorted(set(r.warnings)):
                     result.warnings.append(f"警告：{c.source_file} {w}")
             else:
                 row = {k: v for k, v in c.old_row.items() if k in report_cols}
@@ -324,22 +341,10 @@ def _write(
             cols = [c for c, _ in _table_columns(con, table)]
             write_rows(con, table, rows, cols)
 
-        file_rows = []
         for o in result.outcomes:
-            status = "loaded" if o.status == "unchanged" else o.status
-            file_rows.append(
-                (o.file.name, o.file.source_path, o.file.sha256, status, o.message or None,
-                 o.report_id, o.fact_count)
-            )  # fmt: skip
             if o.status == "duplicate" and o.report_id and o.stated_name:
                 names.add((unit_of[o.report_id], o.stated_name, o.file.name))
-        write_rows(
-            con,
-            "raw_files",
-            file_rows,
-            ["source_file", "source_path", "source_sha256", "status", "message", "report_id",
-             "fact_count"],
-        )  # fmt: skip
+        write_rows(con, "raw_files", file_rows(result.outcomes), list(FILE_COLUMNS))
         write_rows(con, "raw_unit_names", sorted(names), ["unit_id", "name_variant", "source_file"])
 
         # checks read the raw tables just written; only what changed is checked (checks.py)

@@ -581,9 +581,7 @@ def read_pdf(path: Path) -> ParsedDocument:
                 quick = None
                 if fast is not None:
                     try:
-                        quick = pdfium.fast_page(
-                            fast, number - 1, float(page.width), float(page.height)
-                        )
+                        quick = pdfium.fast_page(fast, number - 1)
                     except Exception:  # whatever pdfium trips over, pdfplumber reads or explains
                         quick = None
                 read = quick or page

@@ -35,6 +35,7 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
     ox, oy = ctypes.c_double(), ctypes.c_double()
     name = ctypes.create_string_buffer(FONT_NAME_BYTES)
     flags = ctypes.c_int()
+    by_object: dict[int, tuple[float, str, bool]] = {}  # text object -> size, font, upright
     chars = []
     for i in range(count):
         if raw.FPDFText_IsGenerated(textpage, i):
@@ -42,8 +43,19 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
         code = raw.FPDFText_GetUnicode(textpage, i)
         raw.FPDFText_GetLooseCharBox(textpage, i, box)
         raw.FPDFText_GetCharOrigin(textpage, i, ox, oy)
-        size = raw.FPDFText_GetFontSize(textpage, i)
-        raw.FPDFText_GetFontInfo(textpage, i, name, FONT_NAME_BYTES, flags)
+        # Size, font and angle come from the char's text object: read once per object.
+        obj = ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
+        style = by_object.get(obj) if obj else None
+        if style is None:
+            raw.FPDFText_GetFontInfo(textpage, i, name, FONT_NAME_BYTES, flags)
+            style = (
+                raw.FPDFText_GetFontSize(textpage, i),
+                name.value.decode("latin-1"),
+                abs(raw.FPDFText_GetCharAngle(textpage, i)) < 1e-3,
+            )
+            if obj:
+                by_object[obj] = style
+        size, font, upright = style
         unmapped = raw.FPDFText_HasUnicodeMapError(textpage, i) == 1 or code == 0
         baseline = height - oy.value
         chars.append(
@@ -55,8 +67,8 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
                 "doctop": baseline - size,  # one page at a time: document top = page top
                 "bottom": baseline,
                 "size": size,
-                "fontname": name.value.decode("latin-1"),
-                "upright": abs(raw.FPDFText_GetCharAngle(textpage, i)) < 1e-3,
+                "fontname": font,
+                "upright": upright,
             }
         )
     return chars
@@ -81,8 +93,11 @@ class FastPage:
         return TableFinder(self, TableSettings.resolve(None)).tables
 
 
-def fast_page(document, index: int, width: float, height: float) -> FastPage | None:
-    """Given a pdfium document, a page index and pdfplumber's page size, return the page read by pdfium, or None.
+def fast_page(
+    document, index: int, width: float | None = None, height: float | None = None
+) -> FastPage | None:
+    """Given a pdfium document, a page index and pdfplumber's page size (None: pdfium's own,
+    when its crop box is its media box at the origin), return the page read by pdfium, or None.
 
     pdfium reads a page several times faster than pdfminer.  A rotated page, one whose
     coordinates differ from pdfplumber's, or one with drawings pdfium nests in forms or
@@ -93,19 +108,26 @@ def fast_page(document, index: int, width: float, height: float) -> FastPage | N
     page = document[index]
     try:
         box = page.get_mediabox()  # pdfium keeps coordinates as 32-bit floats
+        if width is None or height is None:
+            if tuple(page.get_cropbox()) != tuple(box) or box[0] or box[1]:
+                return None  # pdfplumber would measure this page from another box
+            width, height = float(box[2]), float(box[3])
         if page.get_rotation() or any(
             abs(a - b) > BOX_TOLERANCE for a, b in zip(box, (0, 0, width, height), strict=True)
         ):
             return None
         edges: list[dict] = []
         has_images = False
-        for obj in page.get_objects(max_depth=0):
-            if obj.type == raw.FPDF_PAGEOBJ_FORM:
+        # The page's own objects through the raw API (no wrapper object per text run).
+        for n in range(raw.FPDFPage_CountObjects(page.raw)):
+            obj = raw.FPDFPage_GetObject(page.raw, n)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_FORM:
                 return None
-            if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 has_images = True
-            elif obj.type == raw.FPDF_PAGEOBJ_PATH:
-                found = _path_edges(obj.raw, height)
+            elif kind == raw.FPDF_PAGEOBJ_PATH:
+                found = _path_edges(obj, height)
                 if found is None:
                     return None
                 edges.extend(found)
