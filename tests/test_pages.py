@@ -136,12 +136,13 @@ def test_overview_tiles_and_table(fixture_db: Path, use_db) -> None:
 
 def test_structure_has_charts_and_drilldown(fixture_db: Path, use_db) -> None:
     use_db(fixture_db)
-    at = open_app("structure", {"st_class": "社会保障和就业", "st_mode": "矩形树图"})
+    # the fixture's items state the short class 社会保障和就业; the page names it officially
+    at = open_app("structure", {"st_class": "社会保障和就业支出", "st_mode": "矩形树图"})
     assert_clean(at)
-    assert at.selectbox(key="st_class").value == "社会保障和就业"
+    assert at.selectbox(key="st_class").value == "社会保障和就业支出"
     assert at.radio(key="st_mode").value == "矩形树图"
     items = at.dataframe[0].value
-    assert set(items["类"]) == {"社会保障和就业"}
+    assert set(items["类"]) == {"社会保障和就业支出"}
     assert plotly_count(at) == 4
 
 
@@ -439,3 +440,33 @@ def test_sources_lists_each_report_s_coverage(samples_db: Path, use_db) -> None:
     assert shown == want
     assert {"单位类型", "未找到的附表", "未找到的说明部分"} <= set(table.columns)
     assert set(table["单位类型"]) <= {"党委部门", "政府部门"}
+
+
+def test_misspelt_function_class_is_shown_under_its_official_name(
+    fixture_db: Path, tmp_path: Path, use_db
+) -> None:
+    # reports that write 一般公共预算服务支出 (as 金口河's does) count under 一般公共服务支出
+    from warehouse import queries
+
+    db = tmp_path / "misspelt.duckdb"
+    db.write_bytes(fixture_db.read_bytes())
+    con = duckdb.connect(str(db))
+    for table in ("raw_function_classes", "raw_function_items"):
+        con.execute(
+            f"UPDATE {table} SET class_name = '一般公共预算服务支出' "
+            "WHERE class_name IN ('一般公共服务支出', '一般公共服务')"
+        )
+    classes = queries.function_classes(con, queries.Filters())
+    items = queries.function_items(con, queries.Filters())
+    con.close()
+    for df in (classes, items):
+        stated = df[df["class_stated"] == "一般公共预算服务支出"]
+        assert len(stated) > 0
+        assert set(stated["class_name"]) == {"一般公共服务支出"}
+        assert "一般公共预算服务支出" not in set(df["class_name"])
+    use_db(db)
+    at = open_app("structure")
+    assert_clean(at)
+    options = at.selectbox(key="st_class").options
+    assert "一般公共服务支出" in options
+    assert "一般公共预算服务支出" not in options
