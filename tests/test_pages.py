@@ -470,3 +470,25 @@ def test_misspelt_function_class_is_shown_under_its_official_name(
     options = at.selectbox(key="st_class").options
     assert "一般公共服务支出" in options
     assert "一般公共预算服务支出" not in options
+    # the hover of the official class still says what the report wrote
+    specs = [json.loads(c.proto.spec)["data"][0] for c in at.main.get("plotly_chart")]
+    spec = next(s for s in specs if s["type"] in ("sunburst", "treemap"))
+    notes = dict(zip(spec["ids"], (c[1] for c in spec["customdata"]), strict=True))
+    assert notes["一般公共服务支出"] == "<br>报告原文：一般公共预算服务支出"
+
+
+def test_structure_class_colours_agree_and_tiles_show_amounts(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    at = open_app("structure", {"st_mode": "矩形树图"})
+    assert_clean(at)
+    specs = [json.loads(c.proto.spec) for c in at.main.get("plotly_chart")]
+    tree = next(s for s in specs if s["data"][0]["type"] == "treemap")["data"][0]
+    assert "%{customdata[0]}" in tree["texttemplate"]  # the amount is on the tile
+    assert tree["customdata"][0][0].endswith("万元")
+    tile = dict(zip(tree["ids"], tree["marker"]["colors"], strict=True))
+    bars = next(s for s in specs if "各单位最近一年功能分类构成" in s["layout"]["title"]["text"])
+    bar_color = {t["name"]: t["marker"]["color"] for t in bars["data"]}
+    shared = [c for c in bar_color if c in tile]
+    assert shared  # the same 类 on both charts ...
+    assert all(bar_color[c] == tile[c] for c in shared)  # ... in the same colour
+    assert len(set(bar_color.values())) == len(bar_color)  # and one colour per 类
