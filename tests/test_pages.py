@@ -492,3 +492,21 @@ def test_structure_class_colours_agree_and_tiles_show_amounts(fixture_db: Path, 
     assert shared  # the same 类 on both charts ...
     assert all(bar_color[c] == tile[c] for c in shared)  # ... in the same colour
     assert len(set(bar_color.values())) == len(bar_color)  # and one colour per 类
+
+
+def test_vehicles_rank_units_by_fleet_with_top_n_and_rest(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    at = open_app("vehicles", {"vh_top": "3"})
+    assert_clean(at)
+    assert at.selectbox(key="vh_top").value == 3
+    assert "vh_top=3" in share_link(at)
+    spec = json.loads(at.main.get("plotly_chart")[0].proto.spec)
+    bars = [t for t in spec["data"] if t["type"] == "bar"]
+    cats = bars[0]["y"]
+    totals = [sum(t["x"][i] for t in bars) for i in range(len(cats))]
+    n_units = len({u.unit_id for u in UNITS if u.vehicles is not None})
+    assert len(cats) == 4 and cats[-1] == f"其余 {n_units - 3} 个单位"
+    assert totals[:3] == sorted(totals[:3], reverse=True)  # largest fleet first
+    assert all(t["orientation"] == "h" for t in bars)
+    # the legend is above the plot area, outside it
+    assert spec["layout"]["legend"]["yanchor"] == "bottom" and spec["layout"]["legend"]["y"] >= 1
