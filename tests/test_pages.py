@@ -510,3 +510,26 @@ def test_vehicles_rank_units_by_fleet_with_top_n_and_rest(fixture_db: Path, use_
     assert all(t["orientation"] == "h" for t in bars)
     # the legend is above the plot area, outside it
     assert spec["layout"]["legend"]["yanchor"] == "bottom" and spec["layout"]["legend"]["y"] >= 1
+
+
+def test_performance_ranks_every_stated_score_of_both_report_kinds(
+    samples_db: Path, use_db
+) -> None:
+    # the reference 决算 reports state their unit's overall score too; the page counts them
+    con = duckdb.connect(str(samples_db), read_only=True)
+    stated = con.execute(
+        "SELECT DISTINCT x.doc_kind, x.unit_id FROM raw_facts v JOIN reports x USING (report_id) "
+        "WHERE v.metric = 'perf.overall_score' AND v.value IS NOT NULL"
+    ).fetchall()
+    con.close()
+    assert {k for k, _ in stated} == {"决算", "绩效自评"}
+    use_db(samples_db)
+    at = open_app("performance")
+    assert_clean(at)
+    spec = json.loads(at.main.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert spec["orientation"] == "h"
+    assert len(spec["y"]) == len({u for _, u in stated})  # one bar per unit with a stated score
+    assert spec["x"] == sorted(spec["x"], reverse=True)  # highest first
+    kinds = {h.split("报告", 1)[0] for h in spec["customdata"]}
+    assert "决算" in kinds  # a score stated only in a 决算 report is ranked
+    assert all("“" in h for h in spec["customdata"])  # the source quote is on hover

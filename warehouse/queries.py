@@ -438,6 +438,25 @@ def _official_class_names(df: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------ performance
 
 
+def overall_scores(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Given filters, return every stated overall 绩效自评 score, whatever the report kind, with source."""
+    return _df(
+        con,
+        """
+        SELECT x.unit_id, u.display_name, x.fiscal_year, x.doc_kind, x.source_file,
+               max(v.value) AS score, any_value(v.loc) AS loc, any_value(v.quote) AS quote
+        FROM raw_facts v
+        JOIN reports x USING (report_id)
+        JOIN units u ON u.unit_id = x.unit_id
+        WHERE v.metric = 'perf.overall_score' AND v.value IS NOT NULL AND """
+        + _FILTER
+        + """
+        GROUP BY x.unit_id, u.display_name, x.fiscal_year, x.doc_kind, x.source_file
+        ORDER BY x.fiscal_year, score DESC, u.display_name""",
+        f.params(),
+    )
+
+
 def perf_reports(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Given filters, return 绩效自评 reports with overall score and counts of projects/indicators."""
     g = Filters(f.unit_ids, f.year_from, f.year_to, ("绩效自评",))
