@@ -69,7 +69,9 @@ def render() -> None:
         st.caption(
             "得分取自报告原文：绩效自评报告和决算报告中列示的部门（单位）整体自评得分都计入。"
         )
-        top = state.selectbox("显示前 N 个单位", TOP_CHOICES, key="pf_top", index=1)
+        top = state.selectbox(
+            "显示前 N 个单位", TOP_CHOICES, key="pf_top", index=1, where=st.columns([1, 3])[0]
+        )
         frame.chart(score_ranking(scores, top), key="pf_scores")
         pivot = scores.pivot_table(
             index="display_name", columns="fiscal_year", values="score", aggfunc="max"
