@@ -142,6 +142,10 @@ def stacked_share(
             )
         )  # fmt: skip
     fig.update_layout(barmode="stack", title={"text": title, "font": {"size": 15}})
-    fig.update_xaxes(title_text="占比（%）", range=[0, 100], ticksuffix="%")
+    # explicit ticks so 100% is labelled, and room on the right so its label is not clipped
+    fig.update_xaxes(
+        title_text="占比（%）", range=[0, 100], ticksuffix="%", tickvals=[0, 25, 50, 75, 100]
+    )
     fig.update_yaxes(autorange="reversed", title_text="")
-    return style(fig, height=max(220, 60 + 38 * len(cats)))
+    style(fig, height=max(220, 60 + 38 * len(cats)))
+    return fig.update_layout(margin={"r": 24})
