@@ -74,7 +74,7 @@ def trend(
                     },
                     customdata=pts[["shown", "src"]].to_numpy(),
                     hovertemplate=(
-                        f"<b>{name}</b> %{{x}}年"
+                        f"<b>{name}</b> %{{x:d}}年"
                         + ("（由次年报告推算）" if derived else "")
                         + "<br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>"
                     ),
@@ -95,7 +95,7 @@ def trend(
                     legendgroup=name, line={"color": color, "dash": "dash", "width": 1.5},
                     marker={"symbol": "square", "size": 7, "color": color}, opacity=0.75,
                     customdata=part[["shown", "src"]].to_numpy(),
-                    hovertemplate=f"<b>{name} 预算数</b> %{{x}}年<br>%{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>",
+                    hovertemplate=f"<b>{name} 预算数</b> %{{x:d}}年<br>%{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>",
                 )
             )  # fmt: skip
     fig.update_layout(title={"text": title, "font": {"size": 15}}, hovermode="closest")

@@ -168,7 +168,7 @@ def render() -> None:
                     x=g["fiscal_year"], y=g["op_per_vehicle"], mode="lines+markers", name=name,
                     line={"color": frame.PALETTE[i % len(frame.PALETTE)]},
                     customdata=[[fmt.wan(v), fmt.wan(o), int(n)] for v, o, n in zip(g["op_per_vehicle"], g["sangong.vehicle.operation"], g["vehicles.total"], strict=True)],
-                    hovertemplate="<b>%{fullData.name}</b> %{x}年<br>单车运行维护费 %{customdata[0]}/辆<br>运行维护费 %{customdata[1]} ÷ %{customdata[2]} 辆<extra></extra>",
+                    hovertemplate="<b>%{fullData.name}</b> %{x:d}年<br>单车运行维护费 %{customdata[0]}/辆<br>运行维护费 %{customdata[1]} ÷ %{customdata[2]} 辆<extra></extra>",
                 )
             )  # fmt: skip
         fig.update_layout(title={"text": "单车运行维护费（万元/辆）", "font": {"size": 15}})
