@@ -12,6 +12,7 @@ from dashboard_lib.filters import current_filters
 from warehouse.queries import VEHICLE_TYPES, VEHICLE_USES
 
 VIEWS = {"按车型": VEHICLE_TYPES, "按用途": VEHICLE_USES}
+SMALL_FLEET = 12  # at most this many vehicles: a tick per vehicle
 TOP_CHOICES = (3, 5, 10, 20, 40, 100)  # units drawn by name; the rest are summed into one bar
 
 
@@ -50,7 +51,13 @@ def ranked_counts(rows: pd.DataFrame, parts: tuple[str, ...], top: int, title: s
     )  # fmt: skip
     fig.update_layout(barmode="stack", title={"text": title, "font": {"size": 15}}, bargap=0.25)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text="辆", tickformat="d", rangemode="tozero")
+    # whole vehicles only: one tick per vehicle on small fleets (no 0.5 rounded to a second "4"),
+    # and room right of the longest bar for its total
+    most = float(totals.max()) if len(totals) else 0.0
+    fig.update_xaxes(
+        title_text="辆", tickformat="d", range=[0, max(most, 1) * 1.08],
+        dtick=1 if most <= SMALL_FLEET else None,
+    )  # fmt: skip
     frame.style(fig, height=max(260, 110 + 24 * len(cats)))
     # the legend sits above the plot area, outside it
     fig.update_layout(
