@@ -81,7 +81,13 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
                 ),
             ),
         ],
-        "绩效自评": sidebar + [("perf_reports", f), ("projects", f), ("indicators", first_perf[0])],
+        "绩效自评": sidebar
+        + [
+            ("overall_scores", f),
+            ("perf_reports", f),
+            ("projects", f),
+            ("indicators", first_perf[0]),
+        ],
         "数据与来源": sidebar
         + [
             ("report_list", f),

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 
 from dashboard_lib import fmt
 from dashboard_lib.frame import PALETTE, hover_source, style
+from etl.vocab.functions import official_classes
+
+# one colour per official 功能分类 类, in code order, the same on every chart
+CLASS_PALETTE = qualitative.Dark24 + qualitative.Light24
+OTHER_CLASS_COLOR = "#9e9e9e"
+
+
+def class_color(name: str) -> str:
+    """Given an official 功能分类 类 name, return its fixed colour (grey for a name not listed)."""
+    names = list(official_classes().values())
+    if name not in names:
+        return OTHER_CLASS_COLOR
+    return CLASS_PALETTE[names.index(name) % len(CLASS_PALETTE)]
 
 
 def trend(
@@ -60,7 +74,7 @@ def trend(
                     },
                     customdata=pts[["shown", "src"]].to_numpy(),
                     hovertemplate=(
-                        f"<b>{name}</b> %{{x}}年"
+                        f"<b>{name}</b> %{{x:d}}年"
                         + ("（由次年报告推算）" if derived else "")
                         + "<br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>"
                     ),
@@ -81,7 +95,7 @@ def trend(
                     legendgroup=name, line={"color": color, "dash": "dash", "width": 1.5},
                     marker={"symbol": "square", "size": 7, "color": color}, opacity=0.75,
                     customdata=part[["shown", "src"]].to_numpy(),
-                    hovertemplate=f"<b>{name} 预算数</b> %{{x}}年<br>%{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>",
+                    hovertemplate=f"<b>{name} 预算数</b> %{{x:d}}年<br>%{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>",
                 )
             )  # fmt: skip
     fig.update_layout(title={"text": title, "font": {"size": 15}}, hovermode="closest")
@@ -99,12 +113,14 @@ def stacked_share(
     part_col: str,
     title: str,
     order: list[str] | None = None,
+    colors: dict[str, str] | None = None,
 ) -> go.Figure:
     """100% stacked horizontal bars: one bar per ``category_col``, segments by ``part_col``.
 
     ``df`` has columns category_col, part_col, value and (optional) source_file/loc/quote.
-    Hover shows the exact amount in 万元, its share and the source.
+    Hover shows the exact amount in 万元, its share and the source; ``colors`` fixes a part's colour.
     """
+    colors = colors or {}
     df = df.copy()
     totals = df.groupby(category_col)["value"].transform("sum")
     df["share"] = (df["value"] / totals.where(totals != 0)).fillna(0) * 100
@@ -117,7 +133,8 @@ def stacked_share(
         sub = df[df[part_col] == part].set_index(category_col).reindex(cats)
         fig.add_trace(
             go.Bar(
-                y=cats, x=sub["share"], name=part, orientation="h", marker_color=PALETTE[i % len(PALETTE)],
+                y=cats, x=sub["share"], name=part, orientation="h",
+                marker_color=colors.get(part, PALETTE[i % len(PALETTE)]),
                 customdata=sub[["shown", "src"]].fillna("").to_numpy(),
                 text=[f"{s:.1f}%" if s == s and s >= 6 else "" for s in sub["share"]],
                 textposition="inside", insidetextanchor="middle",
@@ -125,6 +142,10 @@ def stacked_share(
             )
         )  # fmt: skip
     fig.update_layout(barmode="stack", title={"text": title, "font": {"size": 15}})
-    fig.update_xaxes(title_text="占比（%）", range=[0, 100], ticksuffix="%")
+    # explicit ticks so 100% is labelled, and room on the right so its label is not clipped
+    fig.update_xaxes(
+        title_text="占比（%）", range=[0, 100], ticksuffix="%", tickvals=[0, 25, 50, 75, 100]
+    )
     fig.update_yaxes(autorange="reversed", title_text="")
-    return style(fig, height=max(220, 60 + 38 * len(cats)))
+    style(fig, height=max(220, 60 + 38 * len(cats)))
+    return fig.update_layout(margin={"r": 24})

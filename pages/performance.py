@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -9,12 +10,77 @@ from dashboard_lib import fmt, frame, state
 from dashboard_lib.data import query
 from dashboard_lib.filters import current_filters
 
+TOP_CHOICES = (10, 20, 40, 100)  # units drawn by name in the score ranking
+
+
+def score_ranking(scores: pd.DataFrame, top: int) -> go.Figure:
+    """Given stated overall scores, return horizontal bars of each unit's latest score, highest first.
+
+    Hover names the report kind and the source; beyond ``top`` units one bar gives the mean of
+    the rest as “其余 N 个单位（平均）”.
+    """
+    latest = scores[
+        scores["fiscal_year"] == scores.groupby("unit_id")["fiscal_year"].transform("max")
+    ]
+    latest = latest.sort_values(["score", "doc_kind"], ascending=[False, False], kind="stable")
+    latest = latest.drop_duplicates("unit_id")
+    cats = [
+        f"{n} {y}年" for n, y in zip(latest["display_name"], latest["fiscal_year"], strict=True)
+    ]
+    vals = latest["score"].tolist()
+    hover = [
+        f"{k}报告 · {fmt.source_line(s, loc, q)}"
+        for k, s, loc, q in zip(
+            latest["doc_kind"], latest["source_file"], latest["loc"], latest["quote"], strict=True
+        )
+    ]
+    if len(cats) > top:
+        rest = vals[top:]
+        cats, vals, hover = cats[:top], vals[:top], hover[:top]
+        cats.append(f"其余 {len(rest)} 个单位（平均）")
+        vals.append(sum(rest) / len(rest))
+        hover.append(f"{len(rest)} 个单位得分的平均")
+    fig = go.Figure(
+        go.Bar(
+            y=cats, x=vals, orientation="h", marker_color=frame.PALETTE[0],
+            text=[f"{v:g}" if i < top else f"{v:.1f}" for i, v in enumerate(vals)],
+            textposition="outside", customdata=hover,
+            hovertemplate="<b>%{y}</b><br>得分 %{x:g} 分<br>%{customdata}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        title={"text": "部门（单位）整体绩效自评得分（各单位最近一年）", "font": {"size": 15}}
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text="分", range=[0, 108])
+    return frame.style(fig, height=max(240, 90 + 24 * len(cats)))
+
 
 def render() -> None:
     frame.page_title("绩效自评", "部门整体与项目绩效自评得分、指标完成情况")
     if not frame.has_reports():
         return
     f = current_filters()
+    st.markdown("##### 整体绩效自评得分")
+    scores = query("overall_scores", f)
+    if scores.empty:
+        st.caption("所选报告没有列示整体绩效自评得分。")
+    else:
+        st.caption(
+            "得分取自报告原文：绩效自评报告和决算报告中列示的部门（单位）整体自评得分都计入。"
+        )
+        top = state.selectbox(
+            "显示前 N 个单位", TOP_CHOICES, key="pf_top", index=1, where=st.columns([1, 3])[0]
+        )
+        frame.chart(score_ranking(scores, top), key="pf_scores")
+        pivot = scores.pivot_table(
+            index="display_name", columns="fiscal_year", values="score", aggfunc="max"
+        )
+        pivot.columns = [f"{c}年" for c in pivot.columns]
+        frame.table(
+            pivot.reset_index().rename(columns={"display_name": "单位"}), key="pf_score_table"
+        )
+
     if "绩效自评" not in f.doc_kinds:
         frame.empty("当前“报告类型”筛选不含绩效自评。请在左侧把报告类型设为“全部”或“绩效自评”。")
         return
@@ -22,34 +88,6 @@ def render() -> None:
     if reports.empty:
         frame.empty("所选单位和年度没有绩效自评报告。")
         return
-
-    st.markdown("##### 整体绩效自评得分")
-    scored = reports.dropna(subset=["score"])
-    if scored.empty:
-        st.caption("所选绩效自评报告没有列示整体得分。")
-    else:
-        fig = go.Figure()
-        for i, (year, g) in enumerate(scored.groupby("fiscal_year")):
-            fig.add_trace(
-                go.Bar(
-                    x=g["display_name"], y=g["score"], name=f"{year}年", marker_color=frame.PALETTE[i % len(frame.PALETTE)],
-                    text=[f"{s:g}" for s in g["score"]], textposition="outside",
-                    customdata=[fmt.source_line(s, "", q) for s, q in zip(g["source_file"], g["quote"], strict=True)],
-                    hovertemplate="<b>%{x}</b> " + f"{year}年" + "<br>得分 %{y:g} 分<br>%{customdata}<extra></extra>",
-                )
-            )  # fmt: skip
-        fig.update_layout(
-            barmode="group", title={"text": "部门（单位）整体绩效自评得分", "font": {"size": 15}}
-        )
-        fig.update_yaxes(title_text="分", range=[0, 105])
-        frame.chart(frame.style(fig, height=380), key="pf_scores")
-        pivot = scored.pivot_table(
-            index="display_name", columns="fiscal_year", values="score", aggfunc="max"
-        )
-        pivot.columns = [f"{c}年" for c in pivot.columns]
-        frame.table(
-            pivot.reset_index().rename(columns={"display_name": "单位"}), key="pf_score_table"
-        )
 
     st.markdown("##### 项目绩效")
     projects = query("projects", f)

@@ -30,6 +30,18 @@ def share_rows(series: pd.DataFrame, metrics: tuple[str, str]) -> pd.DataFrame:
     return rows.sort_values(["display_name", "fiscal_year"])
 
 
+def _stated_names(items: pd.DataFrame) -> dict[str, str]:
+    """Given 功能分类 items, return official 类 -> a hover note of the names the report stated."""
+    if "class_stated" not in items:
+        return {}
+    notes = {}
+    for cname, c in items.groupby("class_name", sort=False):
+        other = [s for s in dict.fromkeys(c["class_stated"]) if s != cname]
+        if other:
+            notes[cname] = "<br>报告原文：" + "、".join(other)
+    return notes
+
+
 def hierarchy(items: pd.DataFrame, mode: str, title: str) -> go.Figure:
     """A sunburst or treemap of 类/款/项 amounts (click a 类 to zoom into it)."""
     leaves = items.groupby(["class_name", "kuan", "xiang"], as_index=False)["amount"].sum()
@@ -50,7 +62,10 @@ def hierarchy(items: pd.DataFrame, mode: str, title: str) -> go.Figure:
                 labels.append(r.xiang)
                 parents.append(kid)
                 values.append(r.amount)
-    shown = [fmt.wan(v) for v in values]
+    stated = _stated_names(items)
+    shown = [[fmt.wan(v), stated.get(i, "")] for i, v in zip(ids, values, strict=True)]
+    # every tile takes its 类's colour, so a class looks the same here and on the share bars
+    tile_colors = [charts.class_color(i.split("/", 1)[0]) for i in ids]
     common = {
         "ids": ids,
         "labels": labels,
@@ -58,8 +73,11 @@ def hierarchy(items: pd.DataFrame, mode: str, title: str) -> go.Figure:
         "values": values,
         "branchvalues": "total",
         "customdata": shown,
-        "hovertemplate": "<b>%{label}</b><br>%{customdata}<br>占上级 %{percentParent:.1%}<extra></extra>",
+        "hovertemplate": "<b>%{label}</b>%{customdata[1]}<br>%{customdata[0]}<br>"
+        "占上级 %{percentParent:.1%}<extra></extra>",
         "maxdepth": 3,
+        "marker": {"colors": tile_colors},
+        "texttemplate": "%{label}<br>%{customdata[0]}",
     }
     trace = (
         go.Sunburst(**common, insidetextorientation="radial")
@@ -178,6 +196,7 @@ def render() -> None:
         category_col="category",
         part_col="class_name",
         title="各单位最近一年功能分类构成（100%）",
+        colors={c: charts.class_color(c) for c in by_class["class_name"].unique()},
     )
     frame.chart(fig, key="st_units_classes")
 

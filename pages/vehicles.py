@@ -12,45 +12,59 @@ from dashboard_lib.filters import current_filters
 from warehouse.queries import VEHICLE_TYPES, VEHICLE_USES
 
 VIEWS = {"按车型": VEHICLE_TYPES, "按用途": VEHICLE_USES}
-MAX_BARS = 40
+SMALL_FLEET = 12  # at most this many vehicles: a tick per vehicle
+TOP_CHOICES = (3, 5, 10, 20, 40, 100)  # units drawn by name; the rest are summed into one bar
 
 
-def stacked_counts(rows: pd.DataFrame, parts: tuple[str, ...], title: str) -> go.Figure:
-    """Stacked bars grouped by unit (years side by side), segments = vehicle types or uses."""
-    if rows[["display_name", "fiscal_year"]].drop_duplicates().shape[0] > MAX_BARS:
-        # many units: the latest year of each unit, the largest fleets first
-        rows = rows[
-            rows["fiscal_year"] == rows.groupby("display_name")["fiscal_year"].transform("max")
-        ]
-        keep = rows.groupby("display_name")["value"].sum().nlargest(MAX_BARS).index
-        rows = rows[rows["display_name"].isin(keep)]
-        st.caption(f"单位较多，仅显示各单位最近一年、车辆最多的 {MAX_BARS} 个单位。")
-    keys = (
-        rows[["display_name", "fiscal_year"]]
-        .drop_duplicates()
-        .sort_values(["display_name", "fiscal_year"])
+def ranked_counts(rows: pd.DataFrame, parts: tuple[str, ...], top: int, title: str) -> go.Figure:
+    """Given vehicle counts, return horizontal stacked bars of each unit's latest year, largest first.
+
+    The top ``top`` units are drawn by name and the rest summed as one bar “其余 N 个单位”;
+    a stated 0 is drawn and labelled as 0, not left out.
+    """
+    latest = rows[rows["fiscal_year"] == rows.groupby("unit_id")["fiscal_year"].transform("max")]
+    latest = latest.assign(
+        category=latest["display_name"] + " " + latest["fiscal_year"].astype(str) + "年"
     )
-    cats = list(keys.itertuples(index=False, name=None))
-    x = [[c[0] for c in cats], [f"{c[1]}年" for c in cats]]  # plotly multi-category axis
+    wide = latest.pivot_table(index="category", columns="metric", values="value", aggfunc="sum")
+    wide = wide.reindex(columns=[m for m in parts if m in wide.columns]).fillna(0)
+    wide = wide.loc[wide.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    if len(wide) > top:
+        rest = wide.iloc[top:]
+        wide = pd.concat([wide.iloc[:top], rest.sum().to_frame(f"其余 {len(rest)} 个单位").T])
+    cats = list(wide.index)
     fig = go.Figure()
-    for i, metric in enumerate(parts):
-        sub = rows[rows["metric"] == metric]
-        if sub.empty or not sub["value"].any():
-            continue
-        sub = sub.set_index(["display_name", "fiscal_year"]).reindex(cats).reset_index()
-        src = frame.hover_source(sub).to_numpy()
+    for i, metric in enumerate(wide.columns):
         fig.add_trace(
             go.Bar(
-                x=x, y=sub["value"], name=fmt.label(metric), marker_color=frame.PALETTE[i % len(frame.PALETTE)],
-                customdata=src,
-                hovertemplate=f"<b>%{{x}}</b><br>{fmt.label(metric)}：%{{y:d}} 辆<br>%{{customdata}}<extra></extra>",
+                y=cats, x=wide[metric].tolist(), name=fmt.label(metric), orientation="h",
+                marker_color=frame.PALETTE[i % len(frame.PALETTE)],
+                hovertemplate=f"<b>%{{y}}</b><br>{fmt.label(metric)}：%{{x:d}} 辆<extra></extra>",
             )
         )  # fmt: skip
+    totals = wide.sum(axis=1)
+    fig.add_trace(
+        go.Scatter(
+            y=cats, x=totals.tolist(), mode="text", text=[f"{int(v)}" for v in totals],
+            textposition="middle right", showlegend=False, hoverinfo="skip",
+        )
+    )  # fmt: skip
     fig.update_layout(barmode="stack", title={"text": title, "font": {"size": 15}}, bargap=0.25)
-    fig.update_xaxes(tickangle=0)
-    fig.update_layout(legend={"y": -0.2})
-    fig.update_yaxes(title_text="辆", dtick=1 if rows["value"].max() <= 12 else None)
-    return frame.style(fig, height=420)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    # whole vehicles only: one tick per vehicle on small fleets (no 0.5 rounded to a second "4"),
+    # and room right of the longest bar for its total
+    most = float(totals.max()) if len(totals) else 0.0
+    fig.update_xaxes(
+        title_text="辆", tickformat="d", range=[0, max(most, 1) * 1.08],
+        dtick=1 if most <= SMALL_FLEET else None,
+    )  # fmt: skip
+    frame.style(fig, height=max(260, 110 + 24 * len(cats)))
+    # the legend sits above the plot area, outside it
+    fig.update_layout(
+        legend={"yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        margin={"t": 80},
+    )
+    return fig
 
 
 def render() -> None:
@@ -58,7 +72,11 @@ def render() -> None:
     if not frame.has_reports():
         return
     f = current_filters()
-    view = state.radio("分类方式", list(VIEWS), key="vh_view")
+    c1, c2 = st.columns([2, 1])
+    with c1:
+        view = state.radio("分类方式", list(VIEWS), key="vh_view")
+    with c2:
+        top = state.selectbox("显示前 N 个单位", TOP_CHOICES, key="vh_top", index=3)
     parts = VIEWS[view]
     counts = query("metric_series", f, ("vehicles.total", *parts))
     counts = counts[~counts["derived"].astype(bool)]
@@ -70,11 +88,12 @@ def render() -> None:
         if detail.empty:
             st.caption(f"所选报告没有列示{view}的车辆数，仅有保有量合计。")
             detail = counts[counts["metric"] == "vehicles.total"]
-            frame.chart(
-                stacked_counts(detail, ("vehicles.total",), "公务用车保有量"), key="vh_counts"
+            fig = ranked_counts(
+                detail, ("vehicles.total",), top, "公务用车保有量（各单位最近一年）"
             )
         else:
-            frame.chart(stacked_counts(detail, parts, f"公务用车保有量（{view}）"), key="vh_counts")
+            fig = ranked_counts(detail, parts, top, f"公务用车保有量（{view}，各单位最近一年）")
+        frame.chart(fig, key="vh_counts")
 
     st.markdown("##### 购置与运行维护费用")
     costs = query(
@@ -156,7 +175,7 @@ def render() -> None:
                     x=g["fiscal_year"], y=g["op_per_vehicle"], mode="lines+markers", name=name,
                     line={"color": frame.PALETTE[i % len(frame.PALETTE)]},
                     customdata=[[fmt.wan(v), fmt.wan(o), int(n)] for v, o, n in zip(g["op_per_vehicle"], g["sangong.vehicle.operation"], g["vehicles.total"], strict=True)],
-                    hovertemplate="<b>%{fullData.name}</b> %{x}年<br>单车运行维护费 %{customdata[0]}/辆<br>运行维护费 %{customdata[1]} ÷ %{customdata[2]} 辆<extra></extra>",
+                    hovertemplate="<b>%{fullData.name}</b> %{x:d}年<br>单车运行维护费 %{customdata[0]}/辆<br>运行维护费 %{customdata[1]} ÷ %{customdata[2]} 辆<extra></extra>",
                 )
             )  # fmt: skip
         fig.update_layout(title={"text": "单车运行维护费（万元/辆）", "font": {"size": 15}})

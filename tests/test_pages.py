@@ -137,12 +137,13 @@ def test_overview_tiles_and_table(fixture_db: Path, use_db) -> None:
 
 def test_structure_has_charts_and_drilldown(fixture_db: Path, use_db) -> None:
     use_db(fixture_db)
-    at = open_app("structure", {"st_class": "社会保障和就业", "st_mode": "矩形树图"})
+    # the fixture's items state the short class 社会保障和就业; the page names it officially
+    at = open_app("structure", {"st_class": "社会保障和就业支出", "st_mode": "矩形树图"})
     assert_clean(at)
-    assert at.selectbox(key="st_class").value == "社会保障和就业"
+    assert at.selectbox(key="st_class").value == "社会保障和就业支出"
     assert at.radio(key="st_mode").value == "矩形树图"
     items = at.dataframe[0].value
-    assert set(items["类"]) == {"社会保障和就业"}
+    assert set(items["类"]) == {"社会保障和就业支出"}
     assert plotly_count(at) == 4
 
 
@@ -440,3 +441,96 @@ def test_sources_lists_each_report_s_coverage(samples_db: Path, use_db) -> None:
     assert shown == want
     assert {"单位类型", "未找到的附表", "未找到的说明部分"} <= set(table.columns)
     assert set(table["单位类型"]) <= {"党委部门", "政府部门"}
+
+
+def test_misspelt_function_class_is_shown_under_its_official_name(
+    fixture_db: Path, tmp_path: Path, use_db
+) -> None:
+    # reports that write 一般公共预算服务支出 (as 金口河's does) count under 一般公共服务支出
+    from warehouse import queries
+
+    db = tmp_path / "misspelt.duckdb"
+    db.write_bytes(fixture_db.read_bytes())
+    con = duckdb.connect(str(db))
+    for table in ("raw_function_classes", "raw_function_items"):
+        con.execute(
+            f"UPDATE {table} SET class_name = '一般公共预算服务支出' "
+            "WHERE class_name IN ('一般公共服务支出', '一般公共服务')"
+        )
+    classes = queries.function_classes(con, queries.Filters())
+    items = queries.function_items(con, queries.Filters())
+    con.close()
+    for df in (classes, items):
+        stated = df[df["class_stated"] == "一般公共预算服务支出"]
+        assert len(stated) > 0
+        assert set(stated["class_name"]) == {"一般公共服务支出"}
+        assert "一般公共预算服务支出" not in set(df["class_name"])
+    use_db(db)
+    at = open_app("structure")
+    assert_clean(at)
+    options = at.selectbox(key="st_class").options
+    assert "一般公共服务支出" in options
+    assert "一般公共预算服务支出" not in options
+    # the hover of the official class still says what the report wrote
+    specs = [json.loads(c.proto.spec)["data"][0] for c in at.main.get("plotly_chart")]
+    spec = next(s for s in specs if s["type"] in ("sunburst", "treemap"))
+    notes = dict(zip(spec["ids"], (c[1] for c in spec["customdata"]), strict=True))
+    assert notes["一般公共服务支出"] == "<br>报告原文：一般公共预算服务支出"
+
+
+def test_structure_class_colours_agree_and_tiles_show_amounts(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    at = open_app("structure", {"st_mode": "矩形树图"})
+    assert_clean(at)
+    specs = [json.loads(c.proto.spec) for c in at.main.get("plotly_chart")]
+    tree = next(s for s in specs if s["data"][0]["type"] == "treemap")["data"][0]
+    assert "%{customdata[0]}" in tree["texttemplate"]  # the amount is on the tile
+    assert tree["customdata"][0][0].endswith("万元")
+    tile = dict(zip(tree["ids"], tree["marker"]["colors"], strict=True))
+    bars = next(s for s in specs if "各单位最近一年功能分类构成" in s["layout"]["title"]["text"])
+    bar_color = {t["name"]: t["marker"]["color"] for t in bars["data"]}
+    shared = [c for c in bar_color if c in tile]
+    assert shared  # the same 类 on both charts ...
+    assert all(bar_color[c] == tile[c] for c in shared)  # ... in the same colour
+    assert len(set(bar_color.values())) == len(bar_color)  # and one colour per 类
+
+
+def test_vehicles_rank_units_by_fleet_with_top_n_and_rest(fixture_db: Path, use_db) -> None:
+    use_db(fixture_db)
+    at = open_app("vehicles", {"vh_top": "3"})
+    assert_clean(at)
+    assert at.selectbox(key="vh_top").value == 3
+    assert "vh_top=3" in share_link(at)
+    spec = json.loads(at.main.get("plotly_chart")[0].proto.spec)
+    bars = [t for t in spec["data"] if t["type"] == "bar"]
+    cats = bars[0]["y"]
+    totals = [sum(t["x"][i] for t in bars) for i in range(len(cats))]
+    n_units = len({u.unit_id for u in UNITS if u.vehicles is not None})
+    assert len(cats) == 4 and cats[-1] == f"其余 {n_units - 3} 个单位"
+    assert totals[:3] == sorted(totals[:3], reverse=True)  # largest fleet first
+    assert all(t["orientation"] == "h" for t in bars)
+    # the legend is above the plot area, outside it
+    assert spec["layout"]["legend"]["yanchor"] == "bottom" and spec["layout"]["legend"]["y"] >= 1
+
+
+def test_performance_ranks_every_stated_score_of_both_report_kinds(
+    samples_db: Path, use_db
+) -> None:
+    # the reference 决算 reports state their unit's overall score too; the page counts them
+    con = duckdb.connect(str(samples_db), read_only=True)
+    stated = con.execute(
+        "SELECT DISTINCT x.doc_kind, x.unit_id FROM raw_facts v JOIN reports x USING (report_id) "
+        "WHERE v.metric = 'perf.overall_score' AND v.value IS NOT NULL"
+    ).fetchall()
+    con.close()
+    assert {k for k, _ in stated} == {"决算", "绩效自评"}
+    use_db(samples_db)
+    at = open_app("performance")
+    assert_clean(at)
+    spec = json.loads(at.main.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert spec["orientation"] == "h"
+    assert len(spec["y"]) == len({u for _, u in stated})  # one bar per unit with a stated score
+    assert spec["x"] == sorted(spec["x"], reverse=True)  # highest first
+    kinds = {h.split("报告", 1)[0] for h in spec["customdata"]}
+    assert "决算" in kinds  # a score stated only in a 决算 report is ranked
+    assert all("“" in h for h in spec["customdata"])  # the source quote is on hover

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from etl.vocab.functions import official_class
+
 DOC_KINDS = ("决算", "绩效自评")
 
 # Headline figures of the 总览 page, in display order.
@@ -410,8 +412,8 @@ def function_classes(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
     return _df(
         con,
         """
-        SELECT fc.unit_id, u.display_name, fc.fiscal_year, fc.class_name, fc.amount, fc.pct,
-               fc.source_file, fc.page, fc.loc, fc.quote
+        SELECT fc.unit_id, u.display_name, fc.fiscal_year, fc.class_name, fc.code, fc.amount,
+               fc.pct, fc.source_file, fc.page, fc.loc, fc.quote
         FROM function_classes fc
         JOIN reports x USING (report_id)
         JOIN units u ON u.unit_id = fc.unit_id
@@ -419,7 +421,7 @@ def function_classes(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
         + _FILTER
         + " ORDER BY u.display_name, fc.fiscal_year, fc.amount DESC",
         f.params(),
-    )
+    ).pipe(_official_class_names)
 
 
 def function_items(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -436,10 +438,41 @@ def function_items(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         + _FILTER
         + " ORDER BY u.display_name, fi.fiscal_year, fi.seq",
         f.params(),
-    )
+    ).pipe(_official_class_names)
+
+
+def _official_class_names(df: pd.DataFrame) -> pd.DataFrame:
+    """Given 功能分类 rows, return them with class_name official and the stated name in class_stated."""
+    df = df.copy()
+    df["class_stated"] = df["class_name"]
+    codes = df["code"] if "code" in df else pd.Series([None] * len(df), index=df.index)
+    df["class_name"] = [
+        official_class(name, code if isinstance(code, str) else None)
+        for name, code in zip(df["class_name"], codes, strict=True)
+    ]
+    return df
 
 
 # ------------------------------------------------------------------ performance
+
+
+def overall_scores(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Given filters, return every stated overall 绩效自评 score, whatever the report kind, with source."""
+    return _df(
+        con,
+        """
+        SELECT x.unit_id, u.display_name, x.fiscal_year, x.doc_kind, x.source_file,
+               max(v.value) AS score, any_value(v.loc) AS loc, any_value(v.quote) AS quote
+        FROM raw_facts v
+        JOIN reports x USING (report_id)
+        JOIN units u ON u.unit_id = x.unit_id
+        WHERE v.metric = 'perf.overall_score' AND v.value IS NOT NULL AND """
+        + _FILTER
+        + """
+        GROUP BY x.unit_id, u.display_name, x.fiscal_year, x.doc_kind, x.source_file
+        ORDER BY x.fiscal_year, score DESC, u.display_name""",
+        f.params(),
+    )
 
 
 def perf_reports(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
