@@ -9,7 +9,6 @@ a full disk or a read-only directory ends in one line (BuildError).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import math
 import os
 from collections.abc import Sequence
@@ -20,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 import warehouse
-from etl import PARSER_VERSION, guard, privacy, units
+from etl import PARSER_VERSION, guard, privacy
 from etl.build.checks import CHECKS_KEY, checks_fingerprint, write_checks
 from etl.build.model import BuildError, BuildResult, FileOutcome, StagedReport
 from etl.build.old import Old
@@ -201,15 +200,12 @@ FILE_COLUMNS = (
 )  # fmt: skip
 # raw_build_info key of the fingerprint of what shapes the written rows besides the reports.
 WRITER_KEY = "writer_sha256"
-_SHAPING = (warehouse.SCHEMA_SQL, warehouse.DATA_TESTS_SQL, Path(__file__), Path(units.__file__))
 
 
 def writer_fingerprint() -> str:
-    """Given the schema, data tests, this writer and unit resolution, return their hex sha256."""
-    digest = hashlib.sha256()
-    for path in _SHAPING:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """Given the installed code, return the hex sha256 of what shapes the written rows besides
+    the reports (schema, data tests, writer, units, masking: etl.guard.CODE_GLOBS)."""
+    return guard.code_fingerprint()
 
 
 def file_rows(outcomes: Sequence[FileOutcome]) -> list[tuple]:
