@@ -12,10 +12,12 @@ mounted at the same place on every machine).
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from etl import settings
 from etl.build.model import BuildError
 from etl.build.pool import ParseFunc, parse_file, parse_in_workers
 from etl.model import Report
@@ -36,17 +38,19 @@ def parse_remote(
     """Given a file name, its bytes or shared path, the time limit and the parse function,
     return (report, None) or (None, the reason it failed), parsing in one local process."""
     got: list[Outcome] = []
+    # the worker machine's own limit, shared among as many parses as it has cores
+    memory_mb = settings.worker_memory_mb(os.cpu_count() or 1)
 
     def keep(_n: int, report: Report | None, problem: str | None) -> None:
         got.append((report, problem))
 
     if isinstance(payload, str):
-        parse_in_workers([(0, Path(payload))], 1, timeout, keep, parse)
+        parse_in_workers([(0, Path(payload))], 1, timeout, keep, parse, memory_mb)
         return got[0]
     with tempfile.TemporaryDirectory(prefix="juesuan-") as folder:
         path = Path(folder) / name  # the file's own name: readers see what the local build sees
         path.write_bytes(payload)
-        parse_in_workers([(0, path)], 1, timeout, keep, parse)
+        parse_in_workers([(0, path)], 1, timeout, keep, parse, memory_mb)
     return got[0]
 
 
