@@ -85,5 +85,5 @@ def test_incremental_checks_equal_a_full_recompute(corpus, tmp_path):
     assert _findings(db) == _recomputed(db, tmp_path)
 
     fourth = build([inputs], db, jobs=2, log=_quiet, prune=True)  # nothing changed
-    assert fourth.checks is None  # the warehouse is not rewritten, so nothing is checked
+    assert fourth.checks.mode == "unchanged"  # the warehouse is not rewritten or re-checked
     assert _findings(db) == _recomputed(db, tmp_path)
