@@ -26,6 +26,7 @@ DEFAULT_SEVERITIES = ["error", "warning"]
 ALL_RULES = ""  # the rule filter's first option
 NOT_REVIEWED = "未核查"
 MAX_UNITS = 40  # the per-unit chart shows the units with the most findings
+MAX_UNIT_TICKS = 10  # at most this many findings per unit: one axis tick per finding
 LIST_COLUMNS = {
     "level": "严重程度",
     "report_shown": "报告",
@@ -154,7 +155,11 @@ def unit_chart(summary: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         barmode="stack", title={"text": "各单位核查结果（全部规则）", "font": {"size": 15}}
     )
-    fig.update_xaxes(title_text="条")
+    most = int(per_unit.sum(axis=1).max()) if len(per_unit) else 0
+    # whole findings only: one tick per finding while they fit, never “0.5 条”
+    fig.update_xaxes(title_text="条", tickformat="d", rangemode="tozero")
+    if most <= MAX_UNIT_TICKS:
+        fig.update_xaxes(dtick=1)
     return frame.style(fig, height=160 + 24 * len(per_unit))
 
 

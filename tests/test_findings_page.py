@@ -191,3 +191,17 @@ def test_a_mark_survives_a_forced_rebuild(samples_db, use_db, monkeypatch):
     again.text_input(key="fd_password").input("s3cret").run()
     _mark(again, "误报")
     assert first["说明"] not in set(open_app("findings").dataframe[0].value["说明"])
+
+
+def test_unit_chart_counts_whole_findings():
+    import pandas as pd
+
+    from pages.findings import unit_chart
+
+    summary = pd.DataFrame(
+        {"display_name": ["甲·县委办", "乙·县财政局"], "n_error": [1, 0], "n_warning": [1, 2], "n_info": [0, 0]}
+    )  # fmt: skip
+    axis = unit_chart(summary).layout.xaxis
+    assert axis.tickformat == "d" and axis.dtick == 1  # ticks 0, 1, 2: never “0.5 条”
+    many = summary.assign(n_info=[40, 3])
+    assert unit_chart(many).layout.xaxis.dtick is None  # 42 findings: plotly's whole-number steps
