@@ -179,7 +179,7 @@ def build_from_samples(path: Path, shown: FirstBuild) -> None:
         def on_progress(p: Any) -> None:
             shown.fraction = min(p.done / p.total, 1.0) if p.total else 1.0
             # etl.build hands over its running counts once per input file (etl/build/progress.py)
-            shown.text = f"正在解析示例报告 {p.done}/{p.total}：{p.file}"
+            shown.text = f"正在解析示例报告 {p.done}/{p.total}：{p.activity or p.file}"
 
         def log(line: str) -> None:
             if not line.startswith("["):

@@ -489,6 +489,26 @@ def test_format_progress_counts_percent_elapsed_and_eta():
     )
 
 
+def test_progress_line_shows_what_a_busy_file_is_doing_until_it_is_done():
+    from etl.build import format_progress
+    from etl.build.progress import Reporter
+
+    seen: list[str] = []
+    rep = Reporter(["a.pdf", "扫描件.pdf"], 2, print, lambda p: seen.append(format_progress(p, 0)))
+    rep.progress.started = 0.0
+    rep.file_busy(1, "第3页无文字层，OCR 识别中")
+    rep.file_busy(0, "第1页无文字层，OCR 识别中")
+    rep.file_done(0, "loaded", "已载入")
+    assert seen[-1].endswith("· 扫描件.pdf：第3页无文字层，OCR 识别中")
+    rep.file_done(1, "loaded", "已载入")
+    assert "OCR" not in seen[-1] and seen[-1].startswith("[2/2] 100%")
+    logged: list[str] = []
+    plain = Reporter(["扫描件.pdf"], 1, logged.append, None)
+    plain.file_busy(0, "第1页无文字层，OCR 识别中")
+    plain.file_busy(0, "第2页无文字层，OCR 识别中")
+    assert logged == ["  扫描件.pdf … 第1页无文字层，OCR 识别中"]  # once per file in a log
+
+
 def test_terminal_progress_redraws_one_line_and_ends_it():
     import io
 

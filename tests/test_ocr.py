@@ -188,8 +188,14 @@ def test_build_stores_ocr_cells_and_sources_page_shows_the_crop(mixed, tmp_path,
     _doc, _report, path = mixed
     db = tmp_path / "ocr.duckdb"
     lines: list[str] = []
-    build([path], db, jobs=1, log=lines.append)
+    said: list[str] = []  # what the progress line showed while the file was parsed
+    build([path], db, jobs=1, log=lines.append, on_progress=lambda p: said.append(p.activity))
     assert any("附表单元格" in line and "确认" in line for line in lines)
+    # the progress line says when, and which page, it is OCR-ing; the note ends with the file
+    assert [f"mixed.pdf：第{n}页无文字层，OCR 识别中" for n in sorted(SCANNED)] == [
+        a for a in dict.fromkeys(said) if a
+    ]
+    assert said[-1] == ""
     con = duckdb.connect(str(db), read_only=True)
     try:
         n_ocr, n_conf, no_box = con.execute(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from etl import limits, settings
+from etl import activity, limits, settings
 from etl.build.model import BuildError
 from etl.model import InputError, Report
 from etl.snapshot import parse_snapshot
@@ -30,6 +30,9 @@ from etl.snapshot import parse_snapshot
 WORKER_PRELOAD = ("etl.model", "etl.readers", "etl.extract")
 # Longest wait for the next worker event before deadlines are checked again (seconds).
 WORKER_POLL_SECONDS = 0.5
+# The first field of a worker's message telling what it is busy with (etl/activity.py); a
+# parse result is (index, report, problem, fatal).
+ACTIVITY = "activity"
 # How long a worker gets to exit after being told to stop or killed (seconds).
 WORKER_STOP_SECONDS = 5.0
 
@@ -80,11 +83,14 @@ def _worker(conn: Connection, parse: ParseFunc, timeout: float | None, memory_mb
         if task is None:
             return
         index, path = task
+        activity.listen(lambda text, n=index: conn.send((ACTIVITY, n, text)))
         try:
             report, problem = _parse_safely(path, parse)
             fatal = None
         except BuildError as exc:
             report, problem, fatal = None, None, str(exc)
+        finally:
+            activity.listen(None)
         try:
             conn.send((index, report, problem, fatal))
         except Exception as exc:  # e.g. the report cannot be pickled
@@ -153,13 +159,15 @@ def parse_in_workers(
     on_result: Callable[[int, Report | None, str | None], None],
     parse: ParseFunc = parse_file,
     memory_mb: int = 0,
+    on_activity: Callable[[int, str], None] | None = None,
 ) -> None:
     """Given (index, path) tasks, parse them in ``jobs`` processes, calling on_result for each.
 
     Results arrive in completion order.  A file that takes longer than ``timeout`` seconds
     (None: no limit) or whose process dies gets a one-line reason; its worker is replaced
     and the other files go on.  ``parse`` must be a module-level function (it is pickled).
-    Each worker's address space is limited to ``memory_mb`` MB (0: no limit).
+    Each worker's address space is limited to ``memory_mb`` MB (0: no limit).  What a
+    worker says it is busy with (etl/activity.py) goes to ``on_activity(index, text)``.
     """
     pending = deque(tasks)
     slots: list[_Slot | None] = []
@@ -184,18 +192,23 @@ def parse_in_workers(
                 problem = None
                 if slot.conn.poll():
                     try:
-                        got, report, reason, fatal_reason = slot.conn.recv()
+                        message = slot.conn.recv()
                     except (EOFError, OSError):
                         problem = "解析进程异常退出"
                     else:
-                        slot.task = None
-                        fatal = fatal or fatal_reason
-                        if fatal_reason is None:
-                            on_result(got, report, reason)
-                        continue
-                elif not slot.process.is_alive():
+                        if message[0] != ACTIVITY:
+                            got, report, reason, fatal_reason = message
+                            slot.task = None
+                            fatal = fatal or fatal_reason
+                            if fatal_reason is None:
+                                on_result(got, report, reason)
+                            continue
+                        if on_activity is not None:  # still parsing: its deadline stands
+                            on_activity(message[1], message[2])
+                late = slot.deadline is not None and time.monotonic() >= slot.deadline
+                if problem is None and not slot.process.is_alive():
                     problem = "解析进程异常退出"
-                elif slot.deadline is not None and time.monotonic() >= slot.deadline:
+                elif problem is None and late:
                     problem = f"解析超时（超过 {timeout:g} 秒）"
                 if problem is None:
                     continue

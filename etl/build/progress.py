@@ -23,6 +23,7 @@ class Progress:
     file: str = ""  # the file just counted (its name)
     status: str = ""  # what happened to it: loaded | skipped | failed
     text: str = ""  # the same in Chinese, as the per-file log line says it
+    activity: str = ""  # what a file being parsed is busy with, e.g. “x.pdf：第3页…OCR 识别中”
 
 
 def _clock(seconds: float) -> str:
@@ -36,7 +37,8 @@ def _clock(seconds: float) -> str:
 def format_progress(p: Progress, now: float) -> str:
     """Given build progress and the monotonic time now, return the one-line progress text.
 
-    Example: ``[ 412/1000] 41% 已载入 398 跳过 10 失败 4 · 用时 1:02 · 预计剩余 1:29``.
+    Example: ``[ 412/1000] 41% 已载入 398 跳过 10 失败 4 · 用时 1:02 · 预计剩余 1:29``, followed
+    by what a file being parsed is busy with, if it said (``· 扫描件.pdf：第3页无文字层，OCR 识别中``).
     The remaining time is estimated from the files parsed so far (skipped files cost nothing).
     """
     width = len(str(p.total))
@@ -49,9 +51,10 @@ def format_progress(p: Progress, now: float) -> str:
     if p.done >= p.total or left <= 0:
         return line
     if p.parsed and p.parse_started is not None:
-        eta = (now - p.parse_started) / p.parsed * left
-        return f"{line} · 预计剩余 {_clock(eta)}"
-    return f"{line} · 预计剩余 --:--"
+        line = f"{line} · 预计剩余 {_clock((now - p.parse_started) / p.parsed * left)}"
+    else:
+        line = f"{line} · 预计剩余 --:--"
+    return f"{line} · {p.activity}" if p.activity else line
 
 
 class Reporter:
@@ -69,10 +72,32 @@ class Reporter:
         self.progress = Progress(len(names), to_parse)
         self.log = log
         self.on_progress = on_progress
+        self.busy: dict[int, str] = {}  # input index -> what its parse last said it is doing
+
+    def file_busy(self, n: int, text: str) -> None:
+        """Given an input index being parsed and what it is doing, show it (the progress line
+        names the latest; a plain log says it once per file)."""
+        first = self.busy.pop(n, None) is None
+        self.busy[n] = text  # last in: the latest note
+        p = self.progress
+        p.activity = self._latest()
+        if self.on_progress is not None:
+            self.on_progress(p)
+        elif first:
+            self.log(f"  {self.names[n]} … {text}")
+
+    def _latest(self) -> str:
+        """Given the files now busy, return the last one's note with its name ("" if none)."""
+        if not self.busy:
+            return ""
+        n = next(reversed(self.busy))
+        return f"{self.names[n]}：{self.busy[n]}"
 
     def file_done(self, n: int, status: str, text: str) -> None:
         """Given an input index, its status (loaded/skipped/failed) and text, count it once."""
         p = self.progress
+        if self.busy.pop(n, None) is not None:  # its note ends; another busy file's shows
+            p.activity = self._latest()
         p.done += 1
         setattr(p, status, getattr(p, status) + 1)
         p.file, p.status, p.text = self.names[n], status, text

@@ -137,8 +137,9 @@ def _build_locked(
             )
         else:
             parse_in_workers(
-                tasks, config.jobs, config.timeout, on_result, memory_mb=config.memory_mb, **hook
-            )
+                tasks, config.jobs, config.timeout, on_result, memory_mb=config.memory_mb,
+                on_activity=reporter.file_busy, **hook,
+            )  # fmt: skip
 
     # 3. old reports of absent files are kept (unless --prune); 4. one report per unit,
     # fiscal year and kind.

@@ -11,13 +11,12 @@ for the verification that decides which OCR values are stored (etl.extract.verif
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 import weakref
 from functools import lru_cache
 from pathlib import Path
 
+from etl import activity
 from etl.readers.pdfium import FastPage
 from etl.readers.scan_layout import gray, ocr_chars, ruling_edges, skew_angle, straighten
 
@@ -119,13 +118,6 @@ def engine():
     return engine
 
 
-def announce(text: str) -> None:
-    """Given a progress note, show it on the terminal (a build names the page it OCRs)."""
-    if sys.stderr.isatty() and not os.environ.get("PYTEST_CURRENT_TEST"):
-        sys.stderr.write(f"\r  … {text}\033[K")
-        sys.stderr.flush()
-
-
 def read_lines(grey) -> list[tuple[str, list, float, list | None]]:
     """Given a straight grey page image, return its OCR text lines (text, quad, confidence,
     per-char boxes or None), the doubtful ones dropped."""
@@ -179,7 +171,7 @@ def scan_pdf_page(document, index: int, width: float, height: float) -> ScanPage
         skipped = ScanPage(width, height, [], [], None, 0.0)
         skipped.warning = f"第{index + 1}页为扫描页，OCR 识别将超出解析时限（设置 timeout），未识别"
         return skipped
-    announce(f"第{index + 1}页无文字层，OCR 识别中")
+    activity.tell(f"第{index + 1}页无文字层，OCR 识别中")
     try:
         page = document[index]
         try:
