@@ -1,0 +1,216 @@
+"""数据管理: safe names and upload rules (etl/uploads.py) and the page in AppTest: read-only
+without the editor password; with it, uploads saved into the upload folder and loaded by a
+background rebuild, a bad file refused with its one-line reason, removal and rebuild."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl import uploads
+from tests.dashboard_fixture import build_fixture
+
+ROOT = Path(__file__).resolve().parents[1]
+TXT = ROOT / "samples" / "reports" / "txt"
+DEV_TXT = ROOT / "tests" / "fixtures" / "dev" / "txt"
+BAD = ROOT / "tests" / "fixtures" / "bad"
+MB = 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\Windows\\报告.pdf", "报告.pdf"),
+        ("/abs/峨边县委办2024年部门决算.PDF", "峨边县委办2024年部门决算.pdf"),
+        (".hidden.docx", "hidden.docx"),
+        ("~$lock.docx", "lock.docx"),
+        ("a\x00b\nc.pdf", "a_b_c.pdf"),
+        ('x<>:"|?*.pdf', "x_______.pdf"),
+        ("..", "未命名"),
+        (".pdf", "pdf"),
+        ("报告\u202egpj.pdf", "报告_gpj.pdf"),
+    ],
+)
+def test_safe_name_keeps_only_a_plain_name(sent: str, stored: str) -> None:
+    assert uploads.safe_name(sent) == stored
+
+
+def test_safe_name_bounds_long_names_and_keeps_the_extension() -> None:
+    name = uploads.safe_name("决" * 300 + ".docx")
+    assert name.endswith(".docx") and len(name.encode()) <= uploads.MAX_NAME_BYTES
+
+
+def test_store_saves_inside_the_folder_refuses_and_reports_duplicates(tmp_path: Path) -> None:
+    folder = tmp_path / "up"
+    report = (TXT / "001_b0dd71e4c835dab5.txt").read_bytes()
+    held = (TXT / "000_49c7c66149f159f0.txt").read_bytes()
+    known = {uploads.sha256(held): "000_49c7c66149f159f0.txt"}
+    out = uploads.store(
+        [
+            ("../../逃逸.txt", report),
+            ("同一份.txt", report),  # same bytes in the same batch
+            ("已在仓库.txt", held),
+            ("程序.exe", b"MZ\x90\x00"),
+            ("空.pdf", b""),
+            ("大.txt", b"x" * (MB + 1)),
+            ("逃逸.txt", b"other content"),  # same name, other bytes: a numbered name
+        ],
+        folder,
+        known,
+        max_bytes=MB,
+    )
+    assert [o.status for o in out] == [
+        "saved",
+        "same",
+        "same",
+        "refused",
+        "refused",
+        "refused",
+        "saved",
+    ]
+    assert out[0].saved == "逃逸.txt" and out[6].saved == "逃逸 (2).txt"
+    assert "逃逸.txt" in out[1].message and "000_49c7c66149f159f0.txt" in out[2].message
+    assert "不支持的文件格式" in out[3].message and "文件为空" in out[4].message
+    assert "文件过大" in out[5].message
+    assert sorted(p.name for p in folder.iterdir()) == ["逃逸 (2).txt", "逃逸.txt"]
+    assert not (tmp_path / "逃逸.txt").exists()
+    assert (folder / "逃逸.txt").read_bytes() == report
+
+
+def test_remove_moves_the_file_aside_and_refuses_other_paths(tmp_path: Path) -> None:
+    folder = tmp_path / "up"
+    uploads.store([("a.txt", b"abc")], folder, {}, MB)
+    (tmp_path / "outside.txt").write_text("keep")
+    for bad in ("../outside.txt", "missing.txt", ".removed"):
+        with pytest.raises(ValueError):
+            uploads.remove(folder, bad)
+    moved = uploads.remove(folder, "a.txt")
+    assert moved.parent == folder / uploads.REMOVED and moved.read_bytes() == b"abc"
+    assert uploads.stored_files(folder) == [] and (tmp_path / "outside.txt").exists()
+
+
+# ------------------------------------------------------------------ the page (AppTest)
+
+
+def open_manage(timeout: float = 180) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    at.context = {"url": "http://localhost:8501/"}
+    at.switch_page("pages/manage.py")
+    return at.run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value.replace("\\", "") for m in at.markdown)
+
+
+def test_read_only_lists_files_but_offers_no_upload(tmp_path, monkeypatch) -> None:
+    db = build_fixture(tmp_path / "fixture.duckdb")
+    monkeypatch.setenv("JUESUAN_DB", str(db))
+    monkeypatch.setenv("JUESUAN_AUTOBUILD", "0")
+    monkeypatch.delenv("JUESUAN_EDITOR_PASSWORD", raising=False)
+    at = open_manage(60)
+    assert_clean(at)
+    assert at.title[0].value == "数据管理"
+    assert len(at.file_uploader) == 0 and not at.text_input
+    assert any("只读" in i.value for i in at.info)
+    table = at.dataframe[0].value
+    assert "synthetic_损坏文件.pdf" in set(table["文件"])
+    refused = table[table["文件"] == "synthetic_损坏文件.pdf"].iloc[0]
+    assert refused["状态"] == "失败" and "损坏" in refused["原因"]
+
+
+def _reports(db: Path) -> dict[str, tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT source_file, fiscal_year, doc_kind FROM reports ORDER BY 1"
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_editor_uploads_reports_and_removes_one(tmp_path, monkeypatch) -> None:
+    start = tmp_path / "start"
+    start.mkdir()
+    shutil.copy(TXT / "000_49c7c66149f159f0.txt", start)
+    db = tmp_path / "wh" / "finance.duckdb"
+    from etl.build import build
+
+    build([start], db, log=lambda line: None)
+    monkeypatch.setenv("JUESUAN_DB", str(db))
+    monkeypatch.setenv("JUESUAN_AUTOBUILD", "0")
+    monkeypatch.setenv("JUESUAN_EDITOR_PASSWORD", "口令-2024")
+    monkeypatch.setenv("JUESUAN_JOBS", "1")
+    folder = tmp_path / "wh" / "finance.uploads"
+
+    at = open_manage()
+    assert_clean(at)
+    assert len(at.file_uploader) == 0  # locked until the password is typed
+    at.text_input(key="dm_password").set_value("错的").run()
+    assert len(at.file_uploader) == 0 and at.warning
+    at.text_input(key="dm_password").set_value("口令-2024").run()
+    assert len(at.file_uploader) == 1
+    assert {".pdf", ".docx", ".xlsx", ".xls", ".html", ".txt", ".png", ".jpg", ".doc"} <= set(
+        at.file_uploader[0].allowed_type
+    )
+    at.file_uploader[0].set_value(
+        [
+            (
+                "001_b0dd71e4c835dab5.txt",
+                (TXT / "001_b0dd71e4c835dab5.txt").read_bytes(),
+                "text/plain",
+            ),
+            (
+                "../../../逃逸/h02 开发报告.txt",
+                (DEV_TXT / "h02_fe9001fb4401660e.txt").read_bytes(),
+                "text/plain",
+            ),
+            ("坏文件.pdf", b"%PDF-1.4 this is not a pdf", "application/pdf"),
+            ("重复.txt", (TXT / "000_49c7c66149f159f0.txt").read_bytes(), "text/plain"),
+        ]
+    )
+    at.button(key="dm_upload").click().run()
+    assert_clean(at)
+    assert sorted(p.name for p in uploads.stored_files(folder)) == [
+        "001_b0dd71e4c835dab5.txt", "h02 开发报告.txt", "坏文件.pdf",
+    ]  # fmt: skip
+    assert not (tmp_path / "逃逸").exists()
+    lines = texts(at)
+    assert "✓ 001_b0dd71e4c835dab5.txt：已载入：" in lines
+    assert "✓ h02 开发报告.txt：已载入：" in lines
+    bad = [line for line in lines.splitlines() if "坏文件.pdf" in line]
+    assert len(bad) == 1 and "未载入：" in bad[0], lines
+    assert "重复.txt：与已有的 000_49c7c66149f159f0.txt 内容完全相同" in lines
+    assert at.success and "构建完成" in at.success[0].value
+    loaded = _reports(db)
+    assert set(loaded) == {
+        "000_49c7c66149f159f0.txt",
+        "001_b0dd71e4c835dab5.txt",
+        "h02 开发报告.txt",
+    }
+    year, kind = loaded["001_b0dd71e4c835dab5.txt"]
+    assert f"{year} 年 {kind}" in lines  # the line names the report's unit, year and kind
+    table = at.dataframe[0].value
+    status = dict(zip(table["文件"], table["状态"], strict=True))
+    assert status["坏文件.pdf"] == "失败" and status["h02 开发报告.txt"] == "已载入"
+    assert status["000_49c7c66149f159f0.txt"] == "已载入"  # the earlier input stays an input
+
+    at.selectbox(key="dm_remove_name").set_value("001_b0dd71e4c835dab5.txt")
+    at.checkbox(key="dm_sure").check()
+    at.button(key="dm_remove").click().run()
+    assert_clean(at)
+    assert set(_reports(db)) == {"000_49c7c66149f159f0.txt", "h02 开发报告.txt"}
+    assert [p.name for p in uploads.stored_files(folder)] == ["h02 开发报告.txt", "坏文件.pdf"]
+    assert len(list((folder / uploads.REMOVED).iterdir())) == 1
+    assert "001_b0dd71e4c835dab5.txt" not in set(at.dataframe[0].value["文件"])
