@@ -11,18 +11,21 @@ existing file is never overwritten.  A removed file moves to the hidden ``.remov
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import secrets
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from etl import guard
+from etl import guard, limits
 from etl.build.inputs import precheck
 from etl.build.model import SUPPORTED, InputFile
+from etl.model import InputError
 
 # Longest stored file name, in UTF-8 bytes (file systems allow 255; room for " (99)").
 MAX_NAME_BYTES = 200
@@ -32,6 +35,10 @@ UNSAFE = re.compile(r'[\\/<>:"|?*\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u20
 TEMP_PREFIX = ".upload-"
 REMOVED = ".removed"
 UNNAMED = "未命名"
+ARCHIVE = ".zip"  # unpacked on upload; its report files are stored, the archive itself is not
+# Zip flag bits: the member is encrypted; its name is UTF-8 (else it is GBK or CP437 bytes).
+ZIP_ENCRYPTED = 0x1
+ZIP_UTF8 = 0x800
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ class Stored:
 
 def accepted_types() -> list[str]:
     """Given the build's readers, return the file extensions an upload may have (no dot)."""
-    return sorted(s.lstrip(".") for s in SUPPORTED)
+    return sorted(s.lstrip(".") for s in {*SUPPORTED, ARCHIVE})
 
 
 def safe_name(sent: str) -> str:
@@ -62,6 +69,42 @@ def safe_name(sent: str) -> str:
     while len((stem + suffix).encode()) > MAX_NAME_BYTES:
         stem = stem[:-1]
     return stem + suffix
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """Given a zip member, return its name (names without the UTF-8 flag are usually GBK)."""
+    if info.flag_bits & ZIP_UTF8:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def unpack(sent: str, data: bytes) -> tuple[list[tuple[str, bytes]], str | None]:
+    """Given a sent zip archive, return its files as ("archive/member", bytes) pairs (hidden
+    files and __MACOSX left out; folders flattened later by safe_name), or no files and why it
+    cannot be unpacked."""
+    try:
+        limits.check_zip(io.BytesIO(data), "压缩包")
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            members = [i for i in zf.infolist() if not i.is_dir()]
+            if any(i.flag_bits & ZIP_ENCRYPTED for i in members):
+                return [], "压缩包已加密，无法解压"
+            out = []
+            for info in members:
+                name = _member_name(info)
+                parts = re.split(r"[\\/]", name)
+                if parts[-1].startswith(".") or "__MACOSX" in parts:
+                    continue
+                out.append((f"{sent}/{name}", zf.read(info)))
+    except InputError as exc:
+        return [], str(exc)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+        return [], f"压缩包已损坏或格式不支持，无法解压（{type(exc).__name__}）"
+    if not out:
+        return [], "压缩包中没有文件"
+    return out, None
 
 
 def sha256(data: bytes) -> str:
@@ -100,8 +143,18 @@ def store(
     for path in stored_files(folder):
         seen.setdefault(sha256(path.read_bytes()), path.name)
     out: list[Stored] = []
-    for sent, data in files:
+    pending = list(files)
+    pending.reverse()
+    while pending:
+        sent, data = pending.pop()
         shown = guard.printable(sent)
+        if sent.lower().endswith(ARCHIVE):
+            nested = ARCHIVE + "/" in sent.lower()
+            members, problem = ([], "压缩包中的压缩包不展开") if nested else unpack(sent, data)
+            if problem:
+                out.append(Stored(shown, None, "refused", problem))
+            pending.extend(reversed(members))
+            continue
         digest = sha256(data)
         if digest in seen:
             out.append(

@@ -128,8 +128,8 @@ def _upload_form(busy: bool) -> None:
         type=uploads.accepted_types(),
         accept_multiple_files=True,
         max_upload_size=limit_mb,
-        help="PDF、DOCX、DOC/WPS（经 LibreOffice 转换）、XLSX/XLS、HTML、TXT，或扫描页图片"
-        f"（PNG/JPG）；单个文件不超过 {limit_mb} MB。",
+        help="PDF、DOCX、DOC/WPS（经 LibreOffice 转换）、XLSX/XLS、HTML、TXT、扫描页图片"
+        f"（PNG/JPG），或装有这些文件的 ZIP 压缩包；单个文件不超过 {limit_mb} MB。",
         key=key,
         disabled=busy,
     )

@@ -4,7 +4,9 @@ background rebuild, a bad file refused with its one-line reason, removal and reb
 
 from __future__ import annotations
 
+import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -80,6 +82,46 @@ def test_store_saves_inside_the_folder_refuses_and_reports_duplicates(tmp_path: 
     assert sorted(p.name for p in folder.iterdir()) == ["逃逸 (2).txt", "逃逸.txt"]
     assert not (tmp_path / "逃逸.txt").exists()
     assert (folder / "逃逸.txt").read_bytes() == report
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_zip_member_names_without_the_utf8_flag_are_read_as_gbk() -> None:
+    info = zipfile.ZipInfo("决算报告.pdf".encode("gbk").decode("cp437"))  # as Windows zips them
+    assert uploads._member_name(info) == "决算报告.pdf"
+
+
+def test_a_zip_archive_is_unpacked_member_by_member(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "up"
+    report = (TXT / "002_bf967062ffb9ca21.txt").read_bytes()
+    archive = _zip(
+        {
+            "决算/../../峨边县委办.txt": report,
+            "__MACOSX/._峨边县委办.txt": b"resource fork",
+            "说明.rtf": b"{\\rtf1}",
+            "内层.zip": _zip({"x.txt": b"inner"}),
+        }
+    )
+    out = uploads.store([("报告合集.zip", archive)], folder, {}, MB)
+    assert [(o.sent, o.status) for o in out] == [
+        ("报告合集.zip/决算/../../峨边县委办.txt", "saved"),
+        ("报告合集.zip/说明.rtf", "refused"),
+        ("报告合集.zip/内层.zip", "refused"),
+    ]
+    assert "RTF" in out[1].message and "压缩包中的压缩包" in out[2].message
+    assert [p.name for p in uploads.stored_files(folder)] == ["峨边县委办.txt"]
+    monkeypatch.setenv("JUESUAN_MAX_UNZIPPED_MB", "1")
+    bomb = _zip({"大.txt": b"0" * (2 * MB)})
+    (refused,) = uploads.store([("炸弹.zip", bomb)], folder, {}, 10 * MB)
+    assert refused.status == "refused" and "JUESUAN_MAX_UNZIPPED_MB" in refused.message
+    (broken,) = uploads.store([("坏.zip", b"PK\x03\x04 broken")], folder, {}, MB)
+    assert broken.status == "refused" and "压缩包已损坏" in broken.message
 
 
 def test_remove_moves_the_file_aside_and_refuses_other_paths(tmp_path: Path) -> None:
