@@ -170,7 +170,7 @@ def first_build(path: Path) -> FirstBuild:
     paths = [settings.samples_dir(), folder] if uploads.stored_files(folder) else None
     with _FIRST.lock:
         if not _FIRST.running and not _FIRST.finished:
-            _start(path, paths, (), "正在解析示例报告")
+            _start(path, paths, (), "正在解析示例报告", "first-build")
     return _FIRST
 
 
@@ -180,7 +180,7 @@ def start_build(path: Path, paths: list[Path], drop: tuple[str, ...] = ()) -> Fi
     with _FIRST.lock:
         if _FIRST.running:
             return None
-        _start(path, paths, drop, "正在解析")
+        _start(path, paths, drop, "正在解析", "dashboard-build")
     return _FIRST
 
 
@@ -189,15 +189,18 @@ def current_build() -> FirstBuild:
     return _FIRST
 
 
-def _start(path: Path, paths: list[Path] | None, drop: tuple[str, ...], doing: str) -> None:
-    """Given the build's inputs, reset the shared state and start the thread (call under lock)."""
+def _start(
+    path: Path, paths: list[Path] | None, drop: tuple[str, ...], doing: str, name: str
+) -> None:
+    """Given the build's inputs, its progress wording and thread name, reset the shared state
+    and start the thread (call under the state's lock)."""
     _FIRST.running, _FIRST.ok, _FIRST.fraction = True, False, 0.0
     _FIRST.text, _FIRST.message, _FIRST.result = "准备构建", "", None
     _FIRST.runs += 1
     threading.Thread(
         target=build_from_samples,
         args=(path, _FIRST, paths, drop, doing),
-        name="dashboard-build",
+        name=name,
         daemon=True,
     ).start()
 

@@ -31,12 +31,15 @@ FILE_COLUMNS = {
 
 
 def _wait_for(job: data.FirstBuild) -> None:
-    """Given the running build, draw its progress bar until it ends."""
-    bar = st.progress(job.fraction, text=safe.md_short(job.text, 120))
+    """Given the running build, draw its progress bar until it ends, then take it away."""
+    holder = st.empty()
+    with holder.container():
+        st.info("正在构建数据仓库，完成后本页显示每个文件的结果……", icon=":material/hourglass_top:")
+        bar = st.progress(job.fraction, text=safe.md_short(job.text, 120))
     while job.running:
         bar.progress(job.fraction, text=safe.md_short(job.text, 120))
         time.sleep(POLL_SECONDS)
-    bar.progress(1.0, text="构建结束")
+    holder.empty()
 
 
 def _show_results(job: data.FirstBuild) -> None:
@@ -183,7 +186,6 @@ def render() -> None:
     st.caption("上传报告文件并载入数据仓库；查看每个文件的载入状态。")
     job = data.current_build()
     if job.running:
-        st.info("正在构建数据仓库……", icon="⏳")
         _wait_for(job)
     _show_results(job)
     for name, line in st.session_state.pop(NOTE, []):
