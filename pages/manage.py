@@ -4,11 +4,12 @@ files (a background build loads them) and remove uploaded ones (a rebuild drops 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import streamlit as st
 
 from dashboard_lib import data, frame, manage, safe
-from etl import settings, uploads
+from etl import guard, settings, uploads
 
 # How often the page redraws a running build's progress (seconds).
 POLL_SECONDS = 0.5
@@ -89,7 +90,11 @@ def _on_upload(key: str) -> None:
     if data.current_build().running:
         _say([("", "另一个构建正在运行，请等它结束后再上传。")])
         return
-    stored = manage.upload([(f.name, f.getvalue()) for f in sent], manage.files())
+    try:
+        stored = manage.upload([(f.name, f.getvalue()) for f in sent], manage.files())
+    except OSError as exc:  # a full disk or a read-only folder: one line, no server path
+        _say([("", guard.os_problem(exc, Path(manage.folder().name)))])
+        return
     st.session_state[PICKS] = st.session_state.get(PICKS, 0) + 1
     saved = [s.saved for s in stored if s.status == "saved" and s.saved]
     refused = [(s.sent, s.message) for s in stored if s.status != "saved"]
@@ -163,7 +168,11 @@ def _file_list(found) -> None:
     """Given the warehouse's files, show each with its status, report and reason."""
     st.subheader("仓库中的文件")
     if found.empty:
-        st.info("数据仓库中还没有文件。", icon="📭")
+        st.info(
+            "数据仓库中还没有载入任何报告，也没有记录任何文件。"
+            + ("" if manage.editor_configured() else "设置编辑密码后可在本页上传报告。"),
+            icon=":material/inbox:",
+        )
         return
     shown = found.assign(
         status=found["status"].map(manage.STATUS).fillna(found["status"]),
@@ -193,7 +202,7 @@ def render() -> None:
     found = manage.files()
     st.subheader("上传报告")
     if not manage.editor_configured():
-        st.info(READ_ONLY, icon="🔒")
+        st.caption(f":material/lock: {READ_ONLY}")
     elif manage.editor_unlocked():
         _upload_form(job.running)
         with st.expander("删除上传的文件"):

@@ -136,6 +136,29 @@ def test_remove_moves_the_file_aside_and_refuses_other_paths(tmp_path: Path) -> 
     assert uploads.stored_files(folder) == [] and (tmp_path / "outside.txt").exists()
 
 
+def test_a_dropped_report_goes_while_other_absent_files_keep_theirs(tmp_path: Path) -> None:
+    from etl.build import build
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in (
+        "000_49c7c66149f159f0.txt",
+        "001_b0dd71e4c835dab5.txt",
+        "002_bf967062ffb9ca21.txt",
+    ):
+        shutil.copy(TXT / name, folder)
+    db = tmp_path / "wh.duckdb"
+    first = build([folder], db, jobs=1, log=lambda line: None)
+    ids = {o.file.name: o.report_id for o in first.outcomes}
+    (folder / "000_49c7c66149f159f0.txt").unlink()  # removed on purpose: dropped
+    (folder / "001_b0dd71e4c835dab5.txt").unlink()  # merely absent: kept, as without --prune
+    again = build(
+        [folder], db, jobs=1, drop=[ids["000_49c7c66149f159f0.txt"]], log=lambda line: None
+    )
+    assert again.parsed == 0 and again.retained == ["001_b0dd71e4c835dab5.txt"]
+    assert set(_reports(db)) == {"001_b0dd71e4c835dab5.txt", "002_bf967062ffb9ca21.txt"}
+
+
 # ------------------------------------------------------------------ the page (AppTest)
 
 
@@ -164,7 +187,7 @@ def test_read_only_lists_files_but_offers_no_upload(tmp_path, monkeypatch) -> No
     assert_clean(at)
     assert at.title[0].value == "数据管理"
     assert len(at.file_uploader) == 0 and not at.text_input
-    assert any("只读" in i.value for i in at.info)
+    assert any("看板为只读" in c.value for c in at.caption)
     table = at.dataframe[0].value
     assert "synthetic_损坏文件.pdf" in set(table["文件"])
     refused = table[table["文件"] == "synthetic_损坏文件.pdf"].iloc[0]
