@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import data, review
+from dashboard_lib import access, data, review
 from etl import settings, uploads
 
 STATUS = {
@@ -84,9 +84,32 @@ def build_inputs(found: pd.DataFrame) -> list[Path]:
     return [*sorted(paths), here]
 
 
+def pending(found: pd.DataFrame) -> list[str]:
+    """Given the warehouse's files, return the upload folder's files no build has seen yet."""
+    seen = {Path(p).name for p in found["source_path"].dropna() if in_folder(p)}
+    return [p.name for p in uploads.stored_files(folder()) if p.name not in seen]
+
+
+def who() -> str:
+    """Return who is editing: the e-mail address signed in through the bureau's login (OIDC),
+    else that the editor password was used."""
+    email = ""
+    if access.mode() == "oidc":
+        try:
+            email = str(st.user.get("email") or "") if st.user.is_logged_in else ""
+        except Exception:  # the login is not available in this run
+            email = ""
+    return email or "编辑密码"
+
+
 def upload(sent: list[tuple[str, bytes]], found: pd.DataFrame) -> list[uploads.Stored]:
-    """Given sent (name, bytes) pairs and the warehouse's files, save the acceptable new ones."""
-    return uploads.store(sent, folder(), known_hashes(found), settings.max_file_bytes())
+    """Given sent (name, bytes) pairs and the warehouse's files, save the acceptable new ones
+    and note each saved file in the folder's history."""
+    stored = uploads.store(sent, folder(), known_hashes(found), settings.max_file_bytes())
+    for s in stored:
+        if s.saved:
+            uploads.record(folder(), "上传", s.saved, who())
+    return stored
 
 
 def outcome_lines(result: object, saved: list[str], found: pd.DataFrame) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
 import secrets
@@ -34,6 +35,7 @@ MAX_NAME_BYTES = 200
 UNSAFE = re.compile(r'[\\/<>:"|?*\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]')
 TEMP_PREFIX = ".upload-"
 REMOVED = ".removed"
+HISTORY = ".history.jsonl"  # one JSON line per upload or removal: when, what, which file, who
 UNNAMED = "未命名"
 ARCHIVE = ".zip"  # unpacked on upload; its report files are stored, the archive itself is not
 # Zip flag bits: the member is encrypted; its name is UTF-8 (else it is GBK or CP437 bytes).
@@ -197,3 +199,31 @@ def remove(folder: Path, name: str) -> Path:
     target = _free_name(bin_dir, f"{stamp}-{name}")
     os.replace(path, target)
     return target
+
+
+def record(folder: Path, action: str, name: str, who: str) -> None:
+    """Given the upload folder, an action (上传/删除), a stored file name and who did it, append
+    one line to the folder's history."""
+    folder.mkdir(parents=True, exist_ok=True)
+    line = {
+        "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "action": action,
+        "file": name,
+        "who": who,
+    }
+    with (folder / HISTORY).open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def history(folder: Path, last: int) -> list[dict[str, str]]:
+    """Given the upload folder and a count, return the newest history lines, newest first."""
+    path = folder / HISTORY
+    if not path.is_file():
+        return []
+    rows = []
+    for text in path.read_text(encoding="utf-8").splitlines()[-last:]:
+        try:
+            rows.append(json.loads(text))
+        except json.JSONDecodeError:  # a line cut short by a full disk: skipped
+            continue
+    return rows[::-1]

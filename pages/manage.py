@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from dashboard_lib import data, frame, manage, safe
@@ -15,7 +16,8 @@ from etl import guard, settings, uploads
 POLL_SECONDS = 0.5
 WATCH = "dm_watch"  # session: the build this session started and what it sent
 NOTE = "dm_note"  # session: lines about files not saved, shown once
-PICKS = "dm_picks"  # session: how many uploads this session made (the picker's key)
+PICKS = "dm_picks"
+HISTORY_ROWS = 50  # session: how many uploads this session made (the picker's key)
 READ_ONLY = (
     "看板为只读：未设置编辑密码，不能在此上传或删除报告。管理员可设置环境变量 "
     "JUESUAN_EDITOR_PASSWORD 或在 .streamlit/secrets.toml 中写 editor_password 开启。"
@@ -123,8 +125,42 @@ def _on_remove() -> None:
     except (ValueError, OSError) as exc:
         _say([("", f"无法删除：{exc}")])
         return
+    uploads.record(manage.folder(), "删除", name, manage.who())
     st.session_state["dm_sure"] = False
     _start([], [(name, "已删除，其报告已从仓库中移除")], drop)
+
+
+def _on_pending(names: list[str]) -> None:
+    """Given upload-folder files no build has seen, start a build that loads them (callback)."""
+    if data.current_build().running:
+        _say([("", "另一个构建正在运行，请等它结束后再试。")])
+        return
+    _start(names, [])
+
+
+def _pending(found, editor: bool, busy: bool) -> None:
+    """Given the warehouse's files, name the uploaded files not loaded yet; editors may load them."""
+    waiting = manage.pending(found)
+    if not waiting or busy:
+        return
+    names = "、".join(safe.md(n) for n in waiting[:5]) + ("等" if len(waiting) > 5 else "")
+    st.warning(f"上传文件夹中有 {len(waiting)} 个文件尚未载入：{names}", icon=":material/schedule:")
+    if editor:
+        st.button("载入这些文件", key="dm_pending", on_click=_on_pending, args=(waiting,))
+
+
+def _history() -> None:
+    """Show the newest uploads and removals with when and by whom."""
+    rows = uploads.history(manage.folder(), HISTORY_ROWS)
+    if not rows:
+        return
+    with st.expander(f"操作记录（最近 {HISTORY_ROWS} 条）"):
+        frame.table(
+            pd.DataFrame(rows).rename(
+                columns={"at": "时间", "action": "操作", "file": "文件", "who": "操作人"}
+            ),
+            key="dm_history",
+        )
 
 
 def _upload_form(busy: bool) -> None:
@@ -203,11 +239,16 @@ def render() -> None:
     st.subheader("上传报告")
     if not manage.editor_configured():
         st.caption(f":material/lock: {READ_ONLY}")
+        _pending(found, False, job.running)
     elif manage.editor_unlocked():
+        _pending(found, True, job.running)
         _upload_form(job.running)
         with st.expander("删除上传的文件"):
             _remove_form(job.running)
+    else:
+        _pending(found, False, job.running)
     _file_list(found)
+    _history()
 
 
 frame.run_page(render)

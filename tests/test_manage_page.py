@@ -279,3 +279,16 @@ def test_editor_uploads_reports_and_removes_one(tmp_path, monkeypatch) -> None:
     assert [p.name for p in uploads.stored_files(folder)] == ["h02 开发报告.txt", "坏文件.pdf"]
     assert len(list((folder / uploads.REMOVED).iterdir())) == 1
     assert "001_b0dd71e4c835dab5.txt" not in set(at.dataframe[0].value["文件"])
+    history = at.dataframe[1].value  # after the file list
+    assert list(history["操作"]) == ["删除", "上传", "上传", "上传"]
+    assert set(history["操作人"]) == {"编辑密码"}
+
+    # a file that reached the folder without a build (another session's upload while a build
+    # ran, or a failed build) is named, and the editor can load it
+    shutil.copy(TXT / "003_bf88f83d7370706c.txt", folder)
+    at.run()
+    assert any("有 1 个文件尚未载入" in w.value for w in at.warning)
+    at.button(key="dm_pending").click().run()
+    assert_clean(at)
+    assert "003_bf88f83d7370706c.txt" in _reports(db)
+    assert not any("尚未载入" in w.value for w in at.warning)
