@@ -53,10 +53,11 @@ def editor_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
 def _table_texts(page: object) -> list[str]:
     """Return the row texts of every st.dataframe on the page (their accessible grids)."""
     frames = page.locator('[data-testid="stDataFrame"]')  # type: ignore[attr-defined]
-    frames.last.scroll_into_view_if_needed()
-    frames.last.locator('table[role="grid"] tbody tr').first.wait_for(
-        state="attached", timeout=15_000
-    )
+    for i in range(frames.count()):
+        if frames.nth(i).is_visible():  # not in a closed expander: its grid is drawn
+            frames.nth(i).scroll_into_view_if_needed()
+            rows = frames.nth(i).locator('table[role="grid"] tbody tr')
+            rows.first.wait_for(state="attached", timeout=15_000)
     return page.evaluate(  # type: ignore[attr-defined]
         """() => [...document.querySelectorAll('[data-testid="stDataFrame"] table[role="grid"] tbody tr')]
                  .map(r => r.innerText)"""
