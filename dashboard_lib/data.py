@@ -156,6 +156,7 @@ class FirstBuild:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     result: Any = None  # the etl BuildResult of the last build that ran to its end
     runs: int = 0  # builds started in this process (a page tells its own from a later one)
+    lines: list[str] = field(default_factory=list)  # the build's output, as the command line
 
 
 _FIRST = FirstBuild()
@@ -195,7 +196,7 @@ def _start(
     """Given the build's inputs, its progress wording and thread name, reset the shared state
     and start the thread (call under the state's lock)."""
     _FIRST.running, _FIRST.ok, _FIRST.fraction = True, False, 0.0
-    _FIRST.text, _FIRST.message, _FIRST.result = "准备构建", "", None
+    _FIRST.text, _FIRST.message, _FIRST.result, _FIRST.lines = "准备构建", "", None, []
     _FIRST.runs += 1
     threading.Thread(
         target=build_from_samples,
@@ -224,13 +225,16 @@ def build_from_samples(
     build the warehouse under the build's lock (another build holding it is waited for)."""
     try:
         from etl import build as etl_build
+        from etl.build.progress import file_line
 
         def on_progress(p: Any) -> None:
             shown.fraction = min(p.done / p.total, 1.0) if p.total else 1.0
             # etl.build hands over its running counts once per input file (etl/build/progress.py)
             shown.text = f"{doing} {p.done}/{p.total}：{p.file}"
+            shown.lines.append(file_line(p))
 
         def log(line: str) -> None:
+            shown.lines.append(line)
             if not line.startswith("["):
                 shown.text = line.splitlines()[0][:200] if line else shown.text
 

@@ -17,7 +17,8 @@ POLL_SECONDS = 0.5
 WATCH = "dm_watch"  # session: the build this session started and what it sent
 NOTE = "dm_note"  # session: lines about files not saved, shown once
 PICKS = "dm_picks"
-HISTORY_ROWS = 50  # session: how many uploads this session made (the picker's key)
+HISTORY_ROWS = 50
+MAX_LOG_LINES = 2000  # build output lines shown at most (a province has thousands of files)  # session: how many uploads this session made (the picker's key)
 READ_ONLY = (
     "看板为只读：未设置编辑密码，不能在此上传或删除报告。管理员可设置环境变量 "
     "JUESUAN_EDITOR_PASSWORD 或在 .streamlit/secrets.toml 中写 editor_password 开启。"
@@ -60,6 +61,11 @@ def _show_results(job: data.FirstBuild) -> None:
         mark = "✓" if line.startswith("已载入") else "✗"
         st.markdown(f"- {mark} {safe.md(name)}：{safe.md(line)}")
     st.success(f"构建完成：{safe.md(job.message)}。各页面已显示新数据。")
+    lines = [*job.lines, job.result.summary()]
+    with st.expander("构建输出（与命令行相同）"):
+        if len(lines) > MAX_LOG_LINES:
+            st.caption(f"共 {len(lines)} 行，只显示最后 {MAX_LOG_LINES} 行。")
+        st.code("\n".join(lines[-MAX_LOG_LINES:]), language=None)
 
 
 def _say(lines: list[tuple[str, str]]) -> None:

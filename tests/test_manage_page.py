@@ -258,6 +258,10 @@ def test_editor_uploads_reports_and_removes_one(tmp_path, monkeypatch) -> None:
     assert len(bad) == 1 and "未载入：" in bad[0], lines
     assert "重复.txt：与已有的 000_49c7c66149f159f0.txt 内容完全相同" in lines
     assert at.success and "构建完成" in at.success[0].value
+    output = next(c.value for c in at.code if "完成：共" in c.value)  # the command line's lines
+    assert "001_b0dd71e4c835dab5.txt … 已载入 (" in output and "坏文件.pdf … 失败：" in output
+    assert "000_49c7c66149f159f0.txt … 未变化，跳过" in output
+    assert "新载入 2，未变化 1，重复 0，失败 1" in output
     loaded = _reports(db)
     assert set(loaded) == {
         "000_49c7c66149f159f0.txt",
