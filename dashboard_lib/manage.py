@@ -35,7 +35,7 @@ def editor_unlocked() -> bool:
     password = review.editor_password()
     if not password:
         return False
-    if st.session_state.get(review.UNLOCKED) == password:
+    if may_write():
         return True
     typed = st.text_input("编辑密码（输入后可上传或删除报告）", type="password", key="dm_password")
     if typed and hmac.compare_digest(typed.encode(), password.encode()):
@@ -44,6 +44,13 @@ def editor_unlocked() -> bool:
     if typed:
         st.warning("密码不正确，看板仍为只读。")
     return False
+
+
+def may_write() -> bool:
+    """Return whether this session unlocked writing with the password configured now (checked
+    again by every writing callback, whatever the page drew)."""
+    password = review.editor_password()
+    return bool(password) and st.session_state.get(review.UNLOCKED) == password
 
 
 def folder() -> Path:

@@ -16,9 +16,9 @@ from etl import guard, settings, uploads
 POLL_SECONDS = 0.5
 WATCH = "dm_watch"  # session: the build this session started and what it sent
 NOTE = "dm_note"  # session: lines about files not saved, shown once
-PICKS = "dm_picks"
+PICKS = "dm_picks"  # session: how many uploads this session made (the picker's key)
 HISTORY_ROWS = 50
-MAX_LOG_LINES = 2000  # build output lines shown at most (a province has thousands of files)  # session: how many uploads this session made (the picker's key)
+MAX_LOG_LINES = 2000  # build output lines shown at most (a province has thousands of files)
 READ_ONLY = (
     "看板为只读：未设置编辑密码，不能在此上传或删除报告。管理员可设置环境变量 "
     "JUESUAN_EDITOR_PASSWORD 或在 .streamlit/secrets.toml 中写 editor_password 开启。"
@@ -91,6 +91,8 @@ def _start(saved: list[str], refused: list[tuple[str, str]], drop=()) -> None:
 
 def _on_upload(key: str) -> None:
     """Given the picker's key, save the picked files and start a build (button callback)."""
+    if not manage.may_write():
+        return
     sent = st.session_state.get(key) or []
     if not sent:
         _say([("", "请先选择要上传的文件。")])
@@ -114,6 +116,8 @@ def _on_upload(key: str) -> None:
 
 def _on_remove() -> None:
     """Given the chosen uploaded file and the confirmation, remove it and rebuild (callback)."""
+    if not manage.may_write():
+        return
     name = st.session_state.get("dm_remove_name")
     if not st.session_state.get("dm_sure"):
         _say([("", "请先勾选“确认删除”。")])
@@ -128,8 +132,11 @@ def _on_remove() -> None:
     ]
     try:
         uploads.remove(manage.folder(), name)
-    except (ValueError, OSError) as exc:
+    except ValueError as exc:
         _say([("", f"无法删除：{exc}")])
+        return
+    except OSError as exc:  # one line, no server path
+        _say([("", f"无法删除：{guard.os_problem(exc, Path(manage.folder().name))}")])
         return
     uploads.record(manage.folder(), "删除", name, manage.who())
     st.session_state["dm_sure"] = False
@@ -138,6 +145,8 @@ def _on_remove() -> None:
 
 def _on_pending(names: list[str]) -> None:
     """Given upload-folder files no build has seen, start a build that loads them (callback)."""
+    if not manage.may_write():
+        return
     if data.current_build().running:
         _say([("", "另一个构建正在运行，请等它结束后再试。")])
         return

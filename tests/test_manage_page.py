@@ -243,6 +243,7 @@ def test_editor_uploads_reports_and_removes_one(tmp_path, monkeypatch) -> None:
             ),
             ("坏文件.pdf", b"%PDF-1.4 this is not a pdf", "application/pdf"),
             ("重复.txt", (TXT / "000_49c7c66149f159f0.txt").read_bytes(), "text/plain"),
+            ("[点此登录](javascript:alert(1)).pdf", b"", "application/pdf"),
         ]
     )
     at.button(key="dm_upload").click().run()
@@ -257,6 +258,8 @@ def test_editor_uploads_reports_and_removes_one(tmp_path, monkeypatch) -> None:
     bad = [line for line in lines.splitlines() if "坏文件.pdf" in line]
     assert len(bad) == 1 and "未载入：" in bad[0], lines
     assert "重复.txt：与已有的 000_49c7c66149f159f0.txt 内容完全相同" in lines
+    hostile = next(m.value for m in at.markdown if "点此登录" in m.value)
+    assert "\\[点此登录\\]\\(" in hostile and "文件为空" in hostile  # shown as typed, not a link
     assert at.success and "构建完成" in at.success[0].value
     output = next(c.value for c in at.code if "完成：共" in c.value)  # the command line's lines
     assert "001_b0dd71e4c835dab5.txt … 已载入 (" in output and "坏文件.pdf … 失败：" in output
