@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -136,6 +137,7 @@ def test_remove_moves_the_file_aside_and_refuses_other_paths(tmp_path: Path) -> 
     assert uploads.stored_files(folder) == [] and (tmp_path / "outside.txt").exists()
 
 
+@pytest.mark.e2e
 def test_a_dropped_report_goes_while_other_absent_files_keep_theirs(tmp_path: Path) -> None:
     from etl.build import build
 
@@ -157,6 +159,28 @@ def test_a_dropped_report_goes_while_other_absent_files_keep_theirs(tmp_path: Pa
     )
     assert again.parsed == 0 and again.retained == ["001_b0dd71e4c835dab5.txt"]
     assert set(_reports(db)) == {"001_b0dd71e4c835dab5.txt", "002_bf967062ffb9ca21.txt"}
+
+
+@pytest.mark.e2e
+def test_first_build_of_a_missing_warehouse_includes_the_uploads(tmp_path, monkeypatch) -> None:
+    from dashboard_lib import data
+
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    shutil.copy(TXT / "000_49c7c66149f159f0.txt", samples)
+    upload_dir = tmp_path / "uploads"
+    uploads.store(
+        [("上传的.txt", (TXT / "001_b0dd71e4c835dab5.txt").read_bytes())], upload_dir, {}, MB
+    )
+    monkeypatch.setenv("JUESUAN_SAMPLES", str(samples))
+    monkeypatch.setenv("JUESUAN_UPLOAD_DIR", str(upload_dir))
+    monkeypatch.setattr(data, "_FIRST", data.FirstBuild())
+    db = tmp_path / "wh.duckdb"
+    shown = data.first_build(db)
+    while shown.running:
+        time.sleep(0.1)
+    assert shown.ok, shown.message
+    assert set(_reports(db)) == {"000_49c7c66149f159f0.txt", "上传的.txt"}
 
 
 # ------------------------------------------------------------------ the page (AppTest)
@@ -205,6 +229,7 @@ def _reports(db: Path) -> dict[str, tuple]:
     return {r[0]: r[1:] for r in rows}
 
 
+@pytest.mark.e2e
 def test_editor_uploads_reports_and_removes_one(tmp_path, monkeypatch) -> None:
     start = tmp_path / "start"
     start.mkdir()
