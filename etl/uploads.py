@@ -139,11 +139,13 @@ def store(
 ) -> list[Stored]:
     """Given sent (name, bytes) pairs, the upload folder, the sha256 -> file name of what the
     warehouse already holds and the size limit, save each new acceptable file and return
-    what became of every one."""
+    what became of every one (a missed twin is still found by the build as an identical copy)."""
     folder.mkdir(parents=True, exist_ok=True)
     seen = dict(known)
-    for path in stored_files(folder):
-        seen.setdefault(sha256(path.read_bytes()), path.name)
+    named = set(known.values())
+    for path in stored_files(folder):  # only files no build has recorded are read and hashed
+        if path.name not in named:
+            seen.setdefault(sha256(path.read_bytes()), path.name)
     out: list[Stored] = []
     pending = list(files)
     pending.reverse()
