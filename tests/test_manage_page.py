@@ -218,6 +218,21 @@ def test_read_only_lists_files_but_offers_no_upload(tmp_path, monkeypatch) -> No
     assert refused["状态"] == "失败" and "损坏" in refused["原因"]
 
 
+def test_editor_password_from_streamlit_secrets_unlocks_the_uploader(tmp_path, monkeypatch):
+    db = build_fixture(tmp_path / "fixture.duckdb")
+    monkeypatch.setenv("JUESUAN_DB", str(db))
+    monkeypatch.setenv("JUESUAN_AUTOBUILD", "0")
+    monkeypatch.delenv("JUESUAN_EDITOR_PASSWORD", raising=False)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.secrets["editor_password"] = "来自secrets"
+    at.switch_page("pages/manage.py")
+    at.run()
+    assert_clean(at)
+    assert not any("看板为只读" in c.value for c in at.caption) and len(at.file_uploader) == 0
+    at.text_input(key="dm_password").set_value("来自secrets").run()
+    assert len(at.file_uploader) == 1 and at.button(key="dm_upload")
+
+
 def _reports(db: Path) -> dict[str, tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
