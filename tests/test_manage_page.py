@@ -159,6 +159,15 @@ def test_a_dropped_report_goes_while_other_absent_files_keep_theirs(tmp_path: Pa
     )
     assert again.parsed == 0 and again.retained == ["001_b0dd71e4c835dab5.txt"]
     assert set(_reports(db)) == {"001_b0dd71e4c835dab5.txt", "002_bf967062ffb9ca21.txt"}
+    from warehouse.queries import warehouse_files
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        listed = warehouse_files(con)
+    finally:
+        con.close()
+    status = dict(zip(listed["source_file"], listed["status"], strict=True))
+    assert status == {"001_b0dd71e4c835dab5.txt": "retained", "002_bf967062ffb9ca21.txt": "loaded"}
 
 
 @pytest.mark.e2e
