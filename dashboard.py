@@ -53,6 +53,7 @@ PAGES = [
         url_path="performance",
     ),
     st.Page("pages/sources.py", title="数据与来源", icon=":material/source:", url_path="sources"),
+    st.Page("pages/manage.py", title="数据管理", icon=":material/upload_file:", url_path="manage"),
 ]
 
 
@@ -107,4 +108,7 @@ def main() -> None:
         st.code(state.share_link(page.url_path), language=None, wrap_lines=True)
 
 
-main()
+# Streamlit runs this file as __main__; a build's forkserver started while it runs imports it
+# as __mp_main__ and must not run the app (nor its first-run build) there.
+if __name__ == "__main__":
+    main()

@@ -144,7 +144,8 @@ def autobuild_enabled() -> bool:
 
 @dataclass
 class FirstBuild:
-    """The one first-run build of this server process, as every visitor sees it."""
+    """The server process's one build thread (the first-run build, then any build started from
+    数据管理), as every visitor sees it."""
 
     running: bool = False
     finished: bool = False
@@ -153,6 +154,9 @@ class FirstBuild:
     text: str = "准备构建"
     message: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    result: Any = None  # the etl BuildResult of the last build that ran to its end
+    runs: int = 0  # builds started in this process (a page tells its own from a later one)
+    lines: list[str] = field(default_factory=list)  # the build's output, as the command line
 
 
 _FIRST = FirstBuild()
@@ -161,36 +165,92 @@ _FIRST = FirstBuild()
 def first_build(path: Path) -> FirstBuild:
     """Given the warehouse path, start the first-run build from the bundled samples unless it
     was started already in this process, and return it (visitors poll its progress)."""
+    from etl import settings, uploads
+
+    folder = settings.upload_dir()  # files added in 数据管理 before the warehouse was removed
+    paths = [settings.samples_dir(), folder] if uploads.stored_files(folder) else None
     with _FIRST.lock:
         if not _FIRST.running and not _FIRST.finished:
-            _FIRST.running = True
-            threading.Thread(
-                target=build_from_samples, args=(path, _FIRST), name="first-build", daemon=True
-            ).start()
+            _start(path, paths, (), "正在解析示例报告", "first-build")
     return _FIRST
 
 
-def build_from_samples(path: Path, shown: FirstBuild) -> None:
-    """Given the warehouse path and the shared progress, build the warehouse from the bundled
-    samples under the build's lock (another build holding it is waited for)."""
+def start_build(path: Path, paths: list[Path], drop: tuple[str, ...] = ()) -> FirstBuild | None:
+    """Given the warehouse, the input files and folders and report ids removed on purpose, start
+    a build on the server's one build thread; return it, or None while a build is running."""
+    with _FIRST.lock:
+        if _FIRST.running:
+            return None
+        _start(path, paths, drop, "正在解析", "dashboard-build")
+    return _FIRST
+
+
+def current_build() -> FirstBuild:
+    """Return the server's build thread state (running, or the last one finished)."""
+    return _FIRST
+
+
+def _start(
+    path: Path, paths: list[Path] | None, drop: tuple[str, ...], doing: str, name: str
+) -> None:
+    """Given the build's inputs, its progress wording and thread name, reset the shared state
+    and start the thread (call under the state's lock)."""
+    _FIRST.running, _FIRST.ok, _FIRST.fraction = True, False, 0.0
+    _FIRST.text, _FIRST.message, _FIRST.result, _FIRST.lines = "准备构建", "", None, []
+    _FIRST.runs += 1
+    threading.Thread(
+        target=build_from_samples,
+        args=(path, _FIRST, paths, drop, doing),
+        name=name,
+        daemon=True,
+    ).start()
+
+
+def clear_caches() -> None:
+    """Drop every cached query result so the next run of any page reads the new warehouse."""
+    _run_cached.clear()
+    with _LOCK:
+        for kept in list(_OPEN):
+            _forget(kept)
+
+
+def build_from_samples(
+    path: Path,
+    shown: FirstBuild,
+    paths: list[Path] | None = None,
+    drop: tuple[str, ...] = (),
+    doing: str = "正在解析示例报告",
+) -> None:
+    """Given the warehouse path, the shared progress and the inputs (None: the bundled samples),
+    build the warehouse under the build's lock (another build holding it is waited for)."""
     try:
         from etl import build as etl_build
+        from etl.build.progress import file_line
+
+        counted = [0]  # files counted so far: a call without a new one is a busy note
 
         def on_progress(p: Any) -> None:
             shown.fraction = min(p.done / p.total, 1.0) if p.total else 1.0
-            # etl.build hands over its running counts once per input file (etl/build/progress.py)
-            shown.text = f"正在解析示例报告 {p.done}/{p.total}：{p.activity or p.file}"
+            # etl.build hands over its running counts once per input file, and what a file
+            # being parsed is busy with (e.g. OCR of a page) in between (etl/build/progress.py)
+            shown.text = f"{doing} {p.done}/{p.total}：{p.activity or p.file}"
+            if p.done > counted[0]:
+                counted[0] = p.done
+                shown.lines.append(file_line(p))
 
         def log(line: str) -> None:
+            shown.lines.append(line)
             if not line.startswith("["):
                 shown.text = line.splitlines()[0][:200] if line else shown.text
 
-        result = etl_build.build(None, path, log=log, on_progress=on_progress)
+        result = etl_build.build(paths, path, drop=drop, log=log, on_progress=on_progress)
         shown.ok, shown.message = True, f"已载入 {result.reports} 份报告"
+        shown.result = result
     except Exception as exc:  # the one line the build gives; the details go to the server log
-        _LOG.warning("first build of %s failed: %s", path, exc)
+        _LOG.warning("build of %s failed: %s", path, exc)
         text = str(exc).replace(str(path), path.name).splitlines()
         shown.ok, shown.message = False, (text[0] if text else type(exc).__name__)[:200]
     finally:
+        clear_caches()
         shown.fraction = 1.0
         shown.running, shown.finished = False, True

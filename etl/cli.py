@@ -204,12 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if ticker is not None:
             ticker.close()
-    total = len(result.outcomes)
-    _say(
-        f"完成：共 {total} 个文件，新载入 {result.count('loaded')}，"
-        f"未变化 {result.count('unchanged')}，重复 {result.count('duplicate')}，"
-        f"失败 {result.count('failed')}（本次解析 {result.parsed} 个文件）"
-    )
+    _say(result.summary())
     if result.retained:
         _say(
             f"保留了 {len(result.retained)} 份本次未提供文件的旧报告：{'、'.join(result.retained)}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import zipfile
 import zlib
 from pathlib import Path
+from typing import IO
 
 from etl import settings
 from etl.model import InputError
@@ -26,9 +27,9 @@ def over(name: str, what: str, limit: str) -> InputError:
     return InputError(f"{what}超过上限 {limit}（设置 {settings.env_var(name)}），未解析")
 
 
-def check_zip(path: Path, kind: str) -> None:
-    """Given a DOCX/XLSX path and its kind, raise InputError when its parts or their
-    unpacked size are over the limits.
+def check_zip(path: Path | IO[bytes], kind: str) -> None:
+    """Given a DOCX/XLSX (or an uploaded zip archive) as a path or open file and its kind, raise
+    InputError when its parts or their unpacked size are over the limits.
 
     The sizes come from the zip directory, nothing is unpacked; Python's zipfile never
     inflates a part beyond the size its directory entry states (it fails the CRC check).

@@ -112,10 +112,17 @@ SETTINGS: tuple[Setting, ...] = (
         "JUESUAN_REVIEW",
     ),
     Setting(
+        "upload_dir",
+        "",
+        "看板“数据管理”页上传的报告文件保存的文件夹；留空时放在数据仓库文件旁"
+        "（finance.duckdb → finance.uploads/）",
+        "JUESUAN_UPLOAD_DIR",
+    ),
+    Setting(
         "editor_password",
         "",
-        "编辑密码：设置后（或在 Streamlit secrets 中设 editor_password）看板上输入此密码才能标记核查结果；"
-        "不设则看板只读",
+        "编辑密码：设置后（或在 Streamlit secrets 中设 editor_password）看板上输入此密码才能标记核查结果、"
+        "在“数据管理”页上传或删除报告；不设则看板只读",
         "JUESUAN_EDITOR_PASSWORD",
     ),
     Setting(
@@ -179,6 +186,14 @@ def review_path() -> Path:
         return _path("review_path")
     db = db_path()
     return db.with_name(db.stem + ".review.json")
+
+
+def upload_dir() -> Path:
+    """Given the environment, return the dashboard's upload folder (beside the warehouse by default)."""
+    if get("upload_dir"):
+        return _path("upload_dir")
+    db = db_path()
+    return db.with_name(db.stem + ".uploads")
 
 
 def samples_dir() -> Path:

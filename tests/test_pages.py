@@ -32,6 +32,7 @@ PAGES = {
     "vehicles": "公务用车",
     "performance": "绩效自评",
     "sources": "数据与来源",
+    "manage": "数据管理",
 }
 
 

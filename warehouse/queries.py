@@ -560,6 +560,28 @@ def build_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
+def warehouse_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Return every file the warehouse knows: the last build's inputs with status, reason and
+    the unit, year and kind of their report, then reports kept from files that build lacked
+    (status retained)."""
+    return _df(
+        con,
+        """
+        SELECT f.source_file, f.source_path, f.source_sha256, f.status, f.message, f.report_id,
+               u.display_name, x.fiscal_year, x.doc_kind
+        FROM raw_files f
+        LEFT JOIN raw_reports x USING (report_id) LEFT JOIN raw_units u USING (unit_id)
+        UNION ALL
+        SELECT x.source_file, x.source_path, x.source_sha256, 'retained', NULL, x.report_id,
+               u.display_name, x.fiscal_year, x.doc_kind
+        FROM raw_reports x LEFT JOIN raw_units u USING (unit_id)
+        WHERE NOT EXISTS (SELECT 1 FROM raw_files f
+                          WHERE f.report_id = x.report_id AND f.status = 'loaded')
+        ORDER BY 1, 2
+        """,
+    )
+
+
 def extraction_notes(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Given filters, return the parser's notes on what it did not store."""
     return _df(

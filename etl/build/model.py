@@ -69,6 +69,14 @@ class BuildResult:
         """Given a status, return how many input files ended with it."""
         return sum(1 for o in self.outcomes if o.status == status)
 
+    def summary(self) -> str:
+        """Given the result, return the closing count line the command line prints."""
+        return (
+            f"完成：共 {len(self.outcomes)} 个文件，新载入 {self.count('loaded')}，"
+            f"未变化 {self.count('unchanged')}，重复 {self.count('duplicate')}，"
+            f"失败 {self.count('failed')}（本次解析 {self.parsed} 个文件）"
+        )
+
     @property
     def failed(self) -> bool:
         """Given the result, return whether any file failed."""

@@ -7,7 +7,7 @@ screened inputs and the old warehouse's contents (etl/build/old.py) and returns 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from etl import PARSER_VERSION
@@ -128,9 +128,11 @@ def new_candidate(item: InputFile, report: StagedReport) -> Candidate:
     )  # fmt: skip
 
 
-def retained_candidates(old: Old | None, input_ids: set[str], prune: bool) -> list[Candidate]:
-    """Given the old warehouse, the inputs' report ids and --prune, return the absent files' kept
-    reports (none when pruning)."""
+def retained_candidates(
+    old: Old | None, input_ids: set[str], prune: bool, drop: Collection[str] = ()
+) -> list[Candidate]:
+    """Given the old warehouse, the inputs' report ids, --prune and the report ids removed on
+    purpose, return the absent files' kept reports (none when pruning, never a dropped one)."""
     if old is None or prune:
         return []
     return [
@@ -146,7 +148,7 @@ def retained_candidates(old: Old | None, input_ids: set[str], prune: bool) -> li
             old_row=row,
         )  # fmt: skip
         for report_id, row in sorted(old.reports.items())
-        if report_id not in input_ids
+        if report_id not in input_ids and report_id not in drop
     ]
 
 
@@ -156,13 +158,15 @@ def gather(
     parsed: Mapping[int, StagedReport],
     old: Old | None,
     prune: bool,
+    drop: Collection[str] = (),
 ) -> list[Candidate]:
-    """Given the inputs, the plan, the parsed reports and the old warehouse, return every
-    candidate: carried (input order), new (input order), then retained (report id order)."""
+    """Given the inputs, the plan, the parsed reports, the old warehouse, --prune and the report
+    ids removed on purpose, return every candidate: carried (input order), new (input order),
+    then retained (report id order)."""
     out = [carried_candidate(inputs[n], row, old) for n, row in sorted(plan.carried.items())]
     out += [new_candidate(inputs[n], parsed[n]) for n in sorted(parsed)]
     input_ids = {item.sha256[:16] for item in inputs if item.sha256}
-    return out + retained_candidates(old, input_ids, prune)
+    return out + retained_candidates(old, input_ids, prune, drop)
 
 
 def reason(winner: Candidate, loser_fmt: str, loser_facts: int | None) -> str:

@@ -4,7 +4,7 @@ pool, decide, write (or leave the warehouse alone when nothing changed)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from etl import PARSER_VERSION, guard
@@ -26,6 +26,7 @@ def build(
     *,
     force: bool = False,
     prune: bool = False,
+    drop: Collection[str] = (),
     jobs: int | None = None,
     timeout: float | None = None,
     log: Callable[[str], None] = print,
@@ -44,6 +45,8 @@ def build(
     to ``log``, unless ``on_progress`` is given: it then receives the running counts
     (etl/build/progress.py) instead.  ``executor="dask"`` parses on the Dask cluster at
     ``scheduler`` instead (cluster.py; files shipped as ``ship``: bytes or a shared path).
+    ``drop`` names report ids removed on purpose (a file taken out of the dashboard's upload
+    folder): they are not kept although their file is absent, as ``prune`` would do for all.
     ``parquet`` also writes the tables as Parquet partitioned by year and province there
     (parquet.py).  The build holds the warehouse's lock file throughout (etl/guard.py): when
     another build holds it, it says so and waits, or, unless ``wait``, raises BuildError at
@@ -67,7 +70,7 @@ def build(
                 if removed:
                     names = "、".join(removed[:3]) + ("等" if len(removed) > 3 else "")
                     log(f"已删除 {len(removed)} 个此前中断的构建留下的临时文件：{names}")
-            return _build_locked(config, force, prune, log, on_progress, _parse, parquet)
+            return _build_locked(config, force, prune, log, on_progress, _parse, parquet, drop)
     except guard.LockBusy:
         name = guard.printable(config.target.name)
         raise BuildError(
@@ -83,6 +86,7 @@ def _build_locked(
     on_progress: Callable[[Progress], None] | None,
     _parse: ParseFunc | None,
     parquet: str | Path | None = None,
+    drop: Collection[str] = (),
 ) -> BuildResult:
     """Given the resolved settings and options, build the warehouse (its lock held)."""
     inputs = discover(config.paths)
@@ -143,7 +147,7 @@ def _build_locked(
 
     # 3. old reports of absent files are kept (unless --prune); 4. one report per unit,
     # fiscal year and kind.
-    candidates = plan.gather(inputs, file_plan, parsed, old, prune)
+    candidates = plan.gather(inputs, file_plan, parsed, old, prune, drop)
     decision = plan.decide(inputs, failed, candidates, file_plan, screened.copies, old, aliases)
     result.outcomes = [decision.outcomes[n] for n in range(len(inputs))]
     result.reports = len(decision.kept)
