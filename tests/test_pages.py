@@ -132,7 +132,7 @@ def test_overview_tiles_and_table(fixture_db: Path, use_db) -> None:
     } <= set(table.columns)
     # both 县委办 are shown with their region
     assert {"峨边·县委办", "双牌·县委办"} <= set(table["单位"])
-    assert plotly_count(at) == 1
+    assert plotly_count(at) == 2  # the ranking and the trends of the ranked units
 
 
 def test_structure_has_charts_and_drilldown(fixture_db: Path, use_db) -> None:
@@ -147,20 +147,21 @@ def test_structure_has_charts_and_drilldown(fixture_db: Path, use_db) -> None:
     assert plotly_count(at) == 4
 
 
-def test_sangong_one_chart_per_selected_unit(fixture_db: Path, use_db) -> None:
+def test_sangong_ranks_selected_units_and_draws_one_panel_each(fixture_db: Path, use_db) -> None:
     use_db(fixture_db)
     at = open_app("sangong")
     assert_clean(at)
-    assert plotly_count(at) == len(UNITS)
+    assert plotly_count(at) == 2  # the ranking, then the trends as small multiples
     picked = ["峨边·县委办", "双牌·县委办", "金口河·区委办"]
     at = open_app("sangong", {"unit": picked})
     assert_clean(at)
-    assert plotly_count(at) == 3
-    # the derived prior-year values are drawn as their own legend entry
-    spec = json.loads(at.main.get("plotly_chart")[0].proto.spec)
-    names = [t.get("name", "") for t in spec["data"]]
-    assert any("由次年报告推算" in n for n in names)
-    assert any(t.get("marker", {}).get("symbol") == "circle-open" for t in spec["data"])
+    rank, trend = (json.loads(c.proto.spec) for c in at.main.get("plotly_chart"))
+    assert sorted(rank["data"][0]["y"]) == sorted(picked)
+    assert sorted(a["text"] for a in trend["layout"]["annotations"]) == sorted(picked)
+    # the derived prior-year values are drawn as hollow markers, named on hover and legend
+    names = [t.get("name", "") for t in trend["data"]]
+    assert "由次年报告上年数推得" in names
+    assert any(t.get("marker", {}).get("symbol") == "circle-open" for t in trend["data"])
 
 
 def test_vehicles_views(fixture_db: Path, use_db) -> None:
