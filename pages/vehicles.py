@@ -39,6 +39,7 @@ def ranked_counts(
     wide.index = [
         c if rank[(u, c)] <= top else f"{c}（第 {rank[(u, c)]} 名）" for u, c in wide.index
     ]
+    named_rows = len(wide)
     if len(rest):
         wide = pd.concat([wide, rest.sum().to_frame(ranking.rest_label(len(rest))).T])
     cats = list(wide.index)
@@ -46,26 +47,49 @@ def ranked_counts(
     for i, metric in enumerate(wide.columns):
         fig.add_trace(
             go.Bar(
-                y=cats, x=wide[metric].tolist(), name=fmt.label(metric), orientation="h",
+                y=cats[:named_rows], x=wide[metric].iloc[:named_rows].tolist(),
+                name=fmt.label(metric), orientation="h",
                 marker_color=frame.PALETTE[i % len(frame.PALETTE)],
                 hovertemplate=f"<b>%{{y}}</b><br>{fmt.label(metric)}：%{{x:d}} 辆<extra></extra>",
             )
         )  # fmt: skip
+    if len(rest):  # one grey bar, its parts on hover
+        parts_text = "<br>".join(
+            f"{fmt.label(m)}：{int(v)} 辆" for m, v in wide.iloc[-1].items() if len(parts) > 1
+        )
+        fig.add_trace(
+            go.Bar(
+                y=cats[-1:], x=[float(wide.iloc[-1].sum())], orientation="h", showlegend=False,
+                marker_color=ranking.REST_GREY, customdata=[parts_text],
+                hovertemplate="<b>%{y}</b><br>合计 %{x:d} 辆<br>%{customdata}<extra></extra>",
+            )
+        )  # fmt: skip
     totals = wide.sum(axis=1)
+    named = totals.iloc[: len(totals) - (1 if len(rest) else 0)]
+    most = float(named.max()) if len(named) else float(totals.max()) if len(totals) else 0.0
+    # a rest bar far longer than the named ones is cut at the axis end (and says so)
+    cut = bool(len(rest)) and float(totals.iloc[-1]) > most * ranking.REST_CUT
+    end = max(most, 1) * (ranking.REST_CUT if cut else 1.08)
+    labels = [f"{int(v)}" for v in totals]
+    xs = totals.tolist()
+    positions = ["middle right"] * len(cats)
+    if cut:
+        labels[-1] += "（条形截断）"
+        xs[-1], positions[-1] = end, "middle left"
     fig.add_trace(
         go.Scatter(
-            y=cats, x=totals.tolist(), mode="text", text=[f"{int(v)}" for v in totals],
-            textposition="middle right", showlegend=False, hoverinfo="skip",
+            y=cats, x=xs, mode="text", text=labels, textposition=positions,
+            textfont={"color": ["#333333"] * (len(cats) - 1) + ["white" if cut else "#333333"]},
+            showlegend=False, hoverinfo="skip",
         )
     )  # fmt: skip
     fig.update_layout(barmode="stack", title={"text": title, "font": {"size": 15}}, bargap=0.25)
     fig.update_yaxes(autorange="reversed", automargin=True)
     # whole vehicles only: one tick per vehicle on small fleets (no 0.5 rounded to a second "4"),
     # and room right of the longest bar for its total
-    most = float(totals.max()) if len(totals) else 0.0
     fig.update_xaxes(
-        title_text="辆", tickformat="d", range=[0, max(most, 1) * 1.08],
-        dtick=1 if most <= SMALL_FLEET else None,
+        title_text="辆", tickformat="d", range=[0, end],
+        dtick=1 if end <= SMALL_FLEET else None,
     )  # fmt: skip
     return frame.style(fig, height=max(260, 110 + ranking.BAR_PX * len(cats)))
 

@@ -504,12 +504,22 @@ def test_vehicles_rank_units_by_fleet_with_top_n_and_rest(fixture_db: Path, use_
     assert "vh_top=3" in share_link(at)
     spec = json.loads(at.main.get("plotly_chart")[0].proto.spec)
     bars = [t for t in spec["data"] if t["type"] == "bar"]
-    cats = bars[0]["y"]
-    totals = [sum(t["x"][i] for t in bars) for i in range(len(cats))]
+    named = bars[0]["y"]
+    totals = [sum(t["x"][i] for t in bars if t["y"] == named) for i in range(len(named))]
+    (rest,) = [t for t in bars if t["y"] != named]  # one grey bar for the rest
     n_units = len({u.unit_id for u in UNITS if u.vehicles is not None})
-    assert len(cats) == 4 and cats[-1] == f"其余 {n_units - 3} 个单位"
-    assert totals[:3] == sorted(totals[:3], reverse=True)  # largest fleet first
+    assert len(named) == 3 and rest["y"] == [f"其余 {n_units - 3} 个单位"]
+    assert totals == sorted(totals, reverse=True)  # largest fleet first
     assert all(t["orientation"] == "h" for t in bars)
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    fleets = con.execute(
+        "SELECT sum(value) FROM metric_series WHERE metric IN ('vehicles.sedan', "
+        "'vehicles.suv', 'vehicles.bus') AND NOT derived AND doc_kind = '决算' "
+        "AND (unit_id, fiscal_year) IN (SELECT (unit_id, max(fiscal_year)) FROM metric_series "
+        "WHERE metric = 'vehicles.sedan' GROUP BY unit_id)"
+    ).fetchone()[0]
+    con.close()
+    assert rest["x"] == [fleets - sum(totals)]  # the rest sums the fleets not drawn by name
     # the legend is above the plot area, outside it
     assert spec["layout"]["legend"]["yanchor"] == "bottom" and spec["layout"]["legend"]["y"] >= 1
 
