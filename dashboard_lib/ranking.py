@@ -146,7 +146,7 @@ def bars(
             )
         src = fmt.source_line(r.source_file, r.loc, r.quote)
         if bool(r.derived):
-            src = f"{fmt.DERIVED_HINT}：{r.basis or ''}"
+            src = fmt.DERIVED_HINT + ("" if fmt.is_missing(r.basis) else f"：{r.basis}")
         hover.append(f"{int(r.fiscal_year)}年 · 第 {int(r.rank)} 名<br>{prev}<br>{src}")
     rest = parts.rest
     if len(rest):

@@ -25,7 +25,7 @@ from tests.test_browser import (
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 PAGES = {  # url_path -> title (dashboard.py)
-    "overview": "总览",
+    "": "总览",
     "findings": "核查与异常",
     "structure": "支出结构",
     "sangong": "三公经费",
@@ -107,6 +107,7 @@ def test_no_legend_over_plots_and_no_tick_label_over_another(
     page.goto(demo_url + url_path)
     wait_until_done(page)
     assert_no_errors(page)
+    assert not page.get_by_text("Page not found").count()
     assert page.locator("h1").first.inner_text().strip() == PAGES[url_path]
     # Streamlit scrolls inside its main block: a window as tall as the page shows all of it
     tall = page.evaluate(SCROLL_HEIGHT_JS)
@@ -114,7 +115,7 @@ def test_no_legend_over_plots_and_no_tick_label_over_another(
     page.wait_for_timeout(1500)
     out = SHOTS / "layout"
     out.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(out / f"{url_path}_{width}.png"))
+    page.screenshot(path=str(out / f"{url_path or 'overview'}_{width}.png"))
     charts = page.evaluate(BOXES_JS)
     # the charts of the other tabs are drawn once their tab is opened
     tabs = page.locator('[data-testid="stMain"] [role="tab"]')
