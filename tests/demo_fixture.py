@@ -26,8 +26,6 @@ def demo_warehouse(base: Path) -> Path:
     from etl.cli import main
 
     db.parent.mkdir(parents=True, exist_ok=True)
-    code = main(
-        ["demo", "--db", str(db), "--units", str(DEMO_UNITS), "--years", str(DEMO_YEARS)]
-    )
+    code = main(["demo", "--db", str(db), "--units", str(DEMO_UNITS), "--years", str(DEMO_YEARS)])
     assert code == 0, "the demo warehouse did not build"
     return db
