@@ -212,3 +212,27 @@ def test_pages_on_demo_warehouse(demo_db: Path, monkeypatch, url_path: str) -> N
         assert [y.split(" ")[0] for y in bars["y"][:5]] == order[:5]
         assert bars["y"][5] == f"其余 {len(order) - 5} 个单位"
         assert bars["x"][5] == pytest.approx(sum(want[n] for n in order[5:]))
+
+
+def test_sangong_change_of_a_one_year_range_uses_the_year_before(fixture_db_env: Path) -> None:
+    # with only 2024 selected, the change is still against 2023 (outside the range)
+    at = open_app("sangong", {"years": ["2024", "2024"], "sg_top": "10"})
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert set(table["年度"]) == {2024}
+    con = duckdb.connect(str(fixture_db_env), read_only=True)
+    prev = dict(
+        con.execute(
+            "SELECT display_name, value FROM metric_series WHERE metric = 'sangong.total' "
+            "AND fiscal_year = 2023 QUALIFY row_number() OVER ("
+            "PARTITION BY unit_id ORDER BY derived, doc_kind <> '决算') = 1"
+        ).fetchall()
+    )
+    con.close()
+    assert prev
+    for name, cur, change in zip(
+        table["单位"], table["三公经费合计（万元）"], table["三公经费合计增减（万元）"], strict=True
+    ):
+        if name in prev:
+            assert change == pytest.approx(cur - prev[name])
+    assert table["三公经费合计增减（万元）"].notna().sum() == len(prev)
