@@ -43,11 +43,12 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """The queries each page issues with the default filters (plus the sidebar's)."""
     f = q.Filters()
     first_perf = q.perf_reports(con, f)["report_id"].head(1).tolist() or ["none"]
-    sangong = (*q.SANGONG_COMPONENTS, "sangong.total")
+    ranked = ("sangong.total", "sangong.outbound", "sangong.vehicle", "sangong.reception")
+    wider = q.Filters(year_from=f.year_from - 1)  # the rankings' prior year
     sidebar = [("warehouse_status",), ("unit_list",), ("fiscal_years",)]
     return {
         "总览": sidebar
-        + [("headline_table", f), ("metric_series", f, ("total.income_expenditure",))],
+        + [("headline_table", f), ("unit_year_values", wider, ("total.income_expenditure",))],
         "支出结构": sidebar
         + [
             (
@@ -60,7 +61,8 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
         ],
         "三公经费": sidebar
         + [
-            ("metric_series", f, sangong + tuple(q.SANGONG_BUDGETS[m] for m in sangong)),
+            ("unit_year_values", wider, ranked),
+            ("metric_series", f, tuple(q.SANGONG_BUDGETS) + tuple(q.SANGONG_BUDGETS.values())),
             (
                 "metric_series",
                 f,

@@ -7,6 +7,7 @@ import math
 from etl.vocab.catalogue import labels as catalogue_labels
 
 DERIVED_LABEL = "由次年报告推算"
+DERIVED_HINT = "由次年报告上年数推得"  # hover and legend of a derived prior-year value
 STATED_LABEL = "报告列示"
 
 

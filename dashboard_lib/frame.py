@@ -79,27 +79,71 @@ def empty(message: str = EMPTY_FILTERS) -> None:
     st.info(message, icon="🔎")
 
 
+# Legends sit above the plot area, under the title, never over the plot or its tick labels.
+TITLE_PX = 34  # the chart title's band at the top of the figure
+LEGEND_ROW_PX = 24  # one row of a horizontal legend
+LEGEND_WIDTH_PX = 520  # the narrowest a chart is drawn (half the page at 1366 px): rows are
+# counted for this width, so a wider chart has room to spare, never too little
+CJK_CHAR_PX = 13.5  # a legend label's character at the 13 px font
+LEGEND_SYMBOL_PX = 46  # symbol and gaps of one legend entry
+
+
+def legend_entries(fig: go.Figure) -> list[str]:
+    """Given a figure, return the names its legend will show."""
+    traces = list(fig.data)
+    if len(traces) == 1 and fig.layout.showlegend is not True:
+        return []  # plotly shows no legend for a lone trace
+    if fig.layout.showlegend is False:
+        return []
+    return [
+        str(t.name or "")
+        for t in traces
+        if t.showlegend is not False
+        and getattr(t, "type", "") not in ("sunburst", "treemap", "pie")
+    ]
+
+
+def legend_rows(names: list[str], width_px: float = LEGEND_WIDTH_PX) -> int:
+    """Given legend labels, return how many rows a horizontal legend needs at ``width_px``."""
+    rows, used = (1, 0.0) if names else (0, 0.0)
+    for name in names:
+        w = LEGEND_SYMBOL_PX + CJK_CHAR_PX * len(name)
+        if used and used + w > width_px:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows
+
+
 def style(
     fig: go.Figure, *, height: int | None = None, legend_title: str | None = None
 ) -> go.Figure:
-    """Apply the dashboard look to a plotly figure (CJK font, palette, compact margins)."""
+    """Apply the dashboard look to a plotly figure (CJK font, palette, compact margins).
+
+    The title is pinned to the top; a legend, if any, sits in its own band between the title
+    and the plot area, with room for as many rows as its labels need.
+    """
+    rows = legend_rows(legend_entries(fig))
+    top = TITLE_PX + rows * LEGEND_ROW_PX + (6 if rows else 0)
     fig.update_layout(
         font={"family": FONT, "size": 13},
         colorway=PALETTE,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "t": max(40, top), "b": 10},
+        title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}},
         legend={
             "title": {"text": legend_title or ""},
             "orientation": "h",
-            "yanchor": "top",
-            "y": -0.12,
+            "yanchor": "bottom",
+            "y": 1,
+            "yref": "paper",
             "xanchor": "left",
             "x": 0,
+            "traceorder": "normal",  # stacked bars too: the legend reads in drawing order
         },
         hoverlabel={"font": {"family": FONT}, "align": "left"},
         separators=".,",
     )
     if height:
-        fig.update_layout(height=height)
+        fig.update_layout(height=height + rows * LEGEND_ROW_PX)
     return fig
 
 

@@ -1,14 +1,16 @@
-"""总览: headline figures per unit and year, KPI tiles and year-on-year change."""
+"""总览: KPI tiles, units ranked by a headline figure with their trends, and the headline table."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import charts, fmt, frame, state
+from dashboard_lib import charts, fmt, frame, ranking, state
 from dashboard_lib.data import query
 from dashboard_lib.filters import current_filters
-from warehouse.queries import HEADLINE_METRICS
+from warehouse.queries import HEADLINE_METRICS, Filters
 
 TILES = [
     ("total.income_expenditure", "收支总计", "万元"),
@@ -42,7 +44,7 @@ SORTS = {
     "年度（新→旧）": (["fiscal_year", "display_name"], [False, True]),
 }
 TREND_METRICS = list(HEADLINE_METRICS)
-MAX_LINES = 12
+MEAN_METRICS = {"perf.overall_score"}  # the rest bar of a score is the mean, not the sum
 
 
 def kpi_tiles(table: pd.DataFrame) -> None:
@@ -102,6 +104,7 @@ def render() -> None:
         ]
         table[m + ".yoy"] = pd.to_numeric(table[m + ".yoy"]) * 100
     kpi_tiles(table)
+    ranking_and_trend(f)
 
     st.markdown("##### 各单位各年度主要指标")
     c1, c2 = st.columns([2, 3])
@@ -128,32 +131,52 @@ def render() -> None:
         "同比：与上年同类报告列示数比较；上年无报告时用次年报告所述增减额推算。点击表头可排序。"
     )
 
-    st.markdown("##### 趋势")
+
+def ranking_and_trend(f: Filters) -> None:
+    """Given the filters, rank units by the chosen headline figure, then draw their trends."""
+    st.markdown("##### 各单位排名与趋势")
     metric = state.selectbox("指标", TREND_METRICS, key="ov_metric", format_func=fmt.label)
-    series = query("metric_series", f, (metric,))
-    if series.empty:
+    top, added = ranking.controls("ov")
+    unit = fmt.unit_of(metric) or "万元"
+    wider = dataclasses.replace(f, year_from=f.year_from - 1)
+    values = query("unit_year_values", wider, (metric,))
+    ranked = ranking.latest_with_prev(values, metric, (f.year_from, f.year_to))
+    if ranked.empty:
         frame.empty(f"所选单位在当前年度范围内没有“{fmt.label(metric)}”的数据。")
         return
-    if series["unit_id"].nunique() > MAX_LINES:
-        latest = (
-            series[~series["derived"].astype(bool)]
-            .sort_values("fiscal_year")
-            .groupby("unit_id")["value"]
-            .last()
-        )
-        series = series[series["unit_id"].isin(latest.nlargest(MAX_LINES).index)]
-        st.caption(
-            f"单位较多，趋势图仅显示最近一年数值最大的 {MAX_LINES} 个单位；可在左侧缩小单位范围。"
-        )
-    series = series.assign(name=series["display_name"] + "·" + series["doc_kind"])
-    if series["doc_kind"].nunique() == 1:
-        series["name"] = series["display_name"]
-    unit = fmt.unit_of(metric) or "万元"
-    fig = charts.trend(
-        series, series_col="name", title=f"{fmt.label(metric)}（{unit}）", unit=unit, height=400
+    parts = ranking.split(ranked, top, added)
+    mean = metric in MEAN_METRICS
+    fig = ranking.bars(
+        parts,
+        top=top,
+        title=f"{fmt.label(metric)}：各单位最近一年，从高到低（同比）",
+        unit=unit,
+        mean_rest=mean,
+    )
+    frame.chart(fig, key="ov_rank")
+    rest = "平均" if mean else "合计"
+    st.caption(
+        f"前 {top} 名以外的单位{rest}为“其余 N 个单位”；可在“另加单位”中另选单位一并显示。"
+        "条形右侧为较上年的增减。"
+    )
+    shown = parts.shown.head(charts.MAX_PANELS)
+    trend = values[values["fiscal_year"].between(f.year_from, f.year_to)]
+    trend = trend[trend["unit_id"].isin(shown["unit_id"])].merge(
+        shown[["unit_id", "label"]], on="unit_id"
+    )
+    fig = charts.small_multiples(
+        trend,
+        facet_col="label",
+        order=list(shown["label"]),
+        title=f"{fmt.label(metric)}逐年（{unit}；灰线为其他单位）",
+        unit=unit,
     )
     frame.chart(fig, key="ov_trend")
-    st.caption("实心点为报告列示数；空心点为由次年报告所述增减额推算的上年数（由次年报告推算）。")
+    more = len(parts.shown) - len(shown)
+    st.caption(
+        "实心点、实线：报告列示数；空心点、虚线：由次年报告上年数推得。各小图坐标轴相同。"
+        + (f"另有 {more} 个单位未画小图。" if more > 0 else "")
+    )
 
 
 frame.run_page(render)

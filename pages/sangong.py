@@ -1,138 +1,173 @@
-"""三公经费: components over the years per unit, derived prior-year values, budget vs actual, 接待."""
+"""三公经费: units ranked by the total and each component with year-on-year change, their
+trends with derived prior years, budget vs actual, and 接待 batches."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import charts, fmt, frame, safe, state
+from dashboard_lib import charts, fmt, frame, ranking, state
 from dashboard_lib.data import query
-from dashboard_lib.filters import current_filters, current_units
-from warehouse.queries import SANGONG_BUDGETS, SANGONG_COMPONENTS
+from dashboard_lib.filters import current_filters
+from warehouse.queries import SANGONG_BUDGETS
 
-MAX_CHARTS = 12
-COLORS = {
-    "因公出国（境）": "#1f3864",
-    "公务用车购置": "#e69138",
-    "公务用车运行维护": "#4f81bd",
-    "公务接待": "#b22222",
-    "三公经费合计": "#6b6b6b",
+# what units are ranked by: the total and its three components, as the reports name them
+RANKED = {
+    "sangong.total": "三公经费合计",
+    "sangong.outbound": "因公出国（境）费",
+    "sangong.vehicle": "公务用车购置及运行维护费",
+    "sangong.reception": "公务接待费",
 }
-KINDS = ["决算", "绩效自评"]
+COLORS = {
+    "sangong.total": "#1f3864",
+    "sangong.outbound": "#8064a2",
+    "sangong.vehicle": "#4f81bd",
+    "sangong.reception": "#b22222",
+}
+
+
+def ranking_table(values: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
+    """Given one value per unit, year and metric and the ranking, return the ranking table.
+
+    One row per ranked unit, in rank order: each of RANKED in the unit's ranked year with
+    its change on the prior year (amount and %).
+    """
+    out = ranked[["rank", "label", "fiscal_year"]].rename(
+        columns={"rank": "排名", "label": "单位", "fiscal_year": "年度"}
+    )
+    keys = ranked[["unit_id", "fiscal_year"]]
+    for metric, name in RANKED.items():
+        m = values[values["metric"] == metric][["unit_id", "fiscal_year", "value"]]
+        prev = m.assign(fiscal_year=m["fiscal_year"] + 1).rename(columns={"value": "prev"})
+        both = keys.merge(m, how="left").merge(prev, how="left")
+        change = both["value"] - both["prev"]
+        out[f"{name}（万元）"] = both["value"].to_numpy()
+        out[f"{name}增减（万元）"] = change.to_numpy()
+        out[f"{name}增减率（%）"] = (
+            change / both["prev"].abs().where(both["prev"] != 0) * 100
+        ).to_numpy()
+    return out
 
 
 def render() -> None:
-    frame.page_title("三公经费", "因公出国（境）、公务用车购置、公务用车运行维护、公务接待")
+    frame.page_title("三公经费", "各单位排名与同比、逐年趋势、预算与决算、公务接待")
     if not frame.has_reports():
         return
     f = current_filters()
-    c1, c2 = st.columns([1, 2])
-    with c1:
-        show_budget = state.toggle("显示预算数", key="sg_budget", value=True)
-    with c2:
-        show_total = state.toggle("显示三公经费合计", key="sg_total", value=False)
-    metrics = (*SANGONG_COMPONENTS, "sangong.total")
-    budget_keys = tuple(SANGONG_BUDGETS[m] for m in metrics)
-    series = query("metric_series", f, metrics + budget_keys)
-    # prefer 决算 values; a 绩效自评 value only where no 决算 report gives that figure
-    series = series.assign(kind_rank=series["doc_kind"].map({k: i for i, k in enumerate(KINDS)}))
-    series = series.sort_values(["kind_rank", "derived"]).drop_duplicates(
-        ["unit_id", "fiscal_year", "metric"]
-    )
-    series = series.sort_values(["unit_id", "metric", "fiscal_year"])
-    if series[series["metric"].isin(metrics)].empty:
-        frame.empty("所选单位和年度没有三公经费数据。")
+    metric = state.radio("排名依据", list(RANKED), key="sg_metric", format_func=RANKED.get)
+    top, added = ranking.controls("sg")
+    # the year before the range too: the change of its first year
+    wider = dataclasses.replace(f, year_from=f.year_from - 1)
+    values = query("unit_year_values", wider, tuple(RANKED))
+    ranked = ranking.latest_with_prev(values, metric, (f.year_from, f.year_to))
+    if ranked.empty:
+        frame.empty(f"所选单位和年度没有{RANKED[metric]}数据。")
         return
-    units = current_units()
-    unit_ids = [u for u in units["unit_id"] if u in set(series["unit_id"])]
-    if len(unit_ids) > MAX_CHARTS:
-        st.caption(f"所选单位较多，仅显示前 {MAX_CHARTS} 个单位的图；可在左侧缩小单位范围。")
-        unit_ids = unit_ids[:MAX_CHARTS]
-    labels = dict(zip(units["unit_id"], units["label"], strict=True))
-    back = {v: k for k, v in SANGONG_BUDGETS.items()}
-    shown_metrics = [*SANGONG_COMPONENTS] + (["sangong.total"] if show_total else [])
-    cols = st.columns(2)
-    for i, uid in enumerate(unit_ids):
-        us = series[series["unit_id"] == uid]
-        actual = us[us["metric"].isin(shown_metrics)].assign(
-            name=lambda d: d["metric"].map(fmt.label)
-        )
-        budget = us[us["metric"].isin([SANGONG_BUDGETS[m] for m in shown_metrics])]
-        budget = budget.assign(name=budget["metric"].map(back).map(fmt.label))
-        with cols[i % 2], st.container(border=True, key=f"sg_card_{i}"):
-            if actual.empty:
-                st.markdown(f"**{safe.md(labels.get(uid, uid))}**")
-                st.caption("没有三公经费分项数据。")
-                continue
-            fig = charts.trend(
-                actual,
-                series_col="name",
-                title=labels.get(uid, uid),
-                budget=budget if show_budget else None,
-                height=380,
-                colors=COLORS,
-            )
-            frame.chart(fig, key=f"sg_chart_{uid}")
+    parts = ranking.split(ranked, top, added)
+    title = f"{RANKED[metric]}：各单位最近一年，从高到低（同比）"
+    fig = ranking.bars(parts, top=top, title=title, color=COLORS[metric])
+    frame.chart(fig, key="sg_rank")
     st.caption(
-        "实心点为报告列示数；空心点为由次年报告所述增减额推算的上年数（图例标“由次年报告推算”）；"
-        "虚线为报告列示的预算数。"
+        "条形右侧为金额及较上年的增减额、增减率；上年没有报告时，上年数由次年报告所述增减额推得。"
+        f"前 {top} 名以外的单位合计为“其余 N 个单位”，可在“另加单位”中另选单位一并显示。"
     )
-
-    st.markdown("##### 预算与决算")
-    pairs = []
-    for m in metrics:
-        a = series[(series["metric"] == m) & ~series["derived"].astype(bool)]
-        b = series[series["metric"] == SANGONG_BUDGETS[m]][["unit_id", "fiscal_year", "value"]]
-        merged = a.merge(b, on=["unit_id", "fiscal_year"], suffixes=("", "_budget"))
-        pairs.append(merged)
-    both = pd.concat(pairs) if pairs else pd.DataFrame()
-    if both.empty:
-        st.caption("所选报告没有同时列示预算数与决算数的三公经费项目。")
-    else:
-        both = both.assign(
-            item=both["metric"].map(fmt.label),
-            rate=(both["value"] / both["value_budget"].where(both["value_budget"] != 0)) * 100,
-        )
-        tbl = both[
-            [
-                "display_name",
-                "fiscal_year",
-                "item",
-                "value_budget",
-                "value",
-                "rate",
-                "source_file",
-                "loc",
-            ]
-        ]
-        tbl = tbl.rename(
-            columns={
-                "display_name": "单位",
-                "fiscal_year": "年度",
-                "item": "项目",
-                "value_budget": "预算数（万元）",
-                "value": "决算数（万元）",
-                "rate": "完成预算（%）",
-                "source_file": "来源文件",
-                "loc": "位置",
-            }
-        )
+    with st.expander(f"全部 {len(ranked)} 个单位的三公经费及各分项同比", expanded=False):
+        tbl = ranking_table(values, ranked)
+        pct = {c: st.column_config.NumberColumn(c, format="%+.1f") for c in tbl if "率" in c}
         frame.table(
             tbl,
-            money=["预算数（万元）", "决算数（万元）"],
-            key="sg_budget_table",
+            money=[c for c in tbl if c.endswith("（万元）")],
+            key="sg_rank_table",
             column_config={
-                "完成预算（%）": st.column_config.NumberColumn("完成预算（%）", format="%.1f"),
                 "年度": st.column_config.NumberColumn("年度", format="%d"),
+                **pct,
             },
         )
 
-    st.markdown("##### 国内公务接待批次与人次")
-    rec = query(
-        "metric_series",
-        f,
-        ("sangong.reception.batches", "sangong.reception.persons", "sangong.reception"),
+    st.markdown("##### 逐年趋势")
+    show_derived = state.toggle("显示由次年报告推得的上年数", key="sg_derived", value=True)
+    trend = values[
+        (values["metric"] == metric) & values["fiscal_year"].between(f.year_from, f.year_to)
+    ]
+    if not show_derived:
+        trend = trend[~trend["derived"].astype(bool)]
+    shown = parts.shown.head(charts.MAX_PANELS)
+    trend = trend[trend["unit_id"].isin(shown["unit_id"])].merge(
+        shown[["unit_id", "label"]], on="unit_id"
     )
+    if trend.empty:
+        st.caption("所选单位没有逐年数据。")
+    else:
+        fig = charts.small_multiples(
+            trend,
+            facet_col="label",
+            order=list(shown["label"]),
+            title=f"{RANKED[metric]}逐年（万元；灰线为其他单位）",
+            color=COLORS[metric],
+        )
+        frame.chart(fig, key="sg_trend")
+        more = len(parts.shown) - len(shown)
+        st.caption(
+            "实心点、实线：报告列示数；空心点、虚线：由次年报告上年数推得（悬停可见推算依据）。"
+            "各小图纵轴、横轴相同，可直接比较。"
+            + (f"另有 {more} 个单位未画小图，见上方排名表。" if more > 0 else "")
+        )
+
+    budget_vs_actual(f)
+    reception(f)
+
+
+def budget_vs_actual(f: object) -> None:
+    """Given the filters, show stated budget and actual amounts side by side."""
+    st.markdown("##### 预算与决算")
+    metrics = tuple(SANGONG_BUDGETS)
+    series = query("metric_series", f, metrics + tuple(SANGONG_BUDGETS.values()))
+    series = series[~series["derived"].astype(bool)]
+    pairs = []
+    for m in metrics:
+        a = series[series["metric"] == m]
+        b = series[series["metric"] == SANGONG_BUDGETS[m]][
+            ["unit_id", "fiscal_year", "doc_kind", "value"]
+        ]
+        pairs.append(
+            a.merge(b, on=["unit_id", "fiscal_year", "doc_kind"], suffixes=("", "_budget"))
+        )
+    both = pd.concat(pairs)
+    if both.empty:
+        st.caption("所选报告没有同时列示预算数与决算数的三公经费项目。")
+        return
+    both = both.assign(
+        item=both["metric"].map(fmt.label),
+        rate=(both["value"] / both["value_budget"].where(both["value_budget"] != 0)) * 100,
+    )
+    cols = {
+        "display_name": "单位",
+        "fiscal_year": "年度",
+        "item": "项目",
+        "value_budget": "预算数（万元）",
+        "value": "决算数（万元）",
+        "rate": "完成预算（%）",
+        "source_file": "来源文件",
+        "loc": "位置",
+    }
+    frame.table(
+        both[list(cols)].rename(columns=cols),
+        money=["预算数（万元）", "决算数（万元）"],
+        key="sg_budget_table",
+        column_config={
+            "完成预算（%）": st.column_config.NumberColumn("完成预算（%）", format="%.1f"),
+            "年度": st.column_config.NumberColumn("年度", format="%d"),
+        },
+    )
+
+
+def reception(f: object) -> None:
+    """Given the filters, show 国内公务接待 batches, persons and cost per batch."""
+    st.markdown("##### 国内公务接待批次与人次")
+    keys = ("sangong.reception.batches", "sangong.reception.persons", "sangong.reception")
+    rec = query("metric_series", f, keys)
     rec = rec[~rec["derived"].astype(bool)]
     if rec.empty:
         st.caption("所选报告没有列示公务接待批次、人次。")
@@ -140,7 +175,7 @@ def render() -> None:
     wide = rec.pivot_table(
         index=["display_name", "fiscal_year"], columns="metric", values="value", aggfunc="first"
     ).reset_index()
-    for col in ("sangong.reception.batches", "sangong.reception.persons", "sangong.reception"):
+    for col in keys:
         if col not in wide:
             wide[col] = float("nan")
     wide["per_batch"] = wide["sangong.reception"] / wide["sangong.reception.batches"].where(

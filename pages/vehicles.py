@@ -6,65 +6,92 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard_lib import fmt, frame, state
+from dashboard_lib import charts, fmt, frame, ranking, state
 from dashboard_lib.data import query
 from dashboard_lib.filters import current_filters
 from warehouse.queries import VEHICLE_TYPES, VEHICLE_USES
 
 VIEWS = {"按车型": VEHICLE_TYPES, "按用途": VEHICLE_USES}
 SMALL_FLEET = 12  # at most this many vehicles: a tick per vehicle
-TOP_CHOICES = (3, 5, 10, 20, 40, 100)  # units drawn by name; the rest are summed into one bar
 
 
-def ranked_counts(rows: pd.DataFrame, parts: tuple[str, ...], top: int, title: str) -> go.Figure:
+def ranked_counts(
+    rows: pd.DataFrame, parts: tuple[str, ...], top: int, title: str, added: list[str] | None = None
+) -> go.Figure:
     """Given vehicle counts, return horizontal stacked bars of each unit's latest year, largest first.
 
-    The top ``top`` units are drawn by name and the rest summed as one bar “其余 N 个单位”;
-    a stated 0 is drawn and labelled as 0, not left out.
+    The top ``top`` units and the ``added`` unit ids are drawn by name and the rest summed
+    as one bar “其余 N 个单位”; a stated 0 is drawn and labelled as 0, not left out.
     """
     latest = rows[rows["fiscal_year"] == rows.groupby("unit_id")["fiscal_year"].transform("max")]
     latest = latest.assign(
         category=latest["display_name"] + " " + latest["fiscal_year"].astype(str) + "年"
     )
-    wide = latest.pivot_table(index="category", columns="metric", values="value", aggfunc="sum")
+    wide = latest.pivot_table(
+        index=["unit_id", "category"], columns="metric", values="value", aggfunc="sum"
+    )
     wide = wide.reindex(columns=[m for m in parts if m in wide.columns]).fillna(0)
     wide = wide.loc[wide.sum(axis=1).sort_values(ascending=False, kind="stable").index]
-    if len(wide) > top:
-        rest = wide.iloc[top:]
-        wide = pd.concat([wide.iloc[:top], rest.sum().to_frame(f"其余 {len(rest)} 个单位").T])
+    rank = pd.Series(range(1, len(wide) + 1), index=wide.index)
+    chosen = (rank <= top) | wide.index.get_level_values("unit_id").isin(added or [])
+    rest = wide[~chosen]
+    wide = wide[chosen]
+    wide.index = [
+        c if rank[(u, c)] <= top else f"{c}（第 {rank[(u, c)]} 名）" for u, c in wide.index
+    ]
+    named_rows = len(wide)
+    if len(rest):
+        wide = pd.concat([wide, rest.sum().to_frame(ranking.rest_label(len(rest))).T])
     cats = list(wide.index)
     fig = go.Figure()
     for i, metric in enumerate(wide.columns):
         fig.add_trace(
             go.Bar(
-                y=cats, x=wide[metric].tolist(), name=fmt.label(metric), orientation="h",
+                y=cats[:named_rows], x=wide[metric].iloc[:named_rows].tolist(),
+                name=fmt.label(metric), orientation="h",
                 marker_color=frame.PALETTE[i % len(frame.PALETTE)],
                 hovertemplate=f"<b>%{{y}}</b><br>{fmt.label(metric)}：%{{x:d}} 辆<extra></extra>",
             )
         )  # fmt: skip
+    if len(rest):  # one grey bar, its parts on hover
+        parts_text = "<br>".join(
+            f"{fmt.label(m)}：{int(v)} 辆" for m, v in wide.iloc[-1].items() if len(parts) > 1
+        )
+        fig.add_trace(
+            go.Bar(
+                y=cats[-1:], x=[float(wide.iloc[-1].sum())], orientation="h", showlegend=False,
+                marker_color=ranking.REST_GREY, customdata=[parts_text],
+                hovertemplate="<b>%{y}</b><br>合计 %{x:d} 辆<br>%{customdata}<extra></extra>",
+            )
+        )  # fmt: skip
     totals = wide.sum(axis=1)
+    named = totals.iloc[: len(totals) - (1 if len(rest) else 0)]
+    most = float(named.max()) if len(named) else float(totals.max()) if len(totals) else 0.0
+    # a rest bar far longer than the named ones is cut at the axis end (and says so)
+    cut = bool(len(rest)) and float(totals.iloc[-1]) > most * ranking.REST_CUT
+    end = max(most, 1) * (ranking.REST_CUT if cut else 1.08)
+    labels = [f"{int(v)}" for v in totals]
+    xs = totals.tolist()
+    positions = ["middle right"] * len(cats)
+    if cut:
+        labels[-1] += "（条形截断）"
+        xs[-1], positions[-1] = end, "middle left"
     fig.add_trace(
         go.Scatter(
-            y=cats, x=totals.tolist(), mode="text", text=[f"{int(v)}" for v in totals],
-            textposition="middle right", showlegend=False, hoverinfo="skip",
+            y=cats, x=xs, mode="text", text=labels, textposition=positions,
+            textfont={"color": ["#333333"] * (len(cats) - 1) + ["white" if cut else "#333333"]},
+            showlegend=False, hoverinfo="skip",
         )
     )  # fmt: skip
     fig.update_layout(barmode="stack", title={"text": title, "font": {"size": 15}}, bargap=0.25)
     fig.update_yaxes(autorange="reversed", automargin=True)
     # whole vehicles only: one tick per vehicle on small fleets (no 0.5 rounded to a second "4"),
     # and room right of the longest bar for its total
-    most = float(totals.max()) if len(totals) else 0.0
     fig.update_xaxes(
-        title_text="辆", tickformat="d", range=[0, max(most, 1) * 1.08],
-        dtick=1 if most <= SMALL_FLEET else None,
+        title_text="辆", tickformat="d", range=[0, end],
+        dtick=1 if end <= SMALL_FLEET else None,
     )  # fmt: skip
-    frame.style(fig, height=max(260, 110 + 24 * len(cats)))
-    # the legend sits above the plot area, outside it
-    fig.update_layout(
-        legend={"yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
-        margin={"t": 80},
-    )
-    return fig
+    return frame.style(fig, height=max(260, 110 + ranking.BAR_PX * len(cats)))
 
 
 def render() -> None:
@@ -72,11 +99,8 @@ def render() -> None:
     if not frame.has_reports():
         return
     f = current_filters()
-    c1, c2 = st.columns([2, 1])
-    with c1:
-        view = state.radio("分类方式", list(VIEWS), key="vh_view")
-    with c2:
-        top = state.selectbox("显示前 N 个单位", TOP_CHOICES, key="vh_top", index=3)
+    view = state.radio("分类方式", list(VIEWS), key="vh_view")
+    top, added = ranking.controls("vh", default_top=20)
     parts = VIEWS[view]
     counts = query("metric_series", f, ("vehicles.total", *parts))
     counts = counts[~counts["derived"].astype(bool)]
@@ -89,10 +113,11 @@ def render() -> None:
             st.caption(f"所选报告没有列示{view}的车辆数，仅有保有量合计。")
             detail = counts[counts["metric"] == "vehicles.total"]
             fig = ranked_counts(
-                detail, ("vehicles.total",), top, "公务用车保有量（各单位最近一年）"
+                detail, ("vehicles.total",), top, "公务用车保有量（各单位最近一年）", added
             )
         else:
-            fig = ranked_counts(detail, parts, top, f"公务用车保有量（{view}，各单位最近一年）")
+            title = f"公务用车保有量（{view}，各单位最近一年）"
+            fig = ranked_counts(detail, parts, top, title, added)
         frame.chart(fig, key="vh_counts")
 
     st.markdown("##### 购置与运行维护费用")
@@ -112,7 +137,10 @@ def render() -> None:
         return
     costs = costs.sort_values("doc_kind").drop_duplicates(["unit_id", "fiscal_year", "metric"])
     wide = costs.pivot_table(
-        index=["display_name", "fiscal_year"], columns="metric", values="value", aggfunc="first"
+        index=["unit_id", "display_name", "fiscal_year"],
+        columns="metric",
+        values="value",
+        aggfunc="first",
     ).reset_index()
     wide.columns.name = None
     for col in (
@@ -166,22 +194,43 @@ def render() -> None:
             "当年购置（辆）": st.column_config.NumberColumn("当年购置（辆）", format="%d"),
         },
     )
+    per_vehicle(wide, top, added)
+
+
+def per_vehicle(wide: pd.DataFrame, top: int, added: list[str]) -> None:
+    """Given cost rows per unit and year, draw 单车运行维护费 of the top units as small multiples."""
     per = wide.dropna(subset=["op_per_vehicle"])
-    if not per.empty:
-        fig = go.Figure()
-        for i, (name, g) in enumerate(per.groupby("display_name", sort=False)):
-            fig.add_trace(
-                go.Scatter(
-                    x=g["fiscal_year"], y=g["op_per_vehicle"], mode="lines+markers", name=name,
-                    line={"color": frame.PALETTE[i % len(frame.PALETTE)]},
-                    customdata=[[fmt.wan(v), fmt.wan(o), int(n)] for v, o, n in zip(g["op_per_vehicle"], g["sangong.vehicle.operation"], g["vehicles.total"], strict=True)],
-                    hovertemplate="<b>%{fullData.name}</b> %{x:d}年<br>单车运行维护费 %{customdata[0]}/辆<br>运行维护费 %{customdata[1]} ÷ %{customdata[2]} 辆<extra></extra>",
-                )
-            )  # fmt: skip
-        fig.update_layout(title={"text": "单车运行维护费（万元/辆）", "font": {"size": 15}})
-        fig.update_xaxes(title_text="年度", dtick=1, tickformat="d")
-        fig.update_yaxes(title_text="万元/辆", tickformat=",.2f", rangemode="tozero")
-        frame.chart(frame.style(fig, height=360), key="vh_per_vehicle")
+    if per.empty:
+        return
+    latest = per.sort_values("fiscal_year").drop_duplicates("unit_id", keep="last")
+    latest = latest.sort_values("op_per_vehicle", ascending=False, kind="stable")
+    latest = latest.assign(rank=range(1, len(latest) + 1))
+    shown = latest[(latest["rank"] <= top) | latest["unit_id"].isin(added)]
+    shown = shown.head(charts.MAX_PANELS)
+    rows = per[per["unit_id"].isin(shown["unit_id"])]
+    rows = rows.assign(
+        value=rows["op_per_vehicle"],
+        derived=False,
+        source_file=None,
+        loc=None,
+        quote=[
+            f"运行维护费 {fmt.wan(o)} ÷ {int(n)} 辆"
+            for o, n in zip(rows["sangong.vehicle.operation"], rows["vehicles.total"], strict=True)
+        ],
+    )
+    fig = charts.small_multiples(
+        rows,
+        facet_col="display_name",
+        order=list(shown["display_name"]),
+        title="单车运行维护费逐年（万元/辆；最近一年从高到低，灰线为其他单位）",
+        unit="万元",
+    )
+    frame.chart(fig, key="vh_per_vehicle")
+    more = len(latest) - len(shown)
+    st.caption(
+        "单车运行维护费 = 运行维护费 ÷ 保有量（同一报告）。各小图坐标轴相同。"
+        + (f"其余 {more} 个单位见上表。" if more > 0 else "")
+    )
 
 
 frame.run_page(render)

@@ -133,7 +133,7 @@ def test_overview_tiles_and_table(fixture_db: Path, use_db) -> None:
     } <= set(table.columns)
     # both 县委办 are shown with their region
     assert {"峨边·县委办", "双牌·县委办"} <= set(table["单位"])
-    assert plotly_count(at) == 1
+    assert plotly_count(at) == 2  # the ranking and the trends of the ranked units
 
 
 def test_structure_has_charts_and_drilldown(fixture_db: Path, use_db) -> None:
@@ -148,20 +148,21 @@ def test_structure_has_charts_and_drilldown(fixture_db: Path, use_db) -> None:
     assert plotly_count(at) == 4
 
 
-def test_sangong_one_chart_per_selected_unit(fixture_db: Path, use_db) -> None:
+def test_sangong_ranks_selected_units_and_draws_one_panel_each(fixture_db: Path, use_db) -> None:
     use_db(fixture_db)
     at = open_app("sangong")
     assert_clean(at)
-    assert plotly_count(at) == len(UNITS)
+    assert plotly_count(at) == 2  # the ranking, then the trends as small multiples
     picked = ["峨边·县委办", "双牌·县委办", "金口河·区委办"]
     at = open_app("sangong", {"unit": picked})
     assert_clean(at)
-    assert plotly_count(at) == 3
-    # the derived prior-year values are drawn as their own legend entry
-    spec = json.loads(at.main.get("plotly_chart")[0].proto.spec)
-    names = [t.get("name", "") for t in spec["data"]]
-    assert any("由次年报告推算" in n for n in names)
-    assert any(t.get("marker", {}).get("symbol") == "circle-open" for t in spec["data"])
+    rank, trend = (json.loads(c.proto.spec) for c in at.main.get("plotly_chart"))
+    assert sorted(rank["data"][0]["y"]) == sorted(picked)
+    assert sorted(a["text"] for a in trend["layout"]["annotations"]) == sorted(picked)
+    # the derived prior-year values are drawn as hollow markers, named on hover and legend
+    names = [t.get("name", "") for t in trend["data"]]
+    assert "由次年报告上年数推得" in names
+    assert any(t.get("marker", {}).get("symbol") == "circle-open" for t in trend["data"])
 
 
 def test_vehicles_views(fixture_db: Path, use_db) -> None:
@@ -504,12 +505,22 @@ def test_vehicles_rank_units_by_fleet_with_top_n_and_rest(fixture_db: Path, use_
     assert "vh_top=3" in share_link(at)
     spec = json.loads(at.main.get("plotly_chart")[0].proto.spec)
     bars = [t for t in spec["data"] if t["type"] == "bar"]
-    cats = bars[0]["y"]
-    totals = [sum(t["x"][i] for t in bars) for i in range(len(cats))]
+    named = bars[0]["y"]
+    totals = [sum(t["x"][i] for t in bars if t["y"] == named) for i in range(len(named))]
+    (rest,) = [t for t in bars if t["y"] != named]  # one grey bar for the rest
     n_units = len({u.unit_id for u in UNITS if u.vehicles is not None})
-    assert len(cats) == 4 and cats[-1] == f"其余 {n_units - 3} 个单位"
-    assert totals[:3] == sorted(totals[:3], reverse=True)  # largest fleet first
+    assert len(named) == 3 and rest["y"] == [f"其余 {n_units - 3} 个单位"]
+    assert totals == sorted(totals, reverse=True)  # largest fleet first
     assert all(t["orientation"] == "h" for t in bars)
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    fleets = con.execute(
+        "SELECT sum(value) FROM metric_series WHERE metric IN ('vehicles.sedan', "
+        "'vehicles.suv', 'vehicles.bus') AND NOT derived AND doc_kind = '决算' "
+        "AND (unit_id, fiscal_year) IN (SELECT (unit_id, max(fiscal_year)) FROM metric_series "
+        "WHERE metric = 'vehicles.sedan' GROUP BY unit_id)"
+    ).fetchone()[0]
+    con.close()
+    assert rest["x"] == [fleets - sum(totals)]  # the rest sums the fleets not drawn by name
     # the legend is above the plot area, outside it
     assert spec["layout"]["legend"]["yanchor"] == "bottom" and spec["layout"]["legend"]["y"] >= 1
 

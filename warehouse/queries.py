@@ -202,6 +202,33 @@ def metric_series(
     )
 
 
+def unit_year_values(
+    con: duckdb.DuckDBPyConnection, f: Filters, metrics: tuple[str, ...]
+) -> pd.DataFrame:
+    """Given filters and metric keys, return one value per unit, fiscal year and metric.
+
+    Where several rows give the same figure, a stated value wins over a derived one and a
+    决算 report over a 绩效自评 report.  Columns: unit_id, display_name, fiscal_year, metric,
+    value, derived, doc_kind, source_file, loc, quote, basis.
+    """
+    return _df(
+        con,
+        """
+        SELECT x.unit_id, x.display_name, x.fiscal_year, x.metric, x.value, x.derived,
+               x.doc_kind, x.source_file, x.loc, x.quote, x.basis
+        FROM metric_series x
+        WHERE x.value IS NOT NULL AND list_contains(?::VARCHAR[], x.metric) AND """
+        + _FILTER
+        + """
+        QUALIFY row_number() OVER (
+            PARTITION BY x.unit_id, x.fiscal_year, x.metric
+            ORDER BY x.derived, x.doc_kind <> '决算', x.report_id) = 1
+        ORDER BY x.unit_id, x.metric, x.fiscal_year
+        """,
+        [list(metrics), *f.params()],
+    )
+
+
 # The reports the filters select, numbered in display order (constant text).
 _HEADLINE_REPORTS = (
     """

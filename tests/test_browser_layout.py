@@ -1,0 +1,139 @@
+"""Browser checks of what a person sees: no legend over a plot area or tick labels, no tick
+label over another, on every page at 1366 × 900 and 1920 × 1080, on the demo warehouse.
+
+The boxes are read from Plotly's SVG in Chromium (``g.legend``, the plot areas' ``.nsewdrag``
+rectangles, ``g.xtick``/``g.ytick`` texts).  Screenshots go to artifacts/screenshots/layout/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.demo_fixture import demo_warehouse
+from tests.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SHOTS,
+    assert_no_errors,
+    running_app,
+    sync_api,
+    wait_until_done,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+PAGES = {  # url_path -> title (dashboard.py)
+    "": "总览",
+    "findings": "核查与异常",
+    "structure": "支出结构",
+    "sangong": "三公经费",
+    "vehicles": "公务用车",
+    "performance": "绩效自评",
+    "sources": "数据与来源",
+}
+VIEWPORTS = {1366: 900, 1920: 1080}
+SLACK_PX = 1.0  # boxes touching by up to this much do not count as overlapping
+MAX_PX = 16_000  # the tallest window a screenshot is taken in
+SCROLL_HEIGHT_JS = """
+() => {
+  const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+  return block ? Math.ceil(block.scrollHeight + 120) : 0;
+}
+"""
+
+# Every drawn chart's boxes, in page coordinates: legend, plot areas, tick labels per axis.
+BOXES_JS = """
+() => {
+  const box = (el) => { const r = el.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom]; };
+  const visible = (el) => { const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).display !== 'none'; };
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map((chart) => {
+    const title = chart.querySelector('.gtitle');
+    const legend = chart.querySelector('g.legend');
+    const ticks = {};
+    for (const layer of chart.querySelectorAll('g.xaxislayer-above, g.yaxislayer-above')) {
+      const key = layer.getAttribute('class') + ':' + Object.keys(ticks).length;
+      ticks[key] = [...layer.querySelectorAll('g.xtick text, g.ytick text')]
+        .filter((t) => visible(t) && t.textContent.trim()).map(box);
+    }
+    return {
+      title: title ? title.textContent : '',
+      legend: legend && legend.querySelector('.traces') && visible(legend) ? box(legend) : null,
+      plots: [...chart.querySelectorAll('.nsewdrag')].filter(visible).map(box),
+      ticks,
+    };
+  }).filter((c) => c.plots.length);
+}
+"""
+
+
+def overlap(a: list[float], b: list[float]) -> bool:
+    """Given two boxes (left, top, right, bottom), return whether they overlap beyond SLACK_PX."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w > SLACK_PX and h > SLACK_PX
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = demo_warehouse(tmp_path_factory.getbasetemp())
+    log = tmp_path_factory.mktemp("layout") / "streamlit.log"
+    with running_app(db, log) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+@pytest.mark.parametrize("url_path", list(PAGES))
+def test_no_legend_over_plots_and_no_tick_label_over_another(
+    demo_url: str, browser: object, url_path: str, width: int
+) -> None:
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": width, "height": VIEWPORTS[width]}, locale="zh-CN"
+    )
+    page = context.new_page()
+    page.goto(demo_url + url_path)
+    wait_until_done(page)
+    assert_no_errors(page)
+    assert not page.get_by_text("Page not found").count()
+    assert page.locator("h1").first.inner_text().strip() == PAGES[url_path]
+    # Streamlit scrolls inside its main block: a window as tall as the page shows all of it
+    tall = page.evaluate(SCROLL_HEIGHT_JS)
+    page.set_viewport_size({"width": width, "height": min(max(tall, VIEWPORTS[width]), MAX_PX)})
+    page.wait_for_timeout(1500)
+    out = SHOTS / "layout"
+    out.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out / f"{url_path or 'overview'}_{width}.png"))
+    charts = page.evaluate(BOXES_JS)
+    # the charts of the other tabs are drawn once their tab is opened
+    tabs = page.locator('[data-testid="stMain"] [role="tab"]')
+    for i in range(1, tabs.count()):
+        tabs.nth(i).click()
+        wait_until_done(page)
+        charts += page.evaluate(BOXES_JS)
+    context.close()
+    assert charts or url_path == "sources", "expected drawn charts"
+    for chart in charts:
+        name = chart["title"] or "(untitled)"
+        legend = chart["legend"]
+        if legend:
+            assert not any(overlap(legend, p) for p in chart["plots"]), f"legend over plot: {name}"
+            for labels in chart["ticks"].values():
+                assert not any(overlap(legend, t) for t in labels), f"legend over ticks: {name}"
+        for axis, labels in chart["ticks"].items():
+            clashes = [
+                (a, b) for i, a in enumerate(labels) for b in labels[i + 1 :] if overlap(a, b)
+            ]
+            assert not clashes, f"tick labels overlap on {axis} of {name}"
