@@ -15,6 +15,23 @@ class InputError(Exception):
     """A file that cannot be read as a report; the message is one line naming the reason."""
 
 
+# How many characters of a paragraph (or of a table's first cells) name it in a place.
+PLACE_LEAD_CHARS = 12
+PLACE_SEPARATOR = " · "  # between the section heading and the opening words
+
+
+def opening_words(text: str, limit: int = PLACE_LEAD_CHARS) -> str:
+    """Given a paragraph's text, return its first words in quotes (“2024年度收、支总计…”)."""
+    words = " ".join(text.split())
+    return f"“{words[:limit]}…”" if len(words) > limit else f"“{words}”"
+
+
+def place(heading: str, lead: str) -> str:
+    """Given a section heading ("" when none) and a block's opening words, return the place a
+    person finds it by in a document without pages."""
+    return PLACE_SEPARATOR.join(part for part in (heading, lead) if part)
+
+
 @dataclass(frozen=True)
 class Block:
     """One paragraph or one table of a document, in document order."""
@@ -26,12 +43,23 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()  # table cells, merged cells given once
     page: int | None = None  # 1-based PDF page where the block starts; None for DOCX/text
     index: int = 0  # 1-based ordinal of the block among blocks of its kind (paragraph n / table n)
+    # DOCX/text: the section heading the block stands under ("" above the first heading, the
+    # heading itself for a heading); None when the document's places are pages or ordinals
+    heading: str | None = None
 
     @property
     def loc(self) -> str:
-        """Given a block, return where a person finds it (第3页 / 第12段 / 第4个表格)."""
+        """Given a block, return where a person finds it: 第3页 in a PDF; in DOCX/text the
+        section heading and the block's opening words; else 第12段 / 第4个表格."""
         if self.page is not None:
             return f"第{self.page}页"
+        if self.heading is not None:
+            if self.kind == "p":
+                own = " ".join(self.text.split()) == self.heading  # the heading itself
+                lead = "" if own else opening_words(self.text)
+                return place(self.heading, lead)
+            cells = " ".join(c for row in self.rows for c in row if c.strip())
+            return place(self.heading, "表格" + opening_words(cells))
         return f"第{self.index}个表格" if self.kind == "table" else f"第{self.index}段"
 
 

@@ -63,7 +63,7 @@ CREATE TABLE raw_facts (
     value       DOUBLE NOT NULL,       -- money in 万元 (元 converted by the extractor)
     unit        VARCHAR NOT NULL,
     page        INTEGER,
-    loc         VARCHAR NOT NULL,      -- 第3页 / 第12段 / 第4个表格
+    loc         VARCHAR NOT NULL,      -- 第3页 (PDF) / heading · “opening words…” (DOCX, text)
     quote       VARCHAR NOT NULL,
     origin      VARCHAR                -- text | table | schedule (a standard 附表, authoritative)
 );

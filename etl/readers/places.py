@@ -1,0 +1,72 @@
+"""Places a person finds a paragraph by in a document without pages (DOCX, text): the section
+heading it stands under, recognised as the extractor recognises headings, set on each block so
+that ``Block.loc`` reads “二、收入支出决算总体情况 · “2024年度收、支总计…”” instead of an ordinal
+Word does not show."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+
+from etl.extract.coverage import template_parts
+from etl.extract.narrative import GLOSSARY_ENTRY, HEADING_MAX_CHARS, is_heading
+from etl.extract.textnorm import ENUMERATOR, normalise
+from etl.model import ParsedDocument
+
+# Formats whose blocks have no page: their places name the heading and the opening words.
+PLACED_FORMATS = frozenset({"docx", "txt"})
+# A heading names something: it holds a Chinese character and does not open with a decimal
+# number (“18.06%”, a chart's data label, reads as “18.” to the numbering pattern).
+NAMES_SOMETHING = re.compile(r"[\u4e00-\u9fff]")
+DECIMAL = re.compile(r"^\d+\.\d")
+# A numbered line ending in 。 is a heading only when short (“（一）机构组成。”); longer ones are
+# items of a list (“3.对县委重大决策及领导批示、交办事项进行督查督办。”).
+SENTENCE_HEADING_MAX_CHARS = 20
+
+
+# Sentence punctuation: a line holding it is not an unnumbered heading.
+SENTENCE_MARKS = re.compile(r"[，,。；;：:]")
+
+
+@cache
+def _template_labels() -> tuple[str, ...]:
+    """Given nothing, return the section labels of the templates (etl/vocab/template.csv)."""
+    return tuple(p.label for p in template_parts() if p.part == "section")
+
+
+def _is_heading(text: str) -> bool:
+    """Given a paragraph's text, return whether it is a section heading: a numbered short line
+    (as the extractor reads headings) or a template section's label standing alone."""
+    norm = normalise(text).text
+    if len(norm) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(norm):
+        bare = ENUMERATOR.sub("", norm)
+        if any(label in bare for label in _template_labels()):
+            return True
+    if not is_heading(norm) or not NAMES_SOMETHING.search(norm) or DECIMAL.match(norm):
+        return False
+    if GLOSSARY_ENTRY.search(norm):
+        return False  # “1.财政拨款收入：指…” is an entry of the glossary
+    stops = norm.count("。")
+    return (
+        not stops or stops == 1 and norm.endswith("。") and len(norm) <= SENTENCE_HEADING_MAX_CHARS
+    )
+
+
+def place_blocks(doc: ParsedDocument) -> ParsedDocument:
+    """Given a DOCX or text document, return it with every block's section heading set (other
+    formats unchanged)."""
+    if doc.fmt not in PLACED_FORMATS:
+        return doc
+    heading = ""
+    blocks = []
+    for block in doc.blocks:
+        if block.page is not None:
+            return doc  # a document with pages is placed by its pages
+        # cheap bound first: a heading's normalised form is at most HEADING_MAX_CHARS long
+        text = block.text
+        if block.kind == "p" and len(text) <= 4 * HEADING_MAX_CHARS:
+            if _is_heading(text):
+                heading = " ".join(text.split())
+        blocks.append(replace(block, heading=heading))
+    return replace(doc, blocks=blocks)
