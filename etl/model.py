@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from etl.statements import Statement
+
 
 class InputError(Exception):
     """A file that cannot be read as a report; the message is one line naming the reason."""
@@ -192,35 +194,6 @@ class Indicator:
 
 
 @dataclass
-class Mention:
-    """What a report says about a figure beyond its value, for the checks (etl/checks).
-
-    kinds: completion (完成预算%), change (a stated year-on-year change), share (占…%),
-    year_compared / year_as_of / year_reported (a year the text compares with, counts up to,
-    or reports on), no_carryover (无结转结余), amount (a figure that is not a metric),
-    restated (a metric stated again with a different value); for the projects: report_list
-    (the project reports the text says were produced), project_report (an attached one),
-    funds_score (预算执行 分值/得分 of a funds row); base_table (a 基础数据表 cell of any year
-    column), breakdown (a year's amount and its parts in prose); chart_title / chart_value /
-    chart_label (the data a chart embedded in the report leaves as text).
-    """
-
-    kind: str
-    quote: str
-    page: int | None
-    loc: str
-    section: str = ""
-    subject: str | None = None  # metric key (or pseudo key such as gpb.basic) spoken about
-    value: float | None = None  # amount in 万元, count, or signed change
-    pct: float | None = None  # stated percentage, signed for changes
-    base: float | None = None  # stated budget / denominator the percentage refers to
-    year: int | None = None
-    other_year: int | None = None  # for year_compared: the year on the left of 比/较
-    flag: str | None = None  # completion: < > = from 决算数小于/大于/等于预算数; template
-    context: str = ""  # exact words of the base figure when it is apart from the quote
-
-
-@dataclass
 class Coverage:
     """How much of the catalogue and of its template one report gave."""
 
@@ -265,7 +238,8 @@ class Report:
     projects: list[Project] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # values not stored, and why
-    mentions: list[Mention] = field(default_factory=list)
+    # what the report says about its figures beyond their values (etl/statements.py)
+    mentions: list[Statement] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # reader warnings (text it could not place)
     coverage: Coverage = field(default_factory=Coverage)
     cells: list[Cell] = field(default_factory=list)  # every amount cell of the standard 附表

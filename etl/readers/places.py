@@ -11,7 +11,7 @@ from functools import cache
 
 from etl.extract.coverage import template_parts
 from etl.extract.narrative import GLOSSARY_ENTRY, HEADING_MAX_CHARS, is_heading
-from etl.extract.textnorm import ENUMERATOR, normalise
+from etl.extract.textnorm import DROPPED, ENUMERATOR, FULLWIDTH
 from etl.model import ParsedDocument
 
 # Formats whose blocks have no page: their places name the heading and the opening words.
@@ -23,8 +23,12 @@ DECIMAL = re.compile(r"^\d+\.\d")
 # A numbered line ending in 。 is a heading only when short (“（一）机构组成。”); longer ones are
 # items of a list (“3.对县委重大决策及领导批示、交办事项进行督查督办。”).
 SENTENCE_HEADING_MAX_CHARS = 20
-
-
+# Longer paragraphs are not looked at: spaces and numbering do not make a heading this long.
+RAW_HEADING_MAX_CHARS = 4 * HEADING_MAX_CHARS
+# The matching form of a short line (as etl/extract/textnorm.normalise gives it, without
+# its map back to the original): whitespace dropped, full-width digits made ASCII.
+MATCHING_FORM = str.maketrans({**{ch: None for ch in DROPPED}, **{
+    chr(k): chr(v) for k, v in FULLWIDTH.items()}})  # fmt: skip
 # Sentence punctuation: a line holding it is not an unnumbered heading.
 SENTENCE_MARKS = re.compile(r"[，,。；;：:]")
 
@@ -38,7 +42,7 @@ def _template_labels() -> tuple[str, ...]:
 def _is_heading(text: str) -> bool:
     """Given a paragraph's text, return whether it is a section heading: a numbered short line
     (as the extractor reads headings) or a template section's label standing alone."""
-    norm = normalise(text).text
+    norm = text.translate(MATCHING_FORM)
     if len(norm) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(norm):
         bare = ENUMERATOR.sub("", norm)
         if any(label in bare for label in _template_labels()):
@@ -63,10 +67,8 @@ def place_blocks(doc: ParsedDocument) -> ParsedDocument:
     for block in doc.blocks:
         if block.page is not None:
             return doc  # a document with pages is placed by its pages
-        # cheap bound first: a heading's normalised form is at most HEADING_MAX_CHARS long
         text = block.text
-        if block.kind == "p" and len(text) <= 4 * HEADING_MAX_CHARS:
-            if _is_heading(text):
-                heading = " ".join(text.split())
+        if block.kind == "p" and len(text) <= RAW_HEADING_MAX_CHARS and _is_heading(text):
+            heading = " ".join(text.split())
         blocks.append(replace(block, heading=heading))
     return replace(doc, blocks=blocks)
