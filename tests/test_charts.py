@@ -407,9 +407,9 @@ def test_a_typed_pie_value_off_its_share_is_flagged(tmp_path):
 def labels_read(*texts: str) -> dict[str, float]:
     """Given paragraph texts, return the chart labels read, by category."""
     return {
-        m.subject: m.value if m.value is not None else m.pct
+        m.category: m.amount if m.amount is not None else m.pct
         for m in read_blocks(*texts)
-        if m.kind == "chart_label"
+        if isinstance(m, ChartLabel)
     }
 
 
