@@ -58,16 +58,24 @@ def page_texts(pdf: Path) -> list[str]:
         doc.close()
 
 
-def quote_page(quote: str, pages: list[str]) -> int | None:
-    """Given a stored quote and the PDF's page texts, return the 1-based page it stands on
-    (where a quote runs over a page break, the page it starts on), or None."""
+def spreads(pages: list[str]) -> list[str]:
+    """Given the PDF's page texts, return each page's text followed by the next page's."""
+    return [text + (pages[n + 1] if n + 1 < len(pages) else "") for n, text in enumerate(pages)]
+
+
+def quote_page(quote: str, pages: list[str], spread: list[str] | None = None) -> int | None:
+    """Given a stored quote and the PDF's page texts (and their spreads, when computed once),
+    return the 1-based page it stands on (where it runs over a page break, the page it starts
+    on), or None."""
     pieces = [p for p in (normalise(s).text for s in PIECES.split(quote)) if p]
     pieces = [p for p in pieces if len(p) >= MIN_PIECE_CHARS] or pieces
     if not pieces or sum(map(len, pieces)) < MIN_PIECE_CHARS:
         return None
-    for n, text in enumerate(pages):
-        spread = text + (pages[n + 1] if n + 1 < len(pages) else "")
-        if 0 <= spread.find(pieces[0]) < len(text) and all(p in spread for p in pieces[1:]):
+    spread = spread or spreads(pages)
+    for n, (text, both) in enumerate(zip(pages, spread, strict=True)):
+        if pieces[0] not in both:
+            continue
+        if 0 <= both.find(pieces[0]) < len(text) and all(p in both for p in pieces[1:]):
             return n + 1
     return None
 
@@ -80,13 +88,19 @@ def add_twin_pages(report: StagedReport, pdf: Path) -> int:
     pages = page_texts(pdf)
     if not pages:
         return 0
+    spread = spreads(pages)
+    page_of_quote: dict[str, int | None] = {}
     found: dict[str, Counter] = defaultdict(Counter)
     for table, (loc_at, quote_at) in PLACE_COLUMNS.items():
         if quote_at is None:
             continue
         for row in report.rows.get(table, []):
             loc, quote = row[loc_at], row[quote_at]
-            if loc and quote and (page := quote_page(quote, pages)) is not None:
+            if not loc or not quote:
+                continue
+            if quote not in page_of_quote:
+                page_of_quote[quote] = quote_page(quote, pages, spread)
+            if (page := page_of_quote[quote]) is not None:
                 found[loc][page] += 1
     page_of = {loc: min(counts, key=lambda p: (-counts[p], p)) for loc, counts in found.items()}
     for table, (loc_at, _) in PLACE_COLUMNS.items():
