@@ -57,7 +57,7 @@ class Block:
             return f"第{self.page}页"
         if self.heading is not None:
             if self.kind == "p":
-                own = " ".join(self.text.split()) == self.heading  # the heading itself
+                own = self.heading.endswith(" ".join(self.text.split()))  # the heading itself
                 lead = "" if own else opening_words(self.text)
                 return place(self.heading, lead)
             cells = " ".join(c for row in self.rows for c in row if c.strip())

@@ -63,6 +63,25 @@ def test_numbers_and_glossary_entries_are_not_headings():
     assert placed[3].loc == f"{lines[0]} · “2024年度收、支总计均…”"
 
 
+def test_a_repeated_heading_is_named_with_the_heading_above_it():
+    lines = [
+        "三、项目绩效情况",
+        "1.深化改革及重点工作经费",
+        "（1）项目概况",
+        "该项目全年预算数41.47万元。",
+        "（2）项目资金申报相符性",
+        "2.网络、系统运行维护费",
+        "（1）项目概况",
+        "该项目全年预算数12.00万元。",
+    ]
+    blocks = [Block("p", t, index=n) for n, t in enumerate(lines, 1)]
+    placed = place_blocks(ParsedDocument("x.docx", "docx", blocks)).blocks
+    assert placed[3].loc == "1.深化改革及重点工作经费 › （1）项目概况 · “该项目全年预算数41.4…”"
+    assert placed[7].loc == "2.网络、系统运行维护费 › （1）项目概况 · “该项目全年预算数12.0…”"
+    assert placed[6].loc == "2.网络、系统运行维护费 › （1）项目概况"  # the heading itself
+    assert placed[4].loc == "（2）项目资金申报相符性"  # said once: no path
+
+
 def test_html_keeps_its_paragraph_numbers():
     blocks = [Block("p", "一、收入支出决算总体情况说明", index=1)]
     placed = place_blocks(ParsedDocument("x.html", "html", blocks)).blocks

@@ -6,11 +6,13 @@ Word does not show."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from functools import cache
 
+from etl.extract.basetable import base_level
 from etl.extract.coverage import template_parts
-from etl.extract.narrative import GLOSSARY_ENTRY, HEADING_MAX_CHARS, is_heading
+from etl.extract.narrative import GLOSSARY_ENTRY, HEADING_MAX_CHARS, PART_HEADING, is_heading
 from etl.extract.textnorm import DROPPED, ENUMERATOR, FULLWIDTH
 from etl.model import ParsedDocument
 
@@ -29,6 +31,9 @@ RAW_HEADING_MAX_CHARS = 4 * HEADING_MAX_CHARS
 # its map back to the original): whitespace dropped, full-width digits made ASCII.
 MATCHING_FORM = str.maketrans({**{ch: None for ch in DROPPED}, **{
     chr(k): chr(v) for k, v in FULLWIDTH.items()}})  # fmt: skip
+# Between a repeated heading and the heading it stands under (“1.某项目 › （1）项目概况”).
+HEADING_PATH_SEPARATOR = " › "
+PART_LEVEL = -1  # 第一部分 stands above 一、
 # Sentence punctuation: a line holding it is not an unnumbered heading.
 SENTENCE_MARKS = re.compile(r"[，,。；;：:]")
 
@@ -57,18 +62,54 @@ def _is_heading(text: str) -> bool:
     )
 
 
+def _level(heading: str) -> int:
+    """Given a heading, return its numbering level (第一部分 -1, 一、 0, （一） 1, 1. 2, （1） 3;
+    a template label without a number counts as 0)."""
+    norm = heading.translate(MATCHING_FORM)
+    if PART_HEADING.match(norm):
+        return PART_LEVEL
+    level = base_level(norm)
+    return 0 if level is None else level
+
+
 def place_blocks(doc: ParsedDocument) -> ParsedDocument:
     """Given a DOCX or text document, return it with every block's section heading set (other
-    formats unchanged)."""
-    if doc.fmt not in PLACED_FORMATS:
-        return doc
+    formats unchanged); a heading the document repeats (（1）项目概况 under each project) is
+    named with the heading above it when that tells the repeats apart."""
+    if doc.fmt not in PLACED_FORMATS or any(b.page is not None for b in doc.blocks):
+        return doc  # a document with pages is placed by its pages
+    headings = [
+        " ".join(b.text.split())
+        if b.kind == "p" and len(b.text) <= RAW_HEADING_MAX_CHARS and _is_heading(b.text)
+        else None
+        for b in doc.blocks
+    ]
+    parents = _parents(headings)
+    repeated = {h for h, n in Counter(h for h in headings if h).items() if n > 1}
+    telling = {pair for pair, n in Counter(parents.values()).items() if n == 1}
     heading = ""
     blocks = []
-    for block in doc.blocks:
-        if block.page is not None:
-            return doc  # a document with pages is placed by its pages
-        text = block.text
-        if block.kind == "p" and len(text) <= RAW_HEADING_MAX_CHARS and _is_heading(text):
-            heading = " ".join(text.split())
+    for n, (block, own) in enumerate(zip(doc.blocks, headings, strict=True)):
+        if own is not None:
+            parent = parents[n][0]
+            heading = own
+            if own in repeated and parent and parents[n] in telling:
+                heading = parent + HEADING_PATH_SEPARATOR + own
         blocks.append(replace(block, heading=heading))
     return replace(doc, blocks=blocks)
+
+
+def _parents(headings: list[str | None]) -> dict[int, tuple[str, str]]:
+    """Given each block's heading text (None: not a heading), return for each heading's
+    position (the heading above it by numbering level, "" when none; itself)."""
+    out = {}
+    open_headings: list[tuple[int, str]] = []  # the headings above, outermost first
+    for n, own in enumerate(headings):
+        if own is None:
+            continue
+        level = _level(own)
+        while open_headings and open_headings[-1][0] >= level:
+            open_headings.pop()
+        out[n] = (open_headings[-1][1] if open_headings else "", own)
+        open_headings.append((level, own))
+    return out
