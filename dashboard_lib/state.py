@@ -44,8 +44,8 @@ def notices() -> list[str]:
     return list(_reg()["notices"])
 
 
-def _url_values(key: str) -> list[str] | None:
-    """Return the values the query string holds for ``key``, or None when absent."""
+def link_values(key: str) -> list[str] | None:
+    """Given a query parameter name, return the values the link holds for it, or None when absent."""
     try:
         if key not in st.query_params:
             return None
@@ -54,10 +54,12 @@ def _url_values(key: str) -> list[str] | None:
         return None
 
 
-def _check(
+def check_link(
     key: str, label: str, formatted: Sequence[str], multi: bool, allow_empty: bool = False
 ) -> None:
-    values = _url_values(key)
+    """Given a bound key, its Chinese label and its formatted options, show a notice naming the
+    link values that are not options (more than one for a single choice)."""
+    values = link_values(key)
     if values is None:
         return
     valid = set(formatted)
@@ -69,7 +71,8 @@ def _check(
         notice(f"链接中的{label}参数 {shown} 无法识别，已忽略。")
 
 
-def _register(key: str, values: list[str] | None) -> None:
+def keep_in_link(key: str, values: list[str] | None) -> None:
+    """Given a key and its formatted values (None: the default), put them in the share link."""
     reg = _reg()
     if key not in reg["keys"]:
         reg["keys"].append(key)
@@ -95,11 +98,11 @@ def multiselect(
     """A bound multiselect; default empty (left out of the link)."""
     where = where or st
     formatted = _fmt_all(options, format_func)
-    _check(key, label, formatted, multi=True)
+    check_link(key, label, formatted, multi=True)
     chosen = where.multiselect(
         label, list(options), key=key, format_func=format_func, bind="query-params", **kwargs
     )
-    _register(key, [str(format_func(o)) for o in chosen] or None)
+    keep_in_link(key, [str(format_func(o)) for o in chosen] or None)
     return chosen
 
 
@@ -116,9 +119,9 @@ def selectbox(
     """A bound selectbox; the option at ``index`` is the default (left out of the link)."""
     where = where or st
     formatted = _fmt_all(options, format_func)
-    _check(key, label, formatted, multi=False)
+    check_link(key, label, formatted, multi=False)
     if not options:
-        _register(key, None)
+        keep_in_link(key, None)
         return None
     index = min(max(index, 0), len(options) - 1)
     chosen = where.selectbox(
@@ -131,7 +134,7 @@ def selectbox(
         **kwargs,
     )
     is_default = chosen == options[index]
-    _register(key, None if is_default else [str(format_func(chosen))])
+    keep_in_link(key, None if is_default else [str(format_func(chosen))])
     return chosen
 
 
@@ -148,7 +151,7 @@ def radio(
     """A bound horizontal radio; the first option is the default."""
     where = where or st
     formatted = _fmt_all(options, format_func)
-    _check(key, label, formatted, multi=False)
+    check_link(key, label, formatted, multi=False)
     kwargs.setdefault("horizontal", True)
     chosen = where.radio(
         label,
@@ -159,7 +162,7 @@ def radio(
         bind="query-params",
         **kwargs,
     )
-    _register(key, None if chosen == options[index] else [str(format_func(chosen))])
+    keep_in_link(key, None if chosen == options[index] else [str(format_func(chosen))])
     return chosen
 
 
@@ -168,30 +171,30 @@ def year_range(label: str, years: Sequence[int], *, key: str, where: Any = None)
     where = where or st
     years = [int(y) for y in years]
     formatted = [str(y) for y in years]
-    values = _url_values(key)
+    values = link_values(key)
     if len(years) < 2:
         if values:
-            _check(key, label, formatted, multi=True)
+            check_link(key, label, formatted, multi=True)
         where.caption(f"{label}：{years[0]}年" if years else f"{label}：无")
-        _register(key, None)
+        keep_in_link(key, None)
         return (years[0], years[0]) if years else (0, 0)
-    _check(key, label, formatted, multi=True)
+    check_link(key, label, formatted, multi=True)
     if values is not None and len(values) != 2 and all(v in formatted for v in values):
         notice(f"链接中的{label}参数应为两个年份，已忽略。")
     lo, hi = where.select_slider(
         label, options=years, value=(years[0], years[-1]), key=key, bind="query-params"
     )
     default = (lo, hi) == (years[0], years[-1])
-    _register(key, None if default else [str(lo), str(hi)])
+    keep_in_link(key, None if default else [str(lo), str(hi)])
     return int(lo), int(hi)
 
 
 def toggle(label: str, *, key: str, value: bool = False, where: Any = None, **kwargs: Any) -> bool:
     """A bound toggle; ``value`` is the default."""
     where = where or st
-    _check(key, label, ["true", "false", "True", "False"], multi=False)
+    check_link(key, label, ["true", "false", "True", "False"], multi=False)
     on = where.toggle(label, value=value, key=key, bind="query-params", **kwargs)
-    _register(key, None if on == value else [str(on).lower()])
+    keep_in_link(key, None if on == value else [str(on).lower()])
     return bool(on)
 
 

@@ -10,9 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from etl.statements import Statement
+
 
 class InputError(Exception):
     """A file that cannot be read as a report; the message is one line naming the reason."""
+
+
+# How many characters of a paragraph (or of a table's first cells) name it in a place.
+PLACE_LEAD_CHARS = 12
+PLACE_SEPARATOR = " · "  # between the section heading and the opening words
+
+
+def opening_words(text: str, limit: int = PLACE_LEAD_CHARS) -> str:
+    """Given a paragraph's text, return its first words in quotes (“2024年度收、支总计…”)."""
+    words = " ".join(text.split())
+    return f"“{words[:limit]}…”" if len(words) > limit else f"“{words}”"
+
+
+def place(heading: str, lead: str) -> str:
+    """Given a section heading ("" when none) and a block's opening words, return the place a
+    person finds it by in a document without pages."""
+    return PLACE_SEPARATOR.join(part for part in (heading, lead) if part)
 
 
 @dataclass(frozen=True)
@@ -26,12 +45,23 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()  # table cells, merged cells given once
     page: int | None = None  # 1-based PDF page where the block starts; None for DOCX/text
     index: int = 0  # 1-based ordinal of the block among blocks of its kind (paragraph n / table n)
+    # DOCX/text: the section heading the block stands under ("" above the first heading, the
+    # heading itself for a heading); None when the document's places are pages or ordinals
+    heading: str | None = None
 
     @property
     def loc(self) -> str:
-        """Given a block, return where a person finds it (第3页 / 第12段 / 第4个表格)."""
+        """Given a block, return where a person finds it: 第3页 in a PDF; in DOCX/text the
+        section heading and the block's opening words; else 第12段 / 第4个表格."""
         if self.page is not None:
             return f"第{self.page}页"
+        if self.heading is not None:
+            if self.kind == "p":
+                own = self.heading.endswith(" ".join(self.text.split()))  # the heading itself
+                lead = "" if own else opening_words(self.text)
+                return place(self.heading, lead)
+            cells = " ".join(c for row in self.rows for c in row if c.strip())
+            return place(self.heading, "表格" + opening_words(cells))
         return f"第{self.index}个表格" if self.kind == "table" else f"第{self.index}段"
 
 
@@ -164,35 +194,6 @@ class Indicator:
 
 
 @dataclass
-class Mention:
-    """What a report says about a figure beyond its value, for the checks (etl/checks).
-
-    kinds: completion (完成预算%), change (a stated year-on-year change), share (占…%),
-    year_compared / year_as_of / year_reported (a year the text compares with, counts up to,
-    or reports on), no_carryover (无结转结余), amount (a figure that is not a metric),
-    restated (a metric stated again with a different value); for the projects: report_list
-    (the project reports the text says were produced), project_report (an attached one),
-    funds_score (预算执行 分值/得分 of a funds row); base_table (a 基础数据表 cell of any year
-    column), breakdown (a year's amount and its parts in prose); chart_title / chart_value /
-    chart_label (the data a chart embedded in the report leaves as text).
-    """
-
-    kind: str
-    quote: str
-    page: int | None
-    loc: str
-    section: str = ""
-    subject: str | None = None  # metric key (or pseudo key such as gpb.basic) spoken about
-    value: float | None = None  # amount in 万元, count, or signed change
-    pct: float | None = None  # stated percentage, signed for changes
-    base: float | None = None  # stated budget / denominator the percentage refers to
-    year: int | None = None
-    other_year: int | None = None  # for year_compared: the year on the left of 比/较
-    flag: str | None = None  # completion: < > = from 决算数小于/大于/等于预算数; template
-    context: str = ""  # exact words of the base figure when it is apart from the quote
-
-
-@dataclass
 class Coverage:
     """How much of the catalogue and of its template one report gave."""
 
@@ -237,7 +238,8 @@ class Report:
     projects: list[Project] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # values not stored, and why
-    mentions: list[Mention] = field(default_factory=list)
+    # what the report says about its figures beyond their values (etl/statements.py)
+    mentions: list[Statement] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # reader warnings (text it could not place)
     coverage: Coverage = field(default_factory=Coverage)
     cells: list[Cell] = field(default_factory=list)  # every amount cell of the standard 附表

@@ -166,13 +166,13 @@ def unit_chart(summary: pd.DataFrame) -> go.Figure:
 def severity_filter() -> list[str]:
     """Show the severity pills (bound to the link as fd_sev); return the chosen severities."""
     label = "严重程度"
-    state._check("fd_sev", label, list(SEVERITY_LABEL.values()), multi=True)
+    state.check_link("fd_sev", label, list(SEVERITY_LABEL.values()), multi=True)
     chosen = st.pills(
         label, list(SEVERITY_LABEL), selection_mode="multi", default=DEFAULT_SEVERITIES,
         format_func=SEVERITY_LABEL.get, key="fd_sev", bind="query-params",
     )  # fmt: skip
     chosen = [s for s in SEVERITY_LABEL if s in (chosen or [])]
-    state._register(
+    state.keep_in_link(
         "fd_sev", None if chosen == DEFAULT_SEVERITIES else [SEVERITY_LABEL[s] for s in chosen]
     )
     return chosen
@@ -182,7 +182,7 @@ def rule_filter(rules: pd.DataFrame) -> str:
     """Show the rule picker by Chinese name (the link keeps the id as fd_rule); return the id."""
     ids = [ALL_RULES, *rules["rule"]]
     names = dict(zip(rules["rule"], rules["name_zh"], strict=True)) | {ALL_RULES: "全部规则"}
-    asked = state._url_values("fd_rule")
+    asked = state.link_values("fd_rule")
     index = 0
     if asked:
         if asked[-1] in names:
@@ -190,7 +190,7 @@ def rule_filter(rules: pd.DataFrame) -> str:
         else:
             state.notice(f"链接中的规则参数“{asked[-1]}”无法识别，已忽略。")
     chosen = st.selectbox("规则", ids, index=index, format_func=names.get, key="fd_rule")
-    state._register("fd_rule", [chosen] if chosen else None)
+    state.keep_in_link("fd_rule", [chosen] if chosen else None)
     return chosen
 
 
@@ -258,7 +258,7 @@ def render() -> None:
                 )  # fmt: skip
             rows = picked.selection.rows if picked is not None else []
             index = rows[0] if rows and rows[0] < len(found) else _linked_row(found)
-            state._register("fd_pick", [found.at[index, "finding_id"]] if rows else None)
+            state.keep_in_link("fd_pick", [found.at[index, "finding_id"]] if rows else None)
             with right:
                 show_finding(found.loc[index], editable)
     with tab_units:
@@ -313,11 +313,11 @@ def render() -> None:
 
 def _linked_row(found: pd.DataFrame) -> int:
     """Given the listed findings, return the row the link's fd_pick names, else the first."""
-    asked = state._url_values("fd_pick")
+    asked = state.link_values("fd_pick")
     if asked:
         hits = found.index[found["finding_id"] == asked[-1]]
         if len(hits):
-            state._register("fd_pick", [asked[-1]])
+            state.keep_in_link("fd_pick", [asked[-1]])
             return int(hits[0])
         state.notice("链接中的核查编号在当前筛选下不存在，已显示第一条。")
     return 0

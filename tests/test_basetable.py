@@ -20,6 +20,7 @@ from etl.extract.tables import TableReader
 from etl.extract.textnorm import normalise
 from etl.model import Block
 from etl.readers import read_document
+from etl.statements import BaseTable, Breakdown
 from tests.conftest import REPO, SAMPLES, run_cli
 
 FORMATS = ("txt", "docx", "pdf")
@@ -162,9 +163,9 @@ def by_format(tmp_path_factory) -> dict[str, list[ReportData]]:
 def test_base_table_columns_and_text_breakdowns_are_read(fmt):
     report = extract_report(read_document(SAMPLES / fmt / f"{STEM_001}.{fmt}"))
     table = {
-        (m.subject, m.year, m.flag): (m.value, m.base)
+        (m.row, m.year, m.stage): (m.value, m.lines)
         for m in report.mentions
-        if m.kind == "base_table"
+        if isinstance(m, BaseTable)
     }
     assert table[("basic", 2022, "决算")] == (684.91, None)
     assert table[("basic", 2023, "预算")] == (444.04, None)
@@ -172,14 +173,16 @@ def test_base_table_columns_and_text_breakdowns_are_read(fmt):
     # 办公费 + 水费、电费、差旅费 + 三公经费; 3.公务接待 is inside 三公经费, not a fourth line
     assert table[("public_lines", 2023, "预算")] == (pytest.approx(109.63), 3.0)
     assert table[("public_lines", 2022, "决算")] == (pytest.approx(115.06), 3.0)
-    said = {(m.subject, m.year, m.flag): m.value for m in report.mentions if m.kind == "breakdown"}
+    said = {
+        (m.subject, m.year, m.stage): m.amount for m in report.mentions if isinstance(m, Breakdown)
+    }
     assert said[("whole", 2022, "目标")] == 684.91
     assert said[("whole.basic", 2022, "目标")] == 455.35
     assert said[("whole.project", 2022, "目标")] == 229.56
     assert said[("basic.goods", 2023, "预算")] == 67.8
     assert said[("basic.wages", 2023, "预算")] == 376.24
     for m in report.mentions:
-        if m.kind in ("base_table", "breakdown"):
+        if isinstance(m, BaseTable | Breakdown):
             assert m.quote and m.loc
             assert fmt != "pdf" or m.page is not None
 
@@ -258,9 +261,9 @@ def test_hand_written_consistent_base_table_raises_nothing(tmp_path):
         con.close()
     assert alarms == []
     lines = {
-        (m["year"], m["flag"]): (m["value"], m["base"])
+        (m.year, m.stage): (m.value, m.lines)
         for m in report.mentions
-        if m["kind"] == "base_table" and m["subject"] == "public_lines"
+        if isinstance(m, BaseTable) and m.row == "public_lines"
     }
     # four lines each (会议费、培训费 included), 三公经费's own lines not counted again
     assert lines == {
@@ -311,9 +314,9 @@ def _table_mentions(*rows: tuple[str, ...]) -> dict[tuple[str, str], tuple]:
     table = Block("table", "", rows=(YEAR_HEADER, *rows))
     reader.read(table, "2024年度部门整体支出绩效评价基础数据表", 1)
     return {
-        (m.subject, m.context): (m.value, m.base)
+        (m.row, m.column): (m.value, m.lines)
         for m in reader.out.mentions
-        if m.kind == "base_table" and m.subject in ("public", "public_lines")
+        if isinstance(m, BaseTable) and m.row in ("public", "public_lines")
     }
 
 
@@ -370,7 +373,7 @@ def _breakdowns(sentence: str) -> dict[str, float]:
     """Given one sentence, return its breakdown mentions as {subject: value}."""
     nt = normalise(sentence)
     found = read_mentions(nt, 0, len(nt.text), Block("p", sentence), "")
-    return {m.subject: m.value for m in found if m.kind == "breakdown"}
+    return {m.subject: m.amount for m in found if isinstance(m, Breakdown)}
 
 
 @pytest.mark.parametrize(

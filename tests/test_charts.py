@@ -10,12 +10,13 @@ import duckdb
 import pytest
 
 from etl.checks.chart_rules import RULE, chart_values
-from etl.checks.load import MENTION_COLUMNS, load_reports
+from etl.checks.load import load_reports
 from etl.checks.model import ReportData, Stated
 from etl.extract import extract_report
 from etl.extract.charts import ChartReader
 from etl.model import Block, Report
 from etl.readers import read_document
+from etl.statements import ChartLabel, ChartTitle, ChartValue
 from tests.conftest import REPO, SAMPLES, run_cli
 
 STEM = "000_49c7c66149f159f0"
@@ -27,7 +28,7 @@ OTHERS = (
 )
 FORMATS = ("txt", "docx", "pdf")
 CONSISTENT = REPO / "tests" / "fixtures" / "consistent"
-CHART_KINDS = ("chart_title", "chart_value", "chart_label")
+CHART_KINDS = ChartTitle | ChartValue | ChartLabel
 
 # A chart residue written to agree with tests/fixtures/consistent/qingshi_2024.txt:
 # 收支总计 500.00 (2023: 500.00 − 50.00), 一般公共预算财政拨款支出 480.00 (2023: 440.00),
@@ -67,10 +68,7 @@ def report_data(report: Report) -> ReportData:
         r.derived[d.metric] = (d.fiscal_year, d.value, r.quote(d.quote, d.loc, d.page), d.basis)
     for c in report.function_classes:
         r.classes.append((c.class_name, c.amount, r.quote(c.quote, c.loc, c.page)))
-    for m in report.mentions:
-        row = {k: getattr(m, k) for k in MENTION_COLUMNS}
-        row["where"] = r.quote(m.quote, m.loc, m.page)
-        r.mentions.append(row)
+    r.mentions = [m.cited(r.quote(m.quote, m.loc, m.page)) for m in report.mentions]
     return r
 
 
@@ -84,18 +82,18 @@ def charts_of(path) -> dict[str, dict]:
     out: dict[str, dict] = {}
     by_flag: dict[str, dict] = {}
     for m in extract_report(read_document(path)).mentions:
-        if m.kind not in CHART_KINDS:
+        if not isinstance(m, CHART_KINDS):
             continue
-        c = by_flag.setdefault(m.flag, {"values": {}, "labels": {}, "locs": {}})
-        out[m.context] = c
-        if m.kind == "chart_title":
-            c["unit"] = m.subject
-        elif m.kind == "chart_value":
-            c["values"][m.subject] = m.value
-            c["locs"][m.subject] = m.loc
+        c = by_flag.setdefault(m.chart, {"values": {}, "labels": {}, "locs": {}})
+        out[m.title] = c
+        if isinstance(m, ChartTitle):
+            c["unit"] = m.unit
+        elif isinstance(m, ChartValue):
+            c["values"][m.category] = m.value
+            c["locs"][m.category] = m.loc
         else:
-            c["labels"][m.subject] = m.value if m.value is not None else m.pct
-            c["locs"]["label:" + m.subject] = m.loc
+            c["labels"][m.category] = m.amount if m.amount is not None else m.pct
+            c["locs"]["label:" + m.category] = m.loc
     return out
 
 
@@ -162,7 +160,7 @@ def test_pdf_runs_split_over_lines_are_joined():
         "甲类支出 乙类支出",
         "3 2",
     )
-    values = {m.subject: m.value for m in mentions if m.kind == "chart_value"}
+    values = {m.category: m.value for m in mentions if isinstance(m, ChartValue)}
     assert values == {"甲类支出": 3.0, "乙类支出": 2.0}
 
 
@@ -195,14 +193,14 @@ def test_ambiguous_residue_reads_nothing(texts):
 
 def test_an_axis_title_on_its_own_line_gives_the_unit():
     mentions = read_blocks("变动情况", "万元", "2023年\t2024年\t10\t20")
-    (title,) = [m for m in mentions if m.kind == "chart_title"]
-    assert (title.context, title.subject) == ("变动情况", "万元")
+    (title,) = [m for m in mentions if isinstance(m, ChartTitle)]
+    assert (title.title, title.unit) == ("变动情况", "万元")
 
 
 def test_reference_reports_without_charts_read_none():
     for stem in OTHERS[:3]:
         mentions = extract_report(read_document(sample(stem, "txt"))).mentions
-        assert not [m for m in mentions if m.kind in CHART_KINDS], stem
+        assert not [m for m in mentions if isinstance(m, CHART_KINDS)], stem
 
 
 # --- the rule ----------------------------------------------------------------------------
@@ -344,12 +342,13 @@ def amount_chart_grade(label: float, value: float) -> str | None:
     severity (None when there is none) for a two-year chart in 万元 named by no figure."""
     r = ReportData("t", "t.txt", "unit", "unit", None, 2024, "final")
     where = r.quote("收支情况", "第1段", None)
-    base = {"flag": "图1", "context": "收支情况", "where": where, "pct": None}
+    base = {"chart": "图1", "title": "收支情况", "where": where, "quote": "…", "page": None,
+            "loc": "第1段"}  # fmt: skip
     r.mentions = [
-        {**base, "kind": "chart_title", "subject": "万元", "value": None, "year": None},
-        {**base, "kind": "chart_value", "subject": "2023年", "value": 1000.0, "year": 2023},
-        {**base, "kind": "chart_value", "subject": "2024年", "value": value, "year": 2024},
-        {**base, "kind": "chart_label", "subject": "2024年", "value": label, "year": None},
+        ChartTitle(**base, unit="万元"),
+        ChartValue(**base, category="2023年", value=1000.0, year=2023),
+        ChartValue(**base, category="2024年", value=value, year=2024),
+        ChartLabel(**base, category="2024年", amount=label, pct=None),
     ]
     findings = chart_values(r, {})
     assert len(findings) <= 1
@@ -408,9 +407,9 @@ def test_a_typed_pie_value_off_its_share_is_flagged(tmp_path):
 def labels_read(*texts: str) -> dict[str, float]:
     """Given paragraph texts, return the chart labels read, by category."""
     return {
-        m.subject: m.value if m.value is not None else m.pct
+        m.category: m.amount if m.amount is not None else m.pct
         for m in read_blocks(*texts)
-        if m.kind == "chart_label"
+        if isinstance(m, ChartLabel)
     }
 
 

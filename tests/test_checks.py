@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,15 @@ from etl.checks.model import (
     pct_severity,
 )
 from etl.checks.registry import REGISTRY, readme_block, readme_table
+from etl.statements import (
+    FiscalIncome,
+    NoCarryover,
+    SectionMax,
+    Share,
+    Statement,
+    Target,
+    YearReported,
+)  # fmt: skip
 from tests.conftest import REPO, run_cli
 
 GOLDEN = REPO / "tests" / "fixtures" / "golden_findings"
@@ -435,9 +445,10 @@ def test_indicator_target_in_prose_vs_table_matches_names_and_units():
     r = ReportData("r1", "x.docx", "u1", "安居·区委绩效办", "党委部门", 2024, "绩效自评")
     where = Quote("…", "第1个表格", None, "x.docx")
 
-    def said(name: str, sign: str, value: float) -> dict:
+    def said(name: str, sign: str, value: float) -> Target:
         q = Quote(f"年初绩效指标值{name}{sign}{value:g}", "第9段", None, "x.docx")
-        return {"kind": "target", "value": value, "flag": sign, "context": name, "where": q}
+        return Target(quote=q.quote, page=None, loc=q.loc, value=value, sign_unit=sign,
+                      indicator=name, where=q)  # fmt: skip
 
     r.indicators = [IndicatorRow("督查经费", "区委、区府领导指示事项", "230", 10.0, 10.0, where)]
     r.mentions = [
@@ -458,9 +469,9 @@ def test_fiscal_income_stated_as_the_general_budget_part_only():
     def fact(value: float, words: str) -> Stated:
         return Stated(value, Quote(words, "第3段", None, "x.txt"))
 
-    def said(value: float, year: int | None, loc: str = "第9段") -> dict:
+    def said(value: float, year: int | None, loc: str = "第9段") -> FiscalIncome:
         q = Quote(f"财政拨款预算收入{value:g}万元", loc, None, "x.txt")
-        return {"kind": "fiscal_income", "value": value, "year": year, "loc": loc, "where": q}
+        return FiscalIncome(quote=q.quote, page=None, loc=loc, amount=value, year=year, where=q)
 
     r.facts = {
         "income.general_budget": fact(1231.16, "一般公共预算财政拨款收入1231.16万元"),
@@ -480,7 +491,7 @@ def test_fiscal_income_stated_as_the_general_budget_part_only():
     # a reporting phrase with the wrong year (flagged by year.context) still speaks of this year
     r.mentions = [
         said(1231.16, 2022, "第12段"),
-        {"kind": "year_reported", "year": 2022, "loc": "第12段"},
+        YearReported(quote="2022年度", page=None, loc="第12段", year=2022),
     ]
     assert len(fiscal_scope(r, {})) == 1
     # no other fund received: the general budget is every 财政拨款
@@ -537,16 +548,18 @@ def test_dev_reports_one_cause_one_finding(tmp_path):
     ]  # the two listed inconsistencies of h06, each once
 
 
-def _report(facts: dict[str, float], mentions: list[dict]) -> ReportData:
+def _report(facts: dict[str, float], mentions: list[Statement]) -> ReportData:
     """Given figures and statements, return an in-process report bundle (no build)."""
     q = Quote("…", "第1段", 3, "r.pdf")
     r = ReportData("r1", "r.pdf", "u1", "县·单位", "党委部门", 2024, "决算")
     r.facts = {k: Stated(v, q) for k, v in facts.items()}
-    base = {"subject": None, "value": None, "pct": None, "base": None, "year": None,
-            "other_year": None, "flag": None, "section": "", "page": 3, "loc": "第2段",
-            "quote": "…", "context": "", "where": q}  # fmt: skip
-    r.mentions = [base | m for m in mentions]
+    r.mentions = [m.cited(q) for m in mentions]
     return r
+
+
+def _said(kind: type[Statement], quote: str = "…", **fields) -> Statement:
+    """Given a statement kind, its words and fields, return it as said on page 3."""
+    return kind(quote=quote, page=3, loc="第2段", **fields)
 
 
 @pytest.mark.parametrize(
@@ -557,7 +570,7 @@ def test_no_carryover_is_graded_by_the_scope_of_its_sentence(scope, severity):
 
     r = _report(
         {"total.income_expenditure": 863.44, "expenditure.total": 863.25},
-        [{"kind": "no_carryover", "context": scope}],
+        [_said(NoCarryover, scope=scope)],
     )
     found = no_carryover(r, {})
     assert [f.severity for f in found] == [severity]
@@ -570,7 +583,7 @@ def test_fiscal_no_carryover_still_binds_the_fiscal_totals():
     r = _report(
         {"total.income_expenditure": 100.0, "expenditure.total": 90.0, "fiscal.total": 100.0,
          "income.general_budget": 90.0},
-        [{"kind": "no_carryover", "context": "fiscal"}],
+        [_said(NoCarryover, scope="fiscal")],
     )  # fmt: skip
     found = no_carryover(r, {})
     assert len(found) == 1 and found[0].severity == "error"  # one statement, one finding
@@ -585,8 +598,8 @@ def test_section_maxima_left_from_a_template_are_one_warning():
         ("项目执行（12分）", 12, 15, 15),
         ("产出（30分）", 30, 30, 30),
     ]
-    r = _report({}, [{"kind": "section_max", "subject": "部门整体", "quote": q, "value": most,
-                      "base": weights, "pct": got} for q, most, weights, got in heads])  # fmt: skip
+    r = _report({}, [_said(SectionMax, q, table="部门整体", most=most, weights=weights,
+                           scores=got, name="") for q, most, weights, got in heads])  # fmt: skip
     found = sections(r, {})
     assert [f.severity for f in found] == ["warning"]
     assert "预算管理（21分）" in found[0].message and "项目执行（12分）" in found[0].message
@@ -597,8 +610,8 @@ def test_staffing_control_rate_is_not_an_error():
     from etl.checks.pct_rules import shares
 
     stated = "编制数 36 / 实际在职人数 26 / 控制率 100%"
-    r = _report({}, [{"kind": "share", "quote": stated, "value": 26, "pct": 100, "base": 36,
-                      "flag": "人"}])  # fmt: skip
+    r = _report({}, [_said(Share, stated, of_metric=None, amount=26, pct=100, of_amount=36,
+                           counted="人")])  # fmt: skip
     assert [f.severity for f in shares(r, {})] == ["info"]
-    r.mentions[0]["pct"] = 60.0  # not 100%: a formula would be needed to call it wrong
+    r.mentions[0] = replace(r.mentions[0], pct=60.0)  # not 100%: a formula would be needed
     assert [f.severity for f in shares(r, {})] == ["warning"]

@@ -17,6 +17,7 @@ from etl.extract.performance import read_sentence
 from etl.extract.textnorm import normalise
 from etl.model import UNIT_TABLE
 from etl.readers import read_document
+from etl.statements import FundsScore
 
 # The grid helpers (merge markers "<" and "^") of the schedule fixtures' generator.
 _SCHEDULES = Path(__file__).resolve().parent / "fixtures" / "schedules" / "make_schedules.py"
@@ -266,7 +267,7 @@ def test_every_form_value_is_read_and_none_is_wrong(tmp_path, fmt, layout):
     ]  # fmt: skip
     assert got == _indicator_truth()
     # the 预算执行 分值/得分 of each funds row is kept for the checks
-    funds = [(m.subject, m.value, m.pct) for m in r.mentions if m.kind == "funds_score"]
+    funds = [(m.table, m.weight, m.score) for m in r.mentions if isinstance(m, FundsScore)]
     assert funds == [
         (t, f.funds_weight, f.funds_score)
         for t, f in [(UNIT_TABLE, UNIT_FORM)] + [(f.name, f) for f in PROJECT_FORMS]

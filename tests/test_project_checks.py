@@ -12,6 +12,7 @@ import pytest
 
 from etl.extract import extract_report
 from etl.readers import read_document
+from etl.statements import FundsScore, ProjectReport, ReportList
 from tests.conftest import REPO
 
 SAMPLES = REPO / "samples" / "reports"
@@ -47,26 +48,26 @@ def test_indicator_sign_and_unit_columns_are_read(report_000, fmt):
 @pytest.mark.e2e
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_budget_execution_points_are_read_from_each_funds_row(report_000, fmt):
-    funds = [m for m in report_000[fmt].mentions if m.kind == "funds_score"]
-    assert [(m.value, m.pct) for m in funds] == [(10.0, 10.0)] * 3
-    assert {m.subject for m in funds} == {p.name for p in report_000[fmt].projects}
+    funds = [m for m in report_000[fmt].mentions if isinstance(m, FundsScore)]
+    assert [(m.weight, m.score) for m in funds] == [(10.0, 10.0)] * 3
+    assert {m.table for m in funds} == {p.name for p in report_000[fmt].projects}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_project_report_list_and_attachments_are_read(fmt):
     report = _report("002", fmt)
-    (listed,) = [m for m in report.mentions if m.kind == "report_list"]
-    assert listed.flag.split("\n") == ["保运转类专项", "县级领导挂联帮扶资金专项"]
-    assert listed.value is None
-    attached = [m.context for m in report.mentions if m.kind == "project_report"]
+    (listed,) = [m for m in report.mentions if isinstance(m, ReportList)]
+    assert listed.names.split("\n") == ["保运转类专项", "县级领导挂联帮扶资金专项"]
+    assert listed.count is None
+    attached = [m.project for m in report.mentions if isinstance(m, ProjectReport)]
     assert attached == ["保运转类专项", "信息中心及保密类专项"]  # not 部门预算绩效评价报告
-    (counted,) = [m for m in _report("000", fmt).mentions if m.kind == "report_list"]
-    assert (counted.flag, counted.value) == ("深化改革及重点工作经费", 2.0)
+    (counted,) = [m for m in _report("000", fmt).mentions if isinstance(m, ReportList)]
+    assert (counted.names, counted.count) == ("深化改革及重点工作经费", 2.0)
 
 
 def test_a_title_set_on_two_lines_is_one_report():
     report = _report("003", "txt")
-    titles = [m for m in report.mentions if m.kind == "project_report" and m.flag != "table"]
+    titles = [m for m in report.mentions if isinstance(m, ProjectReport) and m.source != "table"]
     assert [m.quote for m in titles] == [
         "2023年县级衔接资金“两不愁三保障”及乡村建设治理补短项目支出绩效自评报告"
     ]

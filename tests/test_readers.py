@@ -283,7 +283,9 @@ def test_text_encodings(tmp_path):
     assert [x.text for x in a.blocks] == [x.text for x in b.blocks]
     assert a.blocks[0].text == "第一部分 部门概况"
     assert a.blocks[1].rows == (("项目", "金额\n（万元）"), ("1", "863.44"))
-    assert a.blocks[2].loc == "第2段" and a.blocks[1].loc == "第1个表格"
+    # places: the heading above and the opening words (Word and editors show no ordinals)
+    assert a.blocks[2].loc == "第一部分 部门概况 · “2024年度收、支总计均…”"
+    assert a.blocks[1].loc == "第一部分 部门概况 · 表格“项目 金额 （万元） 1…”"
 
 
 # ---------------------------------------------------------------- bad input

@@ -63,7 +63,7 @@ CREATE TABLE raw_facts (
     value       DOUBLE NOT NULL,       -- money in 万元 (元 converted by the extractor)
     unit        VARCHAR NOT NULL,
     page        INTEGER,
-    loc         VARCHAR NOT NULL,      -- 第3页 / 第12段 / 第4个表格
+    loc         VARCHAR NOT NULL,      -- 第3页 (PDF) / heading · “opening words…” (DOCX, text)
     quote       VARCHAR NOT NULL,
     origin      VARCHAR                -- text | table | schedule (a standard 附表, authoritative)
 );
@@ -165,11 +165,13 @@ CREATE TABLE raw_notes (               -- what the parser did not store, and why
 CREATE TABLE raw_mentions (            -- what a report says about a figure, for the checks
     report_id   VARCHAR NOT NULL,
     seq         INTEGER NOT NULL,
-    kind        VARCHAR NOT NULL,      -- completion | change | share | year_* | … (etl/model.py Mention)
-    subject     VARCHAR,               -- metric key (or gpb.basic) the words speak about
-    value       DOUBLE,                -- 万元 / count / signed change
+    -- one typed record per kind (etl/statements.py); its COLUMNS map its named fields onto
+    -- the generic columns below, which mean what that kind says they mean
+    kind        VARCHAR NOT NULL,      -- completion | change | share | year_* | … (KINDS)
+    subject     VARCHAR,               -- mostly the metric key (or gpb.basic) spoken about
+    value       DOUBLE,                -- mostly 万元 / count / signed change
     pct         DOUBLE,
-    base        DOUBLE,                -- stated budget or denominator
+    base        DOUBLE,                -- mostly a stated budget or denominator
     year        INTEGER,
     other_year  INTEGER,
     flag        VARCHAR,

@@ -61,6 +61,8 @@ class Decision:
     outcomes: dict[int, FileOutcome]
     retained: list[str]  # source files of old reports kept although their file is absent
     notes: list[str]  # old reports replaced by a new file, one line each
+    # a kept new DOCX/text report -> the PDF of the same report given beside it (its twin)
+    twins: dict[str, InputFile] = field(default_factory=dict)
 
 
 def carried_row(item: InputFile, old: Old | None, force: bool) -> dict | None:
@@ -207,11 +209,15 @@ def decide(
     winner_of: dict[str, Candidate] = {}  # any candidate's report_id -> the kept candidate
     notes: list[str] = []
     retained: list[str] = []
+    twins: dict[str, InputFile] = {}
     index_of = {id(item): n for n, item in enumerate(inputs)}
     for key in sorted(groups, key=lambda k: (k[0], k[1], k[2])):
         members = sorted(groups[key], key=Candidate.rank)
         winner = members[0]
         kept[winner.report_id] = winner
+        twin = _pdf_twin(winner, members[1:])
+        if twin is not None:
+            twins[winner.report_id] = twin
         for c in members:
             winner_of[c.report_id] = winner
         for c in members[1:]:
@@ -259,7 +265,16 @@ def decide(
             item, "duplicate", message, winner.report_id, base.fact_count, base.stated_name
         )
     _note_kept_old_versions(outcomes, kept)
-    return Decision(kept, outcomes, retained, notes)
+    return Decision(kept, outcomes, retained, notes, twins)
+
+
+def _pdf_twin(winner: Candidate, others: Sequence[Candidate]) -> InputFile | None:
+    """Given a kept new report and the other files of the same report, return the PDF among
+    them whose pages its places can name, or None."""
+    if winner.origin != "new" or winner.fmt not in ("docx", "txt"):
+        return None
+    pdfs = [c.file for c in others if c.fmt == "pdf" and c.origin != "retained" and c.file]
+    return pdfs[0] if pdfs else None
 
 
 def _note_kept_old_versions(

@@ -15,6 +15,7 @@ from etl.build.model import BuildConfig, BuildError, BuildResult, FileOutcome, S
 from etl.build.old import read_old
 from etl.build.pool import ParseFunc, parse_in_workers
 from etl.build.progress import Progress, Reporter
+from etl.build.twins import add_twin_pages
 from etl.build.writer import WRITER_KEY, file_rows, stage, write_warehouse, writer_fingerprint
 from etl.model import Report
 from etl.units import load_aliases, resolve_units
@@ -152,6 +153,8 @@ def _build_locked(
     result.outcomes = [decision.outcomes[n] for n in range(len(inputs))]
     result.reports = len(decision.kept)
     result.retained = decision.retained
+    for report_id, pdf in decision.twins.items():
+        add_twin_pages(decision.kept[report_id].report, pdf.path)
 
     # 5. resolve units and write the new warehouse.
     stated = {rid: c.stated for rid, c in decision.kept.items()}

@@ -113,9 +113,10 @@ def _report_rows(report: Report, report_id: str) -> tuple[dict[str, list[tuple]]
          "、".join(cov.missing_tables), cov.summary())
     )  # fmt: skip
     for seq, m in enumerate(report.mentions, 1):
+        c = m.to_columns()
         rows["raw_mentions"].append(
-            (report_id, seq, m.kind, m.subject, m.value, m.pct, m.base, m.year, m.other_year,
-             m.flag, m.section, m.page, m.loc, m.quote, m.context)
+            (report_id, seq, c["kind"], c["subject"], c["value"], c["pct"], c["base"], c["year"],
+             c["other_year"], c["flag"], m.section, m.page, m.loc, m.quote, c["context"])
         )  # fmt: skip
     for c in report.cells:
         rows["raw_cells"].append(

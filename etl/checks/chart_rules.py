@@ -38,6 +38,7 @@ from etl.checks.model import (
 )
 from etl.checks.registry import RuleSpec, declare
 from etl.checks.subjects import class_key
+from etl.statements import ChartLabel, ChartTitle, ChartValue
 
 RULE = "chart.values"
 CHART_SEVERITY = "warning"  # the most a chart disagreement is: the picture, not the accounts
@@ -128,17 +129,16 @@ def _charts(r: ReportData) -> dict[str, dict]:
         lambda: {"title": "", "unit": None, "where": None, "values": {}, "labels": {}}
     )
     for m in r.mentions:
-        kind = m["kind"]
-        if kind not in ("chart_title", "chart_value", "chart_label") or not m["flag"]:
+        if not isinstance(m, ChartTitle | ChartValue | ChartLabel) or not m.chart:
             continue
-        c = charts[m["flag"]]
-        c["title"] = m["context"] or c["title"]
-        if kind == "chart_title":
-            c["unit"], c["where"] = m["subject"], m["where"]
-        elif kind == "chart_value" and m["value"] is not None:
-            c["values"][m["subject"]] = (m["value"], m["year"], m["where"])
-        elif kind == "chart_label":
-            c["labels"][m["subject"]] = (m["value"], m["pct"], m["where"])
+        c = charts[m.chart]
+        c["title"] = m.title or c["title"]
+        if isinstance(m, ChartTitle):
+            c["unit"], c["where"] = m.unit, m.where
+        elif isinstance(m, ChartValue) and m.value is not None:
+            c["values"][m.category] = (m.value, m.year, m.where)
+        elif isinstance(m, ChartLabel):
+            c["labels"][m.category] = (m.amount, m.pct, m.where)
     return dict(charts)
 
 

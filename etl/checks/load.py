@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from etl.checks.model import IndicatorRow, ProjectRow, ReportData, Stated
+from etl.statements import Statement
 
 MENTION_COLUMNS = (
     "kind", "subject", "value", "pct", "base", "year", "other_year", "flag", "section",
@@ -69,9 +70,8 @@ def load_reports(con: duckdb.DuckDBPyConnection) -> list[ReportData]:
         )  # fmt: skip
     cols = ", ".join(MENTION_COLUMNS)
     for r, values in each(f"SELECT report_id, {cols} FROM raw_mentions ORDER BY report_id, seq"):
-        m = dict(zip(MENTION_COLUMNS, values, strict=True))
-        m["where"] = r.quote(m["quote"], m["loc"], m["page"])
-        r.mentions.append(m)
+        m = Statement.from_columns(dict(zip(MENTION_COLUMNS, values, strict=True)))
+        r.mentions.append(m.cited(r.quote(m.quote, m.loc, m.page)))
     for r, values in each(
         f"SELECT report_id, {', '.join(CELL_COLUMNS)} FROM raw_cells"
         " ORDER BY report_id, table_key, row_no, col_no"

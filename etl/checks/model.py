@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from etl.checks.registry import REGISTRY
+from etl.statements import Statement
 
 EPS = 1e-6
 AMOUNT_TOLERANCE = 0.005  # 万元: two amounts equal after rounding to the stated 0.01
@@ -89,7 +90,7 @@ class ReportData:
     items: list[tuple[str, float | None, float | None, Quote]] = field(default_factory=list)
     projects: list[ProjectRow] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
-    mentions: list[dict] = field(default_factory=list)
+    mentions: list[Statement] = field(default_factory=list)  # typed (etl/statements.py)
     cells: list[dict] = field(default_factory=list)  # raw_cells rows (standard 附表), with where
 
     def quote(self, text: str, loc: str, page: int | None) -> Quote:

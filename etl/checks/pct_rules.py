@@ -29,6 +29,7 @@ from etl.checks.subjects import (
     SUBJECT_LABEL,
     metric_label,
 )
+from etl.statements import Change, Completion, Share
 
 # A percentage whose formula the report does not state is at most a warning.
 SEVERITY_CAP_UNDEFINED = {"error": "warning"}
@@ -68,24 +69,24 @@ def change_rates(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 )
             )  # fmt: skip
     for m in r.mentions:
-        if m["kind"] != "change" or m["pct"] is None or m["flag"] == "template":
+        if not isinstance(m, Change) or m.pct is None or m.form == "template":
             continue
-        fact = r.facts.get(m["subject"] or "")
-        if fact is None or fact.value is None or m["subject"] in CHANGE_OF:
+        fact = r.facts.get(m.metric or "")
+        if fact is None or fact.value is None or m.metric in CHANGE_OF:
             continue
-        prior = fact.value - m["value"]
+        prior = fact.value - m.amount
         if prior <= EPS:
             continue
-        expected = m["value"] / prior * 100
-        severity = pct_severity(m["pct"], expected, change_range(m["value"], fact.value))
+        expected = m.amount / prior * 100
+        severity = pct_severity(m.pct, expected, change_range(m.amount, fact.value))
         if severity:
             out.append(
                 new_finding(
                     r, "pct.change", severity,
-                    f"{metric_label(m['subject'], labels)}本年 {money(fact.value)}，较上年变动 "
-                    f"{money(m['value'])}，变动率应为 {pct(expected)}，报告写的是 {pct(m['pct'])}。",
-                    unique_quotes([m["where"], fact.where]),
-                    metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
+                    f"{metric_label(m.metric, labels)}本年 {money(fact.value)}，较上年变动 "
+                    f"{money(m.amount)}，变动率应为 {pct(expected)}，报告写的是 {pct(m.pct)}。",
+                    unique_quotes([m.where, fact.where]),
+                    metric=m.metric, stated=m.pct, expected=round(expected, 2),
                 )
             )  # fmt: skip
     return out
@@ -105,38 +106,38 @@ def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where 占…% contradicts the amounts it relates."""
     out = []
     for m in r.mentions:
-        if m["kind"] != "share" or m["value"] is None or m["pct"] is None:
+        if not isinstance(m, Share) or m.amount is None or m.pct is None:
             continue
-        base, base_where = m["base"], None
+        base, base_where = m.of_amount, None
         if base is None:
-            fact = r.facts.get(m["subject"] or "")
+            fact = r.facts.get(m.of_metric or "")
             if fact is None:
                 continue
             base, base_where = fact.value, fact.where
-        elif m["context"]:
-            base_where = r.quote(m["context"], m["loc"], m["page"])
+        elif m.of_words:
+            base_where = r.quote(m.of_words, m.loc, m.page)
         if base is None or base <= EPS:
             continue
         if share_follows_parts(r, m):
             continue  # computed on the parts of a wrong total: parts_vs_total names it
-        expected = m["value"] / base * 100
-        half = 0.0 if m["flag"] == "人" else AMOUNT_TOLERANCE  # head counts are exact
-        severity = pct_severity(m["pct"], expected, ratio_range(m["value"], base, half, half))
-        show = (lambda v: f"{count_text(v)} 人") if m["flag"] == "人" else money
+        expected = m.amount / base * 100
+        half = 0.0 if m.counted == "人" else AMOUNT_TOLERANCE  # head counts are exact
+        severity = pct_severity(m.pct, expected, ratio_range(m.amount, base, half, half))
+        show = (lambda v: f"{count_text(v)} 人") if m.counted == "人" else money
         note = ""
-        if severity and m["flag"] == "人":
+        if severity and m.counted == "人":
             # a staffing 控制率 states no formula: 100% may mean “within the establishment”
-            within = m["value"] <= base + EPS and abs(m["pct"] - 100) <= EPS
+            within = m.amount <= base + EPS and abs(m.pct - 100) <= EPS
             severity = "info" if within else SEVERITY_CAP_UNDEFINED.get(severity, severity)
             note = "控制率的算法报告未写明：若按实有人数 ÷ 编制数计算应为上数；写 100% 可能指人数控制在编制以内。"
         if severity:
             out.append(
                 new_finding(
                     r, "pct.share", severity,
-                    f"“{m['quote']}”：{show(m['value'])} ÷ {show(base)} ＝ {pct(expected)}，"
-                    f"报告写的是 {pct(m['pct'])}。{note}",
-                    unique_quotes([m["where"]] + ([base_where] if base_where else [])),
-                    metric=m["subject"], stated=m["pct"], expected=round(expected, 2),
+                    f"“{m.quote}”：{show(m.amount)} ÷ {show(base)} ＝ {pct(expected)}，"
+                    f"报告写的是 {pct(m.pct)}。{note}",
+                    unique_quotes([m.where] + ([base_where] if base_where else [])),
+                    metric=m.of_metric, stated=m.pct, expected=round(expected, 2),
                 )
             )  # fmt: skip
     return out
@@ -155,49 +156,49 @@ def shares(r: ReportData, labels: dict[str, str]) -> list[Finding]:
 def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where 完成预算% contradicts amounts or its own words."""
     out = []
-    said: dict[str, dict] = {}
+    said: dict[str | None, Completion] = {}
     for m in r.mentions:
-        if m["kind"] == "completion":
-            said.setdefault(m["subject"], m)  # the first statement of each figure
+        if isinstance(m, Completion):
+            said.setdefault(m.metric, m)  # the first statement of each figure
     for subject, m in said.items():
         label = metric_label(subject, labels)
-        if m["flag"] in ("<", ">") and abs(m["pct"] - 100) <= EPS:
-            word = "小于" if m["flag"] == "<" else "大于"
+        if m.verdict in ("<", ">") and abs(m.pct - 100) <= EPS:
+            word = "小于" if m.verdict == "<" else "大于"
             out.append(
                 new_finding(
                     # a rate written 100% may be a rounded 99.6%: a warning, not an error
-                    r, "pct.completion", "warning" if decimals_of(m["pct"]) == 0 else "error",
+                    r, "pct.completion", "warning" if decimals_of(m.pct) == 0 else "error",
                     f"{label}称“完成预算100%”，同一句又说决算数{word}预算数，两者矛盾"
                     "（除非完成率只是四舍五入到 100%，请核对预算数）。",
-                    [m["where"]], metric=subject, stated=m["pct"], expected=None,
+                    [m.where], metric=subject, stated=m.pct, expected=None,
                 )
             )  # fmt: skip
-        elif m["flag"] == "=" and abs(m["pct"] - 100) > EPS:
+        elif m.verdict == "=" and abs(m.pct - 100) > EPS:
             out.append(
                 new_finding(
                     r, "pct.completion", "error",
-                    f"{label}完成预算 {pct(m['pct'])}，同一句又说决算数等于预算数。",
-                    [m["where"]], metric=subject, stated=m["pct"], expected=100.0,
+                    f"{label}完成预算 {pct(m.pct)}，同一句又说决算数等于预算数。",
+                    [m.where], metric=subject, stated=m.pct, expected=100.0,
                 )
             )  # fmt: skip
-        budget = m["base"]
-        budget_where = m["where"]
+        budget = m.budget
+        budget_where = m.where
         if budget is None and f"{subject}.budget" in r.facts:
             budget = r.facts[f"{subject}.budget"].value
             budget_where = r.facts[f"{subject}.budget"].where
         if subject == "sangong.total" and budget is None and "sangong.budget" in r.facts:
             budget, budget_where = r.facts["sangong.budget"].value, r.facts["sangong.budget"].where
-        if budget and budget > EPS and m["value"] is not None:
-            expected = m["value"] / budget * 100
-            severity = pct_severity(m["pct"], expected, ratio_range(m["value"], budget))
+        if budget and budget > EPS and m.actual is not None:
+            expected = m.actual / budget * 100
+            severity = pct_severity(m.pct, expected, ratio_range(m.actual, budget))
             if severity:
                 out.append(
                     new_finding(
                         r, "pct.completion", severity,
-                        f"{label}决算 {money(m['value'])}、预算 {money(budget)}，完成率应为 "
-                        f"{pct(expected)}，报告写的是 {pct(m['pct'])}。",
-                        unique_quotes([m["where"], budget_where]),
-                        metric=subject, stated=m["pct"], expected=round(expected, 2),
+                        f"{label}决算 {money(m.actual)}、预算 {money(budget)}，完成率应为 "
+                        f"{pct(expected)}，报告写的是 {pct(m.pct)}。",
+                        unique_quotes([m.where, budget_where]),
+                        metric=subject, stated=m.pct, expected=round(expected, 2),
                     )
                 )  # fmt: skip
     out += _completion_of_parts(r, said)
@@ -205,12 +206,12 @@ def completion(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     return out
 
 
-def _implied_budget(m: dict) -> float | None:
+def _implied_budget(m: Completion) -> float | None:
     """Given a completion mention, return the budget it implies (决算 ÷ 完成率), if it does."""
-    if m["pct"] is None or m["value"] is None:
+    if m.pct is None or m.actual is None:
         return None
-    if m["pct"] > EPS:
-        return m["value"] / m["pct"] * 100
+    if m.pct > EPS:
+        return m.actual / m.pct * 100
     return None
 
 
@@ -226,7 +227,7 @@ def _completion_of_parts(r: ReportData, said: dict) -> list[Finding]:
     if amount_severity(s - total_budget.value) != "error":
         return []
     detail = "；".join(
-        f"{SUBJECT_LABEL[k]}支出 {money(m['value'])}、完成预算 {pct(m['pct'])}"
+        f"{SUBJECT_LABEL[k]}支出 {money(m.actual)}、完成预算 {pct(m.pct)}"
         for k, m in zip(SANGONG_PARTS, parts, strict=True)
     )
     return [
@@ -234,7 +235,7 @@ def _completion_of_parts(r: ReportData, said: dict) -> list[Finding]:
             r, "pct.completion", "error",
             f"“三公”经费预算数为 {money(total_budget.value)}，但三项分项的支出与完成率（{detail}）"
             f"意味着分项预算合计只有 {money(s)}。",
-            unique_quotes([total_budget.where] + [m["where"] for m in parts]),
+            unique_quotes([total_budget.where] + [m.where for m in parts]),
             metric="sangong.budget", stated=total_budget.value, expected=s, unit="万元",
         )
     ]  # fmt: skip
@@ -243,29 +244,29 @@ def _completion_of_parts(r: ReportData, said: dict) -> list[Finding]:
 def _completion_of_items(r: ReportData, said: dict) -> list[Finding]:
     m = said.get("gpb.total")
     items = [(a, d, q) for _n, a, d, q in r.items if a is not None and d is not None]
-    if m is None or not items or len(items) != len(r.items) or m["value"] is None:
+    if m is None or not items or len(items) != len(r.items) or m.actual is None:
         return []
-    if amount_severity(sum(a for a, _, _ in items) - m["value"]) == "error":
+    if amount_severity(sum(a for a, _, _ in items) - m.actual) == "error":
         return []  # the items do not cover the whole total
     if any(d <= EPS for _, d, _ in items):
         return []
     implied = sum(a / d * 100 for a, d, _ in items)
-    expected = m["value"] / implied * 100
+    expected = m.actual / implied * 100
     # each item's rate is rounded to its last written digit, each amount to 0.01 万元
     h = AMOUNT_TOLERANCE
     most = sum((a + h) / (d - 10.0 ** -decimals_of(d) / 2) * 100 for a, d, _ in items)
     least = sum((a - h) / (d + 10.0 ** -decimals_of(d) / 2) * 100 for a, d, _ in items)
-    allowed = ((m["value"] - h) / most * 100, (m["value"] + h) / least * 100)
-    severity = pct_severity(m["pct"], expected, allowed)
+    allowed = ((m.actual - h) / most * 100, (m.actual + h) / least * 100)
+    severity = pct_severity(m.pct, expected, allowed)
     if not severity:
         return []
     return [
         new_finding(
             r, "pct.completion", severity,
-            f"一般公共预算支出完成预算 {pct(m['pct'])}，但 {len(items)} 个功能分类项目的决算数与"
+            f"一般公共预算支出完成预算 {pct(m.pct)}，但 {len(items)} 个功能分类项目的决算数与"
             f"完成率合起来，整体完成率应为 {pct(expected)}（预算合计约 {money(round(implied, 2))}）。",
-            [m["where"]] + [q for _, _, q in items[:3]],
-            metric="gpb.total", stated=m["pct"], expected=round(expected, 2),
+            [m.where] + [q for _, _, q in items[:3]],
+            metric="gpb.total", stated=m.pct, expected=round(expected, 2),
         )
     ]  # fmt: skip
 

@@ -26,6 +26,7 @@ from etl.checks.model import (
 )
 from etl.checks.registry import RuleSpec, declare
 from etl.extract.projects import NAMES_SEPARATOR
+from etl.statements import ProjectAmount, ProjectClass, ProjectReport, ReportList, Target
 
 # A cost indicator (成本指标) stated in money: 度量单位 (or the value's own unit) -> 万元 factor
 COST_UNITS = {"万元": 1.0, "万": 1.0, "元": 0.0001}
@@ -49,24 +50,25 @@ MONEY_VALUE = re.compile(r"^[≤≥<>=＝＜＞]?(\d+(?:\.\d+)?)(万元|万|元)
 )
 def project_classes(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where its project classes spend more than 项目支出."""
-    classes = [m for m in r.mentions if m["kind"] == "project_class" and m["value"] is not None]
+    classes = [m for m in r.mentions if isinstance(m, ProjectClass) and m.amount is not None]
     total = r.facts.get("expenditure.project")
     if len(classes) < 2 or total is None or total.value is None:
         return []
     # each class: 预算总金额 × 执行进度 is what it spent
-    spent = round(sum(m["value"] * (m["pct"] or 0) / 100 for m in classes), 6)
+    spent = round(sum(m.amount * (m.progress_pct or 0) / 100 for m in classes), 6)
     over = spent - total.value
     if over <= 0 or not (severity := amount_severity(over, len(classes))):
         return []
     shown = "＋".join(
-        f"{m['context'] or '一类项目'} {money(m['value'] * (m['pct'] or 0) / 100)}" for m in classes
+        f"{m.class_name or '一类项目'} {money(m.amount * (m.progress_pct or 0) / 100)}"
+        for m in classes
     )
     return [
         new_finding(
             r, "parts.project_classes", severity,
             f"按项目类别（{len(classes)} 类）所述预算金额与执行进度，项目共支出 {shown}＝{money(spent)}，"
             f"多于项目支出 {money(total.value)}：有项目被重复计入或金额有误。",
-            unique_quotes([m["where"] for m in classes] + [total.where]),
+            unique_quotes([m.where for m in classes] + [total.where]),
             metric="expenditure.project", stated=total.value, expected=spent,
         )
     ]  # fmt: skip
@@ -109,13 +111,13 @@ def project_amounts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             if value is not None:
                 groups[(p.name, field_name)].append((value, p.where, "自评表"))
     for m in r.mentions:
-        if m["kind"] != "project_amount" or m["value"] is None:
+        if not isinstance(m, ProjectAmount) or m.amount is None:
             continue
-        name = next((n for n in names if _same_project(n, m["context"])), None)
+        name = next((n for n in names if _same_project(n, m.project)), None)
         if name is None:
-            names.append(m["context"])
-            name = m["context"]
-        groups[(name, m["subject"])].append((m["value"], m["where"], "正文"))
+            names.append(m.project)
+            name = m.project
+        groups[(name, m.figure)].append((m.amount, m.where, "正文"))
     out = []
     for (name, field_name), stated in groups.items():
         values = list(dict.fromkeys(round(v, 2) for v, _, _ in stated))
@@ -163,9 +165,9 @@ def targets(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where prose and table give one indicator two targets."""
     out = []
     for m in r.mentions:
-        if m["kind"] != "target" or m["value"] is None:
+        if not isinstance(m, Target) or m.value is None:
             continue
-        key, percent = _indicator_key(m["context"]), (m["flag"] or "").endswith("%")
+        key, percent = _indicator_key(m.indicator), (m.sign_unit or "").endswith("%")
         best, best_ratio = None, INDICATOR_NAME_MATCH
         for row in r.indicators:
             table, name, target, where = row.table, row.name, row.target, row.where
@@ -175,16 +177,16 @@ def targets(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             ratio = difflib.SequenceMatcher(None, key, _indicator_key(name)).ratio()
             if ratio >= best_ratio:
                 best, best_ratio = (table, name, target, where, float(found.group(0))), ratio
-        if best is None or abs(best[4] - m["value"]) <= EPS:
+        if best is None or abs(best[4] - m.value) <= EPS:
             continue
         table, name, target, where, value = best
-        sign = (m["flag"] or "").removesuffix("%")
+        sign = (m.sign_unit or "").removesuffix("%")
         out.append(
             new_finding(
                 r, "indicator.target", "warning",
-                f"绩效指标“{name}”的目标值，正文写 {sign}{count_text(m['value'])}{'%' if percent else ''}，"
+                f"绩效指标“{name}”的目标值，正文写 {sign}{count_text(m.value)}{'%' if percent else ''}，"
                 f"“{table}”自评表写 {target}。",
-                [m["where"], where], stated=m["value"], expected=value,
+                [m.where, where], stated=m.value, expected=value,
             )
         )  # fmt: skip
     return out
@@ -291,22 +293,22 @@ def report_lists(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     Attached means a project self-evaluation table; report titles count only in a report
     without such tables (a title may name the project differently from its table).
     """
-    titled = [m for m in r.mentions if m["kind"] == "project_report"]
-    tables = [m for m in titled if m["flag"] == "table"]
+    titled = [m for m in r.mentions if isinstance(m, ProjectReport)]
+    tables = [m for m in titled if m.source == "table"]
     attached: list[tuple[str, Quote]] = []
     for m in tables or titled:
-        if not any(_same_report(m["context"], a) for a, _ in attached):
-            attached.append((m["context"], m["where"]))
+        if not any(_same_report(m.project, a) for a, _ in attached):
+            attached.append((m.project, m.where))
     out = []
     for m in r.mentions:
-        if m["kind"] != "report_list" or not attached:
+        if not isinstance(m, ReportList) or not attached:
             continue
-        names = [n for n in (m["flag"] or "").split(NAMES_SEPARATOR) if n]
-        count = int(m["value"]) if m["value"] is not None else None
+        names = [n for n in (m.names or "").split(NAMES_SEPARATOR) if n]
+        count = int(m.count) if m.count is not None else None
         if not names and count is None:
             continue  # only the unit-wide report is named
         missing = [n for n in names if not any(_same_report(n, a) for a, _ in attached)]
-        listing = _report_key(m["context"])
+        listing = _report_key(m.listed)
         unlisted = [
             a for a, _ in attached
             if _report_key(a) not in listing and not any(_same_report(a, n) for n in names)
@@ -327,7 +329,7 @@ def report_lists(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 r, "parts.report_list", "warning",
                 f"正文称形成了“{said}”项目绩效自评报告，但{'；'.join(problems)}"
                 f"（附件：{'、'.join(a for a, _ in attached)}）。",
-                unique_quotes([m["where"]] + [q for _, q in attached]),
+                unique_quotes([m.where] + [q for _, q in attached]),
                 stated=float(count if count is not None else len(names)),
                 expected=float(len(attached)),
             )

@@ -42,6 +42,22 @@ from etl.checks.subjects import (
     metric_label,
 )
 from etl.extract.tables import SUBTOTAL_LINES
+from etl.statements import (
+    Amount,
+    Change,
+    ChangeReason,
+    CountParts,
+    FiscalIncome,
+    ItemNumber,
+    NoCarryover,
+    ProjectListing,
+    Restated,
+    Share,
+    TableSum,
+    YearAsOf,
+    YearCompared,
+    YearReported,
+)
 
 CLASS_NAME_MATCH = 0.8  # difflib ratio above which a 类 name and an item's 类 are the same
 COMPARISON_LAG = 1  # a report compares its year with the year before
@@ -121,13 +137,13 @@ def off_total(r: ReportData, total_key: str) -> float | None:
     return None
 
 
-def share_follows_parts(r: ReportData, m: dict) -> bool:
-    """Given a share mention of a total that contradicts its parts, return whether the share
+def share_follows_parts(r: ReportData, m: Share) -> bool:
+    """Given a stated share of a total that contradicts its parts, return whether the share
     was computed on the parts' sum (a consequence of that one contradiction)."""
-    s = off_total(r, m["subject"] or "") if m["base"] is None else None
-    if s is None or s <= EPS or m["value"] is None or m["pct"] is None:
+    s = off_total(r, m.of_metric or "") if m.of_amount is None else None
+    if s is None or s <= EPS or m.amount is None or m.pct is None:
         return False
-    return pct_severity(m["pct"], m["value"] / s * 100, ratio_range(m["value"], s)) is None
+    return pct_severity(m.pct, m.amount / s * 100, ratio_range(m.amount, s)) is None
 
 
 def change_follows_parts(r: ReportData, total_key: str, s: float) -> tuple[float, float] | None:
@@ -137,8 +153,8 @@ def change_follows_parts(r: ReportData, total_key: str, s: float) -> tuple[float
     change = r.value(change_key) if change_key else None
     parts = {}
     for m in r.mentions:
-        if m["kind"] == "change" and m["subject"] in SANGONG_PARTS and m["flag"] != "template":
-            parts.setdefault(m["subject"], m["value"])
+        if isinstance(m, Change) and m.metric in SANGONG_PARTS and m.form != "template":
+            parts.setdefault(m.metric, m.amount)
     if total_key != "sangong.total" or change is None or len(parts) < len(SANGONG_PARTS):
         return None
     moved = round(sum(parts.values()), 6)
@@ -154,14 +170,14 @@ def consequences(r: ReportData, total_key: str, s: float) -> tuple[str, list[Quo
     gap) and their quotes."""
     shares = [
         m for m in r.mentions
-        if m["kind"] == "share" and m["subject"] == total_key and share_follows_parts(r, m)
-        and (m["pct"] or 0) > EPS
+        if isinstance(m, Share) and m.of_metric == total_key and share_follows_parts(r, m)
+        and (m.pct or 0) > EPS
     ]  # fmt: skip
     words, quotes = [], []
     if shares:
-        listed = "、".join(f"{m['pct']:g}%" for m in shares)
+        listed = "、".join(f"{m.pct:g}%" for m in shares)
         words.append(f"所写占比 {listed} 是按各项之和 {money(s)} 计算的")
-        quotes += [m["where"] for m in shares]
+        quotes += [m.where for m in shares]
     moved = change_follows_parts(r, total_key, s)
     if moved is not None:
         words.append(f"较上年变动 {money(moved[0])} 与分项变动之和 {money(moved[1])} 也差同一笔")
@@ -181,7 +197,9 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where 人员经费 + 公用经费 or two 基本支出 disagree."""
     personnel, public = r.facts.get("basic.personnel"), r.facts.get("basic.public")
     basic = r.facts.get("expenditure.basic")
-    gpb_basic = next((m for m in r.mentions if m["subject"] == "gpb.basic"), None)
+    gpb_basic = next(
+        (m for m in r.mentions if isinstance(m, Amount) and m.metric == "gpb.basic"), None
+    )
     parts = [p for p in (personnel, public) if p is not None]
     s = round(sum(p.value or 0 for p in parts), 6) if len(parts) == 2 else None
     parts_text = (
@@ -189,24 +207,24 @@ def basic_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
         if s is not None else ""
     )  # fmt: skip
     if gpb_basic is not None and basic is not None and basic.value is not None:
-        over = gpb_basic["value"] - basic.value
+        over = gpb_basic.amount - basic.value
         if over > AMOUNT_TOLERANCE + EPS:
             also = f"；{parts_text}" if parts_text else ""
             return [
                 new_finding(
                     r, "parts.basic", amount_severity(over) or "error",
-                    f"一般公共预算财政拨款基本支出写作 {money(gpb_basic['value'])}，大于全部基本支出 "
+                    f"一般公共预算财政拨款基本支出写作 {money(gpb_basic.amount)}，大于全部基本支出 "
                     f"{money(basic.value)}{also}：同一基本支出有两种说法。",
-                    unique_quotes([gpb_basic["where"], basic.where] + [p.where for p in parts]),
-                    metric="expenditure.basic", stated=gpb_basic["value"], expected=basic.value,
+                    unique_quotes([gpb_basic.where, basic.where] + [p.where for p in parts]),
+                    metric="expenditure.basic", stated=gpb_basic.amount, expected=basic.value,
                 )
             ]  # fmt: skip
     if s is None:
         return []
     if gpb_basic is not None:
         target, where, label = (
-            gpb_basic["value"],
-            gpb_basic["where"],
+            gpb_basic.amount,
+            gpb_basic.where,
             "一般公共预算财政拨款基本支出",
         )
     elif basic is not None and basic.value is not None:
@@ -306,7 +324,7 @@ def class_items(r: ReportData, labels: dict[str, str]) -> list[Finding]:
 )
 def item_numbering(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where the numbered 功能分类 items skip numbers."""
-    numbered = [(int(m["value"]), m["where"]) for m in r.mentions if m["kind"] == "item_number"]
+    numbered = [(int(m.number), m.where) for m in r.mentions if isinstance(m, ItemNumber)]
     out = []
     for (a, qa), (b, qb) in zip(numbered, numbered[1:], strict=False):
         if b > a + 1:
@@ -349,25 +367,25 @@ def restated(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where one quantity is stated with different values."""
     groups: dict[str, list[tuple[float, Quote]]] = defaultdict(list)
     for m in r.mentions:
-        if m["kind"] == "restated" and m["subject"] in r.facts:
-            groups[m["subject"]].append((m["value"], m["where"]))
-        elif m["kind"] == "amount" and m["flag"] == "元" and m["value"] is not None:
-            raw = m["value"] * 10000  # the number as written, had it been 万元
-            for key in (f"{m['subject']}.domestic", m["subject"]):
+        if isinstance(m, Restated) and m.metric in r.facts:
+            groups[m.metric].append((m.value, m.where))
+        elif isinstance(m, Amount) and m.written_unit == "元" and m.amount is not None:
+            raw = m.amount * 10000  # the number as written, had it been 万元
+            for key in (f"{m.metric}.domestic", m.metric):
                 f = r.facts.get(key)
                 if f and f.value is not None and f.value >= ROUNDING_UNIT:
                     if abs(f.value - raw) <= AMOUNT_TOLERANCE:
-                        groups[key].append((m["value"], m["where"]))
+                        groups[key].append((m.amount, m.where))
                         break
         elif (
-            m["kind"] == "change"
-            and m["subject"] in CHANGE_OF
-            and m["flag"] != "template"
-            and m["other_year"] in (None, r.fiscal_year)  # not a history (2022年较2021年…)
+            isinstance(m, Change)
+            and m.metric in CHANGE_OF
+            and m.form != "template"
+            and m.this_year in (None, r.fiscal_year)  # not a history (2022年较2021年…)
         ):
-            key = CHANGE_OF[m["subject"]]
+            key = CHANGE_OF[m.metric]
             if key in r.facts:
-                groups[key].append((m["value"], m["where"]))
+                groups[key].append((m.amount, m.where))
     out = []
     for metric, others in groups.items():
         first = r.facts[metric]
@@ -413,11 +431,11 @@ def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]
     total = r.facts.get("sangong.change")
     parts = {}
     for m in r.mentions:
-        if m["kind"] == "change" and m["subject"] in SANGONG_PARTS:
-            parts.setdefault(m["subject"], m)
+        if isinstance(m, Change) and m.metric in SANGONG_PARTS:
+            parts.setdefault(m.metric, m)
     if total is None or total.value is None or len(parts) < len(SANGONG_PARTS):
         return []
-    s = round(sum(m["value"] for m in parts.values()), 6)
+    s = round(sum(m.amount for m in parts.values()), 6)
     severity = amount_severity(s - total.value)
     if not severity:
         return []
@@ -425,16 +443,16 @@ def sangong_change_parts(r: ReportData, labels: dict[str, str]) -> list[Finding]
     if parts_sum is not None and change_follows_parts(r, "sangong.total", parts_sum):
         return []  # one cause: the 三公 total itself (parts.sangong names this consequence)
     detail = "、".join(
-        f"{SUBJECT_LABEL[k]} {money(parts[k]['value'])}"
-        + ("（未填写的模板句）" if parts[k]["flag"] == "template" else "")
+        f"{SUBJECT_LABEL[k]} {money(parts[k].amount)}"
+        + ("（未填写的模板句）" if parts[k].form == "template" else "")
         for k in SANGONG_PARTS
     )
     return [
         new_finding(
             r, "parts.sangong_change",
-            "warning" if any(m["flag"] == "template" for m in parts.values()) else severity,
+            "warning" if any(m.form == "template" for m in parts.values()) else severity,
             f"“三公”经费较上年变动 {money(total.value)}，但三项分项的变动（{detail}）合计 {money(s)}。",
-            unique_quotes([total.where] + [parts[k]["where"] for k in SANGONG_PARTS]),
+            unique_quotes([total.where] + [parts[k].where for k in SANGONG_PARTS]),
             metric="sangong.change", stated=total.value, expected=s,
         )
     ]  # fmt: skip
@@ -456,36 +474,40 @@ def years(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     fy = r.fiscal_year
     seen = set()
     for m in r.mentions:
-        kind, year = m["kind"], m["year"]
+        if isinstance(m, YearCompared | Change):
+            year = m.against_year
+        elif isinstance(m, YearAsOf | YearReported):
+            year = m.year
+        else:
+            continue
         if year is None:
             continue
-        if kind in ("year_compared", "change"):
-            if m["other_year"] is not None and m["other_year"] != fy:
+        if isinstance(m, YearCompared | Change):
+            if m.this_year is not None and m.this_year != fy:
                 continue  # a sentence about history: 2022年较2021年…
             if year == fy - COMPARISON_LAG:
                 continue
-            what = metric_label(m["subject"], labels) + "的变动：" if kind == "change" else ""
+            what = metric_label(m.metric, labels) + "的变动：" if isinstance(m, Change) else ""
             text = f"{what}{fy}年度报告与 {year} 年比较，应与上年（{fy - COMPARISON_LAG}年）比较。"
-        elif kind == "year_as_of":
+        elif isinstance(m, YearAsOf):
             if year >= fy:
                 continue
             text = f"{fy}年度报告写“截至{year}年”，日期应在 {fy} 年末或之后。"
-        elif kind == "year_reported":
+        else:
             if year == fy:
                 continue
-            text = f"{fy}年度报告在“{m['quote']}”中写的是 {year} 年，应为 {fy} 年。"
-        else:
-            continue
+            text = f"{fy}年度报告在“{m.quote}”中写的是 {year} 年，应为 {fy} 年。"
         metric = None
-        if kind == "change":
-            metric = CHANGE_OF.get(m["subject"]) or m["subject"]
-        if (m["quote"], m["loc"], metric) in seen:
+        if isinstance(m, Change):
+            metric = CHANGE_OF.get(m.metric) or m.metric
+        if (m.quote, m.loc, metric) in seen:
             continue
-        seen.add((m["quote"], m["loc"], metric))
+        seen.add((m.quote, m.loc, metric))
+        compared = isinstance(m, YearCompared | Change)
         out.append(
             new_finding(
-                r, "year.context", "warning", text, [m["where"]],
-                metric=metric, stated=year, expected=fy - (kind in ("year_compared", "change")),
+                r, "year.context", "warning", text, [m.where],
+                metric=metric, stated=year, expected=fy - compared,
             )
         )  # fmt: skip
     return out
@@ -545,10 +567,10 @@ def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     about a project it proves nothing of the unit's totals (warning).  Both gaps of one
     statement are one finding.
     """
-    said = next((m for m in r.mentions if m["kind"] == "no_carryover"), None)
+    said = next((m for m in r.mentions if isinstance(m, NoCarryover)), None)
     if said is None:
         return []
-    scope = said["context"] or ""
+    scope = said.scope or ""
     gaps = []  # (in scope, text, quotes, metric, stated, expected)
     total = r.facts.get("total.income_expenditure")
     spent = r.facts.get("expenditure.total")
@@ -592,7 +614,7 @@ def no_carryover(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             "totals.no_carryover",
             severity,
             what + tail,
-            unique_quotes([q for g in gaps for q in g[2]] + [said["where"]]),
+            unique_quotes([q for g in gaps for q in g[2]] + [said.where]),
             metric=first[3],
             stated=first[4],
             expected=first[5],
@@ -622,24 +644,24 @@ def fiscal_scope(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     if general is None or not others:
         return []
     total = round(sum(f.value for f in sources.values()), 6)
-    wrong_year = {(m["loc"], m["year"]) for m in r.mentions if m["kind"] == "year_reported"}
+    wrong_year = {(m.loc, m.year) for m in r.mentions if isinstance(m, YearReported)}
     out = []
     for m in r.mentions:
-        if m["kind"] != "fiscal_income" or m["value"] is None:
+        if not isinstance(m, FiscalIncome) or m.amount is None:
             continue
-        if m["year"] not in (None, r.fiscal_year) and (m["loc"], m["year"]) not in wrong_year:
+        if m.year not in (None, r.fiscal_year) and (m.loc, m.year) not in wrong_year:
             continue  # another year's figure (a reporting phrase with a wrong year is this year)
-        if amount_severity(m["value"] - general.value) or not amount_severity(m["value"] - total):
+        if amount_severity(m.amount - general.value) or not amount_severity(m.amount - total):
             continue
         rest = "、".join(f"{metric_label(k, labels)} {money(f.value)}" for k, f in sources.items()
                         if k != "income.general_budget" and f.value > EPS)  # fmt: skip
         out.append(
             new_finding(
                 r, "parts.fiscal_scope", "warning",
-                f"“{m['where'].quote}”只等于一般公共预算财政拨款收入 {money(general.value)}；本年财政拨款"
+                f"“{m.where.quote}”只等于一般公共预算财政拨款收入 {money(general.value)}；本年财政拨款"
                 f"收入共 {money(total)}，还有{rest}。",
-                unique_quotes([m["where"], general.where] + [f.where for f in others]),
-                metric="income.general_budget", stated=m["value"], expected=total,
+                unique_quotes([m.where, general.where] + [f.where for f in others]),
+                metric="income.general_budget", stated=m.amount, expected=total,
             )
         )  # fmt: skip
     return out
@@ -658,26 +680,26 @@ def listings(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a stated number of projects is not what is listed."""
     out = []
     for m in r.mentions:
-        if m["kind"] == "listing":
-            listed = int(m["flag"] or 0)
-            if listed and listed != int(m["value"]):
+        if isinstance(m, ProjectListing):
+            listed = int(m.amounts_listed or 0)
+            if listed and listed != int(m.count):
                 out.append(
                     new_finding(
                         r, "parts.listing", "warning",
-                        f"报告称项目 {int(m['value'])} 个，但随后列出了 {listed} 个项目的支出。",
-                        [m["where"]], metric="expenditure.project", stated=m["value"],
+                        f"报告称项目 {int(m.count)} 个，但随后列出了 {listed} 个项目的支出。",
+                        [m.where], metric="expenditure.project", stated=m.count,
                         expected=float(listed), unit="个",
                     )
                 )  # fmt: skip
-            if m["pct"] is not None and listed:
-                severity = amount_severity(m["base"] - m["pct"])
+            if m.project_spending is not None and listed:
+                severity = amount_severity(m.listed_total - m.project_spending)
                 if severity:
                     out.append(
                         new_finding(
                             r, "parts.listing", severity,
-                            f"项目支出 {money(m['pct'])}，但所列各项目支出合计 {money(m['base'])}。",
-                            [m["where"]], metric="expenditure.project", stated=m["pct"],
-                            expected=m["base"],
+                            f"项目支出 {money(m.project_spending)}，但所列各项目支出合计 {money(m.listed_total)}。",
+                            [m.where], metric="expenditure.project", stated=m.project_spending,
+                            expected=m.listed_total,
                         )
                     )  # fmt: skip
     return out
@@ -697,13 +719,13 @@ def counts(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where the counts “其中” lists exceed their total."""
     out = []
     for m in r.mentions:
-        if m["kind"] == "count_parts" and m["base"] > m["value"] + EPS:
+        if isinstance(m, CountParts) and m.parts_sum > m.total + EPS:
             out.append(
                 new_finding(
                     r, "parts.counts", "error",
-                    f"“{m['quote']}”：总数 {count_text(m['value'])} 个，其中各类合计 {count_text(m['base'])} 个，"
+                    f"“{m.quote}”：总数 {count_text(m.total)} 个，其中各类合计 {count_text(m.parts_sum)} 个，"
                     "分项多于总数。",
-                    [m["where"]], stated=m["value"], expected=m["base"],
+                    [m.where], stated=m.total, expected=m.parts_sum,
                 )
             )  # fmt: skip
     return out
@@ -722,17 +744,17 @@ def table_sums(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a table's 小计 is not the sum of its lines."""
     out = []
     for m in r.mentions:
-        if m["kind"] != "table_sum" or m["value"] is None or m["base"] is None:
+        if not isinstance(m, TableSum) or m.total is None or m.parts_sum is None:
             continue
-        severity = amount_severity(m["base"] - m["value"])
+        severity = amount_severity(m.parts_sum - m.total)
         if severity:
-            subtotal = m["quote"].split(SUBTOTAL_LINES)[0]
+            subtotal = m.quote.split(SUBTOTAL_LINES)[0]
             out.append(
                 new_finding(
                     r, "parts.table", severity,
-                    f"表中“{subtotal}”，但其下 {m['flag']} 行（{m['context']}）合计 "
-                    f"{money(m['base'])}，相差 {money(abs(m['base'] - m['value']))}。",
-                    [m["where"]], stated=m["value"], expected=m["base"],
+                    f"表中“{subtotal}”，但其下 {m.lines} 行（{m.column}）合计 "
+                    f"{money(m.parts_sum)}，相差 {money(abs(m.parts_sum - m.total))}。",
+                    [m.where], stated=m.total, expected=m.parts_sum,
                 )
             )  # fmt: skip
     return out
@@ -751,18 +773,18 @@ def reasons(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     """Given a report, return findings where a stated reason points the other way."""
     out = []
     for m in r.mentions:
-        if m["kind"] != "reason" or not m["value"]:
+        if not isinstance(m, ChangeReason) or not m.change:
             continue
-        rose = m["value"] > 0
-        if rose == (m["flag"] == "up"):
+        rose = m.change > 0
+        if rose == (m.direction == "up"):
             continue
         went, told = ("增加", "减少") if rose else ("减少", "增加")
         out.append(
             new_finding(
                 r, "reason.direction", "warning",
-                f"{metric_label(m['subject'], labels)}{went}，但所述原因说的是{told}。",
-                [m["where"]], metric=CHANGE_OF.get(m["subject"]) or m["subject"],
-                stated=m["value"],
+                f"{metric_label(m.metric, labels)}{went}，但所述原因说的是{told}。",
+                [m.where], metric=CHANGE_OF.get(m.metric) or m.metric,
+                stated=m.change,
             )
         )  # fmt: skip
     return out

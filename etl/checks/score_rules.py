@@ -16,11 +16,14 @@ from etl.checks.model import (
 )
 from etl.checks.registry import RuleSpec, declare
 from etl.model import UNIT_TABLE
+from etl.statements import FundsScore, SectionMax
 
 FULL_SCORE = 100.0  # a self-evaluation table is complete when its items carry 100 points
 
 
-def _table_points(rows: list, fund: dict | None, stated: float) -> tuple[float, float, str] | None:
+def _table_points(
+    rows: list, fund: FundsScore | None, stated: float
+) -> tuple[float, float, str] | None:
     """Given a table's indicator (分值, 得分) rows, its funds row and its stated total, return
     (分值 sum, 得分 sum, a note when 预算执行 takes the 分值 past 100), or None when the sums
     would prove nothing (items not all read, a 预算执行 with no 得分)."""
@@ -30,17 +33,17 @@ def _table_points(rows: list, fund: dict | None, stated: float) -> tuple[float, 
     score = round(sum(sc for _, sc in rows), 2)
     note = ""
     if fund is not None:
-        if fund["pct"] is None:
+        if fund.score is None:
             return None
-        with_fund = round(score + fund["pct"], 2)
-        if weight + fund["value"] <= FULL_SCORE + EPS:
-            weight, score = weight + fund["value"], with_fund  # 预算执行 10 分 + indicators 90 分
+        with_fund = round(score + fund.score, 2)
+        if weight + fund.weight <= FULL_SCORE + EPS:
+            weight, score = weight + fund.weight, with_fund  # 预算执行 10 分 + indicators 90 分
         elif weight + EPS >= FULL_SCORE:
             if abs(with_fund - stated) <= EPS:
                 score = with_fund  # the total counts 预算执行 too: only the 分值 are wrong
             note = (
-                f"表中另有预算执行 {count_text(fund['value'])} 分（得 {count_text(fund['pct'])} 分），"
-                f"全部分值合计 {count_text(weight + fund['value'])} 分，超过满分 {count_text(FULL_SCORE)} 分"
+                f"表中另有预算执行 {count_text(fund.weight)} 分（得 {count_text(fund.score)} 分），"
+                f"全部分值合计 {count_text(weight + fund.weight)} 分，超过满分 {count_text(FULL_SCORE)} 分"
             )
     if weight + EPS < FULL_SCORE:
         return None
@@ -63,7 +66,7 @@ def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     tables: dict[str, list[tuple[float | None, float | None]]] = defaultdict(list)
     for row in r.indicators:
         tables[row.table].append((row.weight, row.score))
-    funds = {m["subject"]: m for m in r.mentions if m["kind"] == "funds_score"}
+    funds = {m.table: m for m in r.mentions if isinstance(m, FundsScore)}
     totals = []
     if "perf.overall_score" in r.facts:
         f = r.facts["perf.overall_score"]
@@ -92,7 +95,7 @@ def scores(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             message = f"{what}总分 {count_text(stated)} 分等于各项得分之和，但{note}。"
         else:
             continue
-        evidence = [where] + ([fund["where"]] if fund is not None else [])
+        evidence = [where] + ([fund.where] if fund is not None else [])
         out.append(
             new_finding(
                 r, "score.total", severity, message, unique_quotes(evidence),
@@ -119,29 +122,29 @@ def sections(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     headings left unchanged): one warning naming each section and the scores that exceed it.
     A section whose 分值 match its maximum while its 得分 exceed it is an error of its own.
     """
-    slips: dict[str, list[dict]] = defaultdict(list)
+    slips: dict[str, list[SectionMax]] = defaultdict(list)
     out = []
     for m in r.mentions:
-        if m["kind"] != "section_max" or not m["base"]:
+        if not isinstance(m, SectionMax) or not m.weights:
             continue
-        most, weights, got = m["value"], m["base"], m["pct"] or 0.0
+        most, weights, got = m.most, m.weights, m.scores or 0.0
         if abs(weights - most) > EPS:
-            slips[m["subject"]].append(m)
+            slips[m.table].append(m)
         elif got > most + EPS:
             out.append(
                 new_finding(
                     r, "score.sections", "error",
-                    f"{_table_words(m['subject'])}中“{m['quote']}”最多 {count_text(most)} 分，其下各项分值"
+                    f"{_table_words(m.table)}中“{m.quote}”最多 {count_text(most)} 分，其下各项分值"
                     f"合计也是 {count_text(weights)} 分，但得分合计 {count_text(got)} 分，超过满分。",
-                    [m["where"]], stated=most, expected=got,
+                    [m.where], stated=most, expected=got,
                 )
             )  # fmt: skip
     for table, ms in slips.items():
         parts = []
         for m in ms:
-            text = f"“{m['quote']}”其下分值合计 {count_text(m['base'])} 分"
-            if (m["pct"] or 0.0) > m["value"] + EPS:
-                text += f"、得分 {count_text(m['pct'])} 分（超过所写满分）"
+            text = f"“{m.quote}”其下分值合计 {count_text(m.weights)} 分"
+            if (m.scores or 0.0) > m.most + EPS:
+                text += f"、得分 {count_text(m.scores)} 分（超过所写满分）"
             parts.append(text)
         first = ms[0]
         out.append(
@@ -149,8 +152,8 @@ def sections(r: ReportData, labels: dict[str, str]) -> list[Finding]:
                 r, "score.sections", "warning",
                 f"{_table_words(table)}有 {len(ms)} 处一级/二级指标所写满分与其下各项分值不符：" + "；".join(parts)
                 + "。所写满分与分值不能同时成立，多半是表头分值未按本表修改（一处原因，各处一并核对）。",
-                unique_quotes(m["where"] for m in ms),
-                stated=first["value"], expected=first["base"],
+                unique_quotes(m.where for m in ms),
+                stated=first.most, expected=first.weights,
             )
         )  # fmt: skip
     return out

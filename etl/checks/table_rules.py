@@ -25,6 +25,7 @@ from etl.checks.model import (
     new_finding,
 )
 from etl.checks.registry import RuleSpec, declare
+from etl.statements import BaseTable, Breakdown
 
 # breakdown subjects (total.part) that state each base_table row's figure
 NARRATIVE_OF = {"basic": ("basic", "whole.basic"), "project": ("project", "whole.project")}
@@ -42,39 +43,35 @@ NOT_GOODS = {
 GOODS_NAMES = {"basic.goods": "商品服务支出", "basic.public": "公用经费"}
 
 
-def _by_sentence(r: ReportData) -> dict[tuple, dict[str, dict]]:
-    """Given a report, return its breakdown mentions grouped per sentence: {subject: mention}."""
-    groups: dict[tuple, dict[str, dict]] = defaultdict(dict)
+def _by_sentence(r: ReportData) -> dict[tuple, dict[str, Breakdown]]:
+    """Given a report, return its breakdown statements grouped per sentence: {subject: one}."""
+    groups: dict[tuple, dict[str, Breakdown]] = defaultdict(dict)
     for m in r.mentions:
-        if m["kind"] == "breakdown" and m["value"] is not None and m["year"] is not None:
-            key = (m["loc"], m["page"], m["year"], m["flag"], m["context"])
-            groups[key].setdefault(m["subject"], m)
+        if isinstance(m, Breakdown) and m.amount is not None and m.year is not None:
+            key = (m.loc, m.page, m.year, m.stage, m.scope)
+            groups[key].setdefault(m.subject, m)
     return groups
 
 
-def _table(r: ReportData, subject: str) -> list[dict]:
-    """Given a report and a base_table subject, return its mentions with a value and year."""
+def _table(r: ReportData, row: str) -> list[BaseTable]:
+    """Given a report and a 基础数据表 row key, return its cells with a value and year."""
     return [
         m for m in r.mentions
-        if m["kind"] == "base_table" and m["subject"] == subject
-        and m["value"] is not None and m["year"] is not None
+        if isinstance(m, BaseTable) and m.row == row and m.value is not None and m.year is not None
     ]  # fmt: skip
 
 
-def _same_column(r: ReportData, subject: str, m: dict) -> dict | None:
-    """Given a base_table mention, return the mention of another row in its column, or None."""
-    return next(
-        (t for t in _table(r, subject) if t["context"] == m["context"] and t["loc"] == m["loc"]),
-        None,
-    )
+def _same_column(r: ReportData, row: str, m: BaseTable) -> BaseTable | None:
+    """Given a 基础数据表 cell, return the cell of another row in its column, or None."""
+    return next((t for t in _table(r, row) if t.column == m.column and t.loc == m.loc), None)
 
 
-def _row(m: dict) -> str:
-    """Given a base_table mention, return the row label it quotes (一、部门基本支出)."""
-    return m["quote"].partition(f"（{m['context']}）")[0]
+def _row(m: BaseTable) -> str:
+    """Given a 基础数据表 cell, return the row label it quotes (一、部门基本支出)."""
+    return m.quote.partition(f"（{m.column}）")[0]
 
 
-def _whole_as_basic(r: ReportData, t: dict, sentences) -> Finding | None:
+def _whole_as_basic(r: ReportData, t: BaseTable, sentences) -> Finding | None:
     """Given a table 基本支出, return a finding when it is the text's whole amount of its year.
 
     The text gives the year's 整体支出 with 基本支出 and 项目支出 as parts; a table basic
@@ -82,33 +79,33 @@ def _whole_as_basic(r: ReportData, t: dict, sentences) -> Finding | None:
     """
     for parts in sentences.values():
         whole, basic = parts.get("whole"), parts.get("whole.basic")
-        if whole is None or basic is None or whole["year"] != t["year"]:
+        if whole is None or basic is None or whole.year != t.year:
             continue
-        if abs(t["value"] - whole["value"]) > AMOUNT_TOLERANCE + EPS:
+        if abs(t.value - whole.amount) > AMOUNT_TOLERANCE + EPS:
             continue
-        severity = amount_severity(t["value"] - basic["value"])
+        severity = amount_severity(t.value - basic.amount)
         if severity is None:
             continue
-        year, project = t["year"], parts.get("whole.project")
-        split = f"（基本支出 {money(basic['value'])}"
-        split += f"＋项目支出 {money(project['value'])}）" if project else "）"
-        evidence = [t["where"], whole["where"]]
+        year, project = t.year, parts.get("whole.project")
+        split = f"（基本支出 {money(basic.amount)}"
+        split += f"＋项目支出 {money(project.amount)}）" if project else "）"
+        evidence = [t.where, whole.where]
         same = ""
         table_project = _same_column(r, "project", t)
         if (
             project is not None
             and table_project is not None
-            and amount_severity(table_project["value"] - project["value"]) is None
+            and amount_severity(table_project.value - project.amount) is None
         ):
-            same = f"，同列“{_row(table_project)}”又另列 {money(table_project['value'])}"
-            evidence.append(table_project["where"])
+            same = f"，同列“{_row(table_project)}”又另列 {money(table_project.value)}"
+            evidence.append(table_project.where)
         return new_finding(
             r, "table.years", severity,
-            f"基础数据表中“{_row(t)}”的{t['context']} {money(t['value'])}等于正文所写{year}年"
-            f"整体支出{KIND_NAME.get(whole['flag'], '')} {money(whole['value'])}{split}，"
-            f"而不是其中的基本支出 {money(basic['value'])}（多出 "
-            f"{money(t['value'] - basic['value'])}）{same}。",
-            evidence, metric=METRIC_OF["basic"], stated=t["value"], expected=basic["value"],
+            f"基础数据表中“{_row(t)}”的{t.column} {money(t.value)}等于正文所写{year}年"
+            f"整体支出{KIND_NAME.get(whole.stage, '')} {money(whole.amount)}{split}，"
+            f"而不是其中的基本支出 {money(basic.amount)}（多出 "
+            f"{money(t.value - basic.amount)}）{same}。",
+            evidence, metric=METRIC_OF["basic"], stated=t.value, expected=basic.amount,
         )  # fmt: skip
     return None
 
@@ -136,35 +133,35 @@ def year_columns(r: ReportData, labels: dict[str, str]) -> list[Finding]:
             if subject == "basic" and (found := _whole_as_basic(r, t, sentences)):
                 out.append(found)
                 continue
-            if t["year"] == r.fiscal_year and t["flag"] == OWN_YEAR_KIND:
+            if t.year == r.fiscal_year and t.stage == OWN_YEAR_KIND:
                 continue
             seen: set[float] = set()
             for (_loc, _page, year, flag, scope), parts in sentences.items():
                 said = next((parts[n] for n in names if n in parts), None)
-                if said is None or year != t["year"] or flag != t["flag"]:
+                if said is None or year != t.year or flag != t.stage:
                     continue
-                diff = t["value"] - said["value"]
+                diff = t.value - said.amount
                 if scope and diff >= 0:
                     continue  # the text counts one source of funds (一般公共预算): a part
                 severity = amount_severity(diff)
-                if severity is None or said["value"] in seen:
+                if severity is None or said.amount in seen:
                     continue
-                seen.add(said["value"])
+                seen.add(said.amount)
                 out.append(
                     new_finding(
                         r, "table.years", severity,
-                        f"基础数据表中“{_row(t)}”的{t['context']}为 {money(t['value'])}，"
+                        f"基础数据表中“{_row(t)}”的{t.column}为 {money(t.value)}，"
                         f"正文写{year}年{scope}{ROW_NAME[subject]}"
-                        f"{KIND_NAME.get(flag, flag)}为 {money(said['value'])}，"
+                        f"{KIND_NAME.get(flag, flag)}为 {money(said.amount)}，"
                         f"相差 {money(abs(diff))}。",
-                        [t["where"], said["where"]], metric=METRIC_OF[subject],
-                        stated=t["value"], expected=said["value"],
+                        [t.where, said.where], metric=METRIC_OF[subject],
+                        stated=t.value, expected=said.amount,
                     )
                 )  # fmt: skip
     return out
 
 
-def _goods_bound(parts: dict[str, dict]) -> tuple[float, str, Quote] | None:
+def _goods_bound(parts: dict[str, Breakdown]) -> tuple[float, str, Quote] | None:
     """Given one sentence's breakdown, return the most its 基本支出 leaves for goods, or None.
 
     A stated 商品服务支出 (or 公用经费) is that bound; otherwise 基本支出 less its stated
@@ -172,33 +169,31 @@ def _goods_bound(parts: dict[str, dict]) -> tuple[float, str, Quote] | None:
     """
     for key, name in GOODS_NAMES.items():
         if key in parts:
-            value = parts[key]["value"]
-            return value, f"中的{name} {money(value)}", parts[key]["where"]
+            value = parts[key].amount
+            return value, f"中的{name} {money(value)}", parts[key].where
     basic = parts.get("basic")
     others = [(name, parts[k]) for k, name in NOT_GOODS.items() if k in parts]
     if basic is None or not others:
         return None
-    spent = round(sum(o["value"] for _, o in others), 6)
-    left = round(basic["value"] - spent, 6)
+    spent = round(sum(o.amount for _, o in others), 6)
+    left = round(basic.amount - spent, 6)
     names = "、".join(name for name, _ in others)
-    words = f" {money(basic['value'])}减去{names} {money(spent)}后余下的 {money(left)}"
-    return left, words, basic["where"]
+    words = f" {money(basic.amount)}减去{names} {money(spent)}后余下的 {money(left)}"
+    return left, words, basic.where
 
 
-def _caps(r: ReportData, t: dict, sentences) -> list[tuple[float, str, Quote]]:
+def _caps(r: ReportData, t: BaseTable, sentences) -> list[tuple[float, str, Quote]]:
     """Given a 公用经费 column figure, return what it may not exceed: (amount, words, quote)."""
     caps = []
     basic = _same_column(r, "basic", t)
     if basic is not None:
-        caps.append(
-            (basic["value"], f"同列“{_row(basic)}” {money(basic['value'])}", basic["where"])
-        )
-    stated = _same_column(r, "public", t) if t["subject"] == "public_lines" else None
+        caps.append((basic.value, f"同列“{_row(basic)}” {money(basic.value)}", basic.where))
+    stated = _same_column(r, "public", t) if t.row == "public_lines" else None
     if stated is not None:
-        caps.append((stated["value"], f"同列所写“{_row(stated)}” {money(stated['value'])}",
-                     stated["where"]))  # fmt: skip
+        caps.append((stated.value, f"同列所写“{_row(stated)}” {money(stated.value)}",
+                     stated.where))  # fmt: skip
     for (_loc, _page, year, flag, scope), parts in sentences.items():
-        if scope or year != t["year"] or flag != t["flag"]:
+        if scope or year != t.year or flag != t.stage:
             continue  # one source of funds only: its goods are a part of the column's
         if (bound := _goods_bound(parts)) is not None:
             limit, words, where = bound
@@ -228,31 +223,29 @@ def public_lines(r: ReportData, labels: dict[str, str]) -> list[Finding]:
     sentences = _by_sentence(r)
     out = []
     for t in _table(r, "public_lines") + _table(r, "public"):
-        ctx = t["context"]
-        if t["subject"] == "public_lines":
-            n = int(t["base"] or 1)
-            lines = [
-                m for m in _table(r, "public_line") if m["context"] == ctx and m["loc"] == t["loc"]
-            ]
-            shown = t["quote"].partition(f"（{ctx}）：")[2] or t["quote"]
-            figure = f"基础数据表“{_row(t)}”下{ctx}各行合计 {money(t['value'])}（{shown}）"
+        ctx = t.column
+        if t.row == "public_lines":
+            n = int(t.lines or 1)
+            lines = [m for m in _table(r, "public_line") if m.column == ctx and m.loc == t.loc]
+            shown = t.quote.partition(f"（{ctx}）：")[2] or t.quote
+            figure = f"基础数据表“{_row(t)}”下{ctx}各行合计 {money(t.value)}（{shown}）"
         else:
             n, lines = 1, []
-            figure = f"基础数据表中“{_row(t)}”的{ctx}为 {money(t['value'])}"
-        biggest = max(lines, key=lambda m: m["value"], default=None)
+            figure = f"基础数据表中“{_row(t)}”的{ctx}为 {money(t.value)}"
+        biggest = max(lines, key=lambda m: m.value, default=None)
         for limit, words, where in _caps(r, t, sentences):
-            diff = t["value"] - limit
+            diff = t.value - limit
             severity = amount_severity(diff, n)
             if diff <= 0 or severity is None:
                 continue
             alone = ""
-            if biggest is not None and biggest["value"] > limit + AMOUNT_TOLERANCE + EPS:
-                alone = f"，仅“{_row(biggest)}”一行（{money(biggest['value'])}）已超过"
+            if biggest is not None and biggest.value > limit + AMOUNT_TOLERANCE + EPS:
+                alone = f"，仅“{_row(biggest)}”一行（{money(biggest.value)}）已超过"
             out.append(
                 new_finding(
                     r, "table.public_lines", severity,
                     f"{figure}，多于{words}，超出 {money(diff)}{alone}。",
-                    [t["where"], where], metric="basic.public", stated=t["value"], expected=limit,
+                    [t.where, where], metric="basic.public", stated=t.value, expected=limit,
                 )
             )  # fmt: skip
     return out

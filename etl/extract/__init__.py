@@ -28,10 +28,10 @@ from etl.model import (
     FunctionClass,
     FunctionItem,
     InputError,
-    Mention,
     ParsedDocument,
     Report,
 )
+from etl.statements import ItemNumber, Restated, Statement
 from etl.vocab import catalogue
 from etl.vocab.tables import table_vocab
 
@@ -169,7 +169,7 @@ def _read_functional(nt, block: Block, section: str, report: Report) -> None:
         return
     for number, quote in functional.item_numbers(nt):
         report.mentions.append(
-            Mention("item_number", quote, block.page, block.loc, section=section, value=number)
+            ItemNumber(quote=quote, page=block.page, loc=block.loc, section=section, number=number)
         )
     if not report.function_classes:
         for name, amount, pct, quote in functional.read_classes(nt):
@@ -192,7 +192,9 @@ def _read_functional(nt, block: Block, section: str, report: Report) -> None:
         )
 
 
-def _first_statements(candidates: list[Fact], notes: list[str], said: list[Mention]) -> list[Fact]:
+def _first_statements(
+    candidates: list[Fact], notes: list[str], said: list[Statement]
+) -> list[Fact]:
     """Given every statement in document order, return the first per metric; note conflicts."""
     kept: dict[str, Fact] = {}
     for fact in candidates:
@@ -201,15 +203,14 @@ def _first_statements(candidates: list[Fact], notes: list[str], said: list[Menti
             kept[fact.metric] = fact
         elif abs(first.value - fact.value) > VALUE_TOLERANCE:
             said.append(
-                Mention(
-                    "restated",
-                    fact.quote,
-                    fact.page,
-                    fact.loc,
-                    subject=fact.metric,
+                Restated(
+                    quote=fact.quote,
+                    page=fact.page,
+                    loc=fact.loc,
+                    metric=fact.metric,
                     value=fact.value,
-                    flag=fact.origin,
-                )
+                    origin=fact.origin,
+                )  # fmt: skip
             )
             notes.append(
                 f"{fact.metric}：另有不同表述 {fact.value:g}（{fact.loc}：“{fact.quote}”），"

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from etl.extract.cells import number
-from etl.model import Block, Mention
+from etl.model import Block
+from etl.statements import BaseTable, Statement
 
 # 基础数据表 rows: label -> (metric for the year's 决算数, metric for the year's 预算数)
 BASE_TABLE_ROWS = {
@@ -69,7 +70,7 @@ class PublicColumn:
 
     lines: list[tuple[str, str, float]] = field(default_factory=list)  # (row, cell, value)
     purchase: tuple[str, float] | None = None  # 公务车购置 (资本性支出) inside 三公经费
-    mention: Mention | None = None
+    at: int | None = None  # where its sum of lines stands in the mention list
 
 
 @dataclass
@@ -100,7 +101,7 @@ class YearColumns:
     """Reads the year columns of 基础数据表 rows into base_table mentions, carrying the open
     公用经费 block from row to row."""
 
-    def __init__(self, mentions: list[Mention]):
+    def __init__(self, mentions: list[Statement]):
         self.mentions = mentions  # appended to: the TableReader's mention list
         self.header: list[str] = []
         self.public_block: PublicBlock | None = None  # the open 公用经费 block
@@ -138,8 +139,8 @@ class YearColumns:
             for i, (cell, v) in values.items():
                 year, kind, header = cols[i]
                 self.mentions.append(
-                    Mention("base_table", f"{raw}（{header}）{cell}", block.page, block.loc,
-                            subject=subject, value=v, year=year, flag=kind, context=header)
+                    BaseTable(quote=f"{raw}（{header}）{cell}", page=block.page, loc=block.loc,
+                              row=subject, value=v, year=year, stage=kind, column=header)
                 )  # fmt: skip
             if subject == "public":
                 level = base_level(raw)
@@ -161,8 +162,8 @@ class YearColumns:
             else:
                 col.lines.append((raw, cell, v))
                 self.mentions.append(
-                    Mention("base_table", f"{raw}（{header}）{cell}", block.page, block.loc,
-                            subject="public_line", value=v, year=year, flag=kind, context=header)
+                    BaseTable(quote=f"{raw}（{header}）{cell}", page=block.page, loc=block.loc,
+                              row="public_line", value=v, year=year, stage=kind, column=header)
                 )  # fmt: skip
             self._public_sum(pb, i, cols[i])
 
@@ -201,12 +202,12 @@ class YearColumns:
         year, kind, header = col_info
         block = pb.block
         quote = f"{pb.label}（{header}）：{shown}"
-        if col.mention is None:
-            col.mention = Mention(
-                "base_table", quote, block.page, block.loc,
-                subject="public_lines", year=year, flag=kind, context=header,
-            )  # fmt: skip
-            self.mentions.append(col.mention)
-        col.mention.quote = quote
-        col.mention.value = round(total, 6)
-        col.mention.base = float(len(lines))
+        summed = BaseTable(
+            quote=quote, page=block.page, loc=block.loc, row="public_lines",
+            value=round(total, 6), year=year, stage=kind, column=header, lines=float(len(lines)),
+        )  # fmt: skip
+        if col.at is None:
+            col.at = len(self.mentions)
+            self.mentions.append(summed)
+        else:
+            self.mentions[col.at] = summed

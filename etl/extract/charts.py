@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 
 from etl.extract.textnorm import ENUMERATOR
 from etl.extract.textnorm import FULLWIDTH as TEXT_FULLWIDTH
-from etl.model import Block, Mention
+from etl.model import Block
+from etl.statements import ChartLabel, ChartTitle, ChartValue, Statement
 
 FULLWIDTH = {**TEXT_FULLWIDTH, ord("，"): ","}  # a label's comma may be full-width too
 NUM = re.compile(r"-?\d+(?:\.\d+)?")
@@ -139,7 +140,7 @@ class ChartReader:
 
     def __init__(self) -> None:
         self.chart: _Chart | None = None
-        self.mentions: list[Mention] = []
+        self.mentions: list[Statement] = []
         self.count = 0
 
     def read(self, block: Block) -> None:
@@ -178,7 +179,7 @@ class ChartReader:
             return
         self._close()
 
-    def finish(self) -> list[Mention]:
+    def finish(self) -> list[Statement]:
         """Given the end of the document, return every chart mention read."""
         self._close()
         return self.mentions
@@ -227,22 +228,22 @@ class ChartReader:
         run_quote = " ".join(w for _, w, _ in cats + values)
         head = chart.title_block or first
         self.mentions.append(
-            Mention("chart_title", chart.title_quote or run_quote, head.page, head.loc,
-                    subject=chart.unit, flag=chart_id, context=title)
+            ChartTitle(quote=chart.title_quote or run_quote, page=head.page, loc=head.loc,
+                       unit=chart.unit, chart=chart_id, title=title)
         )  # fmt: skip
         for name, (token, _, _) in zip(names, values, strict=True):
             year = YEAR_CATEGORY.fullmatch(name)
             self.mentions.append(
-                Mention("chart_value", run_quote, first.page, first.loc, subject=name,
-                        value=float(token), year=int(year.group(1)) if year else None,
-                        flag=chart_id, context=title)
+                ChartValue(quote=run_quote, page=first.page, loc=first.loc, category=name,
+                           value=float(token), year=int(year.group(1)) if year else None,
+                           chart=chart_id, title=title)
             )  # fmt: skip
         for name, lab in paired:
             self.mentions.append(
-                Mention("chart_label", lab.quote, lab.block.page, lab.block.loc, subject=name,
-                        value=lab.value if lab.unit == "万元" else None,
-                        pct=lab.value if lab.unit == "%" else None,
-                        flag=chart_id, context=title)
+                ChartLabel(quote=lab.quote, page=lab.block.page, loc=lab.block.loc,
+                           category=name, amount=lab.value if lab.unit == "万元" else None,
+                           pct=lab.value if lab.unit == "%" else None, chart=chart_id,
+                           title=title)
             )  # fmt: skip
 
     @staticmethod

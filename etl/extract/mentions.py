@@ -12,7 +12,26 @@ import re
 
 from etl.extract.textnorm import NUMBER as N
 from etl.extract.textnorm import NormText, to_wanyuan
-from etl.model import Block, Mention
+from etl.model import Block
+from etl.statements import (
+    Amount,
+    Breakdown,
+    Change,
+    ChangeReason,
+    Completion,
+    CountParts,
+    FiscalIncome,
+    NoCarryover,
+    ProjectAmount,
+    ProjectClass,
+    ProjectListing,
+    Share,
+    Statement,
+    Target,
+    YearAsOf,
+    YearCompared,
+    YearReported,
+)  # fmt: skip
 from etl.vocab import scopes
 
 MONEY = r"(万元|元)"
@@ -202,7 +221,9 @@ def _sign(verb: str) -> int:
     return -1 if verb in ("减少", "下降") else 1
 
 
-def read_mentions(nt: NormText, start: int, end: int, block: Block, section: str) -> list[Mention]:
+def read_mentions(
+    nt: NormText, start: int, end: int, block: Block, section: str
+) -> list[Statement]:
     """Given one sentence span of a paragraph, return the mentions the checks use."""
     reader = _Sentence(nt, start, end, block, section)
     for step in (
@@ -221,16 +242,17 @@ class _Sentence:
     def __init__(self, nt: NormText, start: int, end: int, block: Block, section: str) -> None:
         self.nt, self.start, self.block, self.section = nt, start, block, section
         self.text = nt.text[start:end]
-        self.out: list[Mention] = []
+        self.out: list[Statement] = []
         self.covered: list[tuple[int, int]] = []  # spans whose year a change mention holds
 
-    def add(self, kind: str, a: int, b: int, **kw) -> None:
-        """Given a kind, a span of the sentence and the values, record one mention."""
+    def add(self, record: type[Statement], a: int, b: int, **kw) -> None:
+        """Given a statement kind, a span of the sentence and its fields, record one."""
         quote = self.nt.quote(self.start + a, self.start + b)
         self.out.append(
-            Mention(kind=kind, quote=quote, page=self.block.page, loc=self.block.loc,
-                    section=self.section, **kw)
-        )  # fmt: skip
+            record(
+                quote=quote, page=self.block.page, loc=self.block.loc, section=self.section, **kw
+            )
+        )
 
     def clause_start(self, pos: int, seps: str = "，；;、：:") -> int:
         """Given a position, return where its clause starts (after the last separator)."""
@@ -251,11 +273,11 @@ class _Sentence:
             stop = min([stop] + [i for c in CLAUSE_END if (i := text.find(c, m.end())) >= 0])
             verdict = VERDICT.search(text, m.end(), stop)
             self.add(
-                "completion", self.clause_start(actual.start(), "；;"),
+                Completion, self.clause_start(actual.start(), "；;"),
                 verdict.end() if verdict else m.end(),
-                subject=subject, value=to_wanyuan(actual.group(1), actual.group(2)),
-                pct=float(m.group(2)), base=float(m.group(1)) if m.group(1) else None,
-                flag=VERDICT_SIGN.get(verdict.group(1), "=") if verdict else None,
+                metric=subject, actual=to_wanyuan(actual.group(1), actual.group(2)),
+                pct=float(m.group(2)), budget=float(m.group(1)) if m.group(1) else None,
+                verdict=VERDICT_SIGN.get(verdict.group(1), "=") if verdict else None,
             )  # fmt: skip
 
     def changes(self) -> None:
@@ -279,8 +301,8 @@ class _Sentence:
                 pct = float(m.group(5)) * (_sign(pct_verb.group(1)) if pct_verb else 1)
             self.covered.append((m.start(), m.end()))
             self.add(
-                "change", m.start(), m.end(), subject=subject, value=value, pct=pct,
-                year=int(m.group(1)), other_year=_left_year(text, m.start()), flag=flag,
+                Change, m.start(), m.end(), metric=subject, amount=value, pct=pct,
+                against_year=int(m.group(1)), this_year=_left_year(text, m.start()), form=flag,
             )  # fmt: skip
         for m in CHANGE_AFTER.finditer(text):
             subject = subject_of(m.group(2)) or subject_before(text, m.start())
@@ -289,9 +311,9 @@ class _Sentence:
             self.covered.append((m.start(), m.end()))
             pct = None if m.group(7) is None else _sign(m.group(6)) * float(m.group(7))
             self.add(
-                "change", m.start(), m.end(), subject=subject,
-                value=_sign(m.group(3)) * to_wanyuan(m.group(4), m.group(5)), pct=pct,
-                year=int(m.group(1)), other_year=_left_year(text, m.start()),
+                Change, m.start(), m.end(), metric=subject,
+                amount=_sign(m.group(3)) * to_wanyuan(m.group(4), m.group(5)), pct=pct,
+                against_year=int(m.group(1)), this_year=_left_year(text, m.start()),
             )  # fmt: skip
 
     def yuan_amounts(self) -> None:
@@ -299,15 +321,15 @@ class _Sentence:
             subject = subject_before(self.text, m.start())
             if subject is not None and float(m.group(1)) < YUAN_SUSPECT_MAX:
                 self.add(
-                    "amount", self.clause_start(m.start()), m.end(), subject=subject,
-                    value=to_wanyuan(m.group(1), "元"), flag="元",
+                    Amount, self.clause_start(m.start()), m.end(), metric=subject,
+                    amount=to_wanyuan(m.group(1), "元"), written_unit="元",
                 )  # fmt: skip
 
     def fiscal_incomes(self) -> None:
         for m in FISCAL_INCOME.finditer(self.text):
             self.add(
-                "fiscal_income", self.clause_start(m.start()), m.end(), subject="income.fiscal",
-                value=to_wanyuan(m.group(1), m.group(2)), year=_left_year(self.text, m.start()),
+                FiscalIncome, self.clause_start(m.start()), m.end(),
+                amount=to_wanyuan(m.group(1), m.group(2)), year=_left_year(self.text, m.start()),
             )  # fmt: skip
 
     def years(self) -> None:
@@ -316,14 +338,14 @@ class _Sentence:
             if any(a <= m.start(2) < b for a, b in self.covered):
                 continue  # the change mention over these words carries the year
             self.add(
-                "year_compared", m.start(), m.end(), year=int(m.group(2)),
-                other_year=int(m.group(1)) if m.group(1) else None,
+                YearCompared, m.start(), m.end(), against_year=int(m.group(2)),
+                this_year=int(m.group(1)) if m.group(1) else None,
             )  # fmt: skip
         for m in AS_OF_YEAR.finditer(text):
-            self.add("year_as_of", m.start(), min(len(text), m.end() + 12), year=int(m.group(1)))
+            self.add(YearAsOf, m.start(), min(len(text), m.end() + 12), year=int(m.group(1)))
         for pattern in REPORTING_YEAR:
             for m in pattern.finditer(text):
-                self.add("year_reported", m.start(), m.end(), year=int(m.group(1)))
+                self.add(YearReported, m.start(), m.end(), year=int(m.group(1)))
 
     def shares(self) -> None:
         text = self.text
@@ -356,9 +378,9 @@ class _Sentence:
             if base is None and base_metric is None:
                 continue
             self.add(
-                "share", self.clause_start(m.start()), m.end(), subject=base_metric,
-                value=to_wanyuan(m.group(1), m.group(2)), pct=float(m.group(4)), base=base,
-                context=context,
+                Share, self.clause_start(m.start()), m.end(), of_metric=base_metric,
+                amount=to_wanyuan(m.group(1), m.group(2)), pct=float(m.group(4)), of_amount=base,
+                of_words=context,
             )  # fmt: skip
 
     def listings(self) -> None:
@@ -368,11 +390,11 @@ class _Sentence:
             amounts = [a for part in parts if (a := LISTED_AMOUNT.search(part))]
             lead = re.search(rf"项目支出{N}{MONEY}[，,]?$", text[: m.start()])
             self.add(
-                "listing", lead.start() if lead else m.start(), m.end(), subject="projects",
-                value=float(int(m.group(1) or m.group(2))),
-                base=round(sum(to_wanyuan(a.group(1), a.group(2)) for a in amounts), 6),
-                pct=to_wanyuan(lead.group(1), lead.group(2)) if lead else None,
-                flag=str(len(amounts)),
+                ProjectListing, lead.start() if lead else m.start(), m.end(),
+                count=float(int(m.group(1) or m.group(2))),
+                listed_total=round(sum(to_wanyuan(a.group(1), a.group(2)) for a in amounts), 6),
+                project_spending=to_wanyuan(lead.group(1), lead.group(2)) if lead else None,
+                amounts_listed=str(len(amounts)),
             )  # fmt: skip
 
     def counts(self) -> None:
@@ -380,13 +402,13 @@ class _Sentence:
             first_level = m.group(2).split("其中")[0]  # a nested 其中 lists parts of a part
             parts = [int(x) for x in COUNT_PART.findall(first_level)]
             self.add(
-                "count_parts", self.clause_start(m.start(), "，；;。"), m.end(),
-                value=float(m.group(1)), base=float(sum(parts)),
+                CountParts, self.clause_start(m.start(), "，；;。"), m.end(),
+                total=float(m.group(1)), parts_sum=float(sum(parts)),
             )  # fmt: skip
 
     def reasons(self) -> None:
         """The first stated change of the sentence against the reason given after it."""
-        change = next((c for c in self.out if c.kind == "change" and c.value), None)
+        change = next((c for c in self.out if isinstance(c, Change) and c.amount), None)
         if not self.covered or change is None:
             return
         a, b = self.covered[0]
@@ -399,8 +421,8 @@ class _Sentence:
         down = any(w in words for w in DOWN_WORDS)
         if up != down:
             self.add(
-                "reason", a, reason.end(), subject=change.subject, value=change.value,
-                flag="up" if up else "down",
+                ChangeReason, a, reason.end(), metric=change.metric, change=change.amount,
+                direction="up" if up else "down",
             )  # fmt: skip
 
     def project_amounts(self) -> None:
@@ -409,15 +431,15 @@ class _Sentence:
             if "项目" not in name and "经费" not in name and "费" not in name[-2:]:
                 continue  # not a project's name (e.g. 部门年初预算资金)
             self.add(
-                "project_amount", m.start(1), m.end(), subject=PROJECT_FIELDS[m.group(2)],
-                value=to_wanyuan(m.group(3), m.group(4)), context=name,
+                ProjectAmount, m.start(1), m.end(), figure=PROJECT_FIELDS[m.group(2)],
+                amount=to_wanyuan(m.group(3), m.group(4)), project=name,
             )  # fmt: skip
 
     def targets(self) -> None:
         for m in TARGET.finditer(self.text):
             self.add(
-                "target", m.start(1), m.end(), value=float(m.group(3)),
-                flag=m.group(2) + m.group(4), context=m.group(1),
+                Target, m.start(1), m.end(), value=float(m.group(3)),
+                sign_unit=m.group(2) + m.group(4), indicator=m.group(1),
             )  # fmt: skip
 
     def project_classes(self) -> None:
@@ -426,9 +448,9 @@ class _Sentence:
             named = CLASS_NAME.search(self.nt.text[: self.start])
             begin = named.start() - self.start if named else 0
             self.add(
-                "project_class", begin, m.end(), value=to_wanyuan(m.group(2), m.group(3)),
-                base=float(m.group(1)), pct=float(m.group(4)),
-                context=named.group(1) if named else "",
+                ProjectClass, begin, m.end(), amount=to_wanyuan(m.group(2), m.group(3)),
+                projects=float(m.group(1)), progress_pct=float(m.group(4)),
+                class_name=named.group(1) if named else "",
             )  # fmt: skip
 
     def breakdowns(self) -> None:
@@ -463,23 +485,23 @@ class _Sentence:
                 pos += len(clause) + 1  # and the separator
             if not parts:
                 continue
-            common = {"year": int(m.group(1)), "flag": flag, "context": scope}
+            common = {"year": int(m.group(1)), "stage": flag, "scope": scope}
             self.add(
-                "breakdown", m.start(1), parts[-1][2], subject=total,
-                value=to_wanyuan(m.group(3), m.group(4)), **common,
+                Breakdown, m.start(1), parts[-1][2], subject=total,
+                amount=to_wanyuan(m.group(3), m.group(4)), **common,
             )  # fmt: skip
             for key, value, end in parts:
                 self.add(
-                    "breakdown", m.start(1), end, subject=f"{total}.{key}", value=value, **common
+                    Breakdown, m.start(1), end, subject=f"{total}.{key}", amount=value, **common
                 )
 
     def remarks(self) -> None:
         """无结转结余, and the 一般公共预算财政拨款基本支出 amount (not a metric of its own)."""
         if NO_CARRYOVER.search(self.text):
             # context: what the sentence covers (财政资金 only, a project, or the whole unit)
-            self.add("no_carryover", 0, len(self.text), context=scopes.scope_of(self.text))
+            self.add(NoCarryover, 0, len(self.text), scope=scopes.scope_of(self.text))
         for m in GPB_BASIC.finditer(self.text):
             self.add(
-                "amount", m.start(), m.end(), subject="gpb.basic",
-                value=to_wanyuan(m.group(1), m.group(2)),
+                Amount, m.start(), m.end(), metric="gpb.basic",
+                amount=to_wanyuan(m.group(1), m.group(2)),
             )  # fmt: skip

@@ -17,7 +17,8 @@ import re
 
 from etl.extract.project_prose import ProseProjects
 from etl.extract.textnorm import ENUMERATOR, NormText
-from etl.model import Block, Mention, Project
+from etl.model import Block, Project
+from etl.statements import ProjectReport, ReportList, Statement
 from etl.vocab.projects import vocab
 
 PROJECT_LIST = re.compile(rf"(?:{'|'.join(vocab().name_lists)})(?P<names>[^。]+)")
@@ -49,10 +50,10 @@ def project_name(words: str) -> str | None:
     return name
 
 
-def table_reports(table_projects: list[Project]) -> list[Mention]:
+def table_reports(table_projects: list[Project]) -> list[Statement]:
     """Given the projects read from self-evaluation tables, return them as attached reports."""
     return [
-        Mention("project_report", p.quote, p.page, p.loc, context=p.name, flag="table")
+        ProjectReport(quote=p.quote, page=p.page, loc=p.loc, project=p.name, source="table")
         for p in table_projects
     ]
 
@@ -64,7 +65,7 @@ class NarrativeProjects:
         self.projects: list[Project] = []
         self.current: Project | None = None
         self.pending: tuple[NormText, Block] | None = None  # a list cut off mid-sentence
-        self.mentions: list[Mention] = []  # project reports said to be produced / attached
+        self.mentions: list[Statement] = []  # project reports said to be produced / attached
         self.prev_title: str = ""  # a short paragraph that may be a title's first line
         self.prose = ProseProjects()  # figures stated in running text
 
@@ -101,8 +102,8 @@ class NarrativeProjects:
                 if part and (name := project_name(part)):
                     names.append(name)
             self.mentions.append(
-                Mention("report_list", nt.quote(m.start(), m.end()), block.page, block.loc,
-                        value=count, flag=NAMES_SEPARATOR.join(names), context=listed)
+                ReportList(quote=nt.quote(m.start(), m.end()), page=block.page, loc=block.loc,
+                           count=count, names=NAMES_SEPARATOR.join(names), listed=listed)
             )  # fmt: skip
         title, words, prev = ATTACHMENT_PREFIX.sub("", text), text, self.prev_title
         short = len(title) <= TITLE_MAX and not any(p in title for p in "。，,；;：:")
@@ -114,7 +115,7 @@ class NarrativeProjects:
             title, words = prev + title, prev + text  # a title set on two lines
         if name := project_name(title):
             self.mentions.append(
-                Mention("project_report", words, block.page, block.loc, context=name)
+                ProjectReport(quote=words, page=block.page, loc=block.loc, project=name)
             )
 
     def _read_list(self, text: str, quote: str, block: Block) -> None:

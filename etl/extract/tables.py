@@ -28,9 +28,9 @@ from etl.model import (
     FunctionClass,
     FunctionItem,
     Indicator,
-    Mention,
     Project,
 )
+from etl.statements import FundsScore, SectionMax, Share, Statement, TableSum
 from etl.vocab.performance import HALF_TO_FULL, form_label, vocab
 
 SUBTOTAL_LINES = "；其下各行："  # joins a 小计 quote and the lines it adds up (checks split on it)
@@ -90,7 +90,7 @@ class TableResult:
     function_classes: list[FunctionClass] = field(default_factory=list)
     function_items: list[FunctionItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)  # what the checks compare (控制率)
+    mentions: list[Statement] = field(default_factory=list)  # what the checks compare (控制率)
 
 
 class TableReader:
@@ -265,8 +265,8 @@ class TableReader:
         table = self._table_name()
         if weight is not None and self.context is not None:  # 预算执行 is scored in this row
             self.out.mentions.append(
-                Mention("funds_score", quote, block.page, block.loc, subject=table,
-                        value=weight, pct=score)
+                FundsScore(quote=quote, page=block.page, loc=block.loc, table=table,
+                           weight=weight, score=score)
             )  # fmt: skip
         if self.context == "project" and self.project is not None:
             for key, attr in zip(FUNDS_FIELDS, PROJECT_FUNDS, strict=True):
@@ -368,9 +368,10 @@ class TableReader:
                         f"{SUBTOTAL_LINES}{lines}"
                     )
                     self.out.mentions.append(
-                        Mention("table_sum", quote, group["block"].page, group["block"].loc,
-                                value=total, base=round(sum(parts), 6),
-                                flag=str(len(parts)), context=self.year_header[i])
+                        TableSum(quote=quote, page=group["block"].page,
+                                 loc=group["block"].loc, total=total,
+                                 parts_sum=round(sum(parts), 6), lines=str(len(parts)),
+                                 column=self.year_header[i])
                     )  # fmt: skip
         if self.year_header is not None and label_of(label).endswith("小计"):
             self.subtotal_group = {
@@ -406,8 +407,8 @@ class TableReader:
             return
         quote = " / ".join(f"{header[i]} {row[i]}" for i in (auth, actual, rate))
         self.out.mentions.append(
-            Mention("share", quote, block.page, block.loc, subject=None, value=a, pct=pct,
-                    base=b, flag="人")
+            Share(quote=quote, page=block.page, loc=block.loc, of_metric=None, amount=a,
+                  pct=pct, of_amount=b, counted="人")
         )  # fmt: skip
 
     def _totals(self, row: list[str], quote: str, block: Block) -> bool:
@@ -566,15 +567,15 @@ class TableReader:
                 section[1].append(self.out.indicators[-1])  # summed at the end: a row cut
         return True  # in two gets its 分值/得分 later (_finish_split_row)
 
-    def section_mentions(self) -> list[Mention]:
+    def section_mentions(self) -> list[Statement]:
         """Return, per indicator section with a stated maximum (产出指标（40分）), its sums."""
         out = []
         for (table, _n, name), ((most, words, block), items) in self.sections.items():
             weights = round(sum(i.weight or 0.0 for i in items), 6)
             scores = round(sum(i.score or 0.0 for i in items), 6)
             out.append(
-                Mention("section_max", words, block.page, block.loc, subject=table, value=most,
-                        base=weights, pct=scores, context=name)
+                SectionMax(quote=words, page=block.page, loc=block.loc, table=table, most=most,
+                           weights=weights, scores=scores, name=name)
             )  # fmt: skip
 
         return out

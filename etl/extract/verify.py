@@ -354,7 +354,7 @@ def confirm(report: Report, doc: ParsedDocument) -> None:
     report.mentions = [
         m
         for m in report.mentions
-        if m.page not in scanned or all(agreed(v) for v in (m.value, m.pct, m.base))
+        if m.page not in scanned or all(agreed(m.to_columns()[c]) for c in ("value", "pct", "base"))
     ]
     pages = "、".join(str(p) for p in sorted(scanned))
     summary = f"第{pages}页为扫描页，已用 OCR 识别；未经核对确认的读数不入库"

@@ -58,10 +58,12 @@ def read_bytes(path: Path, limit: int = -1) -> bytes:
 
 def read_document(path: str | Path) -> ParsedDocument:
     """Given a report file path, return its blocks in document order (or raise InputError);
-    field codes and contents lines removed, traditional characters made simplified."""
+    field codes and contents lines removed, traditional characters made simplified, DOCX and
+    text blocks placed under their section headings."""
     from etl.readers.cleanup import clean_document
+    from etl.readers.places import place_blocks
 
-    return clean_document(_read(Path(path)))
+    return place_blocks(clean_document(_read(Path(path))))
 
 
 def _read(path: Path) -> ParsedDocument:
