@@ -204,6 +204,7 @@ def test_build_stores_ocr_cells_and_sources_page_shows_the_crop(mixed, tmp_path,
     monkeypatch.setenv("JUESUAN_AUTOBUILD", "0")
     at = AppTest.from_file(str(ROOT.parent / "dashboard.py"), default_timeout=60)
     at.context = {"url": "http://localhost:8501/"}
+    at.query_params = {"src_tab": "lineage"}  # the OCR readings are under 数据出处
     at.switch_page("pages/sources.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
