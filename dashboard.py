@@ -83,7 +83,7 @@ def main() -> None:
     hostile = safe.clean_query_params(st.query_params, MAX_PARAM_CHARS, MAX_PARAM_REPEATS)
     ensure_warehouse()
     page = st.navigation(PAGES, position="sidebar")
-    stray = state.unknown_page([p.url_path for p in PAGES])
+    stray = state.unknown_page(PAGES)
     st.sidebar.caption(f"数据仓库：{safe.md_short(data.db_path().name)}")
     ready, reason = data.warehouse_ready()
     if ready:

@@ -460,11 +460,15 @@ def _page_path() -> tuple[str | None, str]:
     return root, path
 
 
-def unknown_page(url_paths: Sequence[str]) -> str | None:
-    """Given the app's page paths, return the path the browser asked for when no page has it
+def unknown_page(pages: Sequence[Any]) -> str | None:
+    """Given the app's st.Page list, return the path the browser asked for when no page has it
     (Streamlit then runs the default page), else None."""
     _root, path = _page_path()
-    if not path or path in set(url_paths):
+    try:
+        known = {p.url_path for p in pages}
+    except AttributeError:  # st.Page outside a script run (bare Python) has no path
+        return None
+    if not path or path in known:
         return None
     return path
 
