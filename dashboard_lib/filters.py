@@ -30,6 +30,17 @@ def unit_labels(units: pd.DataFrame) -> dict[str, str]:
     }
 
 
+def region_labels(units: pd.DataFrame) -> dict[str, str]:
+    """Map each region (short name) to the name shown: with its city and its number of units,
+    so that typing a city's name finds its counties."""
+    out = {}
+    for region, rows in units.groupby("region_short", sort=False):
+        cities = [c for c in dict.fromkeys(rows["city"]) if isinstance(c, str) and c]
+        where = f"{'、'.join(cities)}，" if cities else ""
+        out[str(region)] = f"{region}（{where}{len(rows)} 个单位）"
+    return out
+
+
 def render_global_filters() -> Filters:
     """Draw the sidebar filters (bound to the URL) and return the chosen Filters."""
     units = query("unit_list")
@@ -37,15 +48,18 @@ def render_global_filters() -> Filters:
     labels = unit_labels(units)
     sb = st.sidebar
     sb.markdown("#### 筛选")
-    regions = list(dict.fromkeys(units["region_short"]))
-    chosen_regions = state.multiselect(
-        "地区", regions, key="region", where=sb, placeholder="全部地区"
-    )
+    region_names = region_labels(units)
+    chosen_regions = state.id_multiselect(
+        "地区", list(region_names), key="region", format_func=region_names.get, where=sb,
+        placeholder=f"全部 {len(region_names)} 个地区（输入地区或市名搜索）",
+    )  # fmt: skip
     pool = units[units["region_short"].isin(chosen_regions)] if chosen_regions else units
-    types = list(dict.fromkeys(sorted(pool["unit_type"])))
-    chosen_types = state.multiselect(
-        "单位类型", types, key="type", where=sb, placeholder="全部类型"
-    )
+    counts = pool["unit_type"].value_counts()
+    types = sorted(counts.index)
+    chosen_types = state.id_multiselect(
+        "单位类型", types, key="type", format_func=lambda t: f"{t}（{counts.get(t, 0)} 个单位）",
+        where=sb, placeholder="全部类型",
+    )  # fmt: skip
     pool = pool[pool["unit_type"].isin(chosen_types)] if chosen_types else pool
     unit_ids = list(pool["unit_id"])
     chosen_units = state.id_multiselect(

@@ -161,9 +161,16 @@ def test_region_then_type_narrow_the_units_and_peers_are_counted(fixture_db: Pat
     unit = UNITS[0]
     at = open_app("", {"region": region})
     assert_clean(at)
-    in_region = {u.unit_type for u in UNITS if u.region_short == region}
-    assert set(at.sidebar.multiselect(key="type").options) == in_region
+    in_region = [u.unit_type for u in UNITS if u.region_short == region]
+    shown_types = at.sidebar.multiselect(key="type").options
+    assert {t.split("（")[0] for t in shown_types} == set(in_region)
+    for t in shown_types:  # each type with its number of units in the region
+        name = t.split("（")[0]
+        assert t == f"{name}（{in_region.count(name)} 个单位）"
     assert len(at.sidebar.multiselect(key="unit").options) == 2
+    # the region is shown with its city: typing 乐山 finds the counties of 乐山市
+    regions = at.sidebar.multiselect(key="region").options
+    assert f"{region}（{UNITS[0].city}，2 个单位）" in regions
     at = open_app("", {"region": region, "type": unit.unit_type})
     assert_clean(at)
     assert at.sidebar.multiselect(key="unit").options == [unit.display_name]
