@@ -129,7 +129,9 @@ def render() -> None:
     )
 
     st.markdown("##### 趋势")
-    metric = state.selectbox("指标", TREND_METRICS, key="ov_metric", format_func=fmt.label)
+    metric = state.id_selectbox(
+        "指标", TREND_METRICS, key="ov_metric", format_func=fmt.label, drifts=False
+    )
     series = query("metric_series", f, (metric,))
     if series.empty:
         frame.empty(f"所选单位在当前年度范围内没有“{fmt.label(metric)}”的数据。")

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from tests.dashboard_fixture import UNITS
-from warehouse import queries
 from tests.test_pages import BASE_URL, assert_clean, fixture_db, open_app, share_link, use_db
+from warehouse import queries
 
 __all__ = ["fixture_db", "use_db"]  # fixtures shared with test_pages
 
@@ -228,3 +228,27 @@ def test_picked_finding_survives_a_reworded_message(samples_db: Path, use_db, tm
     assert not units.toast
     assert [c.proto.id for c in units.get("plotly_chart")] and not units.text
     assert _query(units)["fd_pick"] == pick and _query(units)["fd_tab"] == ["units"]
+
+
+def test_page_choices_from_the_data_are_written_out_by_id(fixture_db: Path, use_db) -> None:
+    """支出结构's first unit and latest year depend on the data loaded: the copied link names
+    them (the unit by id), so it opens the same view after more reports arrive."""
+    use_db(fixture_db)
+    at = open_app("structure")
+    assert_clean(at)
+    q = _query(at)
+    unit = at.selectbox(key="st_unit").value
+    assert q["st_unit"] == [unit] and unit in {u.unit_id for u in UNITS}
+    assert q["st_year"] == [f"{at.selectbox(key='st_year').value}年"]
+    assert "st_unit" not in at.query_params  # defaults stay out of the address bar
+
+
+def test_metric_choice_rides_by_key_and_old_names_still_open(fixture_db: Path, use_db) -> None:
+    from dashboard_lib import fmt
+
+    use_db(fixture_db)
+    at = open_app("", {"ov_metric": "sangong.total"})
+    assert_clean(at)
+    assert not at.toast and _query(at)["ov_metric"] == ["sangong.total"]
+    old = open_app("", {"ov_metric": fmt.label("sangong.total")})
+    assert not old.toast and _query(old)["ov_metric"] == ["sangong.total"]
