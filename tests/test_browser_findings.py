@@ -181,7 +181,9 @@ def test_findings_link_with_open_tab_and_picked_finding_round_trips(
     assert_no_errors(fresh)
     selected = fresh.locator('[role="tab"][aria-selected="true"]').inner_text().strip()  # type: ignore[attr-defined]
     assert selected == "按单位汇总"
-    assert fresh.locator('[data-testid="stPlotlyChart"]').count() == 1  # type: ignore[attr-defined]
+    charts = fresh.locator('[data-testid="stPlotlyChart"]')  # type: ignore[attr-defined]
+    charts.first.wait_for(state="visible", timeout=45_000)  # plotly's code loads on first use
+    assert charts.count() == 1
     assert share_link(fresh) == link
     fresh.screenshot(path=str(SHOTS / "10_findings_link_after.png"), full_page=True)  # type: ignore[attr-defined]
     fresh.get_by_role("tab", name="逐条核查").click()  # type: ignore[attr-defined]
