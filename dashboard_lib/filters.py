@@ -51,14 +51,14 @@ def render_global_filters() -> Filters:
     region_names = region_labels(units)
     chosen_regions = state.id_multiselect(
         "地区", list(region_names), key="region", format_func=region_names.get, where=sb,
-        placeholder=f"全部 {len(region_names)} 个地区（输入地区或市名搜索）",
+        placeholder=f"全部 {len(region_names)} 个地区（输入地区或市名搜索）", select_all=False,
     )  # fmt: skip
     pool = units[units["region_short"].isin(chosen_regions)] if chosen_regions else units
     counts = pool["unit_type"].value_counts()
     types = sorted(counts.index)
     chosen_types = state.id_multiselect(
         "单位类型", types, key="type", format_func=lambda t: f"{t}（{counts.get(t, 0)} 个单位）",
-        where=sb, placeholder="全部类型",
+        where=sb, placeholder="全部类型", select_all=False,
     )  # fmt: skip
     pool = pool[pool["unit_type"].isin(chosen_types)] if chosen_types else pool
     unit_ids = list(pool["unit_id"])
@@ -69,6 +69,7 @@ def render_global_filters() -> Filters:
         format_func=lambda uid: labels.get(uid, uid),
         where=sb,
         placeholder=f"全部 {len(unit_ids)} 个单位（输入名称搜索）",
+        select_all=False,  # its bulk action has an English label only
     )
     for line in peer_lines(units, chosen_units[:PEERS_SHOWN], labels):
         sb.caption(line)
