@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -63,6 +65,7 @@ REPORT_COLUMNS = {
 }
 
 
+CELL_ID_CHARS = 12  # hex digits of an OCR cell's id in the link (src_ocr_crop)
 # tab id (in the link as src_tab) -> title; only the open tab is drawn
 TABS = {
     "reports": "已载入报告", "log": "构建日志", "coverage": "指标覆盖", "lineage": "数据出处",
@@ -288,18 +291,17 @@ def _scanned_cells(f) -> None:
             key="src_ocr_cells",
             column_config={"年度": st.column_config.NumberColumn("年度", format="%d")},
         )  # fmt: skip
-        rows = list(range(len(scans)))
-        pick = state.selectbox(
-            "查看截图",
-            rows,
-            key="src_ocr_crop",
-            format_func=lambda i: (
-                f"{scans['source_file'].iloc[i]} 第{scans['page'].iloc[i]}页 "
-                f"{scans['row_label'].iloc[i] or scans['title'].iloc[i]}｜"
-                f"{scans['column_path'].iloc[i]}｜{scans['text'].iloc[i]}"
-            ),
+        # each cell rides in the link by a short id of its file, page and box, not its place
+        # in the list (which moves when reports are added)
+        names = {}
+        for r in scans.itertuples():
+            cell = hashlib.sha256(f"{r.source_file}|{r.page}|{r.ocr_box}".encode()).hexdigest()
+            names.setdefault(cell[:CELL_ID_CHARS], (r.Index, f"{r.source_file} 第{r.page}页 "
+                             f"{r.row_label or r.title}｜{r.column_path}｜{r.text}"))  # fmt: skip
+        pick = state.id_selectbox(
+            "查看截图", list(names), key="src_ocr_crop", format_func=lambda c: names[c][1]
         )
-        row = scans.iloc[pick]
+        row = scans.loc[names[pick][0]]
         png = scan.crop_png(str(row["source_path"]), int(row["page"]), str(row["ocr_box"]))
         if png is None:
             st.caption("原文件已不在构建时的位置，无法显示截图。")

@@ -9,6 +9,7 @@ noise) is bench/eval_ocr.py (`make ocr-eval`): too slow for the test suite.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,9 @@ def test_build_stores_ocr_cells_and_sources_page_shows_the_crop(mixed, tmp_path,
     assert any("置信度" in d.value.columns for d in at.dataframe)
     assert not [c.value for c in at.caption if "无法显示截图" in c.value]
     assert len(at.get("imgs") + at.get("image")) == 1
+    # the shown crop rides in the copied link by a short id of its cell, not by its label
+    link = [c.value for c in at.sidebar.code][0]
+    assert re.search(r"[?&]src_ocr_crop=[0-9a-f]{12}(&|$)", link), link
 
 
 def test_scanned_pages_past_the_time_limit_are_named_not_read(mixed, monkeypatch):
