@@ -244,6 +244,7 @@ def finding_list(found: pd.DataFrame, editable: bool) -> None:
     """Given the listed findings, show them with the picked one's evidence beside them."""
     if found.empty:
         frame.empty("所选范围和条件下没有核查结果。")
+        state.keep(["fd_pick"])  # the linked finding stays in the link for wider filters
         return
     left, right = st.columns([3, 2])
     with left:
