@@ -51,7 +51,7 @@ def render_global_filters() -> Filters:
     region_names = region_labels(units)
     chosen_regions = state.id_multiselect(
         "地区", list(region_names), key="region", format_func=region_names.get, where=sb,
-        placeholder=f"全部 {len(region_names)} 个地区（输入地区或市名搜索）", select_all=False,
+        placeholder=f"全部 {len(region_names)} 个地区（可搜市名）", select_all=False,
     )  # fmt: skip
     pool = units[units["region_short"].isin(chosen_regions)] if chosen_regions else units
     counts = pool["unit_type"].value_counts()
@@ -68,7 +68,7 @@ def render_global_filters() -> Filters:
         key="unit",
         format_func=lambda uid: labels.get(uid, uid),
         where=sb,
-        placeholder=f"全部 {len(unit_ids)} 个单位（输入名称搜索）",
+        placeholder=f"全部 {len(unit_ids)} 个单位（可搜索）",
         select_all=False,  # its bulk action has an English label only
     )
     for line in peer_lines(units, chosen_units[:PEERS_SHOWN], labels):
