@@ -84,6 +84,7 @@ def main() -> None:
     hostile = safe.clean_query_params(st.query_params, MAX_PARAM_CHARS, MAX_PARAM_REPEATS)
     ensure_warehouse()
     page = st.navigation(PAGES, position="sidebar")
+    stray = state.unknown_page(PAGES)
     st.sidebar.caption(f"数据仓库：{safe.md_short(data.db_path().name)}")
     ready, reason = data.warehouse_ready()
     if ready:
@@ -92,6 +93,12 @@ def main() -> None:
         st.sidebar.caption(safe.md_short(reason, 200))
     link_box = st.sidebar.container()
     notice_box = st.container()
+    if stray is not None:
+        notice_box.warning(
+            f"链接中的页面“{safe.md_short(stray, 60)}”不存在，已改为显示“{page.title}”。"
+            "侧栏“复制链接”给出的是本页的正确地址。",
+            icon="🧭",
+        )
     if ready:
         synthetic_banner()
     st.session_state[FRAME_FLAG] = True

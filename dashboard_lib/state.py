@@ -1,11 +1,13 @@
 """URL state: widgets bound to the query string, link notices, and the 复制链接 link.
 
-Every filter and page-level choice is a keyed widget with ``bind="query-params"``: the key
-is the query parameter name, the formatted option is its value (``unit=峨边·县委办``), and
-a value equal to the widget default is left out of the URL.  Streamlit seeds a bound
-widget from the link and drops values that are not options; the helpers here check the
-link first so that such values are reported with a short Chinese notice.  The share link
-is rebuilt at the end of every run from the values the bound widgets hold.
+Every filter and page-level choice is a keyed widget whose key is the query parameter name.
+Controls over a fixed vocabulary use ``bind="query-params"`` (the formatted option is the
+value, ``kind=决算``); controls over units, reports and tabs keep a stable id in the link
+(``unit=67d9ac3f469d3df3``, ``fd_tab=units``) and are synced here by hand, the name shown
+only on screen (an old link naming a unit by its label still opens).  A value equal to the
+widget default is left out of the address bar, but the 复制链接 link records defaults that
+may drift (the fiscal years, the first of a list read from the data) explicitly.  Values
+that are not options and a single-valued key given twice get their own Chinese notice.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ import streamlit as st
 from dashboard_lib import safe
 
 _RUN = "_url_state_run"  # per-run registry in session state
+_SYNCED = "_url_state_synced"  # id-valued key -> the link values this session last wrote
+EMPTY = ""  # the link value of a multi-choice left empty where its default is not
 
 
 def begin_run() -> None:
-    """Reset the per-run registry of bound keys, link values and notices."""
-    st.session_state[_RUN] = {"keys": [], "values": {}, "notices": []}
+    """Reset the per-run registry of bound keys, link values, explicit defaults and notices."""
+    st.session_state[_RUN] = {"keys": [], "values": {}, "explicit": {}, "notices": []}
 
 
 def _reg() -> dict[str, Any]:
@@ -63,16 +67,36 @@ def check_link(
     if values is None:
         return
     valid = set(formatted)
-    bad = [v for v in values if v not in valid and not (allow_empty and v == "")]
     if not multi and len(values) > 1:
-        bad = bad or values[:-1]
+        repeated(label, values)
+        values = values[-1:]  # Streamlit, like every control here, takes the last one
+    bad = [v for v in values if v not in valid and not (allow_empty and v == "")]
     if bad:
-        shown = "、".join(f"“{safe.md_short(v)}”" for v in bad[:3]) + ("等" if len(bad) > 3 else "")
-        notice(f"链接中的{label}参数 {shown} 无法识别，已忽略。")
+        unknown(label, bad)
 
 
-def keep_in_link(key: str, values: list[str] | None) -> None:
-    """Given a key and its formatted values (None: the default), put them in the share link."""
+def _quoted(values: Sequence[str]) -> str:
+    """Given link values, return up to three of them quoted for a notice."""
+    shown = "、".join(f"“{safe.md_short(v)}”" for v in values[:3])
+    return shown + ("等" if len(values) > 3 else "")
+
+
+def unknown(label: str, values: Sequence[str]) -> None:
+    """Given a control's label and link values that are not among its options, say so."""
+    notice(f"链接中的{label}参数 {_quoted(values)} 无法识别，已忽略。")
+
+
+def repeated(label: str, values: Sequence[str]) -> None:
+    """Given a single-valued control's label and the values a link repeats it with, say so."""
+    notice(
+        f"链接中的{label}参数出现了 {len(values)} 次（{_quoted(values)}），此项只能取一个值，"
+        f"已按最后一个“{safe.md_short(values[-1])}”显示。"
+    )
+
+
+def keep_in_link(key: str, values: list[str] | None, explicit: list[str] | None = None) -> None:
+    """Record a control's link values (None: its default) and, for a default that may drift,
+    the values the 复制链接 link writes anyway."""
     reg = _reg()
     if key not in reg["keys"]:
         reg["keys"].append(key)
@@ -80,6 +104,202 @@ def keep_in_link(key: str, values: list[str] | None) -> None:
         reg["values"].pop(key, None)
     else:
         reg["values"][key] = values
+    if values is None and explicit:
+        reg["explicit"][key] = explicit
+    else:
+        reg["explicit"].pop(key, None)
+
+
+def write_link(key: str, values: list[str] | None) -> None:
+    """Given an id-valued key and its values (None: default), put them in the address bar."""
+    synced = st.session_state.setdefault(_SYNCED, {})
+    synced[key] = values
+    try:
+        if values:
+            st.query_params[key] = values
+        elif key in st.query_params:
+            del st.query_params[key]
+    except Exception:  # a bound parameter of the same name: leave it to Streamlit
+        pass
+
+
+def _asked_afresh(key: str) -> list[str] | None:
+    """Return the link's values for an id-valued key when the link changed them since this
+    session last wrote it (a new link, a page switch), else None."""
+    asked = link_values(key)
+    if asked is None:
+        return None
+    if asked == st.session_state.get(_SYNCED, {}).get(key):
+        return None
+    return asked
+
+
+def _resolve(asked: Sequence[str], ids: Sequence[str], legacy: dict[str, str]) -> tuple[list, list]:
+    """Given link values, the valid ids and old label -> id names, return (ids, unknown)."""
+    valid = set(ids)
+    found: list[str] = []
+    bad: list[str] = []
+    for v in asked:
+        uid = v if v in valid else legacy.get(v)
+        if uid in valid:
+            if uid not in found:
+                found.append(uid)
+        else:
+            bad.append(v)
+    return found, bad
+
+
+def _legacy_names(ids: Sequence[str], format_func: Callable[[Any], str]) -> dict[str, str]:
+    """Given ids and their display function, return label -> id for labels that are unique."""
+    names: dict[str, str] = {}
+    seen: set[str] = set()
+    for i in ids:
+        name = str(format_func(i))
+        if name in seen:
+            names.pop(name, None)
+        else:
+            names[name] = i
+        seen.add(name)
+    return names
+
+
+def id_multiselect(
+    label: str,
+    ids: Sequence[str],
+    *,
+    key: str,
+    format_func: Callable[[Any], str] = str,
+    default: Sequence[str] = (),
+    widget: str = "multiselect",
+    where: Any = None,
+    **kwargs: Any,
+) -> list[str]:
+    """A multi-choice control (``widget``: multiselect or pills) over ids whose link holds
+    the ids, names only on screen; ``default`` is left out of the link."""
+    where = where or st
+    default = [i for i in default if i in ids]
+    asked = _asked_afresh(key)
+    if asked is not None:
+        found, bad = _resolve(
+            [v for v in asked if v != EMPTY], ids, _legacy_names(ids, format_func)
+        )
+        if bad:
+            unknown(label, bad)
+        st.session_state[key] = found
+    elif key in st.session_state:
+        valid = set(ids)
+        kept = [i for i in st.session_state[key] or [] if i in valid]
+        if kept != list(st.session_state[key] or []):
+            st.session_state[key] = kept
+    else:
+        st.session_state[key] = list(default)
+    if widget == "pills":
+        kwargs.setdefault("selection_mode", "multi")
+    control = getattr(where, widget)
+    chosen = list(control(label, list(ids), key=key, format_func=format_func, **kwargs) or [])
+    chosen = [i for i in ids if i in chosen]  # in the order of the options
+    values = None if chosen == default else (chosen or [EMPTY])
+    write_link(key, values)
+    keep_in_link(key, values)
+    return chosen
+
+
+def id_selectbox(
+    label: str,
+    ids: Sequence[str],
+    *,
+    key: str,
+    format_func: Callable[[Any], str] = str,
+    index: int = 0,
+    drifts: bool = True,
+    where: Any = None,
+    **kwargs: Any,
+) -> str | None:
+    """A selectbox over ids whose link holds the id; the id at ``index`` is the default, and
+    when it comes from the data (``drifts``) the 复制链接 link writes it out anyway."""
+    where = where or st
+    ids = list(ids)
+    if not ids:
+        keep_in_link(key, None)
+        return None
+    default = ids[min(max(index, 0), len(ids) - 1)]
+    asked = _asked_afresh(key)
+    if asked is not None:
+        if len(asked) > 1:
+            repeated(label, asked)
+        found, bad = _resolve(asked[-1:], ids, _legacy_names(ids, format_func))
+        if bad:
+            unknown(label, bad)
+        st.session_state[key] = found[0] if found else default
+    elif st.session_state.get(key) not in ids:
+        st.session_state[key] = default
+    chosen = where.selectbox(label, ids, key=key, format_func=format_func, **kwargs)
+    values = None if chosen == default else [chosen]
+    write_link(key, values)
+    keep_in_link(key, values, explicit=[chosen] if drifts else None)
+    return chosen
+
+
+class Tabs:
+    """Tabs whose open tab is in the link by id; only the open tab's content is drawn."""
+
+    def __init__(self, open_id: str, boxes: dict[str, Any]) -> None:
+        self.open = open_id
+        self._boxes = boxes
+
+    def __getitem__(self, tab_id: str) -> Any:
+        return self._boxes[tab_id]
+
+    def box(self) -> Any:
+        """Return the open tab's container."""
+        return self._boxes[self.open]
+
+    def draw(self, painters: dict[str, Callable[[], None]]) -> None:
+        """Given tab id -> function drawing its content, draw the open tab only."""
+        with self._boxes[self.open]:
+            painters[self.open]()
+
+
+def keep(keys: Sequence[str]) -> None:
+    """Given link keys of controls not drawn in this run (in a closed tab), keep their link
+    values as they are so that the link still reproduces them."""
+    reg = _reg()
+    for key in keys:
+        values = link_values(key)
+        if key not in reg["keys"] and values:
+            keep_in_link(key, values)
+
+
+def tabs(
+    choices: dict[str, str],
+    *,
+    key: str,
+    label: str = "标签页",
+    owns: dict[str, Sequence[str]] | None = None,
+) -> Tabs:
+    """Given tab id -> Chinese title, draw keyed st.tabs bound to the link as ``key=<id>``
+    (always written into the 复制链接 link) and return which one is open; ``owns`` names the
+    link keys of each tab's controls, kept in the link while their tab is closed."""
+    ids, titles = list(choices), list(choices.values())
+    asked = _asked_afresh(key)
+    if asked is not None:
+        if len(asked) > 1:
+            repeated(label, asked)
+        value = asked[-1]
+        by_title = {t: i for i, t in choices.items()}
+        tab_id = value if value in choices else by_title.get(value)
+        if tab_id is None:
+            unknown(label, [value])
+        st.session_state[key] = choices[tab_id or ids[0]]
+    elif st.session_state.get(key) not in titles:
+        st.session_state[key] = titles[0]
+    boxes = st.tabs(titles, key=key, on_change="rerun")
+    open_id = next((i for i, b in zip(ids, boxes, strict=True) if b.open), ids[0])
+    values = None if open_id == ids[0] else [open_id]
+    write_link(key, values)
+    keep_in_link(key, values, explicit=[open_id])
+    keep([k for tab_id, keys in (owns or {}).items() if tab_id != open_id for k in keys])
+    return Tabs(open_id, dict(zip(ids, boxes, strict=True)))
 
 
 def _fmt_all(options: Sequence[Any], format_func: Callable[[Any], str]) -> list[str]:
@@ -113,10 +333,12 @@ def selectbox(
     key: str,
     format_func: Callable[[Any], str] = str,
     index: int = 0,
+    drifts: bool = False,
     where: Any = None,
     **kwargs: Any,
 ) -> Any:
-    """A bound selectbox; the option at ``index`` is the default (left out of the link)."""
+    """A bound selectbox; the option at ``index`` is the default (left out of the address bar;
+    written into the 复制链接 link when it comes from the data, ``drifts``)."""
     where = where or st
     formatted = _fmt_all(options, format_func)
     check_link(key, label, formatted, multi=False)
@@ -134,7 +356,8 @@ def selectbox(
         **kwargs,
     )
     is_default = chosen == options[index]
-    keep_in_link(key, None if is_default else [str(format_func(chosen))])
+    value = [str(format_func(chosen))]
+    keep_in_link(key, None if is_default else value, explicit=value if drifts else None)
     return chosen
 
 
@@ -185,7 +408,8 @@ def year_range(label: str, years: Sequence[int], *, key: str, where: Any = None)
         label, options=years, value=(years[0], years[-1]), key=key, bind="query-params"
     )
     default = (lo, hi) == (years[0], years[-1])
-    keep_in_link(key, None if default else [str(lo), str(hi)])
+    # the full range grows with every new year loaded: the copied link names the years
+    keep_in_link(key, None if default else [str(lo), str(hi)], explicit=[str(lo), str(hi)])
     return int(lo), int(hi)
 
 
@@ -213,18 +437,52 @@ def drop_unknown_params() -> None:
             pass
 
 
-def share_link(url_path: str = "") -> str:
-    """Return the full link of the current view: page URL plus the bound widget values."""
-    values = _reg()["values"]
-    pairs = [(k, v) for k in _reg()["keys"] if k in values for v in values[k]]
-    query = urlencode(pairs, quote_via=quote)
-    base = None
+def _base_path() -> str:
+    """Return the server's base URL path (server.baseUrlPath) without slashes."""
     try:
-        base = st.context.url
+        return str(st.get_option("server.baseUrlPath") or "").strip("/")
     except Exception:
-        base = None
-    if not base:
-        base = "/" + url_path.strip("/")
-    elif not urlsplit(base).path:
-        base += "/"
+        return ""
+
+
+def _page_path() -> tuple[str | None, str]:
+    """Return (the browser's URL without its page path, that page path) from st.context."""
+    try:
+        url = st.context.url
+    except Exception:
+        url = None
+    if not url:
+        return None, ""
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    base = _base_path()
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base) :].strip("/")
+    root = f"{parts.scheme}://{parts.netloc}" + (f"/{base}" if base else "")
+    return root, path
+
+
+def unknown_page(pages: Sequence[Any]) -> str | None:
+    """Given the app's st.Page list, return the path the browser asked for when no page has it
+    (Streamlit then runs the default page), else None."""
+    _root, path = _page_path()
+    try:
+        known = {p.url_path for p in pages}
+    except AttributeError:  # st.Page outside a script run (bare Python) has no path
+        return None
+    if not path or path in known:
+        return None
+    return path
+
+
+def share_link(url_path: str = "") -> str:
+    """Return the full link of the current view: the shown page's URL (never a path no page
+    has) plus the values of the bound controls, defaults that may drift written out."""
+    reg = _reg()
+    values = reg["values"] | {k: v for k, v in reg["explicit"].items() if k not in reg["values"]}
+    pairs = [(k, v) for k in reg["keys"] if k in values for v in values[k]]
+    query = urlencode(pairs, quote_via=quote)
+    root, _path = _page_path()
+    page = url_path.strip("/")
+    base = f"{root}/{page}" if root else "/" + page
     return base + ("?" + query if query else "")

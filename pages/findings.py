@@ -25,6 +25,8 @@ SEVERITY_COLOR = {"error": "#c0392b", "warning": "#e67e22", "info": "#2e86c1"}
 DEFAULT_SEVERITIES = ["error", "warning"]
 ALL_RULES = ""  # the rule filter's first option
 NOT_REVIEWED = "未核查"
+# tab id (in the link as fd_tab) -> title; only the open tab is drawn
+TABS = {"list": "逐条核查", "units": "按单位汇总", "rules": "规则说明", "download": "下载"}
 MAX_UNITS = 40  # the per-unit chart shows the units with the most findings
 MAX_UNIT_TICKS = 10  # at most this many findings per unit: one axis tick per finding
 LIST_COLUMNS = {
@@ -164,18 +166,11 @@ def unit_chart(summary: pd.DataFrame) -> go.Figure:
 
 
 def severity_filter() -> list[str]:
-    """Show the severity pills (bound to the link as fd_sev); return the chosen severities."""
-    label = "严重程度"
-    state.check_link("fd_sev", label, list(SEVERITY_LABEL.values()), multi=True)
-    chosen = st.pills(
-        label, list(SEVERITY_LABEL), selection_mode="multi", default=DEFAULT_SEVERITIES,
-        format_func=SEVERITY_LABEL.get, key="fd_sev", bind="query-params",
+    """Show the severity pills (in the link by id as fd_sev); return the chosen severities."""
+    return state.id_multiselect(
+        "严重程度", list(SEVERITY_LABEL), key="fd_sev", format_func=SEVERITY_LABEL.get,
+        default=DEFAULT_SEVERITIES, widget="pills",
     )  # fmt: skip
-    chosen = [s for s in SEVERITY_LABEL if s in (chosen or [])]
-    state.keep_in_link(
-        "fd_sev", None if chosen == DEFAULT_SEVERITIES else [SEVERITY_LABEL[s] for s in chosen]
-    )
-    return chosen
 
 
 def rule_filter(rules: pd.DataFrame) -> str:
@@ -185,6 +180,8 @@ def rule_filter(rules: pd.DataFrame) -> str:
     asked = state.link_values("fd_rule")
     index = 0
     if asked:
+        if len(asked) > 1:
+            state.repeated("规则", asked)
         if asked[-1] in names:
             index = ids.index(asked[-1])
         else:
@@ -224,9 +221,6 @@ def render() -> None:
     k[3].metric("涉及单位", f"{found['display_name'].nunique()} 个", border=True)
     editable = review.can_mark()
 
-    tab_list, tab_units, tab_rules, tab_download = st.tabs(
-        ["逐条核查", "按单位汇总", "规则说明", "下载"]
-    )
     found = found.assign(
         level=[SEVERITY_LABEL[s] for s in found["severity"]],
         status_shown=[s or NOT_REVIEWED for s in found["review_status"]],
@@ -235,89 +229,121 @@ def render() -> None:
             for n, y in zip(found["display_name"], found["fiscal_year"], strict=True)
         ],
     ).reset_index(drop=True)
-    with tab_list:
-        if found.empty:
-            frame.empty("所选范围和条件下没有核查结果。")
-        else:
-            left, right = st.columns([3, 2])
-            with left:
-                st.caption(f"共 {len(found)} 条。点选一行，右侧显示该条的原文证据。")
-                picked = st.dataframe(
-                    found[list(LIST_COLUMNS)].rename(columns=LIST_COLUMNS),
-                    hide_index=True, width="stretch", height=560, key="fd_table",
-                    on_select="rerun", selection_mode="single-row",
-                    column_config={
-                        "严重程度": st.column_config.TextColumn("严重程度", width=64),
-                        "报告": st.column_config.TextColumn("报告", width=150),
-                        "规则": st.column_config.TextColumn("规则", width=190),
-                        "说明": st.column_config.TextColumn(
-                            "说明", width="large", help="完整说明与原文见右侧（点选该行）"
-                        ),
-                        "核查状态": st.column_config.TextColumn("核查状态", width=72),
-                    },
-                )  # fmt: skip
-            rows = picked.selection.rows if picked is not None else []
-            index = rows[0] if rows and rows[0] < len(found) else _linked_row(found)
-            state.keep_in_link("fd_pick", [found.at[index, "finding_id"]] if rows else None)
-            with right:
-                show_finding(found.loc[index], editable)
-    with tab_units:
-        summary = query("findings_by_unit", f)
-        if summary.empty:
-            frame.empty("所选范围内没有核查结果。")
-        else:
-            frame.chart(unit_chart(summary), key="fd_units")
-            frame.table(
-                summary.rename(
-                    columns={
-                        "display_name": "单位", "region": "地区", "fiscal_year": "年度",
-                        "doc_kind": "报告类型", "n_error": "错误", "n_warning": "警告",
-                        "n_info": "提示", "n_rules": "触发规则数（不含提示）",
-                    }
+    tabs = state.tabs(TABS, key="fd_tab", owns={"list": ["fd_pick"]})
+    tabs.draw(
+        {
+            "list": lambda: finding_list(found, editable),
+            "units": lambda: units_tab(f),
+            "rules": lambda: rules_tab(rules),
+            "download": lambda: download_tab(found),
+        }
+    )
+
+
+def finding_list(found: pd.DataFrame, editable: bool) -> None:
+    """Given the listed findings, show them with the picked one's evidence beside them."""
+    if found.empty:
+        frame.empty("所选范围和条件下没有核查结果。")
+        state.keep(["fd_pick"])  # the linked finding stays in the link for wider filters
+        return
+    left, right = st.columns([3, 2])
+    with left:
+        st.caption(f"共 {len(found)} 条。点选一行，右侧显示该条的原文证据。")
+        picked = st.dataframe(
+            found[list(LIST_COLUMNS)].rename(columns=LIST_COLUMNS),
+            hide_index=True, width="stretch", height=560, key="fd_table",
+            on_select="rerun", selection_mode="single-row",
+            column_config={
+                "严重程度": st.column_config.TextColumn("严重程度", width=64),
+                "报告": st.column_config.TextColumn("报告", width=150),
+                "规则": st.column_config.TextColumn("规则", width=190),
+                "说明": st.column_config.TextColumn(
+                    "说明", width="large", help="完整说明与原文见右侧（点选该行）"
                 ),
-                key="fd_unit_table",
-                column_config={"年度": st.column_config.NumberColumn("年度", format="%d")},
-            )  # fmt: skip
-    with tab_rules:
-        frame.table(
-            rules.assign(severity=rules["severity"].map(SEVERITY_LABEL))[
-                ["name_zh", "description", "severity", "tolerance", "n"]
-            ].rename(
-                columns={"name_zh": "规则", "description": "检查内容", "severity": "最高严重程度",
-                         "tolerance": "容差与严重程度", "n": "当前条数"}
-            ),
-            key="fd_rules",
+                "核查状态": st.column_config.TextColumn("核查状态", width=72),
+            },
         )  # fmt: skip
-    with tab_download:
-        st.caption(f"按当前筛选条件下载核查结果（{len(found)} 条），含原文证据。文件在点击时生成。")
+    rows = picked.selection.rows if picked is not None else []
+    if rows and rows[0] < len(found):
+        index = rows[0]
+        # the finding rides in the link by its review fingerprint: wording changes keep it
+        state.write_link("fd_pick", [found.at[index, "review_key"]])
+        state.keep_in_link("fd_pick", [found.at[index, "review_key"]])
+    else:
+        index = _linked_row(found)
+    with right:
+        show_finding(found.loc[index], editable)
 
-        def export_frame() -> pd.DataFrame:
-            out = split_by_unit(found).assign(
-                severity_zh=found["severity"].map(SEVERITY_LABEL),
-                evidence_text=[evidence_text(e) for e in found["evidence"]],
-            )
-            return out[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
 
-        d1, d2 = st.columns(2)
-        d1.download_button(
-            "下载 CSV", data=lambda: csv_bytes(export_frame()), file_name="决算看板_核查结果.csv",
-            mime="text/csv", icon=":material/download:", key="fd_csv", on_click="ignore",
-        )  # fmt: skip
-        d2.download_button(
-            "下载 Excel", data=lambda: excel_bytes({"核查结果": export_frame()}),
-            file_name="决算看板_核查结果.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            icon=":material/table_view:", key="fd_xlsx", on_click="ignore",
-        )  # fmt: skip
+def units_tab(f: object) -> None:
+    """Given the filters, show findings counted per unit as a chart and a table."""
+    summary = query("findings_by_unit", f)
+    if summary.empty:
+        frame.empty("所选范围内没有核查结果。")
+        return
+    frame.chart(unit_chart(summary), key="fd_units")
+    frame.table(
+        summary.rename(
+            columns={
+                "display_name": "单位", "region": "地区", "fiscal_year": "年度",
+                "doc_kind": "报告类型", "n_error": "错误", "n_warning": "警告",
+                "n_info": "提示", "n_rules": "触发规则数（不含提示）",
+            }
+        ),
+        key="fd_unit_table",
+        column_config={"年度": st.column_config.NumberColumn("年度", format="%d")},
+    )  # fmt: skip
+
+
+def rules_tab(rules: pd.DataFrame) -> None:
+    """Given the rule catalogue, show each rule's name, check, severity and count."""
+    frame.table(
+        rules.assign(severity=rules["severity"].map(SEVERITY_LABEL))[
+            ["name_zh", "description", "severity", "tolerance", "n"]
+        ].rename(
+            columns={"name_zh": "规则", "description": "检查内容", "severity": "最高严重程度",
+                     "tolerance": "容差与严重程度", "n": "当前条数"}
+        ),
+        key="fd_rules",
+    )  # fmt: skip
+
+
+def download_tab(found: pd.DataFrame) -> None:
+    """Given the listed findings, offer them as CSV and Excel with their evidence."""
+    st.caption(f"按当前筛选条件下载核查结果（{len(found)} 条），含原文证据。文件在点击时生成。")
+
+    def export_frame() -> pd.DataFrame:
+        out = split_by_unit(found).assign(
+            severity_zh=found["severity"].map(SEVERITY_LABEL),
+            evidence_text=[evidence_text(e) for e in found["evidence"]],
+        )
+        return out[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
+
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        "下载 CSV", data=lambda: csv_bytes(export_frame()), file_name="决算看板_核查结果.csv",
+        mime="text/csv", icon=":material/download:", key="fd_csv", on_click="ignore",
+    )  # fmt: skip
+    d2.download_button(
+        "下载 Excel", data=lambda: excel_bytes({"核查结果": export_frame()}),
+        file_name="决算看板_核查结果.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:", key="fd_xlsx", on_click="ignore",
+    )  # fmt: skip
 
 
 def _linked_row(found: pd.DataFrame) -> int:
-    """Given the listed findings, return the row the link's fd_pick names, else the first."""
+    """Given the listed findings, return the row the link's fd_pick names (its review
+    fingerprint, or the finding id older links hold), else the first."""
     asked = state.link_values("fd_pick")
     if asked:
-        hits = found.index[found["finding_id"] == asked[-1]]
+        if len(asked) > 1:
+            state.repeated("核查编号", asked)
+        hits = found.index[(found["review_key"] == asked[-1]) | (found["finding_id"] == asked[-1])]
         if len(hits):
-            state.keep_in_link("fd_pick", [asked[-1]])
+            key = found.at[int(hits[0]), "review_key"]
+            state.write_link("fd_pick", [key])
+            state.keep_in_link("fd_pick", [key])
             return int(hits[0])
         state.notice("链接中的核查编号在当前筛选下不存在，已显示第一条。")
     return 0

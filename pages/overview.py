@@ -135,7 +135,9 @@ def render() -> None:
 def ranking_and_trend(f: Filters) -> None:
     """Given the filters, rank units by the chosen headline figure, then draw their trends."""
     st.markdown("##### 各单位排名与趋势")
-    metric = state.selectbox("指标", TREND_METRICS, key="ov_metric", format_func=fmt.label)
+    metric = state.id_selectbox(
+        "指标", TREND_METRICS, key="ov_metric", format_func=fmt.label, drifts=False
+    )
     top, added = ranking.controls("ov")
     unit = fmt.unit_of(metric) or "万元"
     wider = dataclasses.replace(f, year_from=f.year_from - 1)

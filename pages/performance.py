@@ -138,7 +138,7 @@ def render() -> None:
     for r in reports.itertuples():
         text = f"{r.display_name} {r.fiscal_year}年 绩效自评"
         labels[r.report_id] = text if text not in labels.values() else f"{text}（{r.source_file}）"
-    report_id = state.selectbox(
+    report_id = state.id_selectbox(
         "选择报告", list(labels), key="pf_report", format_func=lambda rid: labels.get(rid, rid)
     )
     ind = query("indicators", report_id)

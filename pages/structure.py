@@ -140,13 +140,15 @@ def render() -> None:
     labels = dict(zip(units["unit_id"], units["label"], strict=True))
     c1, c2, c3 = st.columns([2, 1, 1])
     with c1:
-        unit_id = state.selectbox(
+        unit_id = state.id_selectbox(
             "单位", have, key="st_unit", format_func=lambda u: labels.get(u, u)
         )
     unit_items = items[items["unit_id"] == unit_id]
     years = sorted(unit_items["fiscal_year"].unique().tolist(), reverse=True)
     with c2:
-        year = state.selectbox("年度", years, key="st_year", format_func=lambda y: f"{y}年")
+        year = state.selectbox(
+            "年度", years, key="st_year", format_func=lambda y: f"{y}年", drifts=True
+        )
     with c3:
         mode = state.radio("图形", MODES, key="st_mode")
     sel = unit_items[unit_items["fiscal_year"] == year]

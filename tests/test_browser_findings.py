@@ -21,6 +21,7 @@ from tests.test_browser import (  # noqa: F401  (browser is a fixture)
     grid_rows,
     new_page,
     running_app,
+    share_link,
     wait_until_done,
 )
 
@@ -145,4 +146,65 @@ def test_findings_link_opens_filtered_view_with_evidence(
     assert errors > 0 and count is not None and int(count) == 1 + errors  # header + rows
     evidence = page.locator('[class*="st-key-fd_evidence"]')  # type: ignore[attr-defined]
     assert "原文证据" in evidence.inner_text()
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def test_findings_link_with_open_tab_and_picked_finding_round_trips(
+    samples_url: tuple[str, Path],
+    browser: object,  # noqa: F811
+) -> None:
+    """A person picks a finding, opens 按单位汇总 and copies the link; a fresh browser opening
+    it sees that tab open, the same finding picked on 逐条核查, and the same link."""
+    url, _db = samples_url
+    page = _page(browser, 1440)
+    _open(page, url + "findings")
+    _, rows = grid_rows(page)
+    panel = page.locator('[class*="st-key-fd_evidence"]')  # type: ignore[attr-defined]
+    grid = page.locator('[data-testid="stDataFrame"]').first  # type: ignore[attr-defined]
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 * 3 + 17)  # type: ignore[attr-defined]  # row 3
+    wait_until_done(page)
+    picked = panel.inner_text()
+    assert [t for t in picked.splitlines() if t.strip()][2] in rows[2]
+    page.get_by_role("tab", name="按单位汇总").click()  # type: ignore[attr-defined]
+    wait_until_done(page)
+    link = share_link(page)
+    assert "fd_tab=units" in link and "fd_pick=" in link and "years=" in link
+    assert "%E5%B3%A8" not in link  # no unit or severity names: ids only
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "09_findings_link_before.png"), full_page=True)  # type: ignore[attr-defined]
+    page.context.close()  # type: ignore[attr-defined]
+
+    fresh = _page(browser, 1440)  # a new context: no cookies, no session
+    fresh.goto(link)  # type: ignore[attr-defined]
+    wait_until_done(fresh)
+    assert_no_errors(fresh)
+    selected = fresh.locator('[role="tab"][aria-selected="true"]').inner_text().strip()  # type: ignore[attr-defined]
+    assert selected == "按单位汇总"
+    charts = fresh.locator('[data-testid="stPlotlyChart"]')  # type: ignore[attr-defined]
+    charts.first.wait_for(state="visible", timeout=45_000)  # plotly's code loads on first use
+    assert charts.count() == 1
+    assert share_link(fresh) == link
+    fresh.screenshot(path=str(SHOTS / "10_findings_link_after.png"), full_page=True)  # type: ignore[attr-defined]
+    fresh.get_by_role("tab", name="逐条核查").click()  # type: ignore[attr-defined]
+    wait_until_done(fresh)
+    again = fresh.locator('[class*="st-key-fd_evidence"]')  # type: ignore[attr-defined]
+    again.wait_for(state="visible", timeout=15_000)
+    assert again.inner_text() == picked
+    fresh.context.close()  # type: ignore[attr-defined]
+
+
+def test_unknown_page_link_in_browser(
+    samples_url: tuple[str, Path],
+    browser: object,  # noqa: F811
+) -> None:
+    url, _db = samples_url
+    page = _page(browser, 1440)
+    page.goto(url + "nonexistent_page?kind=" + quote("决算"))  # type: ignore[attr-defined]
+    wait_until_done(page)
+    assert_no_errors(page)
+    text = _main_text(page)
+    assert "链接中的页面“nonexistent_page”不存在" in text
+    link = share_link(page)
+    assert "nonexistent" not in link and link.startswith(url)
     page.context.close()  # type: ignore[attr-defined]

@@ -128,6 +128,7 @@ def test_phone_masked_on_findings_and_in_its_csv(hostile_app, browser):  # noqa:
     wait_until_done(page)
     html = page.content()  # type: ignore[attr-defined]
     page.get_by_role("tab", name="下载").click()  # type: ignore[attr-defined]
+    wait_until_done(page)  # only the open tab is drawn: opening it reruns the page
     with page.expect_download() as got:  # type: ignore[attr-defined]
         page.get_by_role("button", name="下载 CSV").click()  # type: ignore[attr-defined]
     csv = Path(got.value.path()).read_text(encoding="utf-8-sig")

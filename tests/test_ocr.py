@@ -9,6 +9,7 @@ noise) is bench/eval_ocr.py (`make ocr-eval`): too slow for the test suite.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,7 @@ def test_build_stores_ocr_cells_and_sources_page_shows_the_crop(mixed, tmp_path,
     monkeypatch.setenv("JUESUAN_AUTOBUILD", "0")
     at = AppTest.from_file(str(ROOT.parent / "dashboard.py"), default_timeout=60)
     at.context = {"url": "http://localhost:8501/"}
+    at.query_params = {"src_tab": "lineage"}  # the OCR readings are under 数据出处
     at.switch_page("pages/sources.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
@@ -217,6 +219,9 @@ def test_build_stores_ocr_cells_and_sources_page_shows_the_crop(mixed, tmp_path,
     assert any("置信度" in d.value.columns for d in at.dataframe)
     assert not [c.value for c in at.caption if "无法显示截图" in c.value]
     assert len(at.get("imgs") + at.get("image")) == 1
+    # the shown crop rides in the copied link by a short id of its cell, not by its label
+    link = [c.value for c in at.sidebar.code][0]
+    assert re.search(r"[?&]src_ocr_crop=[0-9a-f]{12}(&|$)", link), link
 
 
 def test_scanned_pages_past_the_time_limit_are_named_not_read(mixed, monkeypatch):

@@ -191,20 +191,25 @@ def test_performance_indicator_drilldown(fixture_db: Path, use_db) -> None:
         "得分",
     ]
     assert len(indicators) == 5
-    assert parse_qs(urlsplit(share_link(at)).query)["pf_report"] == ["双牌·县委办 2024年 绩效自评"]
+    # an old link naming the report opens it; the link now keeps the report's id
+    report_id = at.selectbox(key="pf_report").value
+    assert parse_qs(urlsplit(share_link(at)).query)["pf_report"] == [report_id]
+    again = open_app("performance", {"pf_report": report_id})
+    assert again.dataframe[-1].value.equals(indicators) and not again.toast
 
 
 def test_sources_downloads(fixture_db: Path, use_db) -> None:
     use_db(fixture_db)
-    at = open_app("sources", {"src_metric": "sangong.total"})
+    at = open_app("sources", {"src_tab": "download"})
     assert_clean(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["下载 CSV（报告列示数值）", "下载 Excel（含推算值与报告清单）"]
-    tables = [d.value for d in at.dataframe]
-    build_log = next(t for t in tables if "状态" in t.columns)
+    build_log = open_app("sources", {"src_tab": "log"}).dataframe[0].value
     assert {"失败", "重复", "已载入"} <= set(build_log["状态"])
-    prov = next(t for t in tables if "来源方式" in t.columns)
+    at = open_app("sources", {"src_tab": "lineage", "src_metric": "sangong.total"})
+    prov = next(d.value for d in at.dataframe if "来源方式" in d.value.columns)
     assert {"报告列示", "由次年报告推算"} <= set(prov["来源方式"])
+    assert "src_metric=sangong.total" in share_link(at)
 
 
 def test_exports_have_chinese_headers(fixture_db: Path) -> None:
@@ -287,10 +292,11 @@ def test_query_params_select_filters(fixture_db: Path, use_db) -> None:
     assert set(table["单位"]) == set(params["unit"])
     assert set(table["年度"]) == {2023, 2024}
     assert set(table["报告类型"]) == {"决算"}
-    # the share link carries exactly these choices
+    # the share link carries exactly these choices, units by id (the old names still open)
     link = urlsplit(share_link(at))
     q = parse_qs(link.query)
-    assert sorted(q["unit"]) == sorted(params["unit"])
+    ids = {u.display_name: u.unit_id for u in UNITS}
+    assert sorted(q["unit"]) == sorted(ids[n] for n in params["unit"])
     assert q["years"] == ["2023", "2024"] and q["kind"] == ["决算"]
 
 

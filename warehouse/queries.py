@@ -139,7 +139,8 @@ def unit_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         """
         SELECT u.unit_id, u.display_name, u.unit_name, u.unit_short,
                coalesce(u.region_short, u.region, '未注明地区') AS region_short,
-               u.region, coalesce(u.unit_type, '未识别类型') AS unit_type,
+               u.region, coalesce(u.city, u.province) AS city,
+               coalesce(u.unit_type, '未识别类型') AS unit_type,
                count(r.report_id) AS n_reports
         FROM units u LEFT JOIN reports r USING (unit_id)
         GROUP BY ALL
