@@ -44,7 +44,7 @@ def controls(prefix: str, *, default_top: int = DEFAULT_TOP) -> tuple[int, list[
         index=TOP_CHOICES.index(default_top),
         where=c1,
     )
-    added = state.multiselect(
+    added = state.id_multiselect(  # unit ids in the link: a renamed unit keeps its links
         "另加单位",
         list(units["unit_id"]),
         key=f"{prefix}_add",

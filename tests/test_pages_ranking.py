@@ -124,9 +124,16 @@ def test_sangong_ranks_units_by_each_component(fixture_db_env: Path, metric, lab
 def test_sangong_picked_unit_is_added_with_its_rank(fixture_db_env: Path) -> None:
     want = latest(fixture_db_env, "sangong.total")
     order = ranked(want)
-    at = open_app("sangong", {"sg_top": "3", "sg_add": order[-1]})
+    con = duckdb.connect(str(fixture_db_env), read_only=True)
+    try:
+        (unit_id,) = con.execute(
+            "SELECT DISTINCT unit_id FROM metric_series WHERE display_name = ?", [order[-1]]
+        ).fetchone()
+    finally:
+        con.close()
+    at = open_app("sangong", {"sg_top": "3", "sg_add": unit_id})
     assert_clean(at)
-    assert parse_qs(urlsplit(share_link(at)).query)["sg_add"] == [order[-1]]
+    assert parse_qs(urlsplit(share_link(at)).query)["sg_add"] == [unit_id]  # the id, not the name
     bars = ranking_bars(at, "三公经费合计")
     assert bars["y"][:3] == order[:3]
     assert bars["y"][3] == f"{order[-1]}（第 {len(order)} 名）"
