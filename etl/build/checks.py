@@ -1,9 +1,9 @@
 """Checks that scale with what changed: per-report rules for new or changed reports only,
 cross-report rules for the groups a change touches, the old warehouse's findings for the rest.
 
-The result equals a full recompute (etl.checks.write_findings) because a report whose
-records, file name and unit are unchanged gives the same per-report findings, and a
-cross-report rule's findings for a group depend only on that group's reports.  Anything
+The result equals a full recompute (etl.checks.write_findings; write_all here does it in
+batches of reports) because a report whose records, file name and unit are unchanged gives
+the same per-report findings, and a cross-report rule's findings for a group depend only on that group's reports.  Anything
 that could change every finding — the rules' code or the vocabulary (fingerprinted as
 CHECKS_KEY in raw_build_info), or a cross rule without a declared group — means a full
 recompute.  The rule modules themselves (etl/checks/*) are not touched here.
@@ -25,7 +25,6 @@ from etl.checks import (
     declared,
     insert_findings,
     merge_findings,
-    write_findings,
     write_rule_catalogue,
 )
 from etl.checks.load import load_reports
@@ -45,6 +44,8 @@ CROSS_SCOPES: dict[str, Callable[[ReportData], tuple]] = {
 }
 
 CROSS_TABLES = ("raw_reports", "raw_facts", "raw_derived_facts")
+# Reports whose records the per-report rules hold at once in a full recompute (write_all).
+CHECK_BATCH_REPORTS = 500
 
 _META_SQL = (
     "SELECT r.report_id, r.source_file, r.unit_id, u.display_name, u.unit_type, r.fiscal_year,"
@@ -79,14 +80,48 @@ def write_checks(
     fill raw_findings and check_rules (incrementally when the old findings still hold)."""
     known = all(rule.__name__ in CROSS_SCOPES for rule in CROSS_RULES)
     if old_path is None or not known or old_fingerprint != checks_fingerprint():
-        count = len(con.execute("SELECT report_id FROM raw_reports").fetchall())
-        write_findings(con)
+        count = write_all(con)
         return CheckRun("full", count, count)
     con.execute("ATTACH ? AS old_checks (READ_ONLY)", [str(old_path)])
     try:
         return _incremental(con)
     finally:
         con.execute("DETACH old_checks")
+
+
+def write_all(con: duckdb.DuckDBPyConnection) -> int:
+    """Given the warehouse being built, fill raw_findings and check_rules for every report, as
+    etl.checks.write_findings does, CHECK_BATCH_REPORTS reports at a time; return the report
+    count.
+
+    The per-report rules see each batch whole; the cross-report rules then see every report
+    with only the tables they read (CROSS_TABLES), so memory holds one batch, not the archive.
+    Findings merge within a report and rule (etl.checks.merge_findings), so merging batch by
+    batch gives the same rows in the same order.
+    """
+    db = con.execute("SELECT current_database()").fetchone()[0]
+    order = [
+        row[0]
+        for row in con.execute(
+            _META_SQL.format(db=db) + " ORDER BY u.display_name, r.fiscal_year, r.doc_kind,"
+            " r.report_id"
+        ).fetchall()
+    ]
+    labels = dict(con.execute("SELECT metric, label_zh FROM metric_catalog").fetchall())
+    write_rule_catalogue(con)
+    con.execute("DELETE FROM raw_findings")
+    for start in range(0, len(order), CHECK_BATCH_REPORTS):
+        findings: list[Finding] = []
+        for r in _load_some(con, db, set(order[start : start + CHECK_BATCH_REPORTS])):
+            for rule in REPORT_RULES:
+                findings.extend(declared(rule, rule(r, labels)))
+        insert_findings(con, merge_findings(findings, labels))
+    reports = _load_some(con, db, set(order), CROSS_TABLES)
+    findings = []
+    for rule in CROSS_RULES:
+        findings.extend(declared(rule, rule(reports, labels)))
+    insert_findings(con, merge_findings(findings, labels))
+    return len(order)
 
 
 def _incremental(con: duckdb.DuckDBPyConnection) -> CheckRun:

@@ -79,8 +79,8 @@ class BuildResult:
 class StagedReport:
     """A parsed report as the writer will store it: its identity and its rows, no objects.
 
-    The main process keeps one per new report until the write, so it holds the rows
-    (tuples) instead of the Report with its many small objects (about a tenth of the memory).
+    The main process keeps one per new report until the write: its rows (tuples) go on to the
+    staging file as soon as it arrives (etl/build/staging.py), so only the identity stays.
     """
 
     unit_name: str
@@ -93,7 +93,7 @@ class StagedReport:
     pages: int | None
     is_synthetic: bool
     fact_count: int  # facts the report states (before the writer drops unknown or repeated)
-    rows: dict[str, list[tuple]]  # raw table -> rows
+    rows: dict[str, list[tuple]]  # raw table -> rows (emptied once staged)
     warnings: list[str]
 
 
