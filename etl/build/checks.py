@@ -11,7 +11,6 @@ recompute.  The rule modules themselves (etl/checks/*) are not touched here.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from etl import guard
 from etl.checks import (
     CROSS_RULES,
     REPORT_RULES,
@@ -33,8 +33,7 @@ from etl.checks.model import Finding, ReportData
 # raw_build_info key of the fingerprint of the rules' code and vocabulary.
 CHECKS_KEY = "checks_sha256"
 # What the fingerprint covers: the checks' code and the report vocabulary they read.
-_ETL = Path(__file__).resolve().parents[1]
-FINGERPRINTED = (_ETL / "checks", _ETL / "vocab")
+FINGERPRINTED = ("etl/checks/**/*", "etl/vocab/**/*")
 
 # Cross-report rules (etl/checks/cross.py) by function name: the group one finding depends
 # on (the rule ids each emits come from its declaration, etl/checks/registry.py).
@@ -64,13 +63,7 @@ class CheckRun:
 
 def checks_fingerprint() -> str:
     """Given the checks' code and the vocabulary, return the hex sha256 of their files."""
-    digest = hashlib.sha256()
-    for folder in FINGERPRINTED:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(_ETL)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return guard.code_fingerprint(FINGERPRINTED)
 
 
 def write_checks(

@@ -13,6 +13,8 @@ SUPPORTED = {
 }  # fmt: skip
 # Where files are parsed: the local worker pool (pool.py) or a Dask cluster (cluster.py).
 EXECUTORS = ("local", "dask")
+# How files reach Dask workers: their bytes with each task, or a path on a folder all share.
+SHIP_MODES = ("bytes", "path")
 FMT_PRIORITY = {"docx": 0, "pdf": 1, "html": 2, "txt": 3, "xlsx": 4}
 UNSUPPORTED_HINTS = {
     ".rtf": "RTF 格式不支持，请另存为 .docx 或 PDF",
