@@ -19,10 +19,13 @@ import warehouse
 from etl import guard
 from etl.build import writer
 from etl.build.model import BuildError, StagedReport
-from etl.build.writer import RAW_DETAIL_TABLES, WRITER_MEMORY_LIMIT, table_columns
+from etl.build.writer import RAW_DETAIL_TABLES, table_columns
 
 # Rows buffered in memory before they are written to the staging file.
 STAGE_BATCH_ROWS = 50_000
+# DuckDB's memory for the staging file: it only appends, so little is needed (beyond it, the
+# written blocks are dropped from memory, not kept cached).
+STAGING_MEMORY_LIMIT = "256MB"
 # Column giving each staged row's place: a report's rows keep their order.
 ORDER_COLUMN = "_ord"
 
@@ -48,7 +51,7 @@ class Staging:
         template.execute(warehouse.SCHEMA_SQL.read_text(encoding="utf-8"))
         self.path = guard.temp_path(self.target)
         self.con = duckdb.connect(str(self.path))
-        self.con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+        self.con.execute(f"SET memory_limit = '{STAGING_MEMORY_LIMIT}'")
         for table in RAW_DETAIL_TABLES:
             cols = table_columns(template, table)
             self.columns[table] = [c for c, _ in cols]
