@@ -25,7 +25,7 @@ from etl.build.writer import RAW_DETAIL_TABLES, table_columns
 STAGE_BATCH_ROWS = 50_000
 # DuckDB's memory for the staging file: it only appends, so little is needed (beyond it, the
 # written blocks are dropped from memory, not kept cached).
-STAGING_MEMORY_LIMIT = "256MB"
+STAGING_MEMORY_LIMIT = "64MB"
 # Column giving each staged row's place: a report's rows keep their order.
 ORDER_COLUMN = "_ord"
 

@@ -30,7 +30,7 @@ from etl.vocab import catalogue
 from etl.vocab.unit_kinds import unit_types
 
 # DuckDB's memory for one build connection; beyond it, sorts and joins spill to disk.
-WRITER_MEMORY_LIMIT = "1GB"
+WRITER_MEMORY_LIMIT = "512MB"
 
 RAW_DETAIL_TABLES = (
     "raw_facts",
