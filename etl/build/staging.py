@@ -11,6 +11,7 @@ removed.  The tables carry no keys, only the warehouse's columns and ``_ord``.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -76,16 +77,11 @@ class Staging:
         """Write the buffered rows to the staging file."""
         if not self._buffered:
             return
-        try:
+        with self._one_line():
             con = self.con or self._open()
             for table, rows in self._buffer.items():
                 writer.write_rows(con, table, rows, [*self.columns[table], ORDER_COLUMN])
                 rows.clear()
-        except OSError as exc:
-            raise BuildError(f"{guard.os_problem(exc, self.target.parent)}，仓库未改变") from None
-        except duckdb.Error as exc:
-            problem = writer.duckdb_problem(exc, self.target)
-            raise BuildError(f"{problem}，仓库未改变") from None
         self._buffered = 0
 
     def close(self) -> Path | None:
@@ -93,10 +89,23 @@ class Staging:
         (None: nothing was staged)."""
         self.flush()
         if self.con is not None:
-            self.con.execute("CHECKPOINT")
-            self.con.close()
+            with self._one_line():
+                self.con.execute("CHECKPOINT")
+                self.con.close()
             self.con = None
         return self.path
+
+    @contextlib.contextmanager
+    def _one_line(self) -> Iterator[None]:
+        """Turn a full disk, a read-only directory or a DuckDB error met while staging into a
+        one-line BuildError (the warehouse is not touched)."""
+        try:
+            yield
+        except OSError as exc:
+            raise BuildError(f"{guard.os_problem(exc, self.target.parent)}，仓库未改变") from None
+        except duckdb.Error as exc:
+            problem = writer.duckdb_problem(exc, self.target)
+            raise BuildError(f"{problem}，仓库未改变") from None
 
     def remove(self) -> None:
         """Close (if open) and delete the staging file."""
