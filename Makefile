@@ -44,11 +44,14 @@ lint: setup
 format: setup
 	$(PY) -m ruff format .
 
-# ETL at scale (100 / 1,000 synthetic PDFs, cold, --jobs 1/2, re-run, peak memory) and page
-# query medians; the corpus is generated once into bench/.cache.  Then per-page PDF parse speed,
-# and OCR seconds per scanned page (median) with the projection for a 20-page scanned report.
+# ETL at scale on mixed synthetic reports (BENCH_SIZES, default 1,000 and 10,000: cold build,
+# unchanged re-run, re-run after adding 10 files, peak memory with the parse workers, warehouse
+# size, checks full vs incremental, the 100,000-report projection) and page query medians; the
+# corpus is generated once into bench/.cache.  Then per-page PDF parse speed against pdfplumber
+# and pypdfium2, and OCR seconds per scanned page.  A small run: make bench BENCH_SIZES=50,100
+BENCH_SIZES ?= 1000,10000
 bench: setup
-	$(PY) bench/bench_scale.py
+	$(PY) bench/bench_scale.py --sizes $(BENCH_SIZES)
 	$(PY) bench/bench_etl.py
 	$(PY) bench/bench_ocr.py
 

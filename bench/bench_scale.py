@@ -186,33 +186,34 @@ def _line(label: str, value: str, target: str = "") -> None:
     print(f"{label:<34}{value:>14}   {target}", flush=True)
 
 
-def check_seconds(db: Path, added: int) -> tuple[float, float]:
-    """Given a built warehouse and how many reports were added last, return the seconds of a
-    full check recompute and of the incremental check path (etl/build/checks.py) on a copy."""
+def check_seconds(db: Path, before: Path) -> tuple[float, float]:
+    """Given a built warehouse and a copy of it from before the last files were added, return
+    the seconds of the build's full check recompute (etl.build.checks.write_all) and of its
+    incremental path against the earlier warehouse (write_checks), each on a fresh copy."""
     import duckdb
+    import pyarrow as pa
 
-    from etl.checks import write_findings
+    from etl.build.checks import checks_fingerprint, write_all, write_checks
 
-    copy = db.with_name(db.stem + "_checks.duckdb")
-    shutil.copy(db, copy)
-    con = duckdb.connect(str(copy))
-    try:
-        import pyarrow as pa
-
-        con.register("_warm", pa.table({"x": [1]}))  # DuckDB's first register imports pandas
-        con.unregister("_warm")
-        start = time.perf_counter()
-        write_findings(con)
-        full = time.perf_counter() - start
+    seconds = []
+    for incremental in (False, True):
+        copy = db.with_name(db.stem + "_checks.duckdb")
+        shutil.copy(db, copy)
+        con = duckdb.connect(str(copy))
         try:
-            from etl.build.checks import bench_incremental
-        except ImportError:
-            return full, float("nan")
-        incremental = bench_incremental(con, added)
-    finally:
-        con.close()
-        copy.unlink(missing_ok=True)
-    return full, incremental
+            con.register("_warm", pa.table({"x": [1]}))  # DuckDB's first register imports pandas
+            con.unregister("_warm")
+            start = time.perf_counter()
+            if incremental:
+                run = write_checks(con, before, checks_fingerprint())
+                assert run.mode == "incremental", run
+            else:
+                write_all(con)
+            seconds.append(time.perf_counter() - start)
+        finally:
+            con.close()
+            copy.unlink(missing_ok=True)
+    return seconds[0], seconds[1]
 
 
 def scale(files: list[Path], extra: list[Path], runs: int, work: Path) -> dict[str, float]:
@@ -235,6 +236,8 @@ def scale(files: list[Path], extra: list[Path], runs: int, work: Path) -> dict[s
         peak = max(peak, mb)
         print(f"  重跑未变化的 {n} 份 第 {run + 1} 次：{seconds:.2f} 秒，{summary}", flush=True)
     out["rerun"] = statistics.median(reruns)
+    before = work / f"bench_{n}_before.duckdb"
+    shutil.copy(db, before)  # the warehouse the incremental checks compare against
     for f in extra:
         os.link(f, folder / f.name)
     try:
@@ -246,7 +249,8 @@ def scale(files: list[Path], extra: list[Path], runs: int, work: Path) -> dict[s
             (folder / f.name).unlink(missing_ok=True)
     out["peak"] = peak
     out["size_mb"] = db.stat().st_size / 1048576
-    out["check_full"], out["check_incremental"] = check_seconds(db, len(extra))
+    out["check_full"], out["check_incremental"] = check_seconds(db, before)
+    before.unlink(missing_ok=True)
     return out
 
 

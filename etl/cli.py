@@ -13,6 +13,7 @@ from typing import TextIO
 
 from etl import PARSER_VERSION, guard, settings
 from etl.build import BuildError, Progress, build, format_progress
+from etl.build.model import EXECUTORS, SHIP_MODES
 
 # Shortest interval between two redraws of the terminal progress line (seconds).
 PROGRESS_REDRAW_SECONDS = 0.2
@@ -69,8 +70,8 @@ def make_parser() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--executor",
-        choices=("local", "dask"),
-        default="local",
+        choices=EXECUTORS,
+        default=EXECUTORS[0],
         help="在哪里解析：local 本机进程池（默认）；dask 交给 Dask 集群的工作节点（需 --scheduler）",
     )
     b.add_argument(
@@ -80,8 +81,8 @@ def make_parser() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--ship",
-        choices=("bytes", "path"),
-        default="bytes",
+        choices=SHIP_MODES,
+        default=SHIP_MODES[0],
         help="文件如何到达 Dask 工作节点：bytes 随任务发送内容（默认）；path 各节点挂载同一共享目录",
     )
     b.add_argument(
@@ -166,8 +167,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--jobs 必须至少为 1")
     if args.timeout is not None and args.timeout < 0:
         parser.error("--timeout 不能为负数")
-    if args.executor == "dask" and not args.scheduler:
-        parser.error("--executor dask 需要 --scheduler 地址")
     ticker = TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
         result = build(
@@ -179,12 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
             log=_say,
             on_progress=ticker,
-            **({"parquet": args.parquet} if args.parquet else {}),
-            **(
-                {"executor": "dask", "scheduler": args.scheduler, "ship": args.ship}
-                if args.executor == "dask"
-                else {}
-            ),
+            executor=args.executor,
+            scheduler=args.scheduler,  # checked with the other settings (BuildConfig.resolve)
+            ship=args.ship,
+            parquet=args.parquet,
             wait=not args.no_wait,
         )
     except BuildError as exc:

@@ -130,16 +130,18 @@ CODE_GLOBS = (
 )  # fmt: skip
 
 
-def code_fingerprint() -> str:
-    """Given the installed code, return the sha256 of the files that shape a warehouse beyond
-    the parser (a change to any of them makes the next build rewrite the warehouse)."""
+def code_fingerprint(globs: tuple[str, ...] = CODE_GLOBS) -> str:
+    """Given glob patterns under the repository root (default: the files that shape a warehouse
+    beyond the parser), return the sha256 of the files they match, names and contents, in
+    order (bytecode caches left out); a change to any of them makes the next build rewrite
+    the warehouse."""
     import hashlib
 
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for pattern in CODE_GLOBS:
+    for pattern in globs:
         for path in sorted(root.glob(pattern)):
-            if path.is_file():
+            if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()

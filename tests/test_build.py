@@ -363,6 +363,27 @@ def test_parallel_build_stores_the_same_rows_as_one_process(tmp_path):
     assert _rows(one, strip) == _rows(two, strip)
 
 
+def test_rows_staged_a_few_at_a_time_are_written_as_staged_all_at_once(tmp_path, monkeypatch):
+    import etl.build.staging
+
+    whole, small = tmp_path / "whole.duckdb", tmp_path / "small.duckdb"
+    build([SAMPLES / "docx"], whole, jobs=1, log=_quiet)
+    monkeypatch.setattr(etl.build.staging, "STAGE_BATCH_ROWS", 7)  # a flush after every report
+    build([SAMPLES / "docx"], small, jobs=1, log=_quiet)
+    strip = "SELECT * EXCLUDE (parsed_at) FROM raw_reports ORDER BY report_id"
+    assert _rows(whole, strip) == _rows(small, strip)
+    for table in etl.build.writer.RAW_DETAIL_TABLES:  # same rows in the same stored order
+        query = f"SELECT * FROM {table} ORDER BY rowid"
+        assert _rows(whole, query) == _rows(small, query), table
+    assert _rows(small, "SELECT count(*) FROM raw_facts")[0][0] > 7
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "small.duckdb",
+        "small.duckdb.lock",
+        "whole.duckdb",
+        "whole.duckdb.lock",
+    ]  # no staging file left
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_hung_crashed_and_broken_parses_fail_alone(tmp_path, jobs):
     from build_hooks import misbehaving_parse

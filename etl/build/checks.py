@@ -1,9 +1,9 @@
 """Checks that scale with what changed: per-report rules for new or changed reports only,
 cross-report rules for the groups a change touches, the old warehouse's findings for the rest.
 
-The result equals a full recompute (etl.checks.write_findings) because a report whose
-records, file name and unit are unchanged gives the same per-report findings, and a
-cross-report rule's findings for a group depend only on that group's reports.  Anything
+The result equals a full recompute (etl.checks.write_findings; write_all here does it in
+batches of reports) because a report whose records, file name and unit are unchanged gives
+the same per-report findings, and a cross-report rule's findings for a group depend only on that group's reports.  Anything
 that could change every finding — the rules' code or the vocabulary (fingerprinted as
 CHECKS_KEY in raw_build_info), or a cross rule without a declared group — means a full
 recompute.  The rule modules themselves (etl/checks/*) are not touched here.
@@ -11,7 +11,6 @@ recompute.  The rule modules themselves (etl/checks/*) are not touched here.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +18,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from etl import guard
 from etl.checks import (
     CROSS_RULES,
     REPORT_RULES,
     declared,
     insert_findings,
     merge_findings,
-    write_findings,
     write_rule_catalogue,
 )
 from etl.checks.load import load_reports
@@ -34,8 +33,7 @@ from etl.checks.model import Finding, ReportData
 # raw_build_info key of the fingerprint of the rules' code and vocabulary.
 CHECKS_KEY = "checks_sha256"
 # What the fingerprint covers: the checks' code and the report vocabulary they read.
-_ETL = Path(__file__).resolve().parents[1]
-FINGERPRINTED = (_ETL / "checks", _ETL / "vocab")
+FINGERPRINTED = ("etl/checks/**/*", "etl/vocab/**/*")
 
 # Cross-report rules (etl/checks/cross.py) by function name: the group one finding depends
 # on (the rule ids each emits come from its declaration, etl/checks/registry.py).
@@ -45,6 +43,8 @@ CROSS_SCOPES: dict[str, Callable[[ReportData], tuple]] = {
 }
 
 CROSS_TABLES = ("raw_reports", "raw_facts", "raw_derived_facts")
+# Reports whose records the per-report rules hold at once in a full recompute (write_all).
+CHECK_BATCH_REPORTS = 500
 
 _META_SQL = (
     "SELECT r.report_id, r.source_file, r.unit_id, u.display_name, u.unit_type, r.fiscal_year,"
@@ -63,13 +63,7 @@ class CheckRun:
 
 def checks_fingerprint() -> str:
     """Given the checks' code and the vocabulary, return the hex sha256 of their files."""
-    digest = hashlib.sha256()
-    for folder in FINGERPRINTED:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(_ETL)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return guard.code_fingerprint(FINGERPRINTED)
 
 
 def write_checks(
@@ -79,14 +73,48 @@ def write_checks(
     fill raw_findings and check_rules (incrementally when the old findings still hold)."""
     known = all(rule.__name__ in CROSS_SCOPES for rule in CROSS_RULES)
     if old_path is None or not known or old_fingerprint != checks_fingerprint():
-        count = len(con.execute("SELECT report_id FROM raw_reports").fetchall())
-        write_findings(con)
+        count = write_all(con)
         return CheckRun("full", count, count)
     con.execute("ATTACH ? AS old_checks (READ_ONLY)", [str(old_path)])
     try:
         return _incremental(con)
     finally:
         con.execute("DETACH old_checks")
+
+
+def write_all(con: duckdb.DuckDBPyConnection) -> int:
+    """Given the warehouse being built, fill raw_findings and check_rules for every report, as
+    etl.checks.write_findings does, CHECK_BATCH_REPORTS reports at a time; return the report
+    count.
+
+    The per-report rules see each batch whole; the cross-report rules then see every report
+    with only the tables they read (CROSS_TABLES), so memory holds one batch, not the archive.
+    Findings merge within a report and rule (etl.checks.merge_findings), so merging batch by
+    batch gives the same rows in the same order.
+    """
+    db = con.execute("SELECT current_database()").fetchone()[0]
+    order = [
+        row[0]
+        for row in con.execute(
+            _META_SQL.format(db=db) + " ORDER BY u.display_name, r.fiscal_year, r.doc_kind,"
+            " r.report_id"
+        ).fetchall()
+    ]
+    labels = dict(con.execute("SELECT metric, label_zh FROM metric_catalog").fetchall())
+    write_rule_catalogue(con)
+    con.execute("DELETE FROM raw_findings")
+    for start in range(0, len(order), CHECK_BATCH_REPORTS):
+        findings: list[Finding] = []
+        for r in _load_some(con, db, set(order[start : start + CHECK_BATCH_REPORTS])):
+            for rule in REPORT_RULES:
+                findings.extend(declared(rule, rule(r, labels)))
+        insert_findings(con, merge_findings(findings, labels))
+    reports = _load_some(con, db, set(order), CROSS_TABLES)
+    findings = []
+    for rule in CROSS_RULES:
+        findings.extend(declared(rule, rule(reports, labels)))
+    insert_findings(con, merge_findings(findings, labels))
+    return len(order)
 
 
 def _incremental(con: duckdb.DuckDBPyConnection) -> CheckRun:

@@ -18,12 +18,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from etl import settings
-from etl.build.model import BuildError
+from etl.build.model import SHIP_MODES, BuildError
 from etl.build.pool import ParseFunc, parse_file, parse_in_workers
 from etl.model import Report
 
-# How files reach the workers: their bytes with the task, or a path all workers share.
-SHIP_MODES = ("bytes", "path")
 # Longest wait for the scheduler to answer when connecting (seconds).
 CONNECT_SECONDS = 30.0
 # Tasks kept in flight per worker thread: enough to keep workers busy, bounded for memory.

@@ -13,6 +13,8 @@ SUPPORTED = {
 }  # fmt: skip
 # Where files are parsed: the local worker pool (pool.py) or a Dask cluster (cluster.py).
 EXECUTORS = ("local", "dask")
+# How files reach Dask workers: their bytes with each task, or a path on a folder all share.
+SHIP_MODES = ("bytes", "path")
 FMT_PRIORITY = {"docx": 0, "pdf": 1, "html": 2, "txt": 3, "xlsx": 4}
 UNSUPPORTED_HINTS = {
     ".rtf": "RTF 格式不支持，请另存为 .docx 或 PDF",
@@ -87,8 +89,8 @@ class BuildResult:
 class StagedReport:
     """A parsed report as the writer will store it: its identity and its rows, no objects.
 
-    The main process keeps one per new report until the write, so it holds the rows
-    (tuples) instead of the Report with its many small objects (about a tenth of the memory).
+    The main process keeps one per new report until the write: its rows (tuples) go on to the
+    staging file as soon as it arrives (etl/build/staging.py), so only the identity stays.
     """
 
     unit_name: str
@@ -101,7 +103,7 @@ class StagedReport:
     pages: int | None
     is_synthetic: bool
     fact_count: int  # facts the report states (before the writer drops unknown or repeated)
-    rows: dict[str, list[tuple]]  # raw table -> rows
+    rows: dict[str, list[tuple]]  # raw table -> rows (emptied once staged)
     warnings: list[str]
 
 

@@ -15,8 +15,16 @@ from etl.build.model import BuildConfig, BuildError, BuildResult, FileOutcome, S
 from etl.build.old import read_old
 from etl.build.pool import ParseFunc, parse_in_workers
 from etl.build.progress import Progress, Reporter
-from etl.build.twins import add_twin_pages
-from etl.build.writer import WRITER_KEY, file_rows, stage, write_warehouse, writer_fingerprint
+from etl.build.staging import Staging
+from etl.build.twins import PAGELESS_FORMATS, add_twin_pages
+from etl.build.writer import (
+    WRITER_KEY,
+    WriteJob,
+    file_rows,
+    stage,
+    write_warehouse,
+    writer_fingerprint,
+)
 from etl.model import Report
 from etl.units import load_aliases, resolve_units
 
@@ -71,7 +79,13 @@ def build(
                 if removed:
                     names = "、".join(removed[:3]) + ("等" if len(removed) > 3 else "")
                     log(f"已删除 {len(removed)} 个此前中断的构建留下的临时文件：{names}")
-            return _build_locked(config, force, prune, log, on_progress, _parse, parquet, drop)
+            staging = Staging(config.target)  # new reports' rows, on disk as they arrive
+            try:
+                return _build_locked(
+                    config, force, prune, log, on_progress, _parse, parquet, staging, drop
+                )
+            finally:
+                staging.remove()
     except guard.LockBusy:
         name = guard.printable(config.target.name)
         raise BuildError(
@@ -86,10 +100,12 @@ def _build_locked(
     log: Callable[[str], None],
     on_progress: Callable[[Progress], None] | None,
     _parse: ParseFunc | None,
-    parquet: str | Path | None = None,
+    parquet: str | Path | None,
+    staging: Staging,
     drop: Collection[str] = (),
 ) -> BuildResult:
-    """Given the resolved settings and options, build the warehouse (its lock held)."""
+    """Given the resolved settings and options, build the warehouse (its lock held), staging
+    new reports' rows in ``staging``."""
     inputs = discover(config.paths)
     result = BuildResult(config.target)
     if not inputs:
@@ -114,8 +130,9 @@ def _build_locked(
         elif n in file_plan.carried or n in file_plan.dup_carried:
             reporter.file_done(n, "skipped", "未变化，跳过")
 
-    # 2. parse what is not carried over in worker processes, reporting each file once.
-    parsed: dict[int, StagedReport] = {}  # rows only: the Report objects are let go at once
+    # 2. parse what is not carried over in worker processes, reporting each file once; each
+    # report's rows go to the staging file as it arrives (the Report objects are let go).
+    parsed: dict[int, StagedReport] = {}
 
     def on_result(n: int, report: Report | None, problem: str | None) -> None:
         reporter.progress.parsed += 1
@@ -127,6 +144,8 @@ def _build_locked(
                 inputs[n].sha256 = report.source_sha256  # stored under the bytes it was read from
                 log(f"{inputs[n].name}: 文件在构建过程中被改动，按解析时读到的内容载入")
             parsed[n] = stage(report, inputs[n].sha256[:16])
+            if parsed[n].fmt not in PAGELESS_FORMATS:  # DOCX/text wait for a PDF twin's pages
+                staging.add(parsed[n])
             summary = f"{len(report.facts)} 项指标：{report.coverage.summary()}"
             reporter.file_done(n, "loaded", f"已载入 ({summary})")
 
@@ -146,6 +165,7 @@ def _build_locked(
                 on_activity=reporter.file_busy, **hook,
             )  # fmt: skip
 
+
     # 3. old reports of absent files are kept (unless --prune); 4. one report per unit,
     # fiscal year and kind.
     candidates = plan.gather(inputs, file_plan, parsed, old, prune, drop)
@@ -155,6 +175,10 @@ def _build_locked(
     result.retained = decision.retained
     for report_id, pdf in decision.twins.items():
         add_twin_pages(decision.kept[report_id].report, pdf.path)
+    for report in parsed.values():
+        if report.fmt in PAGELESS_FORMATS:
+            staging.add(report)
+    staged = staging.close()
 
     # 5. resolve units and write the new warehouse.
     stated = {rid: c.stated for rid, c in decision.kept.items()}
@@ -168,7 +192,10 @@ def _build_locked(
         result.checks = CheckRun("unchanged", 0, 0)  # the old warehouse is the new one
         log("仓库内容没有变化，未改写")
     else:
-        write_warehouse(config.target, old, decision.kept, unit_of, units, result, aliases_sha)
+        job = WriteJob(
+            config.target, old, decision.kept, unit_of, units, result, aliases_sha, staged
+        )
+        write_warehouse(job)
     if parquet is not None:
         from etl.build.parquet import export_parquet
 

@@ -12,6 +12,7 @@ import contextlib
 import math
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from etl.build.plan import Candidate
 from etl.model import Report
 from etl.vocab import catalogue
 from etl.vocab.unit_kinds import unit_types
+
+# DuckDB's memory for one build connection; beyond it, sorts and joins spill to disk.
+WRITER_MEMORY_LIMIT = "512MB"
 
 RAW_DETAIL_TABLES = (
     "raw_facts",
@@ -143,7 +147,7 @@ def _metric_keys() -> set[str]:
     return _METRIC_KEYS
 
 
-def _table_columns(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> list:
+def table_columns(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> list:
     """Given a connection and a table, return (column name, type) pairs in order."""
     return con.execute(
         "SELECT column_name, data_type FROM duckdb_columns() "
@@ -169,7 +173,7 @@ def write_rows(
     """Given a connection, a raw table, rows and their column names, insert the rows in bulk."""
     if not rows:
         return
-    types = dict(_table_columns(con, table))
+    types = dict(table_columns(con, table))
     data = list(zip(*rows, strict=True))
     arrow = pa.table(
         {
@@ -183,6 +187,25 @@ def write_rows(
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
     finally:
         con.unregister("_incoming")
+
+
+def _copy_staged(con: duckdb.DuckDBPyConnection, staging: Path | None, ids: list[str]) -> None:
+    """Given the warehouse being written, the staging file and the new reports kept, copy their
+    detail rows in report-id order, each report's rows in the order they were staged."""
+    if staging is None:
+        raise BuildError("新解析的报告没有暂存数据，仓库未改变")
+    con.execute("ATTACH ? AS staged (READ_ONLY)", [str(staging)])
+    con.register("_new", pa.table({"report_id": pa.array(ids, pa.string())}))
+    try:
+        for table in RAW_DETAIL_TABLES:
+            cols = ", ".join(c for c, _ in table_columns(con, table))
+            con.execute(
+                f"INSERT INTO {table} ({cols}) SELECT {cols} FROM staged.{table} "
+                "WHERE report_id IN (SELECT report_id FROM _new) ORDER BY report_id, _ord"
+            )
+    finally:
+        con.unregister("_new")
+        con.execute("DETACH staged")
 
 
 def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -221,7 +244,7 @@ def file_rows(outcomes: Sequence[FileOutcome]) -> list[tuple]:
     return rows
 
 
-def _duckdb_problem(exc: duckdb.Error, target: Path) -> str:
+def duckdb_problem(exc: duckdb.Error, target: Path) -> str:
     """Given a DuckDB error met while writing, return the one-line reason."""
     text = str(exc)
     where = guard.printable(str(target.parent))
@@ -233,43 +256,43 @@ def _duckdb_problem(exc: duckdb.Error, target: Path) -> str:
     return f"写入仓库出错（{type(exc).__name__}：{first}）"
 
 
-def write_warehouse(
-    target: Path,
-    old: Old | None,
-    kept: dict[str, Candidate],
-    unit_of: dict[str, str],
-    units: list,
-    result: BuildResult,
-    aliases_sha: str,
-) -> None:
+@dataclass
+class WriteJob:
+    """Everything the writer needs, decided before it runs."""
+
+    target: Path
+    old: Old | None
+    kept: dict[str, Candidate]
+    unit_of: dict[str, str]
+    units: list
+    result: BuildResult
+    aliases_sha: str
+    staging: Path | None = None  # the new reports' rows (etl/build/staging.py), closed
+
+
+def write_warehouse(job: WriteJob) -> None:
     """Given everything decided, write a temp warehouse, test it and move it over target; a
     full disk or a read-only directory raises BuildError with one line, the target intact."""
     try:
-        _write(target, old, kept, unit_of, units, result, aliases_sha)
+        _write(job)
     except OSError as exc:
-        raise BuildError(f"{guard.os_problem(exc, target.parent)}，仓库未改变") from None
+        raise BuildError(f"{guard.os_problem(exc, job.target.parent)}，仓库未改变") from None
     except duckdb.Error as exc:
-        raise BuildError(f"{_duckdb_problem(exc, target)}，仓库未改变") from None
+        raise BuildError(f"{duckdb_problem(exc, job.target)}，仓库未改变") from None
 
 
-def _write(
-    target: Path,
-    old: Old | None,
-    kept: dict[str, Candidate],
-    unit_of: dict[str, str],
-    units: list,
-    result: BuildResult,
-    aliases_sha: str,
-) -> None:
+def _write(job: WriteJob) -> None:
     """Given everything decided, write a temp warehouse, test it and move it over target."""
+    target, old, kept, result = job.target, job.old, job.kept, job.result
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = guard.temp_path(target)  # unique per build; leftovers go at the next build's start
     con = duckdb.connect(str(tmp))
     try:
+        con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")  # beyond it DuckDB spills
         con.execute(warehouse.SCHEMA_SQL.read_text(encoding="utf-8"))
         write_rows(con, "metric_catalog", _metric_rows(), ["metric", "label_zh", "unit", "section"])
         info = [
-            ("parser_version", PARSER_VERSION), ("aliases_sha256", aliases_sha),
+            ("parser_version", PARSER_VERSION), ("aliases_sha256", job.aliases_sha),
             (CHECKS_KEY, checks_fingerprint()), (WRITER_KEY, writer_fingerprint()),
         ]  # fmt: skip
         write_rows(con, "raw_build_info", info, ["key", "value"])
@@ -279,7 +302,7 @@ def _write(
             [
                 (u.unit_id, u.unit_name, u.unit_short, u.region, u.region_short, u.city,
                  u.display_name, u.unit_type, u.province)
-                for u in units
+                for u in job.units
             ],
             ["unit_id", "unit_name", "unit_short", "region", "region_short", "city",
              "display_name", "unit_type", "province"],
@@ -292,7 +315,7 @@ def _write(
             con.execute("ATTACH ? AS old (READ_ONLY)", [str(target)])
             con.register("_keep", pa.table({"report_id": pa.array(old_ids, pa.string())}))
             for table in RAW_DETAIL_TABLES:
-                new_cols = [c for c, _ in _table_columns(con, table)]
+                new_cols = [c for c, _ in table_columns(con, table)]
                 cols = ", ".join(c for c in new_cols if c in old.columns.get(table, []))
                 if not cols:
                     continue  # a table the old warehouse did not have yet
@@ -304,14 +327,13 @@ def _write(
             con.execute("DETACH old")
 
         now = datetime.now().replace(microsecond=0)
-        report_cols = [c for c, _ in _table_columns(con, "raw_reports")]
+        report_cols = [c for c, _ in table_columns(con, "raw_reports")]
         report_rows = []
-        detail: dict[str, list[tuple]] = {t: [] for t in RAW_DETAIL_TABLES}
         names: set[tuple[str, str, str]] = set()
         for rid in sorted(kept):
             c = kept[rid]
             if c.origin == "new":
-                r = c.report  # a StagedReport
+                r = c.report  # a StagedReport (its rows are in the staging file)
                 row = {
                     "report_id": rid, "fiscal_year": c.fiscal_year, "doc_kind": c.doc_kind,
                     "source_sha256": c.file.sha256, "fmt": c.fmt, "pages": r.pages,
@@ -321,8 +343,6 @@ def _write(
                     "is_synthetic": bool(r.is_synthetic), "parsed_at": now,
                     "parser_version": PARSER_VERSION,
                 }  # fmt: skip
-                for table, table_rows in r.rows.items():
-                    detail[table].extend(table_rows)
                 for w in sorted(set(r.warnings)):
                     result.warnings.append(f"警告：{c.source_file} {w}")
             else:
@@ -330,17 +350,17 @@ def _write(
             if c.file is not None:
                 row["source_file"] = c.file.name
                 row["source_path"] = c.file.source_path
-            row["unit_id"] = unit_of[rid]
+            row["unit_id"] = job.unit_of[rid]
             report_rows.append(tuple(row.get(col) for col in report_cols))
-            names.add((unit_of[rid], c.stated.unit_name, row["source_file"]))
+            names.add((job.unit_of[rid], c.stated.unit_name, row["source_file"]))
         write_rows(con, "raw_reports", report_rows, report_cols)
-        for table, rows in detail.items():
-            cols = [c for c, _ in _table_columns(con, table)]
-            write_rows(con, table, rows, cols)
+        new_ids = sorted(rid for rid, c in kept.items() if c.origin == "new")
+        if new_ids:
+            _copy_staged(con, job.staging, new_ids)
 
         for o in result.outcomes:
             if o.status == "duplicate" and o.report_id and o.stated_name:
-                names.add((unit_of[o.report_id], o.stated_name, o.file.name))
+                names.add((job.unit_of[o.report_id], o.stated_name, o.file.name))
         write_rows(con, "raw_files", file_rows(result.outcomes), list(FILE_COLUMNS))
         write_rows(con, "raw_unit_names", sorted(names), ["unit_id", "name_variant", "source_file"])
 

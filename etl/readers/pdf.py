@@ -217,9 +217,31 @@ def _cell_text(text: str | None) -> str:
     return out.strip()
 
 
+class _CharsOnly:
+    """A page as pdfplumber's Table.extract reads it: only its chars."""
+
+    def __init__(self, chars: list[dict]):
+        self.chars = chars
+
+
+def _table_text(page, table) -> list[list[str | None]]:
+    """Given a page and a pdfplumber table on it, return table.extract() of it, reading only
+    the chars whose centre is in the table's box (the same text: every row is inside that box,
+    and extract places a char by its centre with the same half-open test)."""
+    from pdfplumber.table import Table
+
+    x0, top, x1, bottom = table.bbox
+    inside = [
+        c
+        for c in page.chars
+        if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
+    ]
+    return Table(_CharsOnly(inside), table.cells).extract()
+
+
 def _table_part(page, table, number: int) -> TablePart:
     """Given a page and a pdfplumber table on it, return its rows with merged cells given once."""
-    raw = table.extract()
+    raw = _table_text(page, table)
     grid = [row.cells for row in table.rows]
     ncols = max((len(r) for r in grid), default=0)
     # left edge of every grid column, from any cell that starts there

@@ -22,6 +22,31 @@ PDFIUM_CODES = {2: "-"}
 FONT_NAME_BYTES = 128
 
 
+class _Calls:
+    """pdfium's per-char functions bound a second time with plain ctypes types: handles and
+    buffers go in as addresses and a text object comes back as an int, so a call skips
+    pypdfium2's pointer-type checks (about half the cost of a call, paid per char)."""
+
+    def __init__(self):
+        import pypdfium2.raw as raw
+
+        def bind(fn, restype, *argtypes):
+            clone = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+            clone.restype, clone.argtypes = restype, argtypes
+            return clone
+
+        handle, index, out = ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p
+        self.is_generated = bind(raw.FPDFText_IsGenerated, ctypes.c_int, handle, index)
+        self.unicode = bind(raw.FPDFText_GetUnicode, ctypes.c_uint, handle, index)
+        self.loose_box = bind(raw.FPDFText_GetLooseCharBox, ctypes.c_int, handle, index, out)
+        self.origin = bind(raw.FPDFText_GetCharOrigin, ctypes.c_int, handle, index, out, out)
+        self.text_object = bind(raw.FPDFText_GetTextObject, ctypes.c_void_p, handle, index)
+        self.map_error = bind(raw.FPDFText_HasUnicodeMapError, ctypes.c_int, handle, index)
+
+
+_CALLS: _Calls | None = None
+
+
 def _pdfium_chars(textpage, height: float) -> list[dict]:
     """Given a pdfium text page and the page height, return its chars as pdfplumber-style dicts.
 
@@ -30,33 +55,39 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
     """
     import pypdfium2.raw as raw
 
-    count = raw.FPDFText_CountChars(textpage)
+    global _CALLS
+    calls = _CALLS = _CALLS or _Calls()
+    is_generated, unicode, loose_box = calls.is_generated, calls.unicode, calls.loose_box
+    origin, text_object, map_error = calls.origin, calls.text_object, calls.map_error
+    tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    count = raw.FPDFText_CountChars(textpage.raw)
     box = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    box_ref, ox_ref, oy_ref = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
     name = ctypes.create_string_buffer(FONT_NAME_BYTES)
     flags = ctypes.c_int()
     by_object: dict[int, tuple[float, str, bool]] = {}  # text object -> size, font, upright
     chars = []
     for i in range(count):
-        if raw.FPDFText_IsGenerated(textpage, i):
+        if is_generated(tp, i):
             continue  # a space or line break pdfium inferred, not in the file
-        code = raw.FPDFText_GetUnicode(textpage, i)
-        raw.FPDFText_GetLooseCharBox(textpage, i, box)
-        raw.FPDFText_GetCharOrigin(textpage, i, ox, oy)
+        code = unicode(tp, i)
+        loose_box(tp, i, box_ref)
+        origin(tp, i, ox_ref, oy_ref)
         # Size, font and angle come from the char's text object: read once per object.
-        obj = ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value
+        obj = text_object(tp, i)
         style = by_object.get(obj) if obj else None
         if style is None:
-            raw.FPDFText_GetFontInfo(textpage, i, name, FONT_NAME_BYTES, flags)
+            raw.FPDFText_GetFontInfo(textpage.raw, i, name, FONT_NAME_BYTES, flags)
             style = (
-                raw.FPDFText_GetFontSize(textpage, i),
+                raw.FPDFText_GetFontSize(textpage.raw, i),
                 name.value.decode("latin-1"),
-                abs(raw.FPDFText_GetCharAngle(textpage, i)) < 1e-3,
+                abs(raw.FPDFText_GetCharAngle(textpage.raw, i)) < 1e-3,
             )
             if obj:
                 by_object[obj] = style
         size, font, upright = style
-        unmapped = raw.FPDFText_HasUnicodeMapError(textpage, i) == 1 or code == 0
+        unmapped = map_error(tp, i) == 1 or code == 0
         baseline = height - oy.value
         chars.append(
             {
