@@ -133,3 +133,23 @@ def test_place_columns_are_the_schema_columns():
         cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
         assert cols[loc_at] == "loc"
         assert quote_at is None or cols[quote_at] == "quote"
+
+
+def test_build_stores_the_twin_pages_of_a_kept_docx(tmp_path):
+    """A build given a report as DOCX and as PDF keeps the DOCX and stores its places with the
+    PDF's pages (the rows reach the warehouse through the staging file after the pages)."""
+    from etl.build import build
+
+    db = tmp_path / "finance.duckdb"
+    name = "002_bf967062ffb9ca21"
+    result = build([REPORTS / "docx" / f"{name}.docx", REPORTS / "pdf" / f"{name}.pdf"], db, jobs=1)
+    assert result.reports == 1
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        fmt, n_twin, n_all = con.execute(
+            "SELECT any_value(r.fmt), count(*) FILTER (f.loc LIKE '%PDF第%页'), count(*)"
+            " FROM raw_facts f JOIN raw_reports r USING (report_id)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert fmt == "docx" and n_all > 0 and n_twin >= 0.8 * n_all
