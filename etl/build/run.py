@@ -165,7 +165,6 @@ def _build_locked(
                 on_activity=reporter.file_busy, **hook,
             )  # fmt: skip
 
-
     # 3. old reports of absent files are kept (unless --prune); 4. one report per unit,
     # fiscal year and kind.
     candidates = plan.gather(inputs, file_plan, parsed, old, prune, drop)
