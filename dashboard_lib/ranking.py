@@ -189,3 +189,34 @@ def bars(
         tickformat=",.2f" if unit == "万元" else ",",
     )  # fmt: skip
     return frame.style(fig, height=max(220, 100 + BAR_PX * len(cats)))
+
+
+def share_ranking(
+    rows: pd.DataFrame, part_col: str, top: int, added: list[str] | None = None
+) -> tuple[pd.DataFrame, int]:
+    """Given share rows (unit_id, display_name, fiscal_year, ``part_col``, value), return the
+    bars to draw and how many units were summed into “其余 N 个单位”.
+
+    Each unit's latest year is ranked by its total (largest first); the top ``top`` units and
+    the ``added`` ones keep a bar each (named “单位 年”), the others' parts are summed into one
+    bar.  Source columns of the summed bar are blank.
+    """
+    if rows.empty:
+        return rows.assign(category=[]), 0
+    latest = rows["fiscal_year"] == rows.groupby("unit_id")["fiscal_year"].transform("max")
+    rows = rows[latest]
+    totals = rows.groupby("unit_id")["value"].sum()
+    names = rows.drop_duplicates("unit_id").set_index("unit_id")["display_name"]
+    order = sorted(totals.index, key=lambda u: (-totals[u], names[u]))
+    shown = order[:top] + [u for u in order[top:] if u in set(added or [])]
+    named = rows[rows["unit_id"].isin(shown)].copy()
+    named["category"] = named["display_name"] + " " + named["fiscal_year"].astype(str) + "年"
+    named["_rank"] = named["unit_id"].map({u: i for i, u in enumerate(shown)})
+    named = named.sort_values("_rank", kind="stable").drop(columns="_rank")
+    rest = rows[~rows["unit_id"].isin(shown)]
+    n_rest = rest["unit_id"].nunique()
+    if not n_rest:
+        return named, 0
+    summed = rest.groupby(part_col, as_index=False, sort=False)["value"].sum()
+    summed["category"] = rest_label(n_rest)
+    return pd.concat([named, summed], ignore_index=True), n_rest

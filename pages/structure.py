@@ -6,28 +6,24 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard_lib import charts, fmt, frame, state
+from dashboard_lib import charts, fmt, frame, ranking, state
 from dashboard_lib.data import query
 from dashboard_lib.filters import current_filters, current_units
 
 MODES = ["旭日图", "矩形树图"]
 ALL_CLASSES = "（全部类）"
-MAX_BARS = 40
 
 
-def share_rows(series: pd.DataFrame, metrics: tuple[str, str]) -> pd.DataFrame:
-    """Rows for a 100% stacked bar: one category per unit and year (决算 values first)."""
+def share_rows(
+    series: pd.DataFrame, metrics: tuple[str, str], top: int, added: list[str]
+) -> pd.DataFrame:
+    """Rows for a 100% stacked bar: each unit's latest year ranked by its total (决算 values
+    first), the top units by name, the rest as one bar “其余 N 个单位”."""
     rows = series[series["metric"].isin(metrics) & ~series["derived"].astype(bool)].copy()
     rows = rows.sort_values("doc_kind").drop_duplicates(["unit_id", "fiscal_year", "metric"])
-    if rows[["unit_id", "fiscal_year"]].drop_duplicates().shape[0] > MAX_BARS:
-        # many units: the latest year of each unit only, the largest units first
-        latest = rows.groupby("unit_id")["fiscal_year"].transform("max")
-        rows = rows[rows["fiscal_year"] == latest]
-        sizes = rows.groupby("unit_id")["value"].sum().nlargest(MAX_BARS)
-        rows = rows[rows["unit_id"].isin(sizes.index)]
-    rows["category"] = rows["display_name"] + " " + rows["fiscal_year"].astype(str) + "年"
     rows["part"] = rows["metric"].map(fmt.label)
-    return rows.sort_values(["display_name", "fiscal_year"])
+    bars, _ = ranking.share_ranking(rows, "part", top, added)
+    return bars
 
 
 def _stated_names(items: pd.DataFrame) -> dict[str, str]:
@@ -94,6 +90,7 @@ def render() -> None:
     if not frame.has_reports():
         return
     f = current_filters()
+    top, added = ranking.controls("st")  # the share bars below rank units the same way
     series = query(
         "metric_series",
         f,
@@ -102,9 +99,10 @@ def render() -> None:
     if series.empty:
         frame.empty()
     else:
+        st.caption("各单位取最近一年，按支出总额从高到低排列；排名之外的单位合为“其余 N 个单位”。")
         left, right = st.columns(2)
         with left:
-            rows = share_rows(series, ("expenditure.basic", "expenditure.project"))
+            rows = share_rows(series, ("expenditure.basic", "expenditure.project"), top, added)
             if rows.empty:
                 frame.empty("没有基本支出/项目支出数据。")
             else:
@@ -117,7 +115,7 @@ def render() -> None:
                 )
                 frame.chart(fig, key="st_basic_project")
         with right:
-            rows = share_rows(series, ("basic.personnel", "basic.public"))
+            rows = share_rows(series, ("basic.personnel", "basic.public"), top, added)
             if rows.empty:
                 frame.empty("没有人员经费/公用经费数据。")
             else:
@@ -178,21 +176,13 @@ def render() -> None:
     st.markdown("##### 各单位功能分类构成（按“类”）")
     classes_df = query("function_classes", f)
     if classes_df.empty:
-        by_class = items.groupby(["display_name", "fiscal_year", "class_name"], as_index=False)[
-            "amount"
-        ].sum()
+        by_class = items.groupby(
+            ["unit_id", "display_name", "fiscal_year", "class_name"], as_index=False
+        )["amount"].sum()
     else:
         by_class = classes_df
-    latest = by_class.groupby("display_name")["fiscal_year"].transform("max")
-    by_class = by_class[by_class["fiscal_year"] == latest].copy()
-    by_class["category"] = (
-        by_class["display_name"] + " " + by_class["fiscal_year"].astype(str) + "年"
-    )
-    by_class = by_class.rename(columns={"amount": "value"}).sort_values(["display_name"])
-    if by_class["display_name"].nunique() > MAX_BARS:
-        keep = by_class.groupby("display_name")["value"].sum().nlargest(MAX_BARS).index
-        by_class = by_class[by_class["display_name"].isin(keep)]
-        st.caption(f"单位较多，仅显示支出最多的 {MAX_BARS} 个单位。")
+    by_class = by_class.rename(columns={"amount": "value"})
+    by_class, _ = ranking.share_ranking(by_class, "class_name", top, added)
     fig = charts.stacked_share(
         by_class,
         category_col="category",

@@ -41,6 +41,18 @@ def specs(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.main.get("plotly_chart")]
 
 
+def plotly_array(values: list | dict) -> list:
+    """Given a trace's values as Plotly writes them (a list, or a typed array in base64),
+    return them as a list."""
+    if isinstance(values, list):
+        return values
+    import base64
+
+    import numpy as np
+
+    return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+
+
 def ranking_bars(at, title_part: str) -> dict:
     spec = next(s for s in specs(at) if title_part in s["layout"]["title"]["text"])
     (bars,) = [t for t in spec["data"] if t["type"] == "bar"]
@@ -243,3 +255,43 @@ def test_sangong_change_of_a_one_year_range_uses_the_year_before(fixture_db_env:
         if name in prev:
             assert change == pytest.approx(cur - prev[name])
     assert table["三公经费合计增减（万元）"].notna().sum() == len(prev)
+
+
+# ------------------------------------------------------------------ 支出结构
+
+SHARES = """
+    SELECT unit_id, display_name, fiscal_year, metric, value FROM metric_series
+    WHERE metric IN ('expenditure.basic', 'expenditure.project') AND NOT derived
+    QUALIFY row_number() OVER (
+        PARTITION BY unit_id, fiscal_year, metric ORDER BY doc_kind <> '决算') = 1
+"""
+
+
+def test_structure_share_bars_rank_units_and_sum_the_rest(fixture_db_env: Path) -> None:
+    con = duckdb.connect(str(fixture_db_env), read_only=True)
+    try:
+        rows = con.execute(SHARES).fetchall()
+    finally:
+        con.close()
+    latest_year = {}
+    for uid, _name, year, _m, _v in rows:
+        latest_year[uid] = max(year, latest_year.get(uid, year))
+    total: dict[tuple[str, int], float] = {}
+    basic: dict[tuple[str, int], float] = {}
+    for uid, name, year, metric, value in rows:
+        if year == latest_year[uid]:
+            total[(name, year)] = total.get((name, year), 0.0) + value
+            if metric == "expenditure.basic":
+                basic[(name, year)] = value
+    order = sorted(total, key=lambda k: (-total[k], k[0]))
+    at = open_app("structure", {"st_top": "3"})
+    assert_clean(at)
+    spec = next(s for s in specs(at) if "基本支出与项目支出" in s["layout"]["title"]["text"])
+    cats = spec["data"][0]["y"]
+    assert cats[:3] == [f"{n} {y}年" for n, y in order[:3]]  # largest total first
+    assert cats[3:] == [f"其余 {len(order) - 3} 个单位"]
+    rest = order[3:]
+    share = 100 * sum(basic.get(k, 0.0) for k in rest) / sum(total[k] for k in rest)
+    basic_trace = next(t for t in spec["data"] if t["name"] == "基本支出")
+    assert plotly_array(basic_trace["x"])[3] == pytest.approx(share)
+    assert parse_qs(urlsplit(share_link(at)).query)["st_top"] == ["3"]
