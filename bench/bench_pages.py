@@ -1,20 +1,33 @@
 """Benchmark the dashboard pages: query time per page and time to finish rendering in Chromium.
 
-Usage: ``python bench/bench_pages.py [--runs 5] [--reports 1200] [--no-browser]``
+Usage: ``python bench/bench_pages.py [--runs 5] [--sizes 1200,10000] [--demo 625x8]
+[--no-browser] [--profile]``
 
-Two warehouses are measured: the small synthetic test fixture (tests/dashboard_fixture.py)
-and a large synthetic one with at least 1,000 reports, generated here directly in DuckDB.
-For each page it prints the median over ``--runs`` of (a) the time of the queries the page
-issues with the default filters (uncached, on the kept read-only connection, as the
-dashboard runs them), and (b) the time
-from opening the page in Chromium until the script run has finished and every chart is
-drawn.  Only medians are printed.
+Warehouses measured: the small synthetic test fixture (tests/dashboard_fixture.py), one
+synthetic warehouse per ``--sizes`` entry (reports generated directly in DuckDB), and with
+``--demo UNITSxYEARS`` the ETL-built demo warehouse (``python -m etl demo``: synthetic DOCX
+reports parsed by the real build; 625x8 is 10,000 reports and takes tens of minutes once).
+Generated warehouses are cached in CACHE, keyed by the generator and schema, so reruns
+only measure.  For each page it prints the median over ``--runs`` of (a) the time of the
+queries the page issues with the default filters (uncached, on the kept read-only
+connection, as the dashboard runs them), and (b) the time from opening the page in
+Chromium until the script run has finished and every visible chart is drawn; then the
+first page after start (a fresh server: from its health check answering until 总览 is
+finished, median over FIRST_PAGE_STARTS starts).  ``--profile`` adds, per page, what the
+server sends: script run seconds (in-process AppTest, cached queries), charts, traces,
+points, figure JSON kilobytes and table cells.  Only medians are printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import inspect
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,8 +38,13 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.dashboard_fixture import build_fixture, load_schema  # noqa: E402
+from tests.dashboard_fixture import SCHEMA, build_fixture, load_schema  # noqa: E402
 from warehouse import queries as q  # noqa: E402
+
+CACHE = ROOT / "bench" / ".cache" / "pages"
+FIRST_PAGE_STARTS = 3  # fresh server starts timed for the first page after start
+SETTLE_SECONDS = 1.2  # the fixed wait in tests.test_browser.wait_until_done, subtracted
+PROFILE_RUNS = 3  # in-process script runs per page for --profile (the first fills the cache)
 
 PAGES = {  # title -> url_path (dashboard.py)
     "总览": "",
@@ -199,6 +217,37 @@ def build_large(path: Path, n_reports: int) -> Path:
     return path
 
 
+def cached_large(n_reports: int) -> Path:
+    """Given a report count, return the cached synthetic warehouse, generating it if needed.
+
+    The cache key hashes the generator and warehouse/schema.sql, so a changed schema or
+    generator builds a new file.
+    """
+    key = hashlib.sha256(
+        (inspect.getsource(build_large) + SCHEMA.read_text(encoding="utf-8")).encode()
+    ).hexdigest()[:10]
+    path = CACHE / f"synthetic_{n_reports}_{key}.duckdb"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        t0 = time.perf_counter()
+        build_large(path.with_suffix(".tmp"), n_reports).rename(path)
+        print(f"（已生成 {path.name}，{time.perf_counter() - t0:.1f} s）")
+    return path
+
+
+def cached_demo(spec: str) -> Path:
+    """Given UNITSxYEARS, return the ETL-built demo warehouse in CACHE, building it if needed."""
+    units, years = (int(x) for x in spec.lower().split("x"))
+    path = CACHE / f"demo_{units}x{years}.duckdb"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "etl", "demo", "--db", str(path)]
+        cmd += ["--units", str(units), "--years", str(years), "--jobs", "2"]
+        print("（正在生成演示仓库：" + " ".join(cmd[1:]) + "）", flush=True)
+        subprocess.run(cmd, cwd=ROOT, check=True)
+    return path
+
+
 def median_query_times(db: Path, runs: int) -> dict[str, float]:
     """Given a warehouse and a run count, return each page's median query seconds.
 
@@ -228,6 +277,9 @@ OPEN_KEY = "（打开仓库）"
 
 
 def median_render_times(db: Path, runs: int, tmp: Path) -> dict[str, float]:
+    """Given a warehouse, a run count and a scratch folder, return each page's median seconds
+    in Chromium, from opening the page until it is finished (a fresh browser context each time).
+    """
     from playwright.sync_api import sync_playwright
 
     from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_until_done
@@ -240,8 +292,9 @@ def median_render_times(db: Path, runs: int, tmp: Path) -> dict[str, float]:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             warm = browser.new_page()
-            warm.goto(url)
-            wait_until_done(warm, timeout_ms=120_000)
+            for path in PAGES.values():  # every page once, so imports and caches are warm
+                warm.goto(url + path)
+                wait_until_done(warm, timeout_ms=120_000)
             warm.close()
             for page_name, path in PAGES.items():
                 times = []
@@ -251,7 +304,7 @@ def median_render_times(db: Path, runs: int, tmp: Path) -> dict[str, float]:
                     t0 = time.perf_counter()
                     page.goto(url + path)
                     wait_until_done(page, timeout_ms=120_000)
-                    times.append(time.perf_counter() - t0 - 1.2)  # minus the fixed settle wait
+                    times.append(time.perf_counter() - t0 - SETTLE_SECONDS)
                     context.close()
                 out[page_name] = statistics.median(times)
             browser.close()
@@ -261,31 +314,131 @@ def median_render_times(db: Path, runs: int, tmp: Path) -> dict[str, float]:
     return out
 
 
+def first_page_times(db: Path, starts: int, tmp: Path) -> tuple[float, float]:
+    """Given a warehouse, a number of server starts and a scratch folder, return the median
+    seconds (server start until its health check answers, then until the first page 总览 is
+    finished in Chromium).
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_until_done
+
+    boot, first = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for i in range(starts):
+                port = free_port()
+                t0 = time.perf_counter()
+                proc = start_app(db, port, tmp / f"{db.stem}.first{i}.log")
+                t1 = time.perf_counter()
+                try:
+                    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+                    page = context.new_page()
+                    page.goto(f"http://localhost:{port}/")
+                    wait_until_done(page, timeout_ms=120_000)
+                    first.append(time.perf_counter() - t1 - SETTLE_SECONDS)
+                    boot.append(t1 - t0)
+                    context.close()
+                finally:
+                    proc.terminate()
+                    proc.wait(timeout=15)
+        finally:
+            browser.close()
+    return statistics.median(boot), statistics.median(first)
+
+
+def _points(trace: dict) -> int:
+    """Given a plotly trace as JSON, return how many points it draws."""
+    for axis in ("x", "y", "values", "ids", "z"):
+        v = trace.get(axis)
+        if isinstance(v, list):
+            return len(v)
+        if isinstance(v, dict) and "bdata" in v:  # plotly's typed arrays: base64 + dtype
+            return len(base64.b64decode(v["bdata"])) // int(v.get("dtype", "f8")[1:])
+    return 0
+
+
+def profile_pages(db: Path) -> dict[str, str]:
+    """Given a warehouse, return one line per page of what the server computes and sends.
+
+    Runs dashboard.py in-process with AppTest (queries cached after the first run): the
+    median script seconds, the number of charts, traces and points, the figure JSON size
+    and the cells of the tables sent to the browser.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["JUESUAN_DB"], os.environ["JUESUAN_AUTOBUILD"] = str(db), "0"
+    out = {}
+    for page_name, path in PAGES.items():
+        times = []
+        for _ in range(PROFILE_RUNS):
+            at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+            at.context = {"url": "http://localhost:8501/"}
+            if path:
+                at.switch_page(f"pages/{path}.py")
+            t0 = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - t0)
+        specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        traces = sum(len(s.get("data", [])) for s in specs)
+        points = sum(_points(t) for s in specs for t in s.get("data", []))
+        kb = sum(len(c.proto.spec) for c in at.get("plotly_chart")) / 1024
+        cells = sum(d.value.size for d in at.dataframe)
+        table_kb = sum(len(d.proto.arrow_data.data) for d in at.dataframe) / 1024
+        errors = len(at.exception) + len(at.error)
+        out[page_name] = (
+            f"{statistics.median(times[1:]):.2f} s，图 {len(specs)} 个 / 轨迹 {traces} 条 / "
+            f"点 {points} 个 / {kb:.0f} KB，表格 {len(at.dataframe)} 个 / {cells} 格 / "
+            f"{table_kb:.0f} KB" + (f"，错误 {errors}" if errors else "")
+        )
+    return out
+
+
+def measure(label: str, db: Path, args: argparse.Namespace, tmp: Path) -> None:
+    """Given a label, a warehouse, the options and a scratch folder, print its medians."""
+    con = duckdb.connect(str(db), read_only=True)
+    n = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+    units = con.execute("SELECT count(*) FROM units").fetchone()[0]
+    facts = con.execute("SELECT count(*) FROM raw_facts").fetchone()[0]
+    con.close()
+    print(f"\n== {label}: {n} reports, {units} units, {facts} facts", flush=True)
+    qt = median_query_times(db, args.runs)
+    rt = {} if args.no_browser else median_render_times(db, max(1, args.runs // 2), tmp)
+    print(f"{'page':<8} {'query median (ms)':>18} {'browser median (s)':>19}")
+    for page in PAGES:
+        browser = f"{rt[page]:.2f}" if page in rt else "-"
+        print(f"{page:<8} {qt[page] * 1000:>18.1f} {browser:>19}")
+    print(f"{OPEN_KEY} {qt[OPEN_KEY] * 1000:.1f} ms（首次打开，之后连接保持打开）")
+    if not args.no_browser:
+        boot, first = first_page_times(db, FIRST_PAGE_STARTS, tmp)
+        print(
+            f"启动后首页（总览） {first:.2f} s（服务启动 {boot:.2f} s 另计；{FIRST_PAGE_STARTS} 次中位数）"
+        )
+    if args.profile:
+        for page, line in profile_pages(db).items():
+            print(f"  {page:<6} {line}")
+    sys.stdout.flush()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--reports", type=int, default=1200)
+    ap.add_argument("--sizes", default="1200,10000", help="synthetic warehouse sizes (reports)")
+    ap.add_argument("--demo", metavar="UNITSxYEARS", help="also the ETL-built demo warehouse")
+    ap.add_argument("--no-fixture", action="store_true", help="skip the small test fixture")
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="what each page computes and sends")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        dbs = {
-            "fixture": build_fixture(tmp / "fixture.duckdb"),
-            "large": build_large(tmp / "large.duckdb", args.reports),
-        }
+        dbs = {} if args.no_fixture else {"fixture": build_fixture(tmp / "fixture.duckdb")}
+        for n in (int(x) for x in args.sizes.split(",") if x.strip()):
+            dbs[f"synthetic {n}"] = cached_large(n)
+        if args.demo:
+            dbs[f"demo {args.demo}"] = cached_demo(args.demo)
         for label, db in dbs.items():
-            con = duckdb.connect(str(db), read_only=True)
-            n = con.execute("SELECT count(*) FROM reports").fetchone()[0]
-            facts = con.execute("SELECT count(*) FROM raw_facts").fetchone()[0]
-            con.close()
-            print(f"\n== {label}: {n} reports, {facts} facts")
-            qt = median_query_times(db, args.runs)
-            rt = {} if args.no_browser else median_render_times(db, max(1, args.runs // 2), tmp)
-            print(f"{'page':<8} {'query median (ms)':>18} {'browser median (s)':>19}")
-            for page in PAGES:
-                browser = f"{rt[page]:.2f}" if page in rt else "-"
-                print(f"{page:<8} {qt[page] * 1000:>18.1f} {browser:>19}")
-            print(f"{OPEN_KEY} {qt[OPEN_KEY] * 1000:.1f} ms（首次打开，之后连接保持打开）")
+            measure(label, db, args, tmp)
 
 
 if __name__ == "__main__":
