@@ -338,9 +338,12 @@ def median_render_times(db: Path, runs: int, tmp: Path) -> dict[str, float]:
                     context = browser.new_context(viewport={"width": 1440, "height": 1000})
                     page = context.new_page()
                     t0 = time.perf_counter()
-                    page.goto(url + path)
-                    wait_until_done(page, timeout_ms=PAGE_TIMEOUT * 1000)
-                    times.append(time.perf_counter() - t0 - SETTLE_SECONDS)
+                    try:
+                        page.goto(url + path)
+                        wait_until_done(page, timeout_ms=PAGE_TIMEOUT * 1000)
+                        times.append(time.perf_counter() - t0 - SETTLE_SECONDS)
+                    except PlaywrightTimeout:
+                        times.append(math.inf)
                     context.close()
                 out[page_name] = statistics.median(times)
             browser.close()
