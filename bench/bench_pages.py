@@ -1,7 +1,7 @@
 """Benchmark the dashboard pages: query time per page and time to finish rendering in Chromium.
 
 Usage: ``python bench/bench_pages.py [--runs 5] [--sizes 1200,10000] [--demo 625x8]
-[--no-browser] [--profile]``
+[--no-browser] [--profile] [--against OTHER_CHECKOUT]``
 
 Warehouses measured: the small synthetic test fixture (tests/dashboard_fixture.py), one
 synthetic warehouse per ``--sizes`` entry (reports generated directly in DuckDB), and with
@@ -16,7 +16,9 @@ first page after start (a fresh server: from its health check answering until �
 finished, median over FIRST_PAGE_STARTS starts).  ``--profile`` adds, per page, what the
 server sends: script run seconds (in-process AppTest, cached queries), charts, traces,
 points, figure JSON kilobytes and table cells (AppTest sends every table whole; in the
-browser a table over frame.EAGER_TABLE_ROWS rows is sent in chunks).  Only medians are printed.
+browser a table over frame.EAGER_TABLE_ROWS rows is sent in chunks).  ``--against DIR``
+measures another checkout's dashboard (e.g. the commit before a change) alternately with this
+one, page by page, so that a busy machine slows both alike.  Only medians are printed.
 """
 
 from __future__ import annotations
@@ -353,6 +355,69 @@ def median_render_times(db: Path, runs: int, tmp: Path) -> dict[str, float]:
     return out
 
 
+def _start_tree(root: Path, db: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
+    """Given a checkout of the dashboard, a warehouse and a scratch folder, start that checkout's
+    dashboard on the warehouse and return the process and its base URL."""
+    import tests.test_browser as harness
+
+    port = harness.free_port()
+    kept, harness.ROOT = harness.ROOT, root  # start_app runs streamlit in harness.ROOT
+    try:
+        proc = harness.start_app(db, port, tmp / f"{db.stem}.{root.name}.log")
+    finally:
+        harness.ROOT = kept
+    return proc, f"http://localhost:{port}/"
+
+
+def compare_render_times(
+    db: Path, runs: int, tmp: Path, other: Path
+) -> dict[str, tuple[float, float]]:
+    """Given a warehouse, a run count, a scratch folder and another checkout, return each page's
+    median browser seconds here and there, the two servers' loads interleaved (ABBA order) so
+    that a busy machine slows both alike."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, wait_until_done
+
+    servers = [_start_tree(ROOT, db, tmp), _start_tree(other, db, tmp)]
+    out = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+            def load(url: str) -> float:
+                context = browser.new_context(viewport={"width": 1440, "height": 1000})
+                page = context.new_page()
+                t0 = time.perf_counter()
+                try:
+                    page.goto(url)
+                    wait_until_done(page, timeout_ms=PAGE_TIMEOUT * 1000)
+                    return time.perf_counter() - t0 - SETTLE_SECONDS
+                except PlaywrightTimeout:
+                    return math.inf
+                finally:
+                    context.close()
+
+            for page_name, path in PAGES.items():
+                urls = [base + path for _, base in servers]
+                warm = [load(u) for u in urls]  # imports and caches; a page too slow is
+                if any(math.isinf(t) for t in warm):  # not repeated (its warm-up time stands)
+                    out[page_name] = (warm[0], warm[1])
+                    continue
+                times: list[list[float]] = [[], []]
+                for i in range(runs):
+                    for side in (0, 1) if i % 2 == 0 else (1, 0):
+                        times[side].append(load(urls[side]))
+                out[page_name] = (statistics.median(times[0]), statistics.median(times[1]))
+            browser.close()
+    finally:
+        for proc, _ in servers:
+            proc.terminate()
+            proc.wait(timeout=15)
+    return out
+
+
 def first_page_times(db: Path, starts: int, tmp: Path) -> tuple[float, float]:
     """Given a warehouse, a number of server starts and a scratch folder, return the median
     seconds (server start until its health check answers, then until the first page 总览 is
@@ -461,6 +526,12 @@ def measure(label: str, db: Path, args: argparse.Namespace, tmp: Path) -> None:
         print(
             f"启动后首页（总览） {first:.2f} s（服务启动 {boot:.2f} s 另计；{FIRST_PAGE_STARTS} 次中位数）"
         )
+    if args.against:
+        rt2 = compare_render_times(db, args.runs, tmp, Path(args.against).resolve())
+        print(f"交替测量（ABBA）：本目录 / {args.against}（浏览器中位数，秒）")
+        for page, (here, there) in rt2.items():
+            show = [f"> {PAGE_TIMEOUT}" if math.isinf(v) else f"{v:.2f}" for v in (here, there)]
+            print(f"{page:<8} {show[0]:>8} {show[1]:>8}")
     if args.profile:
         for page, line in profile_pages(db):
             print(f"  {page:<6} {line}", flush=True)
@@ -475,6 +546,11 @@ def main() -> None:
     ap.add_argument("--no-fixture", action="store_true", help="skip the small test fixture")
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--profile", action="store_true", help="what each page computes and sends")
+    ap.add_argument(
+        "--against",
+        metavar="DIR",
+        help="another checkout: its dashboard and this one measured alternately on each warehouse",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
