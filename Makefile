@@ -61,9 +61,11 @@ OCR_EVAL ?=
 ocr-eval: setup
 	$(PY) bench/eval_ocr.py $(OCR_EVAL)
 
-# Page query and browser render medians on the fixture and a 1,200-report warehouse (needs Chromium).
+# Page query and browser medians on the fixture and synthetic 1,200- and 10,000-report warehouses
+# (cached in bench/.cache/pages), and the first page after start (needs Chromium).
+BENCH_PAGES ?=
 bench-pages: setup
-	$(PY) bench/bench_pages.py
+	$(PY) bench/bench_pages.py $(BENCH_PAGES)
 
 # Rebuild a warehouse 20 times while Chromium cycles every page; prints errors / page loads.
 soak: setup

@@ -1,23 +1,41 @@
 """Benchmark the dashboard pages: query time per page and time to finish rendering in Chromium.
 
-Usage: ``python bench/bench_pages.py [--runs 5] [--reports 1200] [--no-browser]``
+Usage: ``python bench/bench_pages.py [--runs 5] [--sizes 1200,10000] [--demo 625x8]
+[--no-browser] [--profile] [--against OTHER_CHECKOUT]``
 
-Two warehouses are measured: the small synthetic test fixture (tests/dashboard_fixture.py)
-and a large synthetic one with at least 1,000 reports, generated here directly in DuckDB.
-For each page it prints the median over ``--runs`` of (a) the time of the queries the page
-issues with the default filters (uncached, on the kept read-only connection, as the
-dashboard runs them), and (b) the time
-from opening the page in Chromium until the script run has finished and every chart is
-drawn.  Only medians are printed.
+Warehouses measured: the small synthetic test fixture (tests/dashboard_fixture.py), one
+synthetic warehouse per ``--sizes`` entry (reports generated directly in DuckDB), and with
+``--demo UNITSxYEARS`` the ETL-built demo warehouse (``python -m etl demo``: synthetic DOCX
+reports parsed by the real build; 625x8 is 10,000 reports and takes tens of minutes once).
+Generated warehouses are cached in CACHE, keyed by the generator and schema, so reruns
+only measure.  For each page it prints the median over ``--runs`` of (a) the time of the
+queries the page issues with the default filters (uncached, on the kept read-only
+connection, as the dashboard runs them), and (b) the time from opening the page in
+Chromium until the script run has finished and every visible chart is drawn; then the
+first page after start (a fresh server: from its health check answering until 总览 is
+finished, median over FIRST_PAGE_STARTS starts).  ``--profile`` adds, per page, what the
+server sends: script run seconds (in-process AppTest, cached queries), charts, traces,
+points, figure JSON kilobytes and table cells (AppTest sends every table whole; in the
+browser a table over frame.EAGER_TABLE_ROWS rows is sent in chunks).  ``--against DIR``
+measures another checkout's dashboard (e.g. the commit before a change) alternately with this
+one, page by page, so that a busy machine slows both alike.  Only medians are printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import inspect
+import json
+import math
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -25,8 +43,14 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.dashboard_fixture import build_fixture, load_schema  # noqa: E402
+from tests.dashboard_fixture import SCHEMA, build_fixture, load_schema  # noqa: E402
 from warehouse import queries as q  # noqa: E402
+
+CACHE = ROOT / "bench" / ".cache" / "pages"
+FIRST_PAGE_STARTS = 3  # fresh server starts timed for the first page after start
+SETTLE_SECONDS = 1.2  # the fixed wait in tests.test_browser.wait_until_done, subtracted
+PAGE_TIMEOUT = 120  # seconds a page may take before it is reported as too slow
+PROFILE_RUNS = 3  # in-process script runs per page for --profile (the first fills the cache)
 
 PAGES = {  # title -> url_path (dashboard.py)
     "总览": "",
@@ -192,12 +216,67 @@ def build_large(path: Path, n_reports: int) -> Path:
     )
     con.execute(
         """
+        INSERT INTO check_rules (rule, name_zh, severity, description, tolerance)
+        VALUES ('synthetic_sum', '合成：合计与分项不符', 'error', '合成规则', '0.01'),
+               ('synthetic_change', '合成：增减率不符', 'warning', '合成规则', '0.1'),
+               ('synthetic_outlier', '合成：离群值', 'info', '合成规则', '3σ')
+        """
+    )
+    # about a third of the 决算 reports have one to three findings
+    con.execute(
+        """
+        INSERT INTO raw_findings (finding_id, report_id, source_file, rule, severity, metric,
+            stated, expected, message, evidence, detail, unit)
+        SELECT md5(r.report_id || t.s), r.report_id, r.source_file, k.rule, k.severity,
+               'sangong.total', 100 + t.s, 90 + t.s, '合成：报告所写与据其他数字所得不符',
+               '[{"quote": "合成数据", "loc": "第7页", "page": 7, "file": "'
+                   || r.source_file || '"}]', '', '万元'
+        FROM raw_reports r, range(3) t(s),
+             (SELECT rule, severity, row_number() OVER (ORDER BY rule) - 1 AS n
+              FROM check_rules) k
+        WHERE r.doc_kind = '决算' AND hash(r.report_id) % 3 = 0
+          AND t.s <= hash(r.report_id) % 7 % 3 AND k.n = t.s
+        """
+    )
+    con.execute(
+        """
         INSERT INTO raw_files (source_file, source_path, source_sha256, status, message, report_id)
         SELECT source_file, source_path, source_sha256, 'loaded', NULL, report_id FROM raw_reports
         """
     )
     con.execute("CHECKPOINT")
     con.close()
+    return path
+
+
+def cached_large(n_reports: int) -> Path:
+    """Given a report count, return the cached synthetic warehouse, generating it if needed.
+
+    The cache key hashes the generator and warehouse/schema.sql, so a changed schema or
+    generator builds a new file.
+    """
+    key = hashlib.sha256(
+        (inspect.getsource(build_large) + SCHEMA.read_text(encoding="utf-8")).encode()
+    ).hexdigest()[:10]
+    path = CACHE / f"synthetic_{n_reports}_{key}.duckdb"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        t0 = time.perf_counter()
+        build_large(path.with_suffix(".tmp"), n_reports).rename(path)
+        print(f"（已生成 {path.name}，{time.perf_counter() - t0:.1f} s）")
+    return path
+
+
+def cached_demo(spec: str) -> Path:
+    """Given UNITSxYEARS, return the ETL-built demo warehouse in CACHE, building it if needed."""
+    units, years = (int(x) for x in spec.lower().split("x"))
+    path = CACHE / f"demo_{units}x{years}.duckdb"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "etl", "demo", "--db", str(path)]
+        cmd += ["--units", str(units), "--years", str(years), "--jobs", "2"]
+        print("（正在生成演示仓库：" + " ".join(cmd[1:]) + "）", flush=True)
+        subprocess.run(cmd, cwd=ROOT, check=True)
     return path
 
 
@@ -230,6 +309,10 @@ OPEN_KEY = "（打开仓库）"
 
 
 def median_render_times(db: Path, runs: int, tmp: Path) -> dict[str, float]:
+    """Given a warehouse, a run count and a scratch folder, return each page's median seconds
+    in Chromium, from opening the page until it is finished (a fresh browser context each time).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_until_done
@@ -242,18 +325,29 @@ def median_render_times(db: Path, runs: int, tmp: Path) -> dict[str, float]:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             warm = browser.new_page()
-            warm.goto(url)
-            wait_until_done(warm, timeout_ms=120_000)
+            slow = set()
+            for page_name, path in PAGES.items():  # every page once: imports and caches warm
+                try:
+                    warm.goto(url + path)
+                    wait_until_done(warm, timeout_ms=PAGE_TIMEOUT * 1000)
+                except PlaywrightTimeout:
+                    slow.add(page_name)
             warm.close()
             for page_name, path in PAGES.items():
+                if page_name in slow:
+                    out[page_name] = math.inf
+                    continue
                 times = []
                 for _ in range(runs):
                     context = browser.new_context(viewport={"width": 1440, "height": 1000})
                     page = context.new_page()
                     t0 = time.perf_counter()
-                    page.goto(url + path)
-                    wait_until_done(page, timeout_ms=120_000)
-                    times.append(time.perf_counter() - t0 - 1.2)  # minus the fixed settle wait
+                    try:
+                        page.goto(url + path)
+                        wait_until_done(page, timeout_ms=PAGE_TIMEOUT * 1000)
+                        times.append(time.perf_counter() - t0 - SETTLE_SECONDS)
+                    except PlaywrightTimeout:
+                        times.append(math.inf)
                     context.close()
                 out[page_name] = statistics.median(times)
             browser.close()
@@ -263,31 +357,212 @@ def median_render_times(db: Path, runs: int, tmp: Path) -> dict[str, float]:
     return out
 
 
+def _start_tree(root: Path, db: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
+    """Given a checkout of the dashboard, a warehouse and a scratch folder, start that checkout's
+    dashboard on the warehouse and return the process and its base URL."""
+    import tests.test_browser as harness
+
+    port = harness.free_port()
+    kept, harness.ROOT = harness.ROOT, root  # start_app runs streamlit in harness.ROOT
+    try:
+        proc = harness.start_app(db, port, tmp / f"{db.stem}.{root.name}.log")
+    finally:
+        harness.ROOT = kept
+    return proc, f"http://localhost:{port}/"
+
+
+def compare_render_times(
+    db: Path, runs: int, tmp: Path, other: Path
+) -> dict[str, tuple[float, float]]:
+    """Given a warehouse, a run count, a scratch folder and another checkout, return each page's
+    median browser seconds here and there, the two servers' loads interleaved (ABBA order) so
+    that a busy machine slows both alike."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, wait_until_done
+
+    servers = [_start_tree(ROOT, db, tmp), _start_tree(other, db, tmp)]
+    out = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+            def load(url: str) -> float:
+                context = browser.new_context(viewport={"width": 1440, "height": 1000})
+                page = context.new_page()
+                t0 = time.perf_counter()
+                try:
+                    page.goto(url)
+                    wait_until_done(page, timeout_ms=PAGE_TIMEOUT * 1000)
+                    return time.perf_counter() - t0 - SETTLE_SECONDS
+                except PlaywrightTimeout:
+                    return math.inf
+                finally:
+                    context.close()
+
+            for page_name, path in PAGES.items():
+                urls = [base + path for _, base in servers]
+                warm = [load(u) for u in urls]  # imports and caches; a page too slow is
+                if any(math.isinf(t) for t in warm):  # not repeated (its warm-up time stands)
+                    out[page_name] = (warm[0], warm[1])
+                    continue
+                times: list[list[float]] = [[], []]
+                for i in range(runs):
+                    for side in (0, 1) if i % 2 == 0 else (1, 0):
+                        times[side].append(load(urls[side]))
+                out[page_name] = (statistics.median(times[0]), statistics.median(times[1]))
+            browser.close()
+    finally:
+        for proc, _ in servers:
+            proc.terminate()
+            proc.wait(timeout=15)
+    return out
+
+
+def first_page_times(db: Path, starts: int, tmp: Path) -> tuple[float, float]:
+    """Given a warehouse, a number of server starts and a scratch folder, return the median
+    seconds (server start until its health check answers, then until the first page 总览 is
+    finished in Chromium).
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_until_done
+
+    boot, first = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for i in range(starts):
+                port = free_port()
+                t0 = time.perf_counter()
+                proc = start_app(db, port, tmp / f"{db.stem}.first{i}.log")
+                t1 = time.perf_counter()
+                try:
+                    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+                    page = context.new_page()
+                    page.goto(f"http://localhost:{port}/")
+                    wait_until_done(page, timeout_ms=PAGE_TIMEOUT * 1000)
+                    first.append(time.perf_counter() - t1 - SETTLE_SECONDS)
+                    boot.append(t1 - t0)
+                    context.close()
+                finally:
+                    proc.terminate()
+                    proc.wait(timeout=15)
+        finally:
+            browser.close()
+    return statistics.median(boot), statistics.median(first)
+
+
+def _points(trace: dict) -> int:
+    """Given a plotly trace as JSON, return how many points it draws."""
+    for axis in ("x", "y", "values", "ids", "z"):
+        v = trace.get(axis)
+        if isinstance(v, list):
+            return len(v)
+        if isinstance(v, dict) and "bdata" in v:  # plotly's typed arrays: base64 + dtype
+            return len(base64.b64decode(v["bdata"])) // int(v.get("dtype", "f8")[1:])
+    return 0
+
+
+def profile_pages(db: Path) -> Iterator[tuple[str, str]]:
+    """Given a warehouse, yield each page with a line of what the server computes and sends.
+
+    Runs dashboard.py in-process with AppTest (queries cached after the first run): the
+    median script seconds, the number of charts, traces and points, the figure JSON size
+    and the cells of the tables sent to the browser.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["JUESUAN_DB"], os.environ["JUESUAN_AUTOBUILD"] = str(db), "0"
+    for page_name, path in PAGES.items():
+        times = []
+        try:
+            for _ in range(PROFILE_RUNS):
+                at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=PAGE_TIMEOUT)
+                at.context = {"url": "http://localhost:8501/"}
+                if path:
+                    at.switch_page(f"pages/{path}.py")
+                t0 = time.perf_counter()
+                at.run()
+                times.append(time.perf_counter() - t0)
+        except RuntimeError:  # AppTest's timeout
+            yield page_name, f"脚本运行超过 {PAGE_TIMEOUT} s"
+            continue
+        specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        traces = sum(len(s.get("data", [])) for s in specs)
+        points = sum(_points(t) for s in specs for t in s.get("data", []))
+        kb = sum(len(c.proto.spec) for c in at.get("plotly_chart")) / 1024
+        cells = sum(d.value.size for d in at.dataframe)
+        longest = max((len(d.value) for d in at.dataframe), default=0)
+        table_kb = sum(len(d.proto.arrow_data.data) for d in at.dataframe) / 1024
+        errors = len(at.exception) + len(at.error)
+        yield (
+            page_name,
+            (
+                f"{statistics.median(times[1:]):.2f} s，图 {len(specs)} 个 / 轨迹 {traces} 条 / "
+                f"点 {points} 个 / {kb:.0f} KB，表格 {len(at.dataframe)} 个 / {cells} 格 / "
+                f"{table_kb:.0f} KB / 最长 {longest} 行" + (f"，错误 {errors}" if errors else "")
+            ),
+        )
+
+
+def measure(label: str, db: Path, args: argparse.Namespace, tmp: Path) -> None:
+    """Given a label, a warehouse, the options and a scratch folder, print its medians."""
+    con = duckdb.connect(str(db), read_only=True)
+    n = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+    units = con.execute("SELECT count(*) FROM units").fetchone()[0]
+    facts = con.execute("SELECT count(*) FROM raw_facts").fetchone()[0]
+    con.close()
+    print(f"\n== {label}: {n} reports, {units} units, {facts} facts", flush=True)
+    qt = median_query_times(db, args.runs)
+    rt = {} if args.no_browser else median_render_times(db, max(1, args.runs // 2), tmp)
+    print(f"{'page':<8} {'query median (ms)':>18} {'browser median (s)':>19}")
+    for page in PAGES:
+        browser = f"{rt[page]:.2f}" if page in rt else "-"
+        browser = f"> {PAGE_TIMEOUT}" if browser == "inf" else browser
+        print(f"{page:<8} {qt[page] * 1000:>18.1f} {browser:>19}")
+    print(f"{OPEN_KEY} {qt[OPEN_KEY] * 1000:.1f} ms（首次打开，之后连接保持打开）")
+    if not args.no_browser:
+        boot, first = first_page_times(db, FIRST_PAGE_STARTS, tmp)
+        print(
+            f"启动后首页（总览） {first:.2f} s（服务启动 {boot:.2f} s 另计；{FIRST_PAGE_STARTS} 次中位数）"
+        )
+    if args.against:
+        rt2 = compare_render_times(db, args.runs, tmp, Path(args.against).resolve())
+        print(f"交替测量（ABBA）：本目录 / {args.against}（浏览器中位数，秒）")
+        for page, (here, there) in rt2.items():
+            show = [f"> {PAGE_TIMEOUT}" if math.isinf(v) else f"{v:.2f}" for v in (here, there)]
+            print(f"{page:<8} {show[0]:>8} {show[1]:>8}")
+    if args.profile:
+        for page, line in profile_pages(db):
+            print(f"  {page:<6} {line}", flush=True)
+    sys.stdout.flush()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--reports", type=int, default=1200)
+    ap.add_argument("--sizes", default="1200,10000", help="synthetic warehouse sizes (reports)")
+    ap.add_argument("--demo", metavar="UNITSxYEARS", help="also the ETL-built demo warehouse")
+    ap.add_argument("--no-fixture", action="store_true", help="skip the small test fixture")
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="what each page computes and sends")
+    ap.add_argument(
+        "--against",
+        metavar="DIR",
+        help="another checkout: its dashboard and this one measured alternately on each warehouse",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        dbs = {
-            "fixture": build_fixture(tmp / "fixture.duckdb"),
-            "large": build_large(tmp / "large.duckdb", args.reports),
-        }
+        dbs = {} if args.no_fixture else {"fixture": build_fixture(tmp / "fixture.duckdb")}
+        for n in (int(x) for x in args.sizes.split(",") if x.strip()):
+            dbs[f"synthetic {n}"] = cached_large(n)
+        if args.demo:
+            dbs[f"demo {args.demo}"] = cached_demo(args.demo)
         for label, db in dbs.items():
-            con = duckdb.connect(str(db), read_only=True)
-            n = con.execute("SELECT count(*) FROM reports").fetchone()[0]
-            facts = con.execute("SELECT count(*) FROM raw_facts").fetchone()[0]
-            con.close()
-            print(f"\n== {label}: {n} reports, {facts} facts")
-            qt = median_query_times(db, args.runs)
-            rt = {} if args.no_browser else median_render_times(db, max(1, args.runs // 2), tmp)
-            print(f"{'page':<8} {'query median (ms)':>18} {'browser median (s)':>19}")
-            for page in PAGES:
-                browser = f"{rt[page]:.2f}" if page in rt else "-"
-                print(f"{page:<8} {qt[page] * 1000:>18.1f} {browser:>19}")
-            print(f"{OPEN_KEY} {qt[OPEN_KEY] * 1000:.1f} ms（首次打开，之后连接保持打开）")
+            measure(label, db, args, tmp)
 
 
 if __name__ == "__main__":

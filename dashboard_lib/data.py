@@ -1,7 +1,7 @@
 """Warehouse access for the app: the DB path, first-run build, cached read-only queries.
 
 Pages never open the database themselves: they call ``query("name", ...)`` with the name
-of a function in warehouse/queries.py.  Results are cached with ``st.cache_data`` keyed on
+of a function in warehouse/queries.py.  Results are cached with ``st.cache_resource`` keyed on
 the arguments plus the DB file's modification time, so a rebuild shows up on the next
 rerun without restarting.  Uncached queries run on one kept read-only connection per
 warehouse file (reopened when the file changes).  If the file is being replaced while we
@@ -62,6 +62,8 @@ def db_mtime(path: Path) -> float:
 # switch therefore run under one lock (uncached queries take milliseconds; cached results
 # do not need it).
 CONNECTIONS_KEPT = 2
+CACHED_RESULTS = 1024  # query results kept per server process
+CACHE_SECONDS = 3600  # a kept result is dropped after this long
 _LOCK = threading.Lock()
 _OPEN: OrderedDict[str, tuple[float, duckdb.DuckDBPyConnection]] = OrderedDict()
 
@@ -99,7 +101,10 @@ def _run_uncached(name: str, path: str, mtime: float, args: tuple[Any, ...]) -> 
             raise
 
 
-@st.cache_data(show_spinner=False, max_entries=1024, ttl=3600)
+# Kept as objects (st.cache_resource), not pickled (st.cache_data): unpickling a result of
+# tens of thousands of rows on every rerun cost more than the query.  query() hands out a
+# copy, so no page can change the kept frame.
+@st.cache_resource(show_spinner=False, max_entries=CACHED_RESULTS, ttl=CACHE_SECONDS)
 def _run_cached(name: str, path: str, mtime: float, args: tuple[Any, ...]) -> pd.DataFrame:
     """Given a query name, the warehouse, its mtime and arguments, return the cached result."""
     return _run_uncached(name, path, mtime, args)

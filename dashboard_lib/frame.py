@@ -35,6 +35,8 @@ SYNTHETIC_BANNER = (
     "示例数据，非真实：当前仓库含 {n} 份合成报告（由程序生成，用于演示和测试），"
     "其中的单位和金额都不是真实数据。"
 )
+# A table longer than this is sent to the browser in chunks as it scrolls (frame.table).
+EAGER_TABLE_ROWS = 1000
 NO_REPORTS = (
     "数据仓库中还没有载入任何报告。请在“数据管理”页上传报告文件（需编辑密码），或在命令行运行 "
     "`python -m etl build --db <数据仓库路径>` 载入报告（不指定文件时载入 samples/reports 中的示例报告），"
@@ -169,22 +171,37 @@ def money_columns(cols: Iterable[str]) -> dict[str, st.column_config.NumberColum
 def table(
     df: pd.DataFrame, *, money: Iterable[str] = (), key: str | None = None, **kwargs: object
 ) -> None:
-    """Show a sortable table with Chinese headers; ``money`` columns in 万元 with two decimals."""
+    """Show a sortable table with Chinese headers; ``money`` columns in 万元 with two decimals.
+
+    A table longer than EAGER_TABLE_ROWS is sent lazily: the browser gets the rows in view
+    and fetches more as it scrolls or sorts (sorting runs on the server, over all rows).
+    """
     config = money_columns(money)
     config.update(kwargs.pop("column_config", {}) or {})  # type: ignore[arg-type]
     kwargs.setdefault("placeholder", "—")
+    if len(df) > EAGER_TABLE_ROWS and not kwargs.get("on_select"):
+        kwargs.setdefault("lazy", True)
     st.dataframe(df, hide_index=True, width="stretch", column_config=config, key=key, **kwargs)
 
 
 def hover_source(df: pd.DataFrame) -> pd.Series:
     """Return one hover line of source per row (file, loc, quote; basis for derived rows)."""
+
+    def column(name: str, default: object = None) -> list:
+        # plain lists: stepping through Arrow-backed text one cell at a time is slow
+        return df[name].tolist() if name in df else [default] * len(df)
+
     lines = []
-    for r in df.itertuples():
-        line = fmt.source_line(
-            getattr(r, "source_file", None), getattr(r, "loc", None), getattr(r, "quote", None)
-        )
-        basis = getattr(r, "basis", None)
-        if getattr(r, "derived", False) and not fmt.is_missing(basis):
+    for file, loc, quote, basis, derived in zip(
+        column("source_file"),
+        column("loc"),
+        column("quote"),
+        column("basis"),
+        column("derived", False),
+        strict=True,
+    ):
+        line = fmt.source_line(file, loc, quote)
+        if derived and not fmt.is_missing(basis):
             line = f"推算：{basis}<br>依据：{line}"
         lines.append(line)
     return pd.Series(lines, index=df.index, dtype="object")

@@ -40,13 +40,12 @@ def can_mark() -> bool:
 def with_status(found: pd.DataFrame) -> pd.DataFrame:
     """Given listed findings, return them with their fingerprint, review status and note."""
     marks = review.load(settings.review_path())
+    # plain lists: stepping through Arrow-backed text row by row costs seconds at 10,000 findings
+    columns = ("rule", "unit_id", "fiscal_year", "doc_kind", "metric", "stated", "expected",
+               "evidence")  # fmt: skip
     keys = [
-        review.fingerprint(
-            r.rule, r.unit_id, r.fiscal_year, r.doc_kind, r.metric, r.stated, r.expected,
-            r.evidence,
-        )
-        for r in found.itertuples()
-    ]  # fmt: skip
+        review.fingerprint(*row) for row in zip(*(found[c].tolist() for c in columns), strict=True)
+    ]
     return found.assign(
         review_key=keys,
         review_status=[marks.get(k, {}).get("status", "") for k in keys],

@@ -75,7 +75,9 @@ def _chart_values(value: object) -> object:
     if isinstance(value, str):
         return chart_text(value)
     if isinstance(value, list | tuple):
-        return [_chart_values(v) for v in value]
+        out = [_chart_values(v) for v in value]
+        # unchanged (numbers): the value itself, so plain_chart need not set it again
+        return value if all(a is b for a, b in zip(out, value, strict=True)) else out
     kind = getattr(getattr(value, "dtype", None), "kind", "")
     if kind in ("O", "U"):  # numpy arrays of text (customdata, category axes)
         import numpy as np
@@ -88,12 +90,14 @@ def plain_chart(fig):
     """Given a plotly figure, return it with the text of every trace made chart-safe."""
     for trace in fig.data:
         for attr in CHART_TEXT_FIELDS:
-            try:
-                value = trace[attr]
-            except (KeyError, ValueError, AttributeError):
+            # ``in`` first: plotly answers a missing attribute with an error whose
+            # did-you-mean search costs milliseconds per trace
+            if attr not in trace or trace[attr] is None:
                 continue
-            if value is not None:
-                trace[attr] = _chart_values(value)
+            value = trace[attr]
+            safe = _chart_values(value)
+            if safe is not value:  # numbers come back as they are: no second validation
+                trace[attr] = safe
     if fig.layout.title.text:  # a unit's name may title its chart
         fig.layout.title.text = chart_text(fig.layout.title.text)
     return fig

@@ -118,7 +118,9 @@ def render() -> None:
                 st.caption(
                     f"上次构建共 {len(log)} 个输入文件，其中 {len(problems)} 个未载入（失败或重复）。"
                 )
-                shown = log.assign(status=log["status"].map(STATUS).fillna(log["status"])).rename(
+                shown = log.assign(
+                    status=[STATUS.get(v, v) for v in log["status"].tolist()]
+                ).rename(
                     columns={
                         "source_file": "文件",
                         "status": "状态",
@@ -173,7 +175,10 @@ def render() -> None:
                     shown=[
                         fmt.value(v, u) for v, u in zip(prov["value"], prov["unit"], strict=True)
                     ],
-                    derived=prov["derived"].map({True: fmt.DERIVED_LABEL, False: fmt.STATED_LABEL}),
+                    derived=[
+                        fmt.DERIVED_LABEL if d else fmt.STATED_LABEL
+                        for d in prov["derived"].tolist()
+                    ],
                 )
                 frame.table(
                     prov[

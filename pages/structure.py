@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard_lib import charts, fmt, frame, ranking, state
 from dashboard_lib.data import query
 from dashboard_lib.filters import current_filters, current_units
+from warehouse.queries import Filters
 
 MODES = ["旭日图", "矩形树图"]
 ALL_CLASSES = "（全部类）"
@@ -129,27 +130,32 @@ def render() -> None:
                 frame.chart(fig, key="st_personnel_public")
 
     st.markdown("##### 支出功能分类（类/款/项）")
-    items = query("function_items", f)
-    if items.empty:
+    # which units and years have 功能分类 lines (counted in SQL); the lines of one unit only
+    listed = query("function_item_years", f)
+    if listed.empty:
         frame.empty("所选报告没有列示一般公共预算财政拨款支出的功能分类明细（决算报告才有）。")
         return
     units = current_units()
-    have = [u for u in units["unit_id"] if u in set(items["unit_id"])]
-    labels = dict(zip(units["unit_id"], units["label"], strict=True))
+    with_items = set(listed["unit_id"].tolist())
+    have = [u for u in units["unit_id"].tolist() if u in with_items]
+    labels = dict(zip(units["unit_id"].tolist(), units["label"].tolist(), strict=True))
     c1, c2, c3 = st.columns([2, 1, 1])
     with c1:
         unit_id = state.id_selectbox(
             "单位", have, key="st_unit", format_func=lambda u: labels.get(u, u)
         )
-    unit_items = items[items["unit_id"] == unit_id]
-    years = sorted(unit_items["fiscal_year"].unique().tolist(), reverse=True)
+    years = sorted(listed.loc[listed["unit_id"] == unit_id, "fiscal_year"].tolist(), reverse=True)
     with c2:
         year = state.selectbox(
             "年度", years, key="st_year", format_func=lambda y: f"{y}年", drifts=True
         )
     with c3:
         mode = state.radio("图形", MODES, key="st_mode")
-    sel = unit_items[unit_items["fiscal_year"] == year]
+    one = Filters((unit_id,), year, year, f.doc_kinds) if year is not None else f
+    sel = query("function_items", one) if unit_id is not None else listed.iloc[0:0]
+    if sel.empty:
+        frame.empty("所选报告没有列示一般公共预算财政拨款支出的功能分类明细（决算报告才有）。")
+        return
     classes = [ALL_CLASSES, *dict.fromkeys(sel["class_name"])]
     cls = state.selectbox("钻取到“类”", classes, key="st_class")
     drill = sel if cls == ALL_CLASSES else sel[sel["class_name"] == cls]
@@ -174,13 +180,12 @@ def render() -> None:
     frame.table(detail, money=["金额（万元）"], key="st_items")
 
     st.markdown("##### 各单位功能分类构成（按“类”）")
-    classes_df = query("function_classes", f)
-    if classes_df.empty:
+    by_class = query("function_classes", f)
+    if by_class.empty:  # no 类 table in these reports: the lines summed by 类
+        items = query("function_items", f)
         by_class = items.groupby(
             ["unit_id", "display_name", "fiscal_year", "class_name"], as_index=False
         )["amount"].sum()
-    else:
-        by_class = classes_df
     by_class = by_class.rename(columns={"amount": "value"})
     by_class, _ = ranking.share_ranking(by_class, "class_name", top, added)
     fig = charts.stacked_share(

@@ -481,6 +481,24 @@ def _official_class_names(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def function_item_years(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Given filters, return each unit and fiscal year with 功能分类 lines and their count.
+
+    The 支出结构 page lists these to pick from, then asks function_items for one unit only.
+    """
+    return _df(
+        con,
+        """
+        SELECT fi.unit_id, fi.fiscal_year, count(*) AS n_items
+        FROM function_items fi
+        JOIN reports x USING (report_id)
+        WHERE """
+        + _FILTER
+        + " GROUP BY fi.unit_id, fi.fiscal_year ORDER BY fi.unit_id, fi.fiscal_year DESC",
+        f.params(),
+    )
+
+
 # ------------------------------------------------------------------ performance
 
 
