@@ -208,7 +208,8 @@ def share_ranking(
     totals = rows.groupby("unit_id")["value"].sum()
     names = rows.drop_duplicates("unit_id").set_index("unit_id")["display_name"]
     order = sorted(totals.index, key=lambda u: (-totals[u], names[u]))
-    shown = order[:top] + [u for u in order[top:] if u in set(added or [])]
+    extra = set(added or [])
+    shown = order[:top] + [u for u in order[top:] if u in extra]
     named = rows[rows["unit_id"].isin(shown)].copy()
     named["category"] = named["display_name"] + " " + named["fiscal_year"].astype(str) + "年"
     named["_rank"] = named["unit_id"].map({u: i for i, u in enumerate(shown)})
