@@ -100,7 +100,7 @@ def render() -> None:
         return
     f = current_filters()
     view = state.radio("分类方式", list(VIEWS), key="vh_view")
-    top, added = ranking.controls("vh", default_top=20)
+    top, added = ranking.controls("vh")  # 10 by name, as on every ranked page
     parts = VIEWS[view]
     counts = query("metric_series", f, ("vehicles.total", *parts))
     counts = counts[~counts["derived"].astype(bool)]
