@@ -12,13 +12,11 @@ from collections.abc import Iterator
 import pytest
 
 from tests.demo_fixture import demo_warehouse
-from tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+from tests.test_browser import (  # noqa: F401  (browser is a fixture)
     SHOTS,
     assert_no_errors,
+    browser,
     running_app,
-    sync_api,
     wait_until_done,
 )
 
@@ -85,20 +83,13 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 @pytest.mark.parametrize("width", list(VIEWPORTS))
 @pytest.mark.parametrize("url_path", list(PAGES))
 def test_no_legend_over_plots_and_no_tick_label_over_another(
-    demo_url: str, browser: object, url_path: str, width: int
+    demo_url: str,
+    browser: object,  # noqa: F811
+    url_path: str,
+    width: int,
 ) -> None:
     context = browser.new_context(  # type: ignore[attr-defined]
         viewport={"width": width, "height": VIEWPORTS[width]}, locale="zh-CN"

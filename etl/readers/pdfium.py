@@ -212,7 +212,7 @@ def _path_edges(obj, height: float) -> list[dict] | None:
     return edges
 
 
-def _edge(kind: str, x0: float, x1: float, top: float, bottom: float, orientation) -> dict:
+def edge(kind: str, x0: float, x1: float, top: float, bottom: float, orientation) -> dict:
     """Given an edge's kind, extent and orientation, return it as a pdfplumber edge dict."""
     return {
         "object_type": kind,
@@ -237,7 +237,7 @@ def _subpath_edges(sub: list[tuple[str, float, float]]) -> list[dict]:
     if shape in ("ml", "mlh"):
         (x0, t0), (x1, t1) = pts[0], pts[1]
         top, bottom = min(t0, t1), max(t0, t1)
-        return [_edge("line", min(x0, x1), max(x0, x1), top, bottom, "h" if t0 == t1 else "v")]
+        return [edge("line", min(x0, x1), max(x0, x1), top, bottom, "h" if t0 == t1 else "v")]
     if shape in ("mlllh", "mllll") and pts[0] == pts[4]:
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pts[:4]
         if (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
@@ -246,10 +246,10 @@ def _subpath_edges(sub: list[tuple[str, float, float]]) -> list[dict]:
             left, right = min(x0, x2), max(x0, x2)
             top, bottom = min(y0, y2), max(y0, y2)
             return [
-                _edge("rect_edge", left, right, top, top, "h"),
-                _edge("rect_edge", left, right, bottom, bottom, "h"),
-                _edge("rect_edge", left, left, top, bottom, "v"),
-                _edge("rect_edge", right, right, top, bottom, "v"),
+                edge("rect_edge", left, right, top, top, "h"),
+                edge("rect_edge", left, right, bottom, bottom, "h"),
+                edge("rect_edge", left, left, top, bottom, "v"),
+                edge("rect_edge", right, right, top, bottom, "v"),
             ]
     # a curve: pdfminer keeps the end point of each operator; pdfium gives a Bezier as
     # three points (two control points, then the end point)
@@ -265,7 +265,7 @@ def _subpath_edges(sub: list[tuple[str, float, float]]) -> list[dict]:
     for (ax, at), (bx, bt) in zip(ends, ends[1:], strict=False):
         orientation = "v" if ax == bx else ("h" if at == bt else None)
         out.append(
-            _edge("curve_edge", min(ax, bx), max(ax, bx), min(at, bt), max(at, bt), orientation)
+            edge("curve_edge", min(ax, bx), max(ax, bx), min(at, bt), max(at, bt), orientation)
         )
     return out
 

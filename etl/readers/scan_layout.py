@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from etl.readers.pdfium import edge as pdfium_edge
+
 # Skew angles tried (degrees, both directions) and the step between them; the angle whose
 # row profile is sharpest straightens the page.
 SKEW_MAX_DEGREES = 2.0
@@ -79,21 +81,6 @@ def straighten(grey: np.ndarray, angle: float) -> np.ndarray:
     )
 
 
-def _edge(x0: float, x1: float, top: float, bottom: float, orientation: str) -> dict:
-    """Given a line's extent (points) and orientation, return a pdfplumber edge dict."""
-    return {
-        "object_type": "line",
-        "x0": x0,
-        "x1": x1,
-        "top": top,
-        "bottom": bottom,
-        "doctop": top,
-        "width": x1 - x0,
-        "height": bottom - top,
-        "orientation": orientation,
-    }
-
-
 def ruling_edges(grey: np.ndarray, dpi: float) -> list[dict]:
     """Given a straight grey page and its resolution, return its ruling lines as edges (points)."""
     import cv2
@@ -123,10 +110,10 @@ def ruling_edges(grey: np.ndarray, dpi: float) -> list[dict]:
                 continue
             if orientation == "h":
                 mid = (y + bh / 2) / per_point
-                out.append(_edge(x / per_point, (x + bw) / per_point, mid, mid, "h"))
+                out.append(pdfium_edge("line", x / per_point, (x + bw) / per_point, mid, mid, "h"))
             else:
                 mid = (x + bw / 2) / per_point
-                out.append(_edge(mid, mid, y / per_point, (y + bh) / per_point, "v"))
+                out.append(pdfium_edge("line", mid, mid, y / per_point, (y + bh) / per_point, "v"))
     return out
 
 
