@@ -40,6 +40,22 @@ CATALOGUE = catalogue.load()
 # Section headings, most specific first: (key, words the heading contains).
 SECTIONS = tuple(CATALOGUE.sections.items())
 TEMPLATES = CATALOGUE.templates()
+_BY_SECTION: dict[str, list] = {}  # section -> the templates whose section rules may admit it
+
+
+def templates_for(section: str) -> list:
+    """Given a section, return the templates (in catalogue order) that may read a sentence of
+    it: those it is not excluded from, and those bound to other sections but for a sentence
+    with their or_has words (Template.applies still decides per sentence)."""
+    found = _BY_SECTION.get(section)
+    if found is None:
+        found = _BY_SECTION[section] = [
+            t
+            for t in TEMPLATES
+            if section not in t.not_sections
+            and (t.sections is None or section in t.sections or t.or_has)
+        ]
+    return found
 DOWN = frozenset(CATALOGUE.words["down"].split("|"))
 UNITS = {k: m.unit for k, m in CATALOGUE.metrics.items()}
 VEHICLE_TYPES, VEHICLE_USES = (
@@ -139,7 +155,7 @@ def read_sentence(nt: NormText, start: int, end: int, section: str) -> list[Hit]
     """Given a sentence span of normalised text and its section, return every value it states."""
     text = nt.text[start:end]
     hits: list[Hit] = []
-    for t in TEMPLATES:
+    for t in templates_for(section):
         if t.applies(text, section):
             for m in t.pattern.finditer(text):
                 hits.extend(_read_match(t, m, start))

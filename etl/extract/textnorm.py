@@ -21,6 +21,7 @@ FULLWIDTH = str.maketrans(
 )
 # Characters dropped from the matching text: every kind of whitespace and zero-width mark.
 DROPPED = set(" \t\r\n\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009")
+DROPPED_RUN = re.compile("[" + "".join(sorted(DROPPED)) + "]+")
 ARTEFACT = re.compile(r"\[(?:bookmark|image): [^\]]*\]")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 NUMBER = r"(-?\d+(?:\.\d+)?)"
@@ -46,14 +47,9 @@ class NormText:
 def normalise(original: str) -> NormText:
     """Given report text, return its matching form with a map back to the original."""
     cleaned = ARTEFACT.sub(lambda m: " " * len(m.group(0)), original)
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(cleaned):
-        if ch in DROPPED:
-            continue
-        chars.append(ch.translate(FULLWIDTH))
-        offsets.append(i)
-    text = "".join(chars)
+    # FULLWIDTH maps one char to one char, so the whole string is translated at once
+    text = DROPPED_RUN.sub("", cleaned).translate(FULLWIDTH)
+    offsets = [i for i, ch in enumerate(cleaned) if ch not in DROPPED]
     # thousands separators: drop the comma (and its offset) between digit groups
     drop = {m.start() for m in THOUSANDS.finditer(text)}
     if drop:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from etl import limits
@@ -217,32 +218,65 @@ def _cell_text(text: str | None) -> str:
     return out.strip()
 
 
-class _CharsOnly:
-    """A page as pdfplumber's Table.extract reads it: only its chars."""
+def _one_line_text(chars: list[dict], ligatures, gap: float) -> str | None:
+    """Given a cell's chars, return the text pdfplumber's extract_text gives them when they
+    are one upright line (same top, no blanks or ligatures), else None.
 
-    def __init__(self, chars: list[dict]):
-        self.chars = chars
+    Sorted left to right, a char starts a new word when it begins more than gap (its
+    x_tolerance) past the previous char's end, and words are joined by a space, as
+    pdfplumber does; any other cell is left to pdfplumber itself.
+    """
+    top = chars[0]["top"]
+    for c in chars:
+        if c["top"] != top or not c["upright"] or c["text"].isspace() or c["text"] in ligatures:
+            return None
+    ordered = sorted(chars, key=itemgetter("x0")) if len(chars) > 1 else chars
+    out = [ordered[0]["text"]]
+    for prev, c in zip(ordered, ordered[1:], strict=False):
+        if c["x0"] > prev["x1"] + gap:
+            out.append(" ")
+        out.append(c["text"])
+    return "".join(out)
 
 
-def _table_text(page, table) -> list[list[str | None]]:
-    """Given a page and a pdfplumber table on it, return table.extract() of it, reading only
-    the chars whose centre is in the table's box (the same text: every row is inside that box,
-    and extract places a char by its centre with the same half-open test)."""
-    from pdfplumber.table import Table
+def _table_text(page, table, rows) -> list[list[str | None]]:
+    """Given a page, a pdfplumber table on it and its rows, return what table.extract()
+    gives: each char is placed by its centre with the same half-open test, computed once
+    per char, and a one-line cell is joined without pdfplumber's word and line machinery."""
+    from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, LIGATURES, extract_text
 
     x0, top, x1, bottom = table.bbox
-    inside = [
-        c
-        for c in page.chars
-        if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
-    ]
-    return Table(_CharsOnly(inside), table.cells).extract()
+    inside = []
+    for c in page.chars:
+        h = (c["x0"] + c["x1"]) / 2
+        v = (c["top"] + c["bottom"]) / 2
+        if x0 <= h < x1 and top <= v < bottom:
+            inside.append((h, v, c))
+    out = []
+    for row in rows:
+        rx0, rtop, rx1, rbottom = row.bbox
+        in_row = [t for t in inside if rx0 <= t[0] < rx1 and rtop <= t[1] < rbottom]
+        texts: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                texts.append(None)
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            chars = [c for h, v, c in in_row if cx0 <= h < cx1 and ctop <= v < cbottom]
+            if not chars:
+                texts.append("")
+                continue
+            text = _one_line_text(chars, LIGATURES, DEFAULT_X_TOLERANCE)
+            texts.append(extract_text(chars) if text is None else text)
+        out.append(texts)
+    return out
 
 
 def _table_part(page, table, number: int) -> TablePart:
     """Given a page and a pdfplumber table on it, return its rows with merged cells given once."""
-    raw = _table_text(page, table)
-    grid = [row.cells for row in table.rows]
+    table_rows = table.rows
+    raw = _table_text(page, table, table_rows)
+    grid = [row.cells for row in table_rows]
     ncols = max((len(r) for r in grid), default=0)
     # left edge of every grid column, from any cell that starts there
     col_x0: list[float | None] = [None] * ncols

@@ -14,9 +14,13 @@ from pathlib import Path
 # pdfium and pdfplumber agree on a page's box within this many points (float rounding).
 BOX_TOLERANCE = 0.01
 
-# Codes pdfium reports in place of a char: 2 marks a hyphen it takes for a line-end
-# hyphen, though it is the minus sign of "-4.63%" as often.
-PDFIUM_CODES = {2: "-"}
+# Codes pdfium reports in place of a char: 2 (0xFFFE in its page text) marks a hyphen it
+# takes for a line-end hyphen, though it is the minus sign of "-4.63%" as often.
+PDFIUM_CODES = {2: "-", 0xFFFE: "-"}
+
+# The only chars pdfium generates (spaces and line breaks it infers): a char of the page
+# text outside this set is never asked whether it was generated.
+GENERATED = frozenset(" \r\n")
 
 # Room for a font name read from pdfium (longer names are cut, which only merges fonts).
 FONT_NAME_BYTES = 128
@@ -47,6 +51,22 @@ class _Calls:
 _CALLS: _Calls | None = None
 
 
+def _page_text(textpage, count: int) -> str | None:
+    """Given a pdfium text page and its char count, return its text in one call, one
+    character per char index (None when the text is not so: pdfium leaves out chars
+    without Unicode, so the per-char path reads that page)."""
+    import pypdfium2.raw as raw
+
+    if count <= 0:
+        return None
+    buf = ctypes.create_string_buffer((count + 1) * 2)
+    got = raw.FPDFText_GetText(
+        textpage.raw, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort))
+    )
+    text = buf.raw[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
+    return text if len(text) == count else None
+
+
 def _pdfium_chars(textpage, height: float) -> list[dict]:
     """Given a pdfium text page and the page height, return its chars as pdfplumber-style dicts.
 
@@ -68,10 +88,13 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
     flags = ctypes.c_int()
     by_object: dict[int, tuple[float, str, bool]] = {}  # text object -> size, font, upright
     chars = []
+    text = _page_text(textpage, count)
     for i in range(count):
-        if is_generated(tp, i):
+        # One call gave every char's code; only a space or line break may be generated.
+        ch = text[i] if text is not None else chr(unicode(tp, i))
+        if ch in GENERATED and is_generated(tp, i):
             continue  # a space or line break pdfium inferred, not in the file
-        code = unicode(tp, i)
+        code = ord(ch)
         loose_box(tp, i, box_ref)
         origin(tp, i, ox_ref, oy_ref)
         # Size, font and angle come from the char's text object: read once per object.
@@ -119,9 +142,86 @@ class FastPage:
 
     def find_tables(self):
         """Given the page, return its ruled tables as pdfplumber finds them from its edges."""
-        from pdfplumber.table import TableFinder, TableSettings
+        return find_tables(self)
 
-        return TableFinder(self, TableSettings.resolve(None)).tables
+
+def find_tables(page) -> list:
+    """Given a page (chars and edges as pdfplumber gives them), return the tables
+    pdfplumber's TableFinder finds with its default settings, its cells found by
+    cells_of instead of pdfplumber's intersections_to_cells (same cells, faster)."""
+    from pdfplumber.table import (
+        Table,
+        TableFinder,
+        TableSettings,
+        cells_to_tables,
+        edges_to_intersections,
+    )
+
+    finder = TableFinder.__new__(TableFinder)
+    finder.page = page
+    finder.settings = settings = TableSettings.resolve(None)
+    finder.edges = finder.get_edges()
+    finder.intersections = edges_to_intersections(
+        finder.edges, settings.intersection_x_tolerance, settings.intersection_y_tolerance
+    )
+    finder.cells = cells_of(finder.intersections)
+    return [Table(page, group) for group in cells_to_tables(finder.cells)]
+
+
+def cells_of(intersections: dict) -> list[tuple]:
+    """Given pdfplumber's intersections (point -> the edges through it), return the cells
+    its intersections_to_cells returns, in the same order.
+
+    The same search (for each point in sorted order, the first point below and the first
+    point to the right, in that nesting, whose corners the edges join), with each point's
+    edge boxes made into sets once and the points below and to the right looked up by
+    their column and row instead of scanning every later point.
+    """
+    from pdfplumber.utils import obj_to_bbox
+
+    v = {p: {obj_to_bbox(e) for e in found["v"]} for p, found in intersections.items()}
+    h = {p: {obj_to_bbox(e) for e in found["h"]} for p, found in intersections.items()}
+
+    def connects(a: tuple, b: tuple) -> bool:
+        if a[0] == b[0] and not v[a].isdisjoint(v[b]):
+            return True
+        return a[1] == b[1] and not h[a].isdisjoint(h[b])
+
+    points = sorted(intersections)
+    column: dict[float, list[tuple]] = {}
+    row: dict[float, list[tuple]] = {}
+    for p in points:
+        column.setdefault(p[0], []).append(p)
+        row.setdefault(p[1], []).append(p)
+    seen_in_column: dict[float, int] = {}
+    seen_in_row: dict[float, int] = {}
+    cells = []
+    for pt in points:
+        # points are sorted, so the later points of pt's column and row come after it
+        at_x = seen_in_column[pt[0]] = seen_in_column.get(pt[0], -1) + 1
+        at_y = seen_in_row[pt[1]] = seen_in_row.get(pt[1], -1) + 1
+        below = column[pt[0]][at_x + 1 :]
+        right = row[pt[1]][at_y + 1 :]
+        cell = None
+        for below_pt in below:
+            if not connects(pt, below_pt):
+                continue
+            for right_pt in right:
+                if not connects(pt, right_pt):
+                    continue
+                corner = (right_pt[0], below_pt[1])
+                if (
+                    corner in intersections
+                    and connects(corner, right_pt)
+                    and connects(corner, below_pt)
+                ):
+                    cell = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if cell:
+                break
+        if cell:
+            cells.append(cell)
+    return cells
 
 
 def fast_page(

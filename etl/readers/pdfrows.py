@@ -64,7 +64,7 @@ def outside_tables(chars: list[dict], bboxes: list[tuple]) -> list[dict]:
 class Row:
     """Chars that share a line (sorted left to right), with the line's vertical extent."""
 
-    __slots__ = ("chars", "top", "bottom", "size")
+    __slots__ = ("_chars", "_visible", "top", "bottom", "size")
 
     def __init__(self, chars: list[dict]):
         self.chars = sorted(chars, key=lambda c: c["x0"])
@@ -74,13 +74,26 @@ class Row:
         self.size = max(max(c["size"] for c in visible), 1.0)
 
     @property
+    def chars(self) -> list[dict]:
+        """Given a row, return its chars left to right."""
+        return self._chars
+
+    @chars.setter
+    def chars(self, chars: list[dict]) -> None:
+        self._chars = chars
+        self._visible = None
+
+    @property
     def middle(self) -> float:
         """Given a row, return the vertical middle of its chars."""
         return (self.top + self.bottom) / 2
 
     def text_chars(self) -> list[dict]:
-        """Given a row, return its chars that are not blank."""
-        return [c for c in self.chars if not c["text"].isspace()]
+        """Given a row, return its chars that are not blank (found once per set of chars;
+        the list is shared, so callers do not change it)."""
+        if self._visible is None:
+            self._visible = [c for c in self._chars if not c["text"].isspace()]
+        return self._visible
 
 
 def rows_of(chars: list[dict]) -> list[Row]:

@@ -69,11 +69,18 @@ class Template:
         if section in self.not_sections:
             return False
         if self.sections is not None and section not in self.sections:
-            if not (self.or_has and all(w in sentence for w in self.or_has)):
+            if not self.or_has:
                 return False
-        if not all(w in sentence for w in self.needs):
-            return False
-        return not any(w in sentence for w in self.lacks)
+            for w in self.or_has:  # plain loops: this runs for every template and sentence
+                if w not in sentence:
+                    return False
+        for w in self.needs:
+            if w not in sentence:
+                return False
+        for w in self.lacks:
+            if w in sentence:
+                return False
+        return True
 
 
 @dataclass(frozen=True)
