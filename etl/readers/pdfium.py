@@ -27,25 +27,26 @@ FONT_NAME_BYTES = 128
 
 
 class _Calls:
-    """pdfium's per-char functions bound a second time with plain ctypes types: handles and
-    buffers go in as addresses and a text object comes back as an int, so a call skips
-    pypdfium2's pointer-type checks (about half the cost of a call, paid per char)."""
+    """pdfium's per-char functions bound a second time without argument types: the text page
+    goes in as a prebuilt c_void_p, the index as a Python int (a C int) and out-parameters
+    by reference, so a call skips ctypes' and pypdfium2's per-argument conversion and checks
+    (about half the cost of a call, paid per char).  Only _pdfium_chars calls them, and it
+    passes exactly those types."""
 
     def __init__(self):
         import pypdfium2.raw as raw
 
-        def bind(fn, restype, *argtypes):
+        def bind(fn, restype):
             clone = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
-            clone.restype, clone.argtypes = restype, argtypes
+            clone.restype, clone.argtypes = restype, None
             return clone
 
-        handle, index, out = ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p
-        self.is_generated = bind(raw.FPDFText_IsGenerated, ctypes.c_int, handle, index)
-        self.unicode = bind(raw.FPDFText_GetUnicode, ctypes.c_uint, handle, index)
-        self.loose_box = bind(raw.FPDFText_GetLooseCharBox, ctypes.c_int, handle, index, out)
-        self.origin = bind(raw.FPDFText_GetCharOrigin, ctypes.c_int, handle, index, out, out)
-        self.text_object = bind(raw.FPDFText_GetTextObject, ctypes.c_void_p, handle, index)
-        self.map_error = bind(raw.FPDFText_HasUnicodeMapError, ctypes.c_int, handle, index)
+        self.is_generated = bind(raw.FPDFText_IsGenerated, ctypes.c_int)
+        self.unicode = bind(raw.FPDFText_GetUnicode, ctypes.c_uint)
+        self.loose_box = bind(raw.FPDFText_GetLooseCharBox, ctypes.c_int)
+        self.origin = bind(raw.FPDFText_GetCharOrigin, ctypes.c_int)
+        self.text_object = bind(raw.FPDFText_GetTextObject, ctypes.c_void_p)
+        self.map_error = bind(raw.FPDFText_HasUnicodeMapError, ctypes.c_int)
 
 
 _CALLS: _Calls | None = None
@@ -79,7 +80,7 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
     calls = _CALLS = _CALLS or _Calls()
     is_generated, unicode, loose_box = calls.is_generated, calls.unicode, calls.loose_box
     origin, text_object, map_error = calls.origin, calls.text_object, calls.map_error
-    tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    tp = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
     count = raw.FPDFText_CountChars(textpage.raw)
     box = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
