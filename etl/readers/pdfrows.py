@@ -131,18 +131,21 @@ def row_text(chars: list[dict]) -> str:
         ordered = sorted(gaps)
         spacing = max(ordered[len(ordered) // 2], 0.0)  # median gap: the letter spacing
     out: list[str] = []
-    prev = None
-    blank = False
-    for c in chars:
-        if c["text"].isspace():
+    prev_x1 = prev_size = 0.0
+    started = blank = False
+    for c in chars:  # per char of every line: locals, not repeated dict lookups
+        text = c["text"]
+        if text.isspace():
             blank = True
             continue
-        if prev is not None:
-            size = max(prev["size"], c["size"], 1.0)
-            if blank or c["x0"] - prev["x1"] > spacing + SPACE_GAP_EM * size:
+        size = c["size"]
+        if started:
+            em = max(prev_size, size, 1.0)
+            if blank or c["x0"] - prev_x1 > spacing + SPACE_GAP_EM * em:
                 out.append(" ")
-        out.append(UNREADABLE if is_unreadable(c) else c["text"])
-        prev = c
+        out.append(UNREADABLE if text[:1] == "(" and is_unreadable(c) else text)
+        prev_x1, prev_size = c["x1"], size
+        started = True
         blank = False
     return "".join(out)
 
