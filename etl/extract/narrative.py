@@ -56,6 +56,8 @@ def templates_for(section: str) -> list:
             and (t.sections is None or section in t.sections or t.or_has)
         ]
     return found
+
+
 DOWN = frozenset(CATALOGUE.words["down"].split("|"))
 UNITS = {k: m.unit for k, m in CATALOGUE.metrics.items()}
 VEHICLE_TYPES, VEHICLE_USES = (
