@@ -17,6 +17,7 @@ BOX_TOLERANCE = 0.01
 # Codes pdfium reports in place of a char: 2 (0xFFFE in its page text) marks a hyphen it
 # takes for a line-end hyphen, though it is the minus sign of "-4.63%" as often.
 PDFIUM_CODES = {2: "-", 0xFFFE: "-"}
+_CODE_CHARS = {chr(code): text for code, text in PDFIUM_CODES.items()}
 
 # The only chars pdfium generates (spaces and line breaks it infers): a char of the page
 # text outside this set is never asked whether it was generated.
@@ -27,18 +28,18 @@ FONT_NAME_BYTES = 128
 
 
 class _Calls:
-    """pdfium's per-char functions bound a second time without argument types: the text page
-    goes in as a prebuilt c_void_p, the index as a Python int (a C int) and out-parameters
-    by reference, so a call skips ctypes' and pypdfium2's per-argument conversion and checks
-    (about half the cost of a call, paid per char).  Only _pdfium_chars calls them, and it
-    passes exactly those types."""
+    """pdfium's per-char and per-object functions bound a second time without argument types:
+    the text page or page goes in as a prebuilt c_void_p, an index as a Python int (a C int)
+    and out-parameters by reference, so a call skips ctypes' and pypdfium2's per-argument
+    conversion and checks (about half the cost of a call, paid per char).  Only this module
+    calls them, and it passes exactly those types."""
 
     def __init__(self):
         import pypdfium2.raw as raw
 
-        def bind(fn, restype):
+        def bind(fn, restype, argtypes=None):
             clone = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
-            clone.restype, clone.argtypes = restype, None
+            clone.restype, clone.argtypes = restype, argtypes
             return clone
 
         self.is_generated = bind(raw.FPDFText_IsGenerated, ctypes.c_int)
@@ -47,9 +48,20 @@ class _Calls:
         self.origin = bind(raw.FPDFText_GetCharOrigin, ctypes.c_int)
         self.text_object = bind(raw.FPDFText_GetTextObject, ctypes.c_void_p)
         self.map_error = bind(raw.FPDFText_HasUnicodeMapError, ctypes.c_int)
+        # per page object: the object comes back as an address, its type takes it as one
+        self.page_object = bind(raw.FPDFPage_GetObject, ctypes.c_void_p)
+        self.object_type = bind(raw.FPDFPageObj_GetType, ctypes.c_int, (ctypes.c_void_p,))
 
 
 _CALLS: _Calls | None = None
+
+
+def _calls() -> _Calls:
+    """Return the unchecked pdfium bindings, made on first use."""
+    global _CALLS
+    if _CALLS is None:
+        _CALLS = _Calls()
+    return _CALLS
 
 
 def _page_text(textpage, count: int) -> str | None:
@@ -76,8 +88,7 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
     """
     import pypdfium2.raw as raw
 
-    global _CALLS
-    calls = _CALLS = _CALLS or _Calls()
+    calls = _calls()
     is_generated, unicode, loose_box = calls.is_generated, calls.unicode, calls.loose_box
     origin, text_object, map_error = calls.origin, calls.text_object, calls.map_error
     tp = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
@@ -90,12 +101,12 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
     by_object: dict[int, tuple[float, str, bool]] = {}  # text object -> size, font, upright
     chars = []
     text = _page_text(textpage, count)
+    append = chars.append
     for i in range(count):
         # One call gave every char's code; only a space or line break may be generated.
         ch = text[i] if text is not None else chr(unicode(tp, i))
         if ch in GENERATED and is_generated(tp, i):
             continue  # a space or line break pdfium inferred, not in the file
-        code = ord(ch)
         loose_box(tp, i, box_ref)
         origin(tp, i, ox_ref, oy_ref)
         # Size, font and angle come from the char's text object: read once per object.
@@ -111,15 +122,19 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
             if obj:
                 by_object[obj] = style
         size, font, upright = style
-        unmapped = map_error(tp, i) == 1 or code == 0
+        if map_error(tp, i) == 1 or ch == "\x00":
+            ch = "(cid:0)"
+        else:
+            ch = _CODE_CHARS.get(ch, ch)
         baseline = height - oy.value
-        chars.append(
+        top = baseline - size
+        append(
             {
-                "text": "(cid:0)" if unmapped else PDFIUM_CODES.get(code) or chr(code),
+                "text": ch,
                 "x0": box.left,
                 "x1": box.right,
-                "top": baseline - size,
-                "doctop": baseline - size,  # one page at a time: document top = page top
+                "top": top,
+                "doctop": top,  # one page at a time: document top = page top
                 "bottom": baseline,
                 "size": size,
                 "fontname": font,
@@ -251,15 +266,17 @@ def fast_page(
         edges: list[dict] = []
         has_images = False
         # The page's own objects through the raw API (no wrapper object per text run).
+        calls = _calls()
+        page_ref = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
         for n in range(raw.FPDFPage_CountObjects(page.raw)):
-            obj = raw.FPDFPage_GetObject(page.raw, n)
-            kind = raw.FPDFPageObj_GetType(obj)
+            address = calls.page_object(page_ref, n)
+            kind = calls.object_type(address)
             if kind == raw.FPDF_PAGEOBJ_FORM:
                 return None
             if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 has_images = True
             elif kind == raw.FPDF_PAGEOBJ_PATH:
-                found = _path_edges(obj, height)
+                found = _path_edges(ctypes.cast(address, raw.FPDF_PAGEOBJECT), height)
                 if found is None:
                     return None
                 edges.extend(found)
