@@ -1,6 +1,6 @@
 """The PDF reader's shortcuts give exactly what the slower path they replace gives.
 
-Each shortcut (the page text in one pdfium call, cells from intersections, one-line cell
+Each shortcut (the page text in one pdfium call, cells from intersections, a cell's
 text) is compared with pdfplumber's or pdfium's own answer on every page of real reports.
 """
 
@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from pdfplumber.table import TableFinder, TableSettings, intersections_to_cells
-from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, LIGATURES, extract_text
+from pdfplumber.utils.text import DEFAULT_X_TOLERANCE as X_TOL
+from pdfplumber.utils.text import DEFAULT_Y_TOLERANCE as Y_TOL
+from pdfplumber.utils.text import LIGATURES, extract_text
 
 from etl.readers import pdfium
-from etl.readers.pdf import _one_line_text
+from etl.readers.celltext import cell_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "fixtures" / "dev" / "pdf"
@@ -75,8 +77,8 @@ def test_cells_match_pdfplumber(pages) -> None:
     assert found > 0
 
 
-def test_one_line_cells_match_extract_text(pages) -> None:
-    shortcut = 0
+def test_cell_text_matches_extract_text(pages) -> None:
+    lines = 0
     for page in pages:
         for table in pdfium.find_tables(page):
             for cell in table.cells:
@@ -89,28 +91,32 @@ def test_one_line_cells_match_extract_text(pages) -> None:
                 ]
                 if not chars:
                     continue
-                text = _one_line_text(chars, LIGATURES, DEFAULT_X_TOLERANCE)
-                if text is not None:
-                    shortcut += 1
-                    assert text == extract_text(chars)
-    assert shortcut > 0
+                expected = extract_text(chars)
+                assert cell_text(chars, LIGATURES, X_TOL, Y_TOL) == expected
+                lines += expected.count("\n") + 1
+    assert lines > 0
 
 
-def test_one_line_cells_leave_other_cells_to_pdfplumber() -> None:
-    def char(text: str, x0: float, top: float) -> dict:
-        return {
-            "text": text,
-            "x0": x0,
-            "x1": x0 + 5,
-            "top": top,
-            "doctop": top,
-            "bottom": top + 5,
-            "upright": True,
-        }
+def char(text: str, x0: float, top: float, upright: bool = True) -> dict:
+    """Given a char's text, left edge and top, return it as a 5-point pdfplumber char."""
+    box = {"x0": x0, "x1": x0 + 5, "top": top, "doctop": top, "bottom": top + 5}
+    return {"text": text, "upright": upright, **box}
 
-    two_lines = [char("一", 0, 0), char("二", 0, 8)]
-    assert _one_line_text(two_lines, LIGATURES, DEFAULT_X_TOLERANCE) is None
-    ligature = [char("ﬁ", 0, 0)]
-    assert _one_line_text(ligature, LIGATURES, DEFAULT_X_TOLERANCE) is None
-    gap = [char("1", 5, 0), char("2", 0, 0), char("3", 30, 0)]
-    assert _one_line_text(gap, LIGATURES, DEFAULT_X_TOLERANCE) == extract_text(gap) == "21 3"
+
+@pytest.mark.parametrize(
+    "chars",
+    [
+        [char("一", 0, 0), char("二", 0, 8)],  # two lines
+        [char("1", 5, 0), char("2", 0, 0), char("3", 30, 0)],  # out of order, a gap
+        [char("a", 0, 0), char("b", 5, 2.5), char("c", 10, 5)],  # tops chained into one line
+        [char("x", 0, 0), char(" ", 5, 0), char("y", 10, 0)],  # a blank between words
+        [char("ﬁ", 0, 0), char("n", 5, 0)],  # a ligature
+        [char(" ", 0, 0)],  # only a blank
+    ],
+)
+def test_cell_text_edge_cases(chars) -> None:
+    assert cell_text(chars, LIGATURES, X_TOL, Y_TOL) == extract_text(chars)
+
+
+def test_cell_text_leaves_rotated_chars_to_pdfplumber() -> None:
+    assert cell_text([char("一", 0, 0, upright=False)], LIGATURES, X_TOL, Y_TOL) is None

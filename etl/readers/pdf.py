@@ -41,12 +41,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 
 from etl import limits
 from etl.model import Block, InputError, ParsedDocument
 from etl.readers import pdfium, read_bytes, table_block
+from etl.readers.celltext import cell_text
 from etl.readers.pdfrows import (
     UNREADABLE,
     drop_collisions,
@@ -218,32 +218,16 @@ def _cell_text(text: str | None) -> str:
     return out.strip()
 
 
-def _one_line_text(chars: list[dict], ligatures, gap: float) -> str | None:
-    """Given a cell's chars, return the text pdfplumber's extract_text gives them when they
-    are one upright line (same top, no blanks or ligatures), else None.
-
-    Sorted left to right, a char starts a new word when it begins more than gap (its
-    x_tolerance) past the previous char's end, and words are joined by a space, as
-    pdfplumber does; any other cell is left to pdfplumber itself.
-    """
-    top = chars[0]["top"]
-    for c in chars:
-        if c["top"] != top or not c["upright"] or c["text"].isspace() or c["text"] in ligatures:
-            return None
-    ordered = sorted(chars, key=itemgetter("x0")) if len(chars) > 1 else chars
-    out = [ordered[0]["text"]]
-    for prev, c in zip(ordered, ordered[1:], strict=False):
-        if c["x0"] > prev["x1"] + gap:
-            out.append(" ")
-        out.append(c["text"])
-    return "".join(out)
-
-
 def _table_text(page, table, rows) -> list[list[str | None]]:
     """Given a page, a pdfplumber table on it and its rows, return what table.extract()
     gives: each char is placed by its centre with the same half-open test, computed once
-    per char, and a one-line cell is joined without pdfplumber's word and line machinery."""
-    from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, LIGATURES, extract_text
+    per char, and a cell's text is made by celltext.cell_text (pdfplumber's steps, direct)."""
+    from pdfplumber.utils.text import (
+        DEFAULT_X_TOLERANCE,
+        DEFAULT_Y_TOLERANCE,
+        LIGATURES,
+        extract_text,
+    )
 
     x0, top, x1, bottom = table.bbox
     inside = []
@@ -266,7 +250,7 @@ def _table_text(page, table, rows) -> list[list[str | None]]:
             if not chars:
                 texts.append("")
                 continue
-            text = _one_line_text(chars, LIGATURES, DEFAULT_X_TOLERANCE)
+            text = cell_text(chars, LIGATURES, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
             texts.append(extract_text(chars) if text is None else text)
         out.append(texts)
     return out
