@@ -145,3 +145,33 @@ def outcome_lines(result: object, saved: list[str], found: pd.DataFrame) -> list
         else:
             lines.append((name, f"未载入：{o.message}"))
     return lines
+
+
+# Streamlit's file picker prints its own English ("Upload", "50MB per file • PDF, …") with no
+# setting to change it: the page's style hides those words and shows these in their place.
+PICKER_BUTTON = "选择文件"
+PICKER_LIMIT = "单个文件不超过 {mb} MB · {types}"
+_PICKER = '[data-testid="stFileUploaderDropzone"]'
+_PICKER_BUTTON = (
+    f'{_PICKER} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p'
+)
+_PICKER_NOTE = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+
+
+def _css_text(text: str) -> str:
+    """Given plain text, return it as a quoted CSS string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def picker_style(limit_mb: int, types: list[str]) -> str:
+    """Given the upload size limit in MB and the accepted extensions, return the <style> that
+    shows the file picker's button and limit line in Chinese instead of Streamlit's English."""
+    note = PICKER_LIMIT.format(mb=limit_mb, types="、".join(t.upper() for t in types))
+    return (
+        "<style>"
+        f"{_PICKER_BUTTON}{{font-size:0;line-height:0}}"
+        f"{_PICKER_BUTTON}::after{{content:{_css_text(PICKER_BUTTON)};font-size:0.875rem;line-height:1.6}}"
+        f"{_PICKER_NOTE}{{font-size:0}}"
+        f"{_PICKER_NOTE}::after{{content:{_css_text(note)};font-size:0.875rem}}"
+        "</style>"
+    )

@@ -182,6 +182,7 @@ def _upload_form(busy: bool) -> None:
     """Show the file picker and the upload button (the button's callback does the work)."""
     limit_mb = max(1, settings.max_file_bytes() // 1048576)
     key = f"dm_files_{st.session_state.get(PICKS, 0)}"  # a new key empties the picker
+    st.html(manage.picker_style(limit_mb, uploads.accepted_types()))
     st.file_uploader(
         "选择报告文件（可多选）",
         type=uploads.accepted_types(),

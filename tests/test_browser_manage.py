@@ -74,6 +74,15 @@ def test_editor_uploads_a_pdf_and_sees_it_on_the_overview(editor_app: str, brows
     box.press("Enter")
     picker = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     picker.wait_for(state="attached", timeout=30_000)
+    shown = page.evaluate(  # Streamlit's English button and limit line hidden, Chinese shown
+        """() => [
+            '[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p',
+            '[data-testid="stFileUploaderDropzoneInstructions"] span',
+        ].map(s => document.querySelector(s)).map(e => [
+            getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])"""
+    )
+    assert shown[0][0] == "0px" and shown[0][1] == '"选择文件"', shown
+    assert shown[1][0] == "0px" and shown[1][1].startswith('"单个文件不超过 '), shown
     picker.set_input_files([str(UPLOAD), str(BAD)])
     page.locator('[data-testid="stFileChipName"]').nth(1).wait_for(timeout=30_000)
     page.wait_for_function(  # the file has reached the server

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard_lib import manage
 from etl import uploads
 from tests.dashboard_fixture import build_fixture
 
@@ -348,3 +349,13 @@ def test_editor_uploads_reports_and_removes_one(tmp_path, monkeypatch) -> None:
     assert_clean(at)
     assert "003_bf88f83d7370706c.txt" in _reports(db)
     assert not any("尚未载入" in w.value for w in at.warning)
+
+
+def test_picker_style_shows_chinese_in_place_of_streamlits_english() -> None:
+    css = manage.picker_style(50, ["pdf", "docx", 'x"y'])
+    assert css.startswith("<style>") and css.endswith("</style>")
+    assert 'content:"选择文件"' in css
+    assert (
+        'content:"单个文件不超过 50 MB · PDF、DOCX、X\\"Y"' in css
+    )  # a quote cannot end the string
+    assert css.count("font-size:0;") == 1 and css.count("font-size:0}") == 1  # English hidden
