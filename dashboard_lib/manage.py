@@ -150,12 +150,14 @@ def outcome_lines(result: object, saved: list[str], found: pd.DataFrame) -> list
 # Streamlit's file picker prints its own English ("Upload", "50MB per file • PDF, …") with no
 # setting to change it: the page's style hides those words and shows these in their place.
 PICKER_BUTTON = "选择文件"
+PICKER_DROP = "松开鼠标即可加入这些文件"
 PICKER_LIMIT = "单个文件不超过 {mb} MB · {types}"
 _PICKER = '[data-testid="stFileUploaderDropzone"]'
 _PICKER_BUTTON = (
     f'{_PICKER} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p'
 )
 _PICKER_NOTE = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+_PICKER_DROP = f"{_PICKER} > div:not([data-testid]) > span"  # shown while files are dragged over
 
 
 def _css_text(text: str) -> str:
@@ -165,7 +167,8 @@ def _css_text(text: str) -> str:
 
 def picker_style(limit_mb: int, types: list[str]) -> str:
     """Given the upload size limit in MB and the accepted extensions, return the <style> that
-    shows the file picker's button and limit line in Chinese instead of Streamlit's English."""
+    shows the file picker's button, limit line and drop hint in Chinese instead of Streamlit's
+    English."""
     note = PICKER_LIMIT.format(mb=limit_mb, types="、".join(t.upper() for t in types))
     return (
         "<style>"
@@ -173,5 +176,7 @@ def picker_style(limit_mb: int, types: list[str]) -> str:
         f"{_PICKER_BUTTON}::after{{content:{_css_text(PICKER_BUTTON)};font-size:0.875rem;line-height:1.6}}"
         f"{_PICKER_NOTE}{{font-size:0}}"
         f"{_PICKER_NOTE}::after{{content:{_css_text(note)};font-size:0.875rem}}"
+        f"{_PICKER_DROP}{{font-size:0}}"
+        f"{_PICKER_DROP}::after{{content:{_css_text(PICKER_DROP)};font-size:1rem}}"
         "</style>"
     )

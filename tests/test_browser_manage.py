@@ -83,6 +83,18 @@ def test_editor_uploads_a_pdf_and_sees_it_on_the_overview(editor_app: str, brows
     )
     assert shown[0][0] == "0px" and shown[0][1] == '"选择文件"', shown
     assert shown[1][0] == "0px" and shown[1][1].startswith('"单个文件不超过 '), shown
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    files = page.evaluate_handle(
+        "() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'a.pdf')); return d; }"
+    )
+    page.dispatch_event(zone, "dragenter", {"dataTransfer": files})
+    hint = page.locator(zone + " > div:not([data-testid]) > span")  # Streamlit's drag hint
+    hint.wait_for(timeout=10_000)
+    assert hint.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+    assert (
+        hint.evaluate("e => getComputedStyle(e, '::after').content") == '"松开鼠标即可加入这些文件"'
+    )
+    page.dispatch_event(zone, "dragleave", {"dataTransfer": files})
     picker.set_input_files([str(UPLOAD), str(BAD)])
     page.locator('[data-testid="stFileChipName"]').nth(1).wait_for(timeout=30_000)
     page.wait_for_function(  # the file has reached the server
