@@ -41,7 +41,7 @@ def notice(message: str) -> None:
     reg = _reg()
     if message not in reg["notices"]:
         reg["notices"].append(message)
-        st.toast(message, icon="⚠️")
+        st.toast(message, icon=":material/warning:")
 
 
 def notices() -> list[str]:

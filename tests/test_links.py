@@ -360,6 +360,42 @@ def test_picked_finding_survives_a_reworded_message(samples_db: Path, use_db, tm
     assert _query(units)["fd_pick"] == pick and _query(units)["fd_tab"] == ["units"]
 
 
+@pytest.mark.e2e
+def test_false_alarm_toggle_rides_in_the_link(samples_db: Path, use_db, tmp_path) -> None:
+    """显示已标为误报的 is in the link as fd_false: a finding marked 误报 is hidden by default
+    and shown by a link with fd_false=true, which 复制链接 writes back."""
+    from dashboard_lib.review import with_status
+    from etl import review
+    from warehouse.queries import findings_list
+
+    db = tmp_path / "marked.duckdb"
+    shutil.copy(samples_db, db)
+    use_db(db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        listed = with_status(findings_list(con, queries.Filters(), ("error",), None))
+    finally:
+        con.close()
+    first = listed.iloc[0]
+    review.mark(db.with_name("marked.review.json"), first["review_key"], "误报", "测试")
+    at = open_app("findings", {"fd_sev": "error"})
+    assert_clean(at)
+    assert at.toggle(key="fd_false").value is False
+    shown = list(listed["message"]).count(first["message"])  # the same wording may repeat
+    assert list(at.dataframe[0].value["说明"]).count(first["message"]) == shown - 1
+    assert "fd_false" not in _query(at)  # the default stays out of the link
+    at.toggle(key="fd_false").set_value(True).run()
+    assert_clean(at)
+    assert list(at.dataframe[0].value["说明"]).count(first["message"]) == shown
+    q = _query(at)
+    assert q["fd_false"] == ["true"] and at.query_params["fd_false"] == "true"
+    again = open_app("findings", {k: v if len(v) > 1 else v[0] for k, v in q.items()})
+    assert_clean(again)
+    assert again.toggle(key="fd_false").value is True
+    assert list(again.dataframe[0].value["说明"]).count(first["message"]) == shown
+    assert share_link(again) == share_link(at)
+
+
 def test_page_choices_from_the_data_are_written_out_by_id(fixture_db: Path, use_db) -> None:
     """支出结构's first unit and latest year depend on the data loaded: the copied link names
     them (the unit by id), so it opens the same view after more reports arrive."""
