@@ -192,7 +192,8 @@ def peer_buttons(group: PeerGroup, where: object = None) -> None:
     for scope, label, region_id, peers in scopes:
         if peers > 0:
             where.button(
-                f"只看同类单位（{label}）", key=f"peers_{scope}_{group.unit_id}", type="tertiary",
+                f"只看同类单位（{label}）", key=f"peers_{scope}_{group.unit_id}",
+                icon=":material/filter_alt:", width="stretch",
                 on_click=_show_peers, args=(region_id, group.unit_type_id),
                 help=f"把地区与单位类型筛选设为{safe.md(group.region) if region_id else '全部地区'}的"
                 f"{safe.md(group.unit_type)}，各页即在同类单位中比较",
