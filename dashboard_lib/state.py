@@ -2,9 +2,10 @@
 
 Every filter and page-level choice is a keyed widget whose key is the query parameter name.
 Controls over a fixed vocabulary use ``bind="query-params"`` (the formatted option is the
-value, ``kind=决算``); controls over units, reports and tabs keep a stable id in the link
-(``unit=67d9ac3f469d3df3``, ``fd_tab=units``) and are synced here by hand, the name shown
-only on screen (an old link naming a unit by its label still opens).  A value equal to the
+value, ``kind=决算``); controls over units, regions, unit types, reports and tabs keep a
+stable id in the link (``unit=67d9ac3f469d3df3``, ``region=511132``, ``type=party_committee``,
+``fd_tab=units``) and are synced here by hand, the name shown only on screen (an old link
+naming a unit by its label, or a region or type by its name, still opens).  A value equal to the
 widget default is left out of the address bar, but the 复制链接 link records defaults that
 may drift (the fiscal years, the first of a list read from the data) explicitly.  Values
 that are not options and a single-valued key given twice get their own Chinese notice.
