@@ -235,5 +235,6 @@ def run_page(render: object) -> None:
     except Exception as exc:  # a page must not show a traceback (or paths) to its readers
         _LOG.exception("page failed")
         st.error(
-            f"本页显示时出错，请调整筛选条件或稍后重试。（错误类型 {type(exc).__name__}）", icon=":material/warning:"
+            f"本页显示时出错，请调整筛选条件或稍后重试。（错误类型 {type(exc).__name__}）",
+            icon=":material/warning:",
         )
