@@ -104,3 +104,24 @@ def test_the_built_warehouse_carries_the_ids_and_its_data_tests_catch_bad_ones(
         assert any("region_code is a 6-digit code" in f for f in failures)
     finally:
         con.close()
+
+
+def test_a_warehouse_from_before_the_ids_asks_for_a_rebuild(tmp_path: Path, monkeypatch) -> None:
+    """The dashboard on a warehouse written before units had ids says to run the build (which
+    rewrites it without re-parsing), instead of failing."""
+    from dashboard_lib.data import OLD_SCHEMA
+    from tests.dashboard_fixture import build_fixture
+    from tests.test_pages import assert_clean, open_app
+
+    db = build_fixture(tmp_path / "old.duckdb")
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE OR REPLACE VIEW units AS SELECT unit_id, unit_name, unit_short, region, city,"
+        " display_name, region_short, unit_type, province FROM raw_units"
+    )  # the view as the previous version wrote it
+    con.close()
+    monkeypatch.setenv("JUESUAN_DB", str(db))
+    monkeypatch.setenv("JUESUAN_AUTOBUILD", "0")
+    at = open_app("")
+    assert_clean(at)
+    assert any(OLD_SCHEMA in c.value.replace("\\", "") for c in at.sidebar.caption)

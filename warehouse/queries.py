@@ -118,13 +118,17 @@ _NULLABLE_INTS = {
 
 
 def warehouse_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Return one row: reports, synthetic reports, units, failed/duplicate files, last parse."""
+    """Return one row: reports, synthetic reports, units (with a region id, with a type id),
+    failed/duplicate files, last parse; a warehouse written before units had ids fails here,
+    before any page runs."""
     return _df(
         con,
         """
         SELECT (SELECT count(*) FROM reports) AS n_reports,
                (SELECT count(*) FROM reports WHERE is_synthetic) AS n_synthetic,
                (SELECT count(*) FROM units) AS n_units,
+               (SELECT count(region_id) FROM units) AS n_units_with_region,
+               (SELECT count(unit_type_id) FROM units) AS n_units_with_type,
                (SELECT count(*) FROM raw_files WHERE status = 'failed') AS n_failed,
                (SELECT count(*) FROM raw_files WHERE status = 'duplicate') AS n_duplicate,
                (SELECT max(parsed_at) FROM reports) AS last_parsed
