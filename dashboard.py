@@ -64,7 +64,7 @@ def ensure_warehouse() -> None:
     if data.db_mtime(path) or not data.autobuild_enabled():
         return
     box = st.container()
-    box.info("尚未找到数据仓库，正在用示例报告构建，请稍候……", icon="⏳")
+    box.info("尚未找到数据仓库，正在用示例报告构建，请稍候……", icon=":material/hourglass_top:")
     bar = box.progress(0.0, text="准备构建")
     shown = data.first_build(path)
     while shown.running:
@@ -97,7 +97,7 @@ def main() -> None:
         notice_box.warning(
             f"链接中的页面“{safe.md_short(stray, 60)}”不存在，已改为显示“{page.title}”。"
             "侧栏“复制链接”给出的是本页的正确地址。",
-            icon="🧭",
+            icon=":material/explore:",
         )
     if ready:
         synthetic_banner()

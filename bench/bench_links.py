@@ -27,9 +27,14 @@ def pick_view(db: Path) -> dict:
     """Given a warehouse, return the view to link: units, kind, rule and one finding."""
     con = duckdb.connect(str(db), read_only=True)
     try:
+        cols = {c for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'units'"
+        ).fetchall()}  # fmt: skip
+        # the region filter's option: its id from issue 13 on, its short name before
+        option = "coalesce(u.region_id, 'none')" if "region_id" in cols else "u.region_short"
         row = con.execute(
-            """
-            SELECT f.finding_id, f.rule, r.doc_kind, u.unit_id, u.region_short
+            f"""
+            SELECT f.finding_id, f.rule, r.doc_kind, u.unit_id, u.region_short, {option}
             FROM findings f JOIN reports r USING (report_id) JOIN units u ON u.unit_id = r.unit_id
             WHERE f.severity = 'error'
             ORDER BY count(*) OVER (PARTITION BY u.region_short) DESC, f.finding_id LIMIT 1
@@ -37,7 +42,7 @@ def pick_view(db: Path) -> dict:
         ).fetchone()
         if row is None:
             raise SystemExit("the warehouse holds no error finding to link to")
-        finding, rule, kind, unit, region = row
+        finding, rule, kind, unit, region, region_option = row
         others = con.execute(
             "SELECT unit_id FROM units WHERE region_short = ? AND unit_id <> ? ORDER BY unit_id"
             " LIMIT 1",
@@ -46,7 +51,7 @@ def pick_view(db: Path) -> dict:
     finally:
         con.close()
     units = [unit] + [o[0] for o in others]
-    return {"finding": finding, "rule": rule, "kind": kind, "units": units, "region": region}
+    return {"finding": finding, "rule": rule, "kind": kind, "units": units, "region": region_option}
 
 
 def link_of(db: Path, view: dict) -> str:

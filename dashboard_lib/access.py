@@ -52,13 +52,13 @@ def gate() -> bool:
     st.title("决算看板")
     if how == "oidc":
         if not st.user.is_logged_in:
-            st.info("请先登录后查看。", icon="🔒")
+            st.info("请先登录后查看。", icon=":material/lock:")
             st.button("登录", on_click=st.login, type="primary")
             return False
         allowed = {e.lower() for e in (secrets.get("access") or {}).get("allowed_emails") or []}
         email = str(st.user.get("email") or "").lower()
         if allowed and email not in allowed:
-            st.error("当前账号无权查看本看板，请联系管理员。", icon="🔒")
+            st.error("当前账号无权查看本看板，请联系管理员。", icon=":material/lock:")
             st.button("退出登录", on_click=st.logout)
             return False
         return True
@@ -69,5 +69,5 @@ def gate() -> bool:
         st.session_state[_PASSED] = True
         st.rerun()
     if sent:
-        st.error("密码不正确。", icon="🔒")
+        st.error("密码不正确。", icon=":material/lock:")
     return False

@@ -30,6 +30,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 _LOG = logging.getLogger(__name__)
 
 
+OLD_SCHEMA = (
+    "数据仓库由旧版本程序生成，缺少本版本读取的列：请运行 python -m etl build 更新仓库"
+    "（不重新解析报告）"
+)
+
+
 class WarehouseUnavailable(Exception):
     """The warehouse file is missing, locked or not a warehouse."""
 
@@ -123,6 +129,9 @@ def query(name: str, *args: Any) -> pd.DataFrame:
             raise WarehouseUnavailable(f"找不到数据仓库文件 {path.name}")
         try:
             return _run_cached(name, str(path), mtime, args).copy()
+        except duckdb.BinderException as exc:  # a column this version reads is not there
+            _LOG.warning("warehouse %s predates this version: %s", path, exc)
+            raise WarehouseUnavailable(OLD_SCHEMA) from None
         except (duckdb.Error, OSError) as exc:  # being replaced or locked by a build
             last_error = exc
             if attempt == 0:

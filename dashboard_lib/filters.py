@@ -2,10 +2,14 @@
 
 Region narrows the unit types, both narrow the searchable unit list (type to search among
 thousands), and the picked units' peer groups (same type in the same region and anywhere)
-are named with their counts.  Units ride in the link by id, never by name.
+are named with their counts, each with a button that sets the region and type filters to it.
+Units, regions (GB/T 2260 code or derived id) and unit types (declared id) ride in the link
+by id, never by name; an old link naming a region or a type still opens.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +22,9 @@ _KEY = "_filters"
 _UNITS = "_filter_units"
 KIND_ALL = "全部"
 UNKNOWN_TYPE = "未识别类型"  # warehouse.queries.unit_list's name for a unit without a type
+UNKNOWN_TYPE_ID = "unknown"  # and its id
 PEERS_SHOWN = 3  # picked units whose peer group the sidebar names
+REGION_KEY, TYPE_KEY, UNIT_KEY = "region", "type", "unit"  # their link keys
 
 
 def unit_labels(units: pd.DataFrame) -> dict[str, str]:
@@ -31,14 +37,32 @@ def unit_labels(units: pd.DataFrame) -> dict[str, str]:
 
 
 def region_labels(units: pd.DataFrame) -> dict[str, str]:
-    """Map each region (short name) to the name shown: with its city and its number of units,
-    so that typing a city's name finds its counties."""
+    """Map each region id to the name shown: its short name (the full name where two regions
+    share it) with its city and its number of units, so that typing a city finds its counties."""
     out = {}
-    for region, rows in units.groupby("region_short", sort=False):
+    firsts = units.drop_duplicates("region_id")
+    shared = set(firsts["region_short"][firsts["region_short"].duplicated()])
+    for rid, rows in units.groupby("region_id", sort=False):
+        first = rows.iloc[0]
+        name = first["region_short"]
+        if name in shared and isinstance(first["region"], str) and first["region"]:
+            name = first["region"]
         cities = [c for c in dict.fromkeys(rows["city"]) if isinstance(c, str) and c]
         where = f"{'、'.join(cities)}，" if cities else ""
-        out[str(region)] = f"{region}（{where}{len(rows)} 个单位）"
+        out[str(rid)] = f"{name}（{where}{len(rows)} 个单位）"
     return out
+
+
+def old_region_names(units: pd.DataFrame) -> dict[str, list[str]]:
+    """Map each short region name an older link held (峨边) to the region ids it stands for."""
+    pairs = units[["region_short", "region_id"]].drop_duplicates()
+    return {str(k): list(v) for k, v in pairs.groupby("region_short", sort=False)["region_id"]}
+
+
+def old_type_names(units: pd.DataFrame) -> dict[str, list[str]]:
+    """Map each unit type name an older link held (党委部门) to its id."""
+    pairs = units[["unit_type", "unit_type_id"]].drop_duplicates()
+    return {str(k): list(v) for k, v in pairs.groupby("unit_type", sort=False)["unit_type_id"]}
 
 
 def render_global_filters() -> Filters:
@@ -50,29 +74,33 @@ def render_global_filters() -> Filters:
     sb.markdown("#### 筛选")
     region_names = region_labels(units)
     chosen_regions = state.id_multiselect(
-        "地区", list(region_names), key="region", format_func=region_names.get, where=sb,
+        "地区", list(region_names), key=REGION_KEY, format_func=region_names.get, where=sb,
         placeholder=f"全部 {len(region_names)} 个地区（可搜市名）", select_all=False,
+        legacy=old_region_names(units),
     )  # fmt: skip
-    pool = units[units["region_short"].isin(chosen_regions)] if chosen_regions else units
-    counts = pool["unit_type"].value_counts()
-    types = sorted(counts.index)
+    pool = units[units["region_id"].isin(chosen_regions)] if chosen_regions else units
+    counts = pool["unit_type_id"].value_counts()
+    type_names = dict(zip(units["unit_type_id"], units["unit_type"], strict=True))
+    types = sorted(counts.index, key=lambda t: type_names[t])
     chosen_types = state.id_multiselect(
-        "单位类型", types, key="type", format_func=lambda t: f"{t}（{counts.get(t, 0)} 个单位）",
-        where=sb, placeholder="全部类型", select_all=False,
+        "单位类型", types, key=TYPE_KEY,
+        format_func=lambda t: f"{type_names.get(t, t)}（{counts.get(t, 0)} 个单位）",
+        where=sb, placeholder="全部类型", select_all=False, legacy=old_type_names(units),
     )  # fmt: skip
-    pool = pool[pool["unit_type"].isin(chosen_types)] if chosen_types else pool
+    pool = pool[pool["unit_type_id"].isin(chosen_types)] if chosen_types else pool
     unit_ids = list(pool["unit_id"])
     chosen_units = state.id_multiselect(
         "单位",
         unit_ids,
-        key="unit",
+        key=UNIT_KEY,
         format_func=lambda uid: labels.get(uid, uid),
         where=sb,
         placeholder=f"全部 {len(unit_ids)} 个单位（可搜索）",
         select_all=False,  # its bulk action has an English label only
     )
-    for line in peer_lines(units, chosen_units[:PEERS_SHOWN], labels):
-        sb.caption(line)
+    for group in peer_groups(units, chosen_units[:PEERS_SHOWN]):
+        sb.caption(peer_line(group, labels))
+        peer_buttons(group, where=sb)
     if len(chosen_units) > PEERS_SHOWN:
         sb.caption(f"另有 {len(chosen_units) - PEERS_SHOWN} 个单位未列出同类情况。")
     year_from, year_to = state.year_range("年度", years, key="years", where=sb)
@@ -93,26 +121,83 @@ def render_global_filters() -> Filters:
     return f
 
 
-def peer_lines(units: pd.DataFrame, picked: list[str], labels: dict[str, str]) -> list[str]:
-    """Given every unit, the picked unit ids and their labels, return one line per picked unit
-    naming its type and region and how many peers it has there and in all regions."""
-    lines = []
+@dataclass(frozen=True)
+class PeerGroup:
+    """A picked unit's peer group: its type and region, and how many peers it has."""
+
+    unit_id: str
+    unit_type: str
+    unit_type_id: str
+    region: str
+    region_id: str
+    here: int  # units of its type in its region, itself left out
+    everywhere: int  # units of its type in all regions, itself left out
+
+    @property
+    def known(self) -> bool:
+        return self.unit_type_id != UNKNOWN_TYPE_ID
+
+
+def peer_groups(units: pd.DataFrame, picked: list[str]) -> list[PeerGroup]:
+    """Given every unit and the picked unit ids, return each picked unit's peer group."""
+    out = []
     by_id = units.set_index("unit_id")
     for uid in picked:
         if uid not in by_id.index:
             continue
         row = by_id.loc[uid]
-        if row["unit_type"] == UNKNOWN_TYPE:
-            lines.append(f"{safe.md(labels.get(uid, uid))}：单位类型未识别，无同类单位可比")
-            continue
-        same_type = units["unit_type"] == row["unit_type"]
-        here = int((same_type & (units["region_short"] == row["region_short"])).sum()) - 1
-        everywhere = int(same_type.sum()) - 1
-        lines.append(
-            f"{safe.md(labels.get(uid, uid))}：{safe.md(row['unit_type'])} · "
-            f"{safe.md(row['region_short'])}；同类单位本地区 {here} 个，全部地区 {everywhere} 个"
-        )
-    return lines
+        same_type = units["unit_type_id"] == row["unit_type_id"]
+        here = int((same_type & (units["region_id"] == row["region_id"])).sum()) - 1
+        out.append(
+            PeerGroup(
+                uid, row["unit_type"], row["unit_type_id"], row["region_short"],
+                row["region_id"], here, int(same_type.sum()) - 1,
+            )
+        )  # fmt: skip
+    return out
+
+
+def peer_line(group: PeerGroup, labels: dict[str, str]) -> str:
+    """Given a peer group and unit labels, return the line naming its type, region and peers."""
+    name = safe.md(labels.get(group.unit_id, group.unit_id))
+    if not group.known:
+        return f"{name}：单位类型未识别，无同类单位可比"
+    return (
+        f"{name}：{safe.md(group.unit_type)} · {safe.md(group.region)}；"
+        f"同类单位本地区 {group.here} 个，全部地区 {group.everywhere} 个"
+    )
+
+
+def peer_lines(units: pd.DataFrame, picked: list[str], labels: dict[str, str]) -> list[str]:
+    """Given every unit, the picked unit ids and their labels, return one line per picked unit
+    naming its type and region and how many peers it has there and in all regions."""
+    return [peer_line(g, labels) for g in peer_groups(units, picked)]
+
+
+def _show_peers(region_id: str | None, type_id: str) -> None:
+    """Set the filters to a unit type (in one region, or in all when None), no unit picked."""
+    st.session_state[REGION_KEY] = [region_id] if region_id else []
+    st.session_state[TYPE_KEY] = [type_id]
+    st.session_state[UNIT_KEY] = []
+
+
+def peer_buttons(group: PeerGroup, where: object = None) -> None:
+    """Given a picked unit's peer group, draw the buttons that filter every page to it (the
+    filters, and so the link, then name its region and type)."""
+    where = where or st
+    if not group.known:
+        return
+    scopes = (("here", "本地区", group.region_id, group.here),
+              ("all", "全部地区", None, group.everywhere))  # fmt: skip
+    for scope, label, region_id, peers in scopes:
+        if peers > 0:
+            where.button(
+                f"只看同类单位（{label}）", key=f"peers_{scope}_{group.unit_id}",
+                icon=":material/filter_alt:", width="stretch",
+                on_click=_show_peers, args=(region_id, group.unit_type_id),
+                help=f"把地区与单位类型筛选设为{safe.md(group.region) if region_id else '全部地区'}的"
+                f"{safe.md(group.unit_type)}，各页即在同类单位中比较",
+            )  # fmt: skip
 
 
 def current_filters() -> Filters:

@@ -60,7 +60,7 @@ def has_reports() -> bool:
         st.warning(f"{exc}。请稍后刷新页面。")
         return False
     if status.empty or int(status["n_reports"].iloc[0]) == 0:
-        st.info(NO_REPORTS, icon="📭")
+        st.info(NO_REPORTS, icon=":material/inbox:")
         return False
     return True
 
@@ -73,12 +73,12 @@ def synthetic_banner() -> None:
         return  # the page itself says the warehouse is unavailable
     n = int(status["n_synthetic"].iloc[0]) if "n_synthetic" in status and len(status) else 0
     if n:
-        st.warning(SYNTHETIC_BANNER.format(n=n), icon="🧪")
+        st.warning(SYNTHETIC_BANNER.format(n=n), icon=":material/science:")
 
 
 def empty(message: str = EMPTY_FILTERS) -> None:
     """Show the no-data state for the current filters."""
-    st.info(message, icon="🔎")
+    st.info(message, icon=":material/search:")
 
 
 # Legends sit above the plot area, under the title, never over the plot or its tick labels.
@@ -231,9 +231,10 @@ def run_page(render: object) -> None:
     try:
         render()  # type: ignore[operator]
     except WarehouseUnavailable as exc:
-        st.warning(f"{exc}。请稍后刷新页面。", icon="⏳")
+        st.warning(f"{exc}。请稍后刷新页面。", icon=":material/hourglass_top:")
     except Exception as exc:  # a page must not show a traceback (or paths) to its readers
         _LOG.exception("page failed")
         st.error(
-            f"本页显示时出错，请调整筛选条件或稍后重试。（错误类型 {type(exc).__name__}）", icon="⚠️"
+            f"本页显示时出错，请调整筛选条件或稍后重试。（错误类型 {type(exc).__name__}）",
+            icon=":material/warning:",
         )

@@ -2,9 +2,10 @@
 
 Every filter and page-level choice is a keyed widget whose key is the query parameter name.
 Controls over a fixed vocabulary use ``bind="query-params"`` (the formatted option is the
-value, ``kind=决算``); controls over units, reports and tabs keep a stable id in the link
-(``unit=67d9ac3f469d3df3``, ``fd_tab=units``) and are synced here by hand, the name shown
-only on screen (an old link naming a unit by its label still opens).  A value equal to the
+value, ``kind=决算``); controls over units, regions, unit types, reports and tabs keep a
+stable id in the link (``unit=67d9ac3f469d3df3``, ``region=511132``, ``type=party_committee``,
+``fd_tab=units``) and are synced here by hand, the name shown only on screen (an old link
+naming a unit by its label, or a region or type by its name, still opens).  A value equal to the
 widget default is left out of the address bar, but the 复制链接 link records defaults that
 may drift (the fiscal years, the first of a list read from the data) explicitly.  Values
 that are not options and a single-valued key given twice get their own Chinese notice.
@@ -41,7 +42,7 @@ def notice(message: str) -> None:
     reg = _reg()
     if message not in reg["notices"]:
         reg["notices"].append(message)
-        st.toast(message, icon="⚠️")
+        st.toast(message, icon=":material/warning:")
 
 
 def notices() -> list[str]:
@@ -134,18 +135,21 @@ def _asked_afresh(key: str) -> list[str] | None:
     return asked
 
 
-def _resolve(asked: Sequence[str], ids: Sequence[str], legacy: dict[str, str]) -> tuple[list, list]:
-    """Given link values, the valid ids and old label -> id names, return (ids, unknown)."""
+def _resolve(
+    asked: Sequence[str], ids: Sequence[str], legacy: dict[str, str | Sequence[str]]
+) -> tuple[list, list]:
+    """Given link values, the valid ids and old link values -> id (or ids: an old region name
+    that now stands for two regions), return (ids, unknown)."""
     valid = set(ids)
     found: list[str] = []
     bad: list[str] = []
     for v in asked:
-        uid = v if v in valid else legacy.get(v)
-        if uid in valid:
-            if uid not in found:
-                found.append(uid)
-        else:
+        meant = legacy.get(v) if v not in valid else v
+        meant = [meant] if isinstance(meant, str) or meant is None else list(meant)
+        hits = [i for i in meant if i in valid]
+        if not hits:
             bad.append(v)
+        found += [i for i in hits if i not in found]
     return found, bad
 
 
@@ -172,16 +176,20 @@ def id_multiselect(
     default: Sequence[str] = (),
     widget: str = "multiselect",
     where: Any = None,
+    legacy: dict[str, Sequence[str]] | None = None,
     **kwargs: Any,
 ) -> list[str]:
     """A multi-choice control (``widget``: multiselect or pills) over ids whose link holds
-    the ids, names only on screen; ``default`` is left out of the link."""
+    the ids, names only on screen; ``default`` is left out of the link.  An old link's value
+    that is a label, or a key of ``legacy`` (old name -> the ids it stands for now), opens."""
     where = where or st
     default = [i for i in default if i in ids]
     asked = _asked_afresh(key)
     if asked is not None:
         found, bad = _resolve(
-            [v for v in asked if v != EMPTY], ids, _legacy_names(ids, format_func)
+            [v for v in asked if v != EMPTY],
+            ids,
+            {**(legacy or {}), **_legacy_names(ids, format_func)},
         )
         if bad:
             unknown(label, bad)

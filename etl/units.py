@@ -4,7 +4,9 @@ A unit is identified by (short region, unit short name): 中共峨边彝族自�
 峨边县委办公室 (both 县委办 in 峨边) are one unit.  warehouse/unit_aliases.csv maps any
 stated name to a canonical unit without code; it is applied before the key is computed.
 The unit's type (党委部门, 医院 ...) and province are read from its canonical name here, with
-the vocabulary in etl/vocab, so an alias or vocabulary edit applies without re-parsing.
+the vocabulary in etl/vocab, so an alias or vocabulary edit applies without re-parsing; so are
+the stable ids links use: the region's GB/T 2260 code (or a derived id, etl/vocab/regions.py)
+and the unit type's declared id (etl/vocab/unit_types.csv).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from etl.vocab import read_rows, regions
-from etl.vocab.unit_kinds import split_party
+from etl.vocab.unit_kinds import split_party, unit_type_ids
 
 _SPACE = re.compile(r"\s+")
 
@@ -44,6 +46,9 @@ class Unit:
     display_name: str
     unit_type: str | None = None  # 党委部门, 政府部门, 事业单位, 学校, 医院, 乡镇, 街道 ...
     province: str | None = None
+    region_code: str | None = None  # GB/T 2260 code of the region when it is on the list
+    region_id: str | None = None  # the region's stable id (the code, or a derived id)
+    unit_type_id: str | None = None  # party_committee, hospital ... (etl/vocab/unit_types.csv)
 
 
 def clean(text: str | None) -> str | None:
@@ -78,6 +83,36 @@ def _where(unit_name: str | None) -> regions.Region | None:
     _party, rest = split_party(clean(unit_name) or "")
     names, _end = regions.parse_prefix(rest)
     return regions.resolve(names)
+
+
+def place_of(
+    unit_name: str, region: str | None, city: str | None, region_short: str
+) -> regions.Region | None:
+    """Given a unit's canonical name, its region and city as kept and its short region, return
+    where it sits: from its name when that names the same region, else from the stated region
+    (with its city before it), else an unlisted Region carrying the stated city."""
+    if not region_short:
+        return None
+    where = _where(unit_name)
+    if where is not None and short_region(where.region or where.city) == region_short:
+        return where
+    region, city = clean(region), clean(city)
+    if region:
+        text = region if not city or region.startswith(city) else city + region
+        names, _end = regions.parse_prefix(text)
+        stated = regions.resolve(names)
+        if stated is not None and short_region(stated.region or stated.city) == region_short:
+            return stated
+    return regions.Region(None, city, region, None, "county")
+
+
+def region_code_and_id(
+    place: regions.Region | None, region_short: str
+) -> tuple[str | None, str | None]:
+    """Given where a unit sits and its short region, return (its GB/T 2260 code when listed,
+    its region's stable id)."""
+    rid = regions.region_id(place, region_short)
+    return (rid if rid and rid.isdigit() else None), rid
 
 
 def unit_type_of(unit_name: str) -> str | None:
@@ -182,17 +217,24 @@ def resolve_units(
         region_short, short = key
         display = f"{region_short}·{short}" if region_short else short
         where = _where(name)
+        region = _longest(stated_regions)
+        city = _longest(cities)
+        unit_type = unit_type_of(name)
+        code, rid = region_code_and_id(place_of(name, region, city, region_short), region_short)
         units.append(
             Unit(
                 unit_id_of(key),
                 name,
                 short,
-                _longest(stated_regions),
+                region,
                 region_short,
-                _longest(cities),
+                city,
                 display,
-                unit_type_of(name),
+                unit_type,
                 where.province if where else None,
+                code,
+                rid,
+                unit_type_ids().get(unit_type) if unit_type else None,
             )
         )
     return unit_of, units

@@ -203,7 +203,7 @@ def render() -> None:
     with c2:
         rule = rule_filter(rules)
     with c3:
-        show_false = st.toggle("显示已标为误报的", key="fd_false")
+        show_false = state.toggle("显示已标为误报的", key="fd_false")  # in the link
     everything = review.with_status(query("findings_list", f, tuple(SEVERITY_LABEL), None))
     keep = everything["severity"].isin(severities)
     if rule:

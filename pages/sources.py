@@ -90,7 +90,7 @@ def render() -> None:
         with tabs.box():
             if reports.empty:
                 if status.empty or int(status["n_reports"].iloc[0]) == 0:
-                    st.info(frame.NO_REPORTS, icon="📭")
+                    st.info(frame.NO_REPORTS, icon=":material/inbox:")
                 else:
                     frame.empty()
             else:

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-from etl.units import unit_type_of
+from etl.units import place_of, region_code_and_id, unit_type_of
 from etl.vocab import catalogue
+from etl.vocab.unit_kinds import unit_type_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "warehouse" / "schema.sql"
@@ -48,6 +49,23 @@ class FixtureUnit:
     @property
     def unit_type(self) -> str | None:
         return unit_type_of(self.unit_name)  # as the build derives it, from etl/vocab
+
+    @property
+    def unit_type_id(self) -> str | None:
+        return unit_type_ids().get(self.unit_type or "")
+
+    @property
+    def region_code(self) -> str | None:
+        return self._region_ids[0]
+
+    @property
+    def region_id(self) -> str | None:
+        return self._region_ids[1]
+
+    @property
+    def _region_ids(self) -> tuple[str | None, str | None]:
+        place = place_of(self.unit_name, self.region, self.city, self.region_short)
+        return region_code_and_id(place, self.region_short)  # as the build derives them
 
 
 UNITS = (
@@ -80,7 +98,7 @@ def _r2(x: float) -> float:
 # only need a default).
 COLUMNS = {
     "raw_units": "unit_id, unit_name, unit_short, region, region_short, city, display_name,"
-    " unit_type",
+    " unit_type, region_code, region_id, unit_type_id",
     "raw_unit_names": "unit_id, name_variant, source_file",
     "raw_reports": "report_id, unit_id, fiscal_year, doc_kind, source_file, source_path, source_sha256, fmt,"
     " pages, unit_name_stated, is_synthetic, parsed_at, parser_version",
@@ -304,7 +322,8 @@ def build_fixture(path: str | Path, *, empty: bool = False) -> Path:
             for ui, u in enumerate(UNITS):
                 w.add(
                     "raw_units", u.unit_id, u.unit_name, u.unit_short, u.region, u.region_short,
-                    u.city, u.display_name, u.unit_type,
+                    u.city, u.display_name, u.unit_type, u.region_code, u.region_id,
+                    u.unit_type_id,
                 )  # fmt: skip
                 w.add("raw_unit_names", u.unit_id, u.unit_name, "synthetic")
                 for year in YEARS:

@@ -67,11 +67,12 @@ def test_repeated_single_valued_key_gets_its_own_notice(fixture_db: Path, use_db
 
 def test_repeated_key_where_many_values_are_allowed_is_no_error(fixture_db: Path, use_db) -> None:
     use_db(fixture_db)
-    at = open_app("", {"region": ["峨边", "双牌"]})
+    ids = [UNITS[0].region_id, UNITS[2].region_id]  # 峨边, 双牌
+    at = open_app("", {"region": ids})
     assert_clean(at)
     assert not at.toast
-    assert at.sidebar.multiselect(key="region").value == ["峨边", "双牌"]
-    assert sorted(_query(at)["region"]) == ["双牌", "峨边"]
+    assert sorted(at.sidebar.multiselect(key="region").value) == sorted(ids)
+    assert sorted(_query(at)["region"]) == sorted(ids)
 
 
 def test_repeated_tab_key_is_named(fixture_db: Path, use_db) -> None:
@@ -157,11 +158,12 @@ def test_unknown_tab_is_named_and_the_first_tab_shown(fixture_db: Path, use_db) 
 
 def test_region_then_type_narrow_the_units_and_peers_are_counted(fixture_db: Path, use_db) -> None:
     use_db(fixture_db)
-    region = UNITS[0].region_short  # 峨边: a 党委部门 and a 政府部门
-    unit = UNITS[0]
+    unit = UNITS[0]  # 峨边: a 党委部门 and a 政府部门
+    region = unit.region_id
+    assert region == "511132"  # 峨边彝族自治县's GB/T 2260 code
     at = open_app("", {"region": region})
     assert_clean(at)
-    in_region = [u.unit_type for u in UNITS if u.region_short == region]
+    in_region = [u.unit_type for u in UNITS if u.region_id == region]
     shown_types = at.sidebar.multiselect(key="type").options
     assert {t.split("（")[0] for t in shown_types} == set(in_region)
     for t in shown_types:  # each type with its number of units in the region
@@ -170,16 +172,17 @@ def test_region_then_type_narrow_the_units_and_peers_are_counted(fixture_db: Pat
     assert len(at.sidebar.multiselect(key="unit").options) == 2
     # the region is shown with its city: typing 乐山 finds the counties of 乐山市
     regions = at.sidebar.multiselect(key="region").options
-    assert f"{region}（{UNITS[0].city}，2 个单位）" in regions
-    at = open_app("", {"region": region, "type": unit.unit_type})
+    assert f"{unit.region_short}（{unit.city}，2 个单位）" in regions
+    at = open_app("", {"region": region, "type": unit.unit_type_id})
     assert_clean(at)
     assert at.sidebar.multiselect(key="unit").options == [unit.display_name]
     at.sidebar.multiselect(key="unit").set_value([unit.unit_id]).run()
     assert_clean(at)
     q = _query(at)
-    assert q["region"] == [region] and q["type"] == [unit.unit_type] and q["unit"] == [unit.unit_id]
+    assert q["region"] == [region] and q["type"] == ["party_committee"]
+    assert q["unit"] == [unit.unit_id]
     peers_here = sum(
-        u.unit_type == unit.unit_type and u.region_short == region for u in UNITS
+        u.unit_type == unit.unit_type and u.region_short == unit.region_short for u in UNITS
     ) - 1  # fmt: skip
     peers_all = sum(u.unit_type == unit.unit_type for u in UNITS) - 1
     lines = [c.value for c in at.sidebar.caption if "同类单位" in c.value]
@@ -187,6 +190,133 @@ def test_region_then_type_narrow_the_units_and_peers_are_counted(fixture_db: Pat
     assert unit.unit_type in lines[0]
     assert f"本地区 {peers_here} 个，全部地区 {peers_all} 个" in lines[0]
     assert peers_all > 0  # the fixture has 县委办 in other regions
+
+
+def test_old_region_and_type_names_open_and_the_link_gets_ids(fixture_db: Path, use_db) -> None:
+    """A link written before regions and types had ids (region=峨边&type=党委部门) opens the
+    same view without a notice; 复制链接 then writes the code and the type's id."""
+    use_db(fixture_db)
+    unit = UNITS[0]
+    old = open_app("", {"region": unit.region_short, "type": unit.unit_type})
+    assert_clean(old)
+    assert not old.toast
+    assert old.sidebar.multiselect(key="region").value == [unit.region_id]
+    assert old.sidebar.multiselect(key="type").value == [unit.unit_type_id]
+    assert old.sidebar.multiselect(key="unit").options == [unit.display_name]
+    q = _query(old)
+    assert q["region"] == [unit.region_id] and q["type"] == [unit.unit_type_id]
+    new = open_app("", {"region": unit.region_id, "type": unit.unit_type_id})
+    assert share_link(new) == share_link(old)
+    # a name or id no region has is named and dropped
+    bad = open_app("", {"region": ["无此县", unit.region_id]})
+    assert any("无此县" in t and "无法识别" in t for t in _toasts(bad))
+    assert _query(bad)["region"] == [unit.region_id]
+
+
+def test_peer_group_button_filters_every_page_to_the_unit_s_peers(fixture_db: Path, use_db) -> None:
+    """The buttons under a picked unit's peer line set region and type to its peer group
+    (in its region, or in all regions); the link then holds them and reproduces the view."""
+    use_db(fixture_db)
+    unit = UNITS[0]  # 峨边·县委办: 党委部门, peers 双牌·县委办 and 金口河·区委办 elsewhere
+    at = open_app("", {"unit": unit.unit_id, "kind": "决算"})
+    assert_clean(at)
+    labels = [b.label for b in at.sidebar.button]
+    assert "只看同类单位（全部地区）" in labels
+    assert "只看同类单位（本地区）" not in labels  # no other 党委部门 in 峨边: nothing to compare
+    at.sidebar.button(key=f"peers_all_{unit.unit_id}").click().run()
+    assert_clean(at)
+    peers = {u.display_name for u in UNITS if u.unit_type == unit.unit_type}
+    assert len(peers) == 3
+    assert at.sidebar.multiselect(key="type").value == [unit.unit_type_id]
+    assert at.sidebar.multiselect(key="region").value == []
+    assert at.sidebar.multiselect(key="unit").value == []
+    assert set(at.dataframe[0].value["单位"]) == peers
+    q = _query(at)
+    assert q["type"] == [unit.unit_type_id] and "region" not in q and "unit" not in q
+    assert at.query_params["type"] == unit.unit_type_id  # the address bar follows
+    assert "unit" not in at.query_params
+    again = open_app("", {k: v if len(v) > 1 else v[0] for k, v in q.items()})
+    assert set(again.dataframe[0].value["单位"]) == peers
+
+
+def test_peer_group_button_in_the_unit_s_region(fixture_db: Path, use_db, tmp_path) -> None:
+    """With a second 党委部门 in 峨边, 本地区 filters to both: region and type in the link."""
+    db = tmp_path / "peers.duckdb"
+    shutil.copy(fixture_db, db)
+    unit = UNITS[0]
+    con = duckdb.connect(str(db))
+    con.execute(
+        "INSERT INTO raw_units (unit_id, unit_name, unit_short, region, region_short, city,"
+        " display_name, unit_type, region_code, region_id, unit_type_id)"
+        " VALUES ('00000000000000aa', '中共峨边彝族自治县委组织部', '县委组织部', ?, ?, ?,"
+        " '峨边·县委组织部', ?, ?, ?, ?)",
+        [unit.region, unit.region_short, unit.city, unit.unit_type, unit.region_code,
+         unit.region_id, unit.unit_type_id],
+    )  # fmt: skip
+    con.close()
+    use_db(db)
+    at = open_app("", {"unit": unit.unit_id})
+    assert_clean(at)
+    line = next(c.value for c in at.sidebar.caption if "同类单位" in c.value)
+    assert "本地区 1 个，全部地区 3 个" in line
+    at.sidebar.button(key=f"peers_here_{unit.unit_id}").click().run()
+    assert_clean(at)
+    assert at.sidebar.multiselect(key="region").value == [unit.region_id]
+    assert at.sidebar.multiselect(key="type").value == [unit.unit_type_id]
+    assert set(at.sidebar.multiselect(key="unit").options) == {unit.display_name, "峨边·县委组织部"}
+    q = _query(at)
+    assert q["region"] == [unit.region_id] and q["type"] == [unit.unit_type_id]
+    assert "unit" not in q
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.demo_fixture import demo_warehouse
+
+    return demo_warehouse(tmp_path_factory.getbasetemp())
+
+
+def test_peer_group_button_on_the_demo_warehouse(demo_db: Path, use_db) -> None:
+    """On the demo warehouse, 三公经费 opened for one unit ranks, after 只看同类单位（全部地区）,
+    every unit of its type and no other, the unit among them; the link reproduces it."""
+    import json
+
+    use_db(demo_db)
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        uid, name, type_id = con.execute(
+            "SELECT unit_id, display_name, unit_type_id FROM units"
+            " WHERE unit_type_id = 'party_committee' ORDER BY unit_id LIMIT 1"
+        ).fetchone()
+        peers = {n for (n,) in con.execute(
+            "SELECT display_name FROM units WHERE unit_type_id = ?", [type_id]
+        ).fetchall()}  # fmt: skip
+        n_units = con.execute("SELECT count(*) FROM units").fetchone()[0]
+    finally:
+        con.close()
+    assert 1 < len(peers) < n_units
+    at = open_app("sangong", {"unit": uid, "sg_top": "5"})
+    assert_clean(at)
+    at.sidebar.button(key=f"peers_all_{uid}").click().run()
+    assert_clean(at)
+
+    def ranked_names(app) -> tuple[list[str], int]:
+        spec = next(
+            json.loads(c.proto.spec) for c in app.main.get("plotly_chart")
+            if "三公经费合计" in json.loads(c.proto.spec)["layout"]["title"]["text"]
+        )  # fmt: skip
+        (bars,) = [t for t in spec["data"] if t["type"] == "bar"]
+        named = [y.split(" ")[0] for y in bars["y"] if not y.startswith("其余")]
+        rest = [y for y in bars["y"] if y.startswith("其余")]
+        return named, int(rest[0].split(" ")[1]) if rest else 0
+
+    named, rest = ranked_names(at)
+    assert set(named) <= peers and len(named) + rest == len(peers)
+    q = _query(at)
+    assert q["type"] == [type_id] and "unit" not in q and "region" not in q
+    again = open_app("sangong", {k: v if len(v) > 1 else v[0] for k, v in q.items()})
+    assert_clean(again)
+    assert ranked_names(again) == (named, rest)
 
 
 @pytest.mark.e2e
@@ -228,6 +358,42 @@ def test_picked_finding_survives_a_reworded_message(samples_db: Path, use_db, tm
     assert not units.toast
     assert [c.proto.id for c in units.get("plotly_chart")] and not units.text
     assert _query(units)["fd_pick"] == pick and _query(units)["fd_tab"] == ["units"]
+
+
+@pytest.mark.e2e
+def test_false_alarm_toggle_rides_in_the_link(samples_db: Path, use_db, tmp_path) -> None:
+    """显示已标为误报的 is in the link as fd_false: a finding marked 误报 is hidden by default
+    and shown by a link with fd_false=true, which 复制链接 writes back."""
+    from dashboard_lib.review import with_status
+    from etl import review
+    from warehouse.queries import findings_list
+
+    db = tmp_path / "marked.duckdb"
+    shutil.copy(samples_db, db)
+    use_db(db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        listed = with_status(findings_list(con, queries.Filters(), ("error",), None))
+    finally:
+        con.close()
+    first = listed.iloc[0]
+    review.mark(db.with_name("marked.review.json"), first["review_key"], "误报", "测试")
+    at = open_app("findings", {"fd_sev": "error"})
+    assert_clean(at)
+    assert at.toggle(key="fd_false").value is False
+    shown = list(listed["message"]).count(first["message"])  # the same wording may repeat
+    assert list(at.dataframe[0].value["说明"]).count(first["message"]) == shown - 1
+    assert "fd_false" not in _query(at)  # the default stays out of the link
+    at.toggle(key="fd_false").set_value(True).run()
+    assert_clean(at)
+    assert list(at.dataframe[0].value["说明"]).count(first["message"]) == shown
+    q = _query(at)
+    assert q["fd_false"] == ["true"]
+    again = open_app("findings", {k: v if len(v) > 1 else v[0] for k, v in q.items()})
+    assert_clean(again)
+    assert again.toggle(key="fd_false").value is True
+    assert list(again.dataframe[0].value["说明"]).count(first["message"]) == shown
+    assert share_link(again) == share_link(at)
 
 
 def test_page_choices_from_the_data_are_written_out_by_id(fixture_db: Path, use_db) -> None:

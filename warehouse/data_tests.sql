@@ -24,6 +24,29 @@ UNION ALL SELECT 'raw_files', source_file FROM raw_files WHERE source_file IS NU
 SELECT unit_id, unit_type FROM raw_units
 WHERE unit_type IS NOT NULL AND unit_type NOT IN (SELECT unit_type FROM unit_type_catalog);
 
+-- test: raw_units.unit_type_id is the id unit_type_catalog declares for its unit_type
+SELECT u.unit_id, u.unit_type, u.unit_type_id FROM raw_units u
+LEFT JOIN unit_type_catalog c USING (unit_type)
+WHERE u.unit_type_id IS DISTINCT FROM c.unit_type_id;
+
+-- test: raw_units.region_id is set exactly when the unit has a region
+SELECT unit_id, region_short, region_id FROM raw_units
+WHERE (coalesce(region_short, '') <> '') <> (region_id IS NOT NULL);
+
+-- test: raw_units.region_code is a 6-digit code and then the region_id
+SELECT unit_id, region_code, region_id FROM raw_units
+WHERE region_code IS NOT NULL
+  AND (NOT regexp_full_match(region_code, '[0-9]{6}') OR region_id IS DISTINCT FROM region_code);
+
+-- test: raw_units.region_id without a code is a parent code, z or x and six hex digits
+SELECT unit_id, region_id FROM raw_units
+WHERE region_code IS NULL AND region_id IS NOT NULL
+  AND NOT regexp_full_match(region_id, '[0-9]{6}[zx][0-9a-f]{6}');
+
+-- test: one short region name per raw_units.region_id
+SELECT region_id, count(DISTINCT region_short) AS n FROM raw_units
+WHERE region_id IS NOT NULL GROUP BY region_id HAVING count(DISTINCT region_short) > 1;
+
 -- test: every report has exactly one raw_coverage row
 SELECT r.report_id, count(c.report_id) AS n FROM raw_reports r
 LEFT JOIN raw_coverage c USING (report_id) GROUP BY r.report_id HAVING count(c.report_id) <> 1;

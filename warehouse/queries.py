@@ -118,13 +118,17 @@ _NULLABLE_INTS = {
 
 
 def warehouse_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Return one row: reports, synthetic reports, units, failed/duplicate files, last parse."""
+    """Return one row: reports, synthetic reports, units (with a region id, with a type id),
+    failed/duplicate files, last parse; a warehouse written before units had ids fails here,
+    before any page runs."""
     return _df(
         con,
         """
         SELECT (SELECT count(*) FROM reports) AS n_reports,
                (SELECT count(*) FROM reports WHERE is_synthetic) AS n_synthetic,
                (SELECT count(*) FROM units) AS n_units,
+               (SELECT count(region_id) FROM units) AS n_units_with_region,
+               (SELECT count(unit_type_id) FROM units) AS n_units_with_type,
                (SELECT count(*) FROM raw_files WHERE status = 'failed') AS n_failed,
                (SELECT count(*) FROM raw_files WHERE status = 'duplicate') AS n_duplicate,
                (SELECT max(parsed_at) FROM reports) AS last_parsed
@@ -133,14 +137,17 @@ def warehouse_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def unit_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Return every unit with its region, unit type and report count, by region then name."""
+    """Return every unit with its region, unit type (names and stable ids) and report count,
+    by region then name; a unit without a region or type gets the id 'none' / 'unknown'."""
     return _df(
         con,
         """
         SELECT u.unit_id, u.display_name, u.unit_name, u.unit_short,
-               coalesce(u.region_short, u.region, '未注明地区') AS region_short,
+               coalesce(nullif(u.region_short, ''), u.region, '未注明地区') AS region_short,
                u.region, coalesce(u.city, u.province) AS city,
                coalesce(u.unit_type, '未识别类型') AS unit_type,
+               coalesce(u.region_id, 'none') AS region_id,
+               coalesce(u.unit_type_id, 'unknown') AS unit_type_id,
                count(r.report_id) AS n_reports
         FROM units u LEFT JOIN reports r USING (unit_id)
         GROUP BY ALL

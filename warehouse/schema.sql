@@ -16,11 +16,17 @@ CREATE TABLE raw_units (
     city        VARCHAR,               -- 乐山市 (NULL for a 直辖市's districts: no city between)
     display_name VARCHAR NOT NULL,     -- 峨边·县委办: how the UI names a unit
     unit_type   VARCHAR,               -- 党委部门, 政府部门, 事业单位, 医院 ... (etl/vocab/unit_kinds.csv)
-    province    VARCHAR                -- 四川省 / 上海市, from the national division list
+    province    VARCHAR,               -- 四川省 / 上海市, from the national division list
+    region_code VARCHAR,               -- GB/T 2260 code of the region (511132); NULL when not listed
+    region_id   VARCHAR,               -- the region's stable id in links: region_code, or for a zone
+                                       --   or an unlisted name parent code + z/x + hash
+                                       --   (etl/vocab/regions.py); NULL without a region
+    unit_type_id VARCHAR               -- the unit type's id (party_committee), etl/vocab/unit_types.csv
 );
 
 CREATE TABLE unit_type_catalog (       -- every unit type etl/vocab/unit_kinds.csv knows
-    unit_type   VARCHAR PRIMARY KEY
+    unit_type   VARCHAR PRIMARY KEY,
+    unit_type_id VARCHAR NOT NULL UNIQUE -- its stable id, declared in etl/vocab/unit_types.csv
 );
 
 CREATE TABLE raw_unit_names (          -- every name variant seen, for alias review
@@ -238,7 +244,7 @@ CREATE TABLE metric_catalog (          -- etl/metrics.csv, loaded at build time
 -- ---------------------------------------------------------------- stable views
 CREATE VIEW units AS
 SELECT unit_id, unit_name, unit_short, region, city, display_name, region_short, unit_type,
-       province
+       province, region_code, region_id, unit_type_id
 FROM raw_units;
 
 CREATE VIEW reports AS

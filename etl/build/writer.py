@@ -27,7 +27,7 @@ from etl.build.old import Old
 from etl.build.plan import Candidate
 from etl.model import Report
 from etl.vocab import catalogue
-from etl.vocab.unit_kinds import unit_types
+from etl.vocab.unit_kinds import unit_type_ids, unit_types
 
 # DuckDB's memory for one build connection; beyond it, sorts and joins spill to disk.
 WRITER_MEMORY_LIMIT = "512MB"
@@ -301,13 +301,19 @@ def _write(job: WriteJob) -> None:
             "raw_units",
             [
                 (u.unit_id, u.unit_name, u.unit_short, u.region, u.region_short, u.city,
-                 u.display_name, u.unit_type, u.province)
+                 u.display_name, u.unit_type, u.province, u.region_code, u.region_id,
+                 u.unit_type_id)
                 for u in job.units
             ],
             ["unit_id", "unit_name", "unit_short", "region", "region_short", "city",
-             "display_name", "unit_type", "province"],
+             "display_name", "unit_type", "province", "region_code", "region_id",
+             "unit_type_id"],
         )  # fmt: skip
-        write_rows(con, "unit_type_catalog", [(t,) for t in unit_types()], ["unit_type"])
+        type_ids = unit_type_ids()
+        write_rows(
+            con, "unit_type_catalog", [(t, type_ids[t]) for t in unit_types()],
+            ["unit_type", "unit_type_id"],
+        )  # fmt: skip
 
         # Rows of reports carried over from the old warehouse, copied inside DuckDB.
         old_ids = sorted(rid for rid, c in kept.items() if c.origin != "new")

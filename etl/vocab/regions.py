@@ -5,11 +5,17 @@ counties with their 12-digit codes, refreshed 2026); it is read as a file, witho
 the package's matcher.  Zones that act as regions but are not on the list (开发区, 综合实验区,
 新区) come from zones.csv beside this module.  A 直辖市's districts have no city between them
 and the province: their city is None.
+
+A region's stable id (links, the warehouse's units.region_id) is its 6-digit code when it is
+on the list; a zone or a name not on the list (a renamed or fictional county) gets the code of
+the nearest listed place above it (000000 when none), a mark (z: zone, x: not listed) and six
+hex digits of its short name's sha256: 350100z5d1e2a.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.util
 import re
 from dataclasses import dataclass
@@ -42,6 +48,10 @@ NATIONS_FILE = "resources/56_nations.csv"  # the 56 ethnic groups, shipped besid
 MAX_NAME = 16  # longest region name tried at one position
 # A county-level name not on the list: 2-6 characters and 县/区/旗, followed by a party or
 # government body (委, 人民政府) — 市 is left out so that 市场监督管理局 is never a 市.
+ZONE_MARK = "z"  # in a zone's region id, after its parent's code
+UNLISTED_MARK = "x"  # in the region id of a name not on the list
+NO_PARENT = "000000"  # the parent code of a region id when no listed place above is known
+ID_HASH_DIGITS = 6
 UNLISTED_COUNTY = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:自治县|县|区|旗)(?=委|人民政府)")
 
 
@@ -337,3 +347,27 @@ def _name(code: str) -> str | None:
     """Given a 6-digit code, return the division's name, or None when not on the list."""
     d = divisions().get(code)
     return d.name if d else None
+
+
+def code_named(name: str | None) -> str | None:
+    """Given a province or city name (乐山市), return its 6-digit code when exactly one
+    province or city has that name, else None."""
+    codes = [
+        c for c in _index().get(name or "", ()) if divisions()[c].level in ("province", "city")
+    ]
+    return codes[0] if len(codes) == 1 else None
+
+
+def region_id(place: Region | None, short: str) -> str | None:
+    """Given where a unit sits and its short region name (峨边), return the region's stable id:
+    the division code when listed, else parent code + mark + hash; None without a region."""
+    if not short:
+        return None
+    if place is not None and place.code and place.level in ("county", "city"):
+        return place.code
+    parent = None
+    if place is not None:
+        parent = place.code or code_named(place.city) or code_named(place.province)
+    mark = ZONE_MARK if place is not None and place.level == "zone" else UNLISTED_MARK
+    digest = hashlib.sha256(short.encode("utf-8")).hexdigest()[:ID_HASH_DIGITS]
+    return f"{parent or NO_PARENT}{mark}{digest}"

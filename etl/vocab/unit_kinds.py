@@ -1,13 +1,17 @@
-"""Unit kinds by how a unit's name ends (unit_kinds.csv), and the short names they give."""
+"""Unit kinds by how a unit's name ends (unit_kinds.csv), the short names they give, and each
+unit type's stable id (unit_types.csv)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from etl.vocab import VOCAB_DIR, read_rows
 
 UNIT_KINDS_CSV = VOCAB_DIR / "unit_kinds.csv"
+UNIT_TYPES_CSV = VOCAB_DIR / "unit_types.csv"
+TYPE_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")  # English snake_case
 PARTY_PREFIX = "中共"
 PARTY_LONG_PREFIX = "中国共产党"
 
@@ -42,6 +46,22 @@ def kind_rules() -> tuple[KindRule, ...]:
 def unit_types() -> tuple[str, ...]:
     """Given nothing, return every unit type the table knows, in table order."""
     return tuple(dict.fromkeys(r.unit_type for r in kind_rules()))
+
+
+@cache
+def unit_type_ids() -> dict[str, str]:
+    """Given nothing, return unit type -> its stable id from unit_types.csv; a type of
+    unit_kinds.csv without an id, a repeated id or one not in snake_case raises ValueError."""
+    ids: dict[str, str] = {}
+    for row in read_rows(UNIT_TYPES_CSV):
+        type_id, name = row["id"].strip(), row["unit_type"].strip()
+        if not TYPE_ID.fullmatch(type_id) or type_id in ids.values() or name in ids:
+            raise ValueError(f"unit_types.csv: bad or repeated row {type_id},{name}")
+        ids[name] = type_id
+    missing = [t for t in unit_types() if t not in ids]
+    if missing:
+        raise ValueError(f"unit_types.csv has no id for {'、'.join(missing)}")
+    return ids
 
 
 def split_party(name: str) -> tuple[bool, str]:
