@@ -53,16 +53,11 @@ def region_labels(units: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def old_region_names(units: pd.DataFrame) -> dict[str, list[str]]:
-    """Map each short region name an older link held (峨边) to the region ids it stands for."""
-    pairs = units[["region_short", "region_id"]].drop_duplicates()
-    return {str(k): list(v) for k, v in pairs.groupby("region_short", sort=False)["region_id"]}
-
-
-def old_type_names(units: pd.DataFrame) -> dict[str, list[str]]:
-    """Map each unit type name an older link held (党委部门) to its id."""
-    pairs = units[["unit_type", "unit_type_id"]].drop_duplicates()
-    return {str(k): list(v) for k, v in pairs.groupby("unit_type", sort=False)["unit_type_id"]}
+def ids_by_name(units: pd.DataFrame, name: str, id_column: str) -> dict[str, list[str]]:
+    """Given the units and a name column with its id column (region_short/region_id,
+    unit_type/unit_type_id), map each name an older link held to the ids it stands for now."""
+    pairs = units[[name, id_column]].drop_duplicates()
+    return {str(k): list(v) for k, v in pairs.groupby(name, sort=False)[id_column]}
 
 
 def render_global_filters() -> Filters:
@@ -76,7 +71,7 @@ def render_global_filters() -> Filters:
     chosen_regions = state.id_multiselect(
         "地区", list(region_names), key=REGION_KEY, format_func=region_names.get, where=sb,
         placeholder=f"全部 {len(region_names)} 个地区（可搜市名）", select_all=False,
-        legacy=old_region_names(units),
+        legacy=ids_by_name(units, "region_short", "region_id"),
     )  # fmt: skip
     pool = units[units["region_id"].isin(chosen_regions)] if chosen_regions else units
     counts = pool["unit_type_id"].value_counts()
@@ -85,7 +80,8 @@ def render_global_filters() -> Filters:
     chosen_types = state.id_multiselect(
         "单位类型", types, key=TYPE_KEY,
         format_func=lambda t: f"{type_names.get(t, t)}（{counts.get(t, 0)} 个单位）",
-        where=sb, placeholder="全部类型", select_all=False, legacy=old_type_names(units),
+        where=sb, placeholder="全部类型", select_all=False,
+        legacy=ids_by_name(units, "unit_type", "unit_type_id"),
     )  # fmt: skip
     pool = pool[pool["unit_type_id"].isin(chosen_types)] if chosen_types else pool
     unit_ids = list(pool["unit_id"])
@@ -166,12 +162,6 @@ def peer_line(group: PeerGroup, labels: dict[str, str]) -> str:
         f"{name}：{safe.md(group.unit_type)} · {safe.md(group.region)}；"
         f"同类单位本地区 {group.here} 个，全部地区 {group.everywhere} 个"
     )
-
-
-def peer_lines(units: pd.DataFrame, picked: list[str], labels: dict[str, str]) -> list[str]:
-    """Given every unit, the picked unit ids and their labels, return one line per picked unit
-    naming its type and region and how many peers it has there and in all regions."""
-    return [peer_line(g, labels) for g in peer_groups(units, picked)]
 
 
 def _show_peers(region_id: str | None, type_id: str) -> None:

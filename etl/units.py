@@ -91,9 +91,16 @@ def place_of(
     """Given a unit's canonical name, its region and city as kept and its short region, return
     where it sits: from its name when that names the same region, else from the stated region
     (with its city before it), else an unlisted Region carrying the stated city."""
+    return _place(_where(unit_name) if region_short else None, region, city, region_short)
+
+
+def _place(
+    where: regions.Region | None, region: str | None, city: str | None, region_short: str
+) -> regions.Region | None:
+    """Given where a unit's name places it (_where), its region and city as kept and its short
+    region, return where it sits, as place_of does."""
     if not region_short:
         return None
-    where = _where(unit_name)
     if where is not None and short_region(where.region or where.city) == region_short:
         return where
     region, city = clean(region), clean(city)
@@ -220,7 +227,7 @@ def resolve_units(
         region = _longest(stated_regions)
         city = _longest(cities)
         unit_type = unit_type_of(name)
-        code, rid = region_code_and_id(place_of(name, region, city, region_short), region_short)
+        code, rid = region_code_and_id(_place(where, region, city, region_short), region_short)
         units.append(
             Unit(
                 unit_id_of(key),

@@ -33,6 +33,15 @@ def run_cli(*args: str) -> CliRun:
     return CliRun(code, buf.getvalue())
 
 
+def db_rows(db: Path, sql: str, params=()) -> list[tuple]:
+    """Given a warehouse file, a query and its parameters, return the query's rows."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
 def table_contents(db: Path) -> dict[str, list[tuple]]:
     """Given a warehouse file, return every table's rows, sorted, keyed by table name."""
     con = duckdb.connect(str(db), read_only=True)

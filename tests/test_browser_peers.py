@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
-import duckdb
 import pytest
 
+from tests.conftest import db_rows
 from tests.demo_fixture import demo_warehouse
 from tests.test_browser import (  # noqa: F401  (browser is a fixture)
     SHOTS,
@@ -33,14 +33,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object
 
 def test_peer_button_puts_the_peer_group_in_the_link(demo, browser) -> None:  # noqa: F811
     url, db = demo
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        uid, type_id, n_peers = con.execute(
-            "SELECT unit_id, unit_type_id, count(*) OVER (PARTITION BY unit_type_id) FROM units"
-            " ORDER BY unit_id LIMIT 1"
-        ).fetchone()
-    finally:
-        con.close()
+    ((uid, type_id, n_peers),) = db_rows(
+        db,
+        "SELECT unit_id, unit_type_id, count(*) OVER (PARTITION BY unit_type_id) FROM units"
+        " ORDER BY unit_id LIMIT 1",
+    )
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.goto(f"{url}?unit={uid}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SAMPLES, run_cli, table_contents
+from conftest import SAMPLES, db_rows, run_cli, table_contents
 
 import etl.build
 import etl.build.plan
@@ -41,14 +41,6 @@ def _files_beside(db: Path) -> list[str]:
     return sorted(p.name for p in db.parent.iterdir() if not p.name.endswith(".lock"))
 
 
-def _rows(db: Path, sql: str, params=()) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 # ---------------------------------------------------------------- the bundled samples
 
 
@@ -56,10 +48,10 @@ def test_samples_build_loads_five_reports_and_records_ten_duplicates(samples_bui
     db, run = samples_build
     assert run.code == 0, run.out
     assert "[15/15]" in run.out
-    assert _rows(db, "SELECT count(*) FROM reports") == [(5,)]
-    status = dict(_rows(db, "SELECT status, count(*) FROM raw_files GROUP BY status"))
+    assert db_rows(db, "SELECT count(*) FROM reports") == [(5,)]
+    status = dict(db_rows(db, "SELECT status, count(*) FROM raw_files GROUP BY status"))
     assert status == {"loaded": 5, "duplicate": 10}
-    dups = _rows(
+    dups = db_rows(
         db,
         "SELECT f.source_file, f.message, r.source_file FROM raw_files f "
         "JOIN raw_reports r USING (report_id) WHERE f.status = 'duplicate'",
@@ -70,20 +62,20 @@ def test_samples_build_loads_five_reports_and_records_ten_duplicates(samples_bui
         assert f"保留 {kept_file}" in message
         assert f"{dup_file}: {message}" in run.out
     # One report per unit, fiscal year and kind; every stated name recorded.
-    assert _rows(
+    assert db_rows(
         db, "SELECT count(*) FROM (SELECT DISTINCT unit_id, fiscal_year, doc_kind FROM reports)"
     ) == [(5,)]
-    assert _rows(db, "SELECT count(DISTINCT source_file) FROM raw_unit_names") == [(15,)]
-    assert _rows(db, "SELECT count(*) FROM metric_catalog")[0][0] > 50
+    assert db_rows(db, "SELECT count(DISTINCT source_file) FROM raw_unit_names") == [(15,)]
+    assert db_rows(db, "SELECT count(*) FROM metric_catalog")[0][0] > 50
     assert "新载入 5" in run.out and "重复 10" in run.out and "失败 0" in run.out
     assert str(db) in run.out
 
 
 def test_report_ids_and_unit_ids_are_deterministic(samples_build):
     db, _ = samples_build
-    for report_id, sha in _rows(db, "SELECT report_id, source_sha256 FROM raw_reports"):
+    for report_id, sha in db_rows(db, "SELECT report_id, source_sha256 FROM raw_reports"):
         assert report_id == sha[:16]
-    names = {r[0] for r in _rows(db, "SELECT display_name FROM units")}
+    names = {r[0] for r in db_rows(db, "SELECT display_name FROM units")}
     assert "峨边·县委办" in names
     assert "金口河·区委办" in names
 
@@ -112,7 +104,7 @@ def test_touching_parses_nothing_changing_one_file_parses_one(samples_db, tmp_pa
     # Moved files are recognised by content: nothing is parsed, paths are updated.
     result = build([inputs], samples_db, log=_quiet)
     assert result.parsed == 0
-    paths = [r[0] for r in _rows(samples_db, "SELECT source_path FROM raw_reports")]
+    paths = [r[0] for r in db_rows(samples_db, "SELECT source_path FROM raw_reports")]
     assert all(p.startswith(str(inputs)) for p in paths)
 
     target = inputs / "txt" / "002_bf967062ffb9ca21.txt"
@@ -122,13 +114,13 @@ def test_touching_parses_nothing_changing_one_file_parses_one(samples_db, tmp_pa
     target.write_text(target.read_text(encoding="utf-8") + "\n（本行为测试追加）\n", "utf-8")
     result = build([inputs], samples_db, log=_quiet)
     assert result.parsed == 1
-    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
+    assert db_rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
 
     extra = tmp_path / "extra.txt"
     extra.write_text(target.read_text(encoding="utf-8") + "\n（再追加一行）\n", "utf-8")
     result = build([inputs, extra], samples_db, log=_quiet)
     assert result.parsed == 1
-    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
+    assert db_rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
 
 
 def test_identical_copy_is_a_duplicate_without_parsing(samples_db, tmp_path):
@@ -146,9 +138,9 @@ def test_absent_files_are_kept_unless_pruned(samples_db):
     one = SAMPLES / "docx" / "001_b0dd71e4c835dab5.docx"
     result = build([one], samples_db, log=_quiet)
     assert result.parsed == 0 and len(result.retained) == 4
-    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
+    assert db_rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
     result = build([one], samples_db, prune=True, log=_quiet)
-    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(1,)]
+    assert db_rows(samples_db, "SELECT count(*) FROM reports") == [(1,)]
 
 
 # ---------------------------------------------------------------- atomicity
@@ -242,7 +234,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
 
 
 def test_bad_inputs_fail_one_line_each_and_the_rest_loads(samples_db, tmp_path):
-    before_reports = _rows(samples_db, "SELECT * FROM raw_reports ORDER BY report_id")
+    before_reports = db_rows(samples_db, "SELECT * FROM raw_reports ORDER BY report_id")
     bad = _bad_inputs(tmp_path / "bad")
     good = SAMPLES / "docx"
     run = run_cli("build", "--db", str(samples_db), str(good), str(tmp_path / "bad"))
@@ -253,12 +245,12 @@ def test_bad_inputs_fail_one_line_each_and_the_rest_loads(samples_db, tmp_path):
         assert line, f"{name} 没有失败说明：\n{run.out}"
         assert len(line) > len(name) + 2 and word in line, line
     failed = dict(
-        _rows(samples_db, "SELECT source_file, message FROM raw_files WHERE status = 'failed'")
+        db_rows(samples_db, "SELECT source_file, message FROM raw_files WHERE status = 'failed'")
     )
     assert set(failed) == set(bad)
     # The good files still count, and nothing already in the warehouse is lost.
-    assert _rows(samples_db, "SELECT count(*) FROM raw_files WHERE status = 'loaded'") == [(5,)]
-    assert _rows(samples_db, "SELECT * FROM raw_reports ORDER BY report_id") == before_reports
+    assert db_rows(samples_db, "SELECT count(*) FROM raw_files WHERE status = 'loaded'") == [(5,)]
+    assert db_rows(samples_db, "SELECT * FROM raw_reports ORDER BY report_id") == before_reports
 
 
 def test_unsupported_file_named_explicitly_is_reported(samples_db, tmp_path):
@@ -268,7 +260,7 @@ def test_unsupported_file_named_explicitly_is_reported(samples_db, tmp_path):
     run = run_cli("build", "--db", str(samples_db), str(sheet), str(missing))
     assert run.code == 1
     assert "决算表.xlsx: " in run.out and "不存在.pdf: 文件或文件夹不存在" in run.out
-    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
+    assert db_rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
 
 
 def test_file_that_loaded_before_and_now_fails_keeps_its_report(tmp_path):
@@ -277,12 +269,12 @@ def test_file_that_loaded_before_and_now_fails_keeps_its_report(tmp_path):
     shutil.copy(SAMPLES / "docx" / "003_bf88f83d7370706c.docx", report)
     report.chmod(0o644)
     assert run_cli("build", "--db", str(db), str(report)).code == 0
-    before = _rows(db, "SELECT * FROM raw_reports")
+    before = db_rows(db, "SELECT * FROM raw_reports")
     report.write_bytes(b"PK\x03\x04 this is not a docx any more")
     run = run_cli("build", "--db", str(db), str(report))
     assert run.code == 1
     assert "单位报告.docx: " in run.out and "保留上次载入" in run.out
-    assert _rows(db, "SELECT * FROM raw_reports") == before
+    assert db_rows(db, "SELECT * FROM raw_reports") == before
 
 
 # ---------------------------------------------------------------- units
@@ -321,13 +313,13 @@ def test_alias_file_maps_a_stated_name_without_reparsing(samples_db, tmp_path, m
     )
     assert "中共乐山市金口河区委办公室" in load_aliases(aliases)
     monkeypatch.setenv("JUESUAN_UNIT_ALIASES", str(aliases))
-    stated = _rows(samples_db, "SELECT unit_name_stated FROM raw_reports")
+    stated = db_rows(samples_db, "SELECT unit_name_stated FROM raw_reports")
     assert ("中共乐山市金口河区委办公室",) in stated
     result = build([SAMPLES / "docx", SAMPLES / "pdf", SAMPLES / "txt"], samples_db, log=_quiet)
     assert result.count("failed") == 0
-    names = {r[0] for r in _rows(samples_db, "SELECT unit_name FROM units")}
+    names = {r[0] for r in db_rows(samples_db, "SELECT unit_name FROM units")}
     assert "金口河区委办公室（统一名称）" in names
-    assert _rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
+    assert db_rows(samples_db, "SELECT count(*) FROM reports") == [(5,)]
 
 
 def test_bundled_alias_file_parses():
@@ -360,7 +352,7 @@ def test_parallel_build_stores_the_same_rows_as_one_process(tmp_path):
     assert a.pop("raw_reports") != [] and b.pop("raw_reports") != []
     assert a == b  # every table but raw_reports (whose parsed_at differs) is identical
     strip = "SELECT * EXCLUDE (parsed_at) FROM raw_reports ORDER BY report_id"
-    assert _rows(one, strip) == _rows(two, strip)
+    assert db_rows(one, strip) == db_rows(two, strip)
 
 
 def test_rows_staged_a_few_at_a_time_are_written_as_staged_all_at_once(tmp_path, monkeypatch):
@@ -371,11 +363,11 @@ def test_rows_staged_a_few_at_a_time_are_written_as_staged_all_at_once(tmp_path,
     monkeypatch.setattr(etl.build.staging, "STAGE_BATCH_ROWS", 7)  # a flush after every report
     build([SAMPLES / "docx"], small, jobs=1, log=_quiet)
     strip = "SELECT * EXCLUDE (parsed_at) FROM raw_reports ORDER BY report_id"
-    assert _rows(whole, strip) == _rows(small, strip)
+    assert db_rows(whole, strip) == db_rows(small, strip)
     for table in etl.build.writer.RAW_DETAIL_TABLES:  # same rows in the same stored order
         query = f"SELECT * FROM {table} ORDER BY rowid"
-        assert _rows(whole, query) == _rows(small, query), table
-    assert _rows(small, "SELECT count(*) FROM raw_facts")[0][0] > 7
+        assert db_rows(whole, query) == db_rows(small, query), table
+    assert db_rows(small, "SELECT count(*) FROM raw_facts")[0][0] > 7
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "small.duckdb",
         "small.duckdb.lock",
@@ -411,7 +403,7 @@ def test_hung_crashed_and_broken_parses_fail_alone(tmp_path, jobs):
     assert "a_hang.docx: 解析超时（超过 2 秒）" in tail
     assert "c_crash.docx: 解析进程异常退出" in tail
     # The warehouse was still written, with the two good reports only.
-    assert _rows(db, "SELECT source_file FROM reports ORDER BY 1") == [
+    assert db_rows(db, "SELECT source_file FROM reports ORDER BY 1") == [
         ("b_good.docx",),
         ("e_good.docx",),
     ]
@@ -466,14 +458,14 @@ def test_adding_files_parses_only_them_and_prune_drops_vanished_ones(tmp_path):
     _copy_docx(inputs, {f"{s}.docx": s for s in STEMS[3:]})
     result = build([inputs], db, jobs=2, log=_quiet)
     assert result.parsed == 2 and result.count("unchanged") == 3
-    assert _rows(db, "SELECT count(*) FROM reports") == [(5,)]
+    assert db_rows(db, "SELECT count(*) FROM reports") == [(5,)]
     (inputs / f"{STEMS[0]}.docx").unlink()
     result = build([inputs], db, log=_quiet)
     assert result.parsed == 0 and result.retained == [f"{STEMS[0]}.docx"]
-    assert _rows(db, "SELECT count(*) FROM reports") == [(5,)]
+    assert db_rows(db, "SELECT count(*) FROM reports") == [(5,)]
     result = build([inputs], db, prune=True, log=_quiet)
     assert result.parsed == 0 and result.retained == []
-    files = {r[0] for r in _rows(db, "SELECT source_file FROM reports")}
+    files = {r[0] for r in db_rows(db, "SELECT source_file FROM reports")}
     assert files == {f"{s}.docx" for s in STEMS[1:]}
 
 
@@ -564,7 +556,7 @@ def test_demo_builds_a_synthetic_warehouse_and_reuses_its_corpus(tmp_path):
     run = run_cli("demo", "--db", str(db), "--units", "2", "--years", "1", "--jobs", "2")
     assert run.code == 0, run.out
     assert "正在生成合成报告" in run.out and "演示仓库" in run.out
-    n, synthetic = _rows(db, "SELECT count(*), count(*) FILTER (is_synthetic) FROM reports")[0]
+    n, synthetic = db_rows(db, "SELECT count(*), count(*) FILTER (is_synthetic) FROM reports")[0]
     assert n >= 2 and synthetic == n  # every demo report is marked synthetic
     corpus = next((tmp_path / "demo_reports").iterdir())
     assert len(list((corpus / "docx").glob("*.docx"))) == n

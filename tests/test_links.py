@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pytest
 
+from tests.conftest import db_rows
 from tests.dashboard_fixture import UNITS
 from tests.test_pages import BASE_URL, assert_clean, fixture_db, open_app, share_link, use_db
 from warehouse import queries
@@ -282,18 +283,18 @@ def test_peer_group_button_on_the_demo_warehouse(demo_db: Path, use_db) -> None:
     import json
 
     use_db(demo_db)
-    con = duckdb.connect(str(demo_db), read_only=True)
-    try:
-        uid, name, type_id = con.execute(
-            "SELECT unit_id, display_name, unit_type_id FROM units"
-            " WHERE unit_type_id = 'party_committee' ORDER BY unit_id LIMIT 1"
-        ).fetchone()
-        peers = {n for (n,) in con.execute(
-            "SELECT display_name FROM units WHERE unit_type_id = ?", [type_id]
-        ).fetchall()}  # fmt: skip
-        n_units = con.execute("SELECT count(*) FROM units").fetchone()[0]
-    finally:
-        con.close()
+    ((uid, name, type_id),) = db_rows(
+        demo_db,
+        "SELECT unit_id, display_name, unit_type_id FROM units"
+        " WHERE unit_type_id = 'party_committee' ORDER BY unit_id LIMIT 1",
+    )
+    peers = {
+        n
+        for (n,) in db_rows(
+            demo_db, "SELECT display_name FROM units WHERE unit_type_id = ?", [type_id]
+        )
+    }
+    ((n_units,),) = db_rows(demo_db, "SELECT count(*) FROM units")
     assert 1 < len(peers) < n_units
     at = open_app("sangong", {"unit": uid, "sg_top": "5"})
     assert_clean(at)
