@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from itertools import zip_longest
 from pathlib import Path
 
 import duckdb
@@ -43,6 +44,9 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from etl.vocab.functions import function_names  # noqa: E402
+from etl.vocab.regions import divisions, short_form  # noqa: E402
+from etl.vocab.unit_kinds import unit_type_ids  # noqa: E402
 from tests.dashboard_fixture import SCHEMA, build_fixture, load_schema  # noqa: E402
 from warehouse import queries as q  # noqa: E402
 
@@ -51,6 +55,13 @@ FIRST_PAGE_STARTS = 3  # fresh server starts timed for the first page after star
 SETTLE_SECONDS = 1.2  # the fixed wait in tests.test_browser.wait_until_done, subtracted
 PAGE_TIMEOUT = 120  # seconds a page may take before it is reported as too slow
 PROFILE_RUNS = 3  # in-process script runs per page for --profile (the first fills the cache)
+
+SYNTHETIC_PROVINCES = (
+    "35",
+    "51",
+)  # 福建, 四川: the synthetic warehouses' units sit in their counties
+ITEMS_PER_REPORT = 7  # 功能分类 项 per synthetic 决算 report
+UNITS_PER_REGION = 40  # about as many budget units as a county publishes reports for
 
 PAGES = {  # title -> url_path (dashboard.py)
     "总览": "",
@@ -139,13 +150,61 @@ def build_large(path: Path, n_reports: int) -> Path:
     load_schema(con)
     years = 5
     n_units = max(1, -(-n_reports // (years + 1)))  # 决算 each year + 绩效自评 in one year
+    # real county-level regions of two provinces (GB/T 2260), about UNITS_PER_REGION units each,
+    # and every unit type the ETL knows, so that region/type navigation and peer groups see a
+    # province's shape rather than one region
+    places = [
+        d
+        for code, d in sorted(divisions().items())
+        if d.level == "county" and code[:2] in SYNTHETIC_PROVINCES and not code.endswith("01")
+    ]
+    by_province: dict[str, list] = {}
+    for d in places:
+        by_province.setdefault(d.code[:2], []).append(d)
+    places = [d for row in zip_longest(*by_province.values()) for d in row if d]  # alternate
+    places = places[: min(len(places), max(5, n_units // UNITS_PER_REGION))]
+    names = divisions()
+    con.execute(
+        "CREATE TEMP TABLE places (n INTEGER, code VARCHAR, name VARCHAR, short VARCHAR,"
+        " city VARCHAR, province VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                n,
+                d.code,
+                d.name,
+                short_form(d.name),
+                names.get(d.city_code, d).name,
+                names[d.province_code].name,
+            )
+            for n, d in enumerate(places)
+        ],
+    )
+    type_ids = unit_type_ids()
+    con.executemany(
+        "INSERT INTO unit_type_catalog (unit_type, unit_type_id) VALUES (?, ?)",
+        list(type_ids.items()),
+    )
     con.execute(
         """
-        INSERT INTO raw_units (unit_id, unit_name, unit_short, region, region_short, city, display_name)
-        SELECT printf('u%05d', i), printf('合成单位%05d', i), printf('单位%d', i % 40),
-               printf('合成县%02d', i % 25), printf('县%02d', i % 25), '合成市',
-               printf('县%02d·单位%d·%d', i % 25, i % 40, i)
+        CREATE TEMP TABLE kinds AS
+        SELECT row_number() OVER (ORDER BY unit_type_id) - 1 AS n, unit_type, unit_type_id
+        FROM unit_type_catalog
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO raw_units (unit_id, unit_name, unit_short, region, region_short, city,
+            display_name, unit_type, province, region_code, region_id, unit_type_id)
+        SELECT printf('u%05d', i), printf('%s合成%s%05d', p.name, k.unit_type, i),
+               printf('%s%d', k.unit_type, i % 40), p.name, p.short, p.city,
+               printf('%s·%s%d·%d', p.short, k.unit_type, i % 40, i), k.unit_type, p.province,
+               p.code, p.code, k.unit_type_id
         FROM range(?) t(i)
+        JOIN places p ON p.n = i % (SELECT count(*) FROM places)
+        JOIN kinds k ON k.n = i // (SELECT count(*) FROM places) % (SELECT count(*) FROM kinds)
         """,
         [n_units],
     )
@@ -182,19 +241,26 @@ def build_large(path: Path, n_reports: int) -> Path:
         WHERE f.metric IN ('total.income_expenditure', 'sangong.total', 'sangong.reception')
         """
     )
+    # 功能分类 as the official list names it: ITEMS_PER_REPORT 项 spread over the list's classes
+    con.execute(
+        "CREATE TEMP TABLE items (s INTEGER, class_name VARCHAR, kuan VARCHAR, xiang VARCHAR,"
+        " code VARCHAR)"
+    )
+    con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?)", synthetic_items())
     con.execute(
         """
-        INSERT INTO raw_function_items (report_id, seq, class_name, kuan, xiang, amount, pct_of_budget, page, loc, quote)
-        SELECT report_id, s, printf('类%d', s % 4), printf('款%d', s % 3), printf('项%d', s), round(random() * 300, 2),
-               100, 10, '第10页', '合成'
-        FROM raw_reports, range(1, 8) t(s) WHERE doc_kind = '决算'
+        INSERT INTO raw_function_items (report_id, seq, class_name, kuan, xiang, amount,
+            pct_of_budget, page, loc, quote, code)
+        SELECT report_id, i.s, i.class_name, i.kuan, i.xiang, round(random() * 300, 2),
+               100, 10, '第10页', '合成', i.code
+        FROM raw_reports, items i WHERE doc_kind = '决算'
         """
     )
     con.execute(
         """
         INSERT INTO raw_function_classes (report_id, class_name, amount, pct, page, loc, quote)
-        SELECT report_id, printf('类%d', s), round(random() * 800, 2), 25, 9, '第9页', '合成'
-        FROM raw_reports, range(4) t(s) WHERE doc_kind = '决算'
+        SELECT report_id, c.class_name, round(random() * 800, 2), 25, 9, '第9页', '合成'
+        FROM raw_reports, (SELECT DISTINCT class_name FROM items) c WHERE doc_kind = '决算'
         """
     )
     con.execute(
@@ -247,6 +313,16 @@ def build_large(path: Path, n_reports: int) -> Path:
     con.execute("CHECKPOINT")
     con.close()
     return path
+
+
+def synthetic_items() -> list[tuple[int, str, str, str, str]]:
+    """Given the official 功能分类 list, return ITEMS_PER_REPORT (seq, 类, 款, 项, code) rows
+    spread over its classes, as a report's 支出决算表 lists them."""
+    names = function_names()
+    xiang = [code for code in names if len(code) == 7]
+    step = max(1, len(xiang) // ITEMS_PER_REPORT)
+    picked = xiang[::step][:ITEMS_PER_REPORT]
+    return [(n + 1, names[c[:3]], names[c[:5]], names[c], c) for n, c in enumerate(picked)]
 
 
 def cached_large(n_reports: int) -> Path:

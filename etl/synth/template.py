@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from etl.synth.text import Document, Para, Table, wan
-from etl.vocab import VOCAB_DIR, read_rows
 from etl.vocab.catalogue import load as load_catalogue
+from etl.vocab.functions import function_names
 
-FUNCTION_CODES_CSV = VOCAB_DIR / "function_codes.csv"
 SYNTHETIC_LINE = "（合成数据，非真实报告，仅供测试）"
 AMOUNT_RANGE = (2_000, 60_000)  # one 项's amount, hundredths of 万元 (20 to 600 万元)
 PROJECT_SHARE = (0.15, 0.45)  # share of an item spent on projects
@@ -138,13 +137,6 @@ class Figures:
 def catalogue_names() -> dict[str, tuple[str, ...]]:
     """Given nothing, return each metric's names in the catalogue (etl/vocab/metrics.toml)."""
     return {key: m.names for key, m in load_catalogue().metrics.items() if m.names}
-
-
-@cache
-def function_names() -> dict[str, str]:
-    """Given nothing, return 功能分类 code -> name from etl/vocab/function_codes.csv."""
-    rows = read_rows(FUNCTION_CODES_CSV)
-    return {r["code"]: r["name"] for r in rows}
 
 
 def make_figures(unit_type: str, seed: int) -> Figures:

@@ -18,10 +18,15 @@ CLASS_SUFFIX = "支出"
 
 
 @cache
+def function_names() -> dict[str, str]:
+    """Given nothing, return every 功能分类 code (类, 款, 项) -> name from function_codes.csv."""
+    return {r["code"]: r["name"] for r in read_rows(FUNCTION_CODES_CSV)}
+
+
+@cache
 def official_classes() -> dict[str, str]:
     """Given nothing, return official 类 code -> name from function_codes.csv."""
-    rows = read_rows(FUNCTION_CODES_CSV)
-    return {r["code"]: r["name"] for r in rows if len(r["code"]) == CLASS_CODE_LEN}
+    return {c: n for c, n in function_names().items() if len(c) == CLASS_CODE_LEN}
 
 
 @cache
