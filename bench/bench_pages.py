@@ -1,7 +1,7 @@
 """Benchmark the dashboard pages: query time per page and time to finish rendering in Chromium.
 
 Usage: ``python bench/bench_pages.py [--runs 5] [--sizes 1200,10000] [--demo 625x8]
-[--no-browser] [--profile] [--against OTHER_CHECKOUT]``
+[--no-browser] [--profile] [--shots DIR] [--against OTHER_CHECKOUT]``
 
 Warehouses measured: the small synthetic test fixture (tests/dashboard_fixture.py), one
 synthetic warehouse per ``--sizes`` entry (reports generated directly in DuckDB), and with
@@ -18,7 +18,8 @@ server sends: script run seconds (in-process AppTest, cached queries), charts, t
 points, figure JSON kilobytes and table cells (AppTest sends every table whole; in the
 browser a table over frame.EAGER_TABLE_ROWS rows is sent in chunks).  ``--against DIR``
 measures another checkout's dashboard (e.g. the commit before a change) alternately with this
-one, page by page, so that a busy machine slows both alike.  Only medians are printed.
+one, page by page, so that a busy machine slows both alike.  ``--shots DIR`` saves every
+page as a person sees it after its timed load.  Only medians are printed.
 """
 
 from __future__ import annotations
@@ -226,7 +227,12 @@ def build_large(path: Path, n_reports: int) -> Path:
     con.execute(
         """
         INSERT INTO raw_facts (report_id, metric, value, unit, page, loc, quote)
-        SELECT r.report_id, m.metric, round(100 + random() * 2000, 2), c.unit, 7, '第7页',
+        SELECT r.report_id, m.metric,
+               CASE c.unit WHEN '万元' THEN round(100 + random() * 2000, 2)
+                           WHEN '分' THEN round(70 + random() * 30, 1)
+                           WHEN '辆' THEN floor(random() * 12)
+                           ELSE floor(1 + random() * 200) END,
+               c.unit, 7, '第7页',
                '合成数据：' || c.label_zh || '为若干万元'
         FROM raw_reports r, (SELECT unnest(?::VARCHAR[]) AS metric) m JOIN metric_catalog c USING (metric)
         WHERE r.doc_kind = '决算' OR m.metric IN ('perf.overall_score', 'budget.initial', 'sangong.total')
@@ -384,14 +390,24 @@ def median_query_times(db: Path, runs: int) -> dict[str, float]:
 OPEN_KEY = "（打开仓库）"
 
 
-def median_render_times(db: Path, runs: int, tmp: Path) -> dict[str, float]:
+def median_render_times(
+    db: Path, runs: int, tmp: Path, shots: Path | None = None
+) -> dict[str, float]:
     """Given a warehouse, a run count and a scratch folder, return each page's median seconds
-    in Chromium, from opening the page until it is finished (a fresh browser context each time).
+    in Chromium, from opening the page until it is finished (a fresh browser context each time);
+    with ``shots``, each page's last load is saved there as a full-page screenshot.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_until_done
+    from tests.test_browser import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        free_port,
+        start_app,
+        wait_until_done,
+        whole_page_screenshot,
+    )
 
     proc = start_app(db, free_port(), tmp / f"{db.stem}.log")
     port = proc.args[proc.args.index("--server.port") + 1]
@@ -424,6 +440,10 @@ def median_render_times(db: Path, runs: int, tmp: Path) -> dict[str, float]:
                         times.append(time.perf_counter() - t0 - SETTLE_SECONDS)
                     except PlaywrightTimeout:
                         times.append(math.inf)
+                    if shots is not None and len(times) == runs:  # after the timing
+                        shots.mkdir(parents=True, exist_ok=True)
+                        name = f"{db.stem}_{path or 'overview'}.png"
+                        whole_page_screenshot(page, shots / name)
                     context.close()
                 out[page_name] = statistics.median(times)
             browser.close()
@@ -592,7 +612,8 @@ def measure(label: str, db: Path, args: argparse.Namespace, tmp: Path) -> None:
     con.close()
     print(f"\n== {label}: {n} reports, {units} units, {facts} facts", flush=True)
     qt = median_query_times(db, args.runs)
-    rt = {} if args.no_browser else median_render_times(db, max(1, args.runs // 2), tmp)
+    shots = Path(args.shots) if args.shots else None
+    rt = {} if args.no_browser else median_render_times(db, max(1, args.runs // 2), tmp, shots)
     print(f"{'page':<8} {'query median (ms)':>18} {'browser median (s)':>19}")
     for page in PAGES:
         browser = f"{rt[page]:.2f}" if page in rt else "-"
@@ -624,6 +645,7 @@ def main() -> None:
     ap.add_argument("--no-fixture", action="store_true", help="skip the small test fixture")
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--profile", action="store_true", help="what each page computes and sends")
+    ap.add_argument("--shots", metavar="DIR", help="save each page's screenshot (1440 × 1000) here")
     ap.add_argument(
         "--against",
         metavar="DIR",

@@ -35,20 +35,28 @@ def wan(x: object) -> str:
     return f"{float(x):,.2f} 万元"
 
 
-def value(x: object, unit: str) -> str:
-    """Format a value in its unit: 万元 with two decimals, counts as integers, scores as stated."""
+def number(x: object, unit: str) -> str:
+    """Given a value and its unit, return the number as ``value`` shows it, without the unit
+    (``4,359,877.30`` for 万元): for a tile whose label names the unit."""
     if is_missing(x):
         return "—"
     v = float(x)
     if unit == "万元":
-        return wan(v)
+        return f"{v:,.2f}"
     if unit == "%":
-        return f"{v:.2f}%"
+        return f"{v:.2f}"
     if unit == "分":
-        return f"{v:g} 分"
-    if v == int(v):
-        return f"{int(v):,} {unit}".strip()
-    return f"{v:,.2f} {unit}".strip()
+        return f"{v:g}"
+    return f"{int(v):,}" if v == int(v) else f"{v:,.2f}"
+
+
+def value(x: object, unit: str) -> str:
+    """Format a value in its unit: 万元 with two decimals, counts as integers, scores as stated."""
+    if is_missing(x):
+        return "—"
+    if unit == "%":
+        return f"{number(x, unit)}%"
+    return f"{number(x, unit)} {unit}".strip()
 
 
 def change(cur: object, prev: object, unit: str = "万元") -> str | None:

@@ -205,18 +205,26 @@ def render() -> None:
     with c3:
         show_false = state.toggle("显示已标为误报的", key="fd_false")  # in the link
     everything = review.with_status(query("findings_list", f, tuple(SEVERITY_LABEL), None))
-    keep = everything["severity"].isin(severities)
+    keep_but_severity = pd.Series(True, index=everything.index)
     if rule:
-        keep &= everything["rule"] == rule
+        keep_but_severity &= everything["rule"] == rule
     if not show_false:
-        keep &= everything["review_status"] != "误报"
+        keep_but_severity &= everything["review_status"] != "误报"
+    keep = keep_but_severity & everything["severity"].isin(severities)
     found = everything[keep]
-    # the tiles count what the list shows: every filter applies to them
+    # the tiles count what the list shows: every filter applies to them; a severity left out
+    # of the list reads 未选 with how many the other filters find, never a 0 it does not have
     k = st.columns(4)
     for col, sev in zip(k, SEVERITY_LABEL, strict=False):
+        shown = sev in severities
+        n = (
+            int((found["severity"] == sev).sum())
+            if shown
+            else int((everything[keep_but_severity]["severity"] == sev).sum())
+        )
         col.metric(
-            SEVERITY_LABEL[sev], f"{int((found['severity'] == sev).sum())} 条", border=True,
-            help=SEVERITY_HELP.get(sev),
+            SEVERITY_LABEL[sev], f"{n} 条" if shown else "未选", None if shown else f"共 {n} 条",
+            delta_color="off", delta_arrow="off", border=True, help=SEVERITY_HELP.get(sev),
         )  # fmt: skip
     k[3].metric("涉及单位", f"{found['display_name'].nunique()} 个", border=True)
     editable = review.can_mark()

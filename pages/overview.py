@@ -60,10 +60,10 @@ def kpi_tiles(table: pd.DataFrame) -> None:
         if metric == "perf.overall_score":
             v = vals[metric].mean() if not vals.empty else None
             pv = vals[metric + ".prev"].mean() if vals[metric + ".prev"].notna().any() else None
-            shown = "—" if v is None else f"{v:.1f} 分"
+            shown = "—" if v is None else f"{v:.1f}"
             delta = None if pv is None or v is None else f"{v - pv:+.1f} 分（较上年）"
             col.metric(
-                name,
+                f"{name}（分）",
                 shown,
                 delta,
                 delta_color="normal",
@@ -78,9 +78,10 @@ def kpi_tiles(table: pd.DataFrame) -> None:
             delta = fmt.change(both[metric].sum(), both[metric + ".prev"].sum(), unit)
             if len(both) < len(vals):
                 delta = f"{delta}，可比{len(both)}家"
-        shown = fmt.value(total, unit) if total is not None else "—"
+        # the unit in the label: a province's sum (4,359,877.30) fills the tile alone
+        shown = fmt.number(total, unit) if total is not None else "—"
         col.metric(
-            name,
+            f"{name}（{unit}）",
             shown,
             delta,
             delta_color="inverse" if metric == "sangong.total" else "off",

@@ -140,6 +140,31 @@ def wait_until_done(page: object, timeout_ms: int = 45_000) -> None:
     )
 
 
+MAX_SHOT_PX = 16_000  # the tallest window a whole-page screenshot is taken in
+SHOT_SETTLE_MS = 1500  # plotly redraws its charts after the window grows
+SCROLL_HEIGHT_JS = """
+() => {
+  const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+  return block ? Math.ceil(block.scrollHeight + 120) : 0;
+}
+"""
+
+
+def whole_page_screenshot(page: object, path: Path) -> None:
+    """Given a finished page and a PNG path, grow the window to the page's height and save it.
+
+    Streamlit scrolls inside its main block, so a full-page screenshot of a window-sized page
+    shows only the first screen; the window is made as tall as the content (at most
+    MAX_SHOT_PX) and kept so.
+    """
+    size = page.viewport_size  # type: ignore[attr-defined]
+    tall = page.evaluate(SCROLL_HEIGHT_JS)  # type: ignore[attr-defined]
+    height = min(max(tall, size["height"]), MAX_SHOT_PX)
+    page.set_viewport_size({"width": size["width"], "height": height})  # type: ignore[attr-defined]
+    page.wait_for_timeout(SHOT_SETTLE_MS)  # type: ignore[attr-defined]
+    page.screenshot(path=str(path))  # type: ignore[attr-defined]
+
+
 def assert_no_errors(page: object) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0  # type: ignore[attr-defined]

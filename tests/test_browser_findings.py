@@ -126,7 +126,7 @@ def test_clicking_a_row_opens_its_evidence_and_tiles_follow_filters(
     wait_until_done(page)
     count, _ = grid_rows(page)
     assert int(count) == 1 + errors
-    assert _tiles(page)[:3] == [f"{errors} 条", "0 条", "0 条"]
+    assert _tiles(page)[:3] == [f"{errors} 条", "未选", "未选"]  # not a 0 it does not have
     page.context.close()  # type: ignore[attr-defined]
 
 

@@ -20,6 +20,7 @@ from tests.test_browser import (  # noqa: F401  (browser is a fixture)
     browser,
     running_app,
     wait_until_done,
+    whole_page_screenshot,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -36,14 +37,6 @@ PAGES = {  # url_path -> title (dashboard.py)
 VIEWPORTS = {1366: 900, 1920: 1080}
 SLACK_PX = 1.0  # boxes touching by up to this much do not count as overlapping
 TOUCH_PX = 2.0  # a legend nearer than this to an axis title reads as touching it
-MAX_PX = 16_000  # the tallest window a screenshot is taken in
-SCROLL_HEIGHT_JS = """
-() => {
-  const block = document.querySelector('[data-testid="stMainBlockContainer"]');
-  return block ? Math.ceil(block.scrollHeight + 120) : 0;
-}
-"""
-
 # Every drawn chart's boxes, in page coordinates: legend, plot areas, tick labels per axis.
 BOXES_JS = """
 () => {
@@ -114,13 +107,9 @@ def test_no_legend_over_plots_and_no_tick_label_over_another(
     assert_no_errors(page)
     assert not page.get_by_text("Page not found").count()
     assert page.locator("h1").first.inner_text().strip() == PAGES[url_path]
-    # Streamlit scrolls inside its main block: a window as tall as the page shows all of it
-    tall = page.evaluate(SCROLL_HEIGHT_JS)
-    page.set_viewport_size({"width": width, "height": min(max(tall, VIEWPORTS[width]), MAX_PX)})
-    page.wait_for_timeout(1500)
     out = SHOTS / "layout"
     out.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(out / f"{url_path or 'overview'}_{width}.png"))
+    whole_page_screenshot(page, out / f"{url_path or 'overview'}_{width}.png")
     charts = page.evaluate(BOXES_JS)
     # the charts of the other tabs are drawn once their tab is opened
     tabs = page.locator('[data-testid="stMain"] [role="tab"]')

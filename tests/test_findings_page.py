@@ -47,12 +47,14 @@ def test_findings_page_lists_errors_and_warnings_with_counts(samples_db, use_db)
     assert [t.value for t in at.title] == ["核查与异常"]
     counts = _counts(samples_db)
     assert [m.label for m in at.metric] == ["错误", "警告", "提示", "涉及单位"]
-    # the tiles count the list: errors and warnings by default, no 提示
+    # the tiles count the list: errors and warnings by default; 提示, not listed, reads 未选
+    # with how many there are, not 0
     assert [m.value for m in at.metric[:3]] == [
         f"{counts.get('error', 0)} 条",
         f"{counts.get('warning', 0)} 条",
-        "0 条",
+        "未选",
     ]
+    assert at.metric[2].delta == f"共 {counts['info']} 条"
     table = at.dataframe[0].value
     assert len(table) == counts["error"] + counts["warning"]  # default: errors and warnings
     assert set(table["严重程度"]) == {"错误", "警告"}
@@ -92,12 +94,14 @@ def test_tiles_follow_the_severity_and_rule_filters(samples_db, use_db):
     assert_clean(at)
     table = at.dataframe[0].value
     assert set(table["规则"]) == {"占比与金额"}
-    values = [int(m.value.split()[0]) for m in at.metric[:3]]
-    assert sum(values) == len(table) and values[2] == 0
+    values = [int(m.value.split()[0]) for m in at.metric[:2]]
+    assert sum(values) == len(table) and at.metric[2].value == "未选"
+    hidden = at.metric[2].delta  # the 提示 the rule filter finds, not listed
     at = open_app("findings", {"fd_sev": "提示", "fd_rule": "pct.share"})
     table = at.dataframe[0].value
     assert len(table) > 0 and set(table["严重程度"]) == {"提示"}
-    assert [m.value for m in at.metric[:3]] == ["0 条", "0 条", f"{len(table)} 条"]
+    assert [m.value for m in at.metric[:3]] == ["未选", "未选", f"{len(table)} 条"]
+    assert hidden == f"共 {len(table)} 条"
 
 
 @pytest.mark.e2e

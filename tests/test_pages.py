@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -117,11 +118,17 @@ def test_overview_tiles_and_table(fixture_db: Path, use_db) -> None:
     at = open_app("")
     assert_clean(at)
     labels = [m.label for m in at.metric]
-    assert labels == ["收支总计", "基本支出", "项目支出", "三公经费", "公务用车", "平均自评得分"]
-    assert at.metric[0].value.endswith("万元")
-    assert (
-        "," in at.metric[0].value and at.metric[0].value.split(" ")[0].split(".")[1].__len__() == 2
-    )
+    assert labels == [
+        "收支总计（万元）",
+        "基本支出（万元）",
+        "项目支出（万元）",
+        "三公经费（万元）",
+        "公务用车（辆）",
+        "平均自评得分（分）",
+    ]
+    # the unit is in the label, so a province's seven-digit sum fits the tile: 1,234.50
+    assert re.fullmatch(r"\d{1,3}(,\d{3})+\.\d{2}", at.metric[0].value)
+    assert re.fullmatch(r"\d+", at.metric[4].value)
     table = at.dataframe[0].value
     assert {
         "单位",
