@@ -70,13 +70,6 @@ def change(cur: object, prev: object, unit: str = "万元") -> str | None:
     return f"{amount}（{diff / abs(float(prev)):+.1%}）"
 
 
-def pct_change(cur: object, prev: object) -> float | None:
-    """Return the relative change (0.038 for +3.8%), or None."""
-    if is_missing(cur) or is_missing(prev) or float(prev) == 0:
-        return None
-    return (float(cur) - float(prev)) / abs(float(prev))
-
-
 def short_quote(text: object, limit: int = 90) -> str:
     """Return a quote on one line, cut to ``limit`` characters, for hover labels."""
     if is_missing(text):

@@ -99,11 +99,9 @@ def render() -> None:
     if table.empty:
         frame.empty()
         return
-    for m in ("total.income_expenditure", "sangong.total"):
-        table[m + ".yoy"] = [
-            fmt.pct_change(c, p) for c, p in zip(table[m], table[m + ".prev"], strict=True)
-        ]
-        table[m + ".yoy"] = pd.to_numeric(table[m + ".yoy"]) * 100
+    for m in ("total.income_expenditure", "sangong.total"):  # % on the prior year; none at 0
+        prev = pd.to_numeric(table[m + ".prev"])
+        table[m + ".yoy"] = (pd.to_numeric(table[m]) - prev) / prev.abs().where(prev != 0) * 100
     kpi_tiles(table)
     ranking_and_trend(f)
 
