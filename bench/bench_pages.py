@@ -72,6 +72,7 @@ PAGES = {  # title -> url_path (dashboard.py)
     "绩效自评": "performance",
     "数据与来源": "sources",
     "核查与异常": "findings",
+    "数据管理": "manage",
 }
 
 
@@ -141,6 +142,7 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
             ("findings_list", f, ("error", "warning", "info"), None),  # tiles and list
             ("findings_by_unit", f),
         ],
+        "数据管理": sidebar + [("warehouse_files",)],  # read-only: no editor password set
     }
 
 

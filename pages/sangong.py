@@ -73,18 +73,23 @@ def render() -> None:
         "条形右侧为金额及较上年的增减额、增减率；上年没有报告时，上年数由次年报告所述增减额推得。"
         f"前 {top} 名以外的单位合计为“其余 N 个单位”，可在“另加单位”中另选单位一并显示。"
     )
-    with st.expander(f"全部 {len(ranked)} 个单位的三公经费及各分项同比", expanded=False):
-        tbl = ranking_table(values, ranked)
-        pct = {c: st.column_config.NumberColumn(c, format="%+.1f") for c in tbl if "率" in c}
-        frame.table(
-            tbl,
-            money=[c for c in tbl if c.endswith("（万元）")],
-            key="sg_rank_table",
-            column_config={
-                "年度": st.column_config.NumberColumn("年度", format="%d"),
-                **pct,
-            },
-        )
+    # built only while open: at a province's size the table is the page's heaviest part
+    every = st.expander(
+        f"全部 {len(ranked)} 个单位的三公经费及各分项同比", key="sg_all", on_change="rerun"
+    )
+    if every.open:
+        with every:
+            tbl = ranking_table(values, ranked)
+            pct = {c: st.column_config.NumberColumn(c, format="%+.1f") for c in tbl if "率" in c}
+            frame.table(
+                tbl,
+                money=[c for c in tbl if c.endswith("（万元）")],
+                key="sg_rank_table",
+                column_config={
+                    "年度": st.column_config.NumberColumn("年度", format="%d"),
+                    **pct,
+                },
+            )
 
     st.markdown("##### 逐年趋势")
     show_derived = state.toggle("显示由次年报告推得的上年数", key="sg_derived", value=True)
