@@ -233,28 +233,33 @@ def stacked_share(
     df["src"] = hover_source(df) if "quote" in df else ""
     df["shown"] = [fmt.wan(v) for v in df["value"]]
     cats = list(dict.fromkeys(df[category_col]))
-    fig = go.Figure()
     parts = order or list(dict.fromkeys(df[part_col]))
-    for i, part in enumerate(parts):
+    traces = []
+    for i, part in enumerate(parts):  # plain dicts: one figure built, not a trace at a time
         sub = df[df[part_col] == part].set_index(category_col).reindex(cats)
-        fig.add_trace(
-            go.Bar(
-                y=cats, x=sub["share"], name=part, orientation="h",
-                marker_color=colors.get(part, PALETTE[i % len(PALETTE)]),
-                customdata=sub[["shown", "src"]].fillna("").to_numpy(),
-                text=[f"{s:.1f}%" if s == s and s >= 6 else "" for s in sub["share"]],
-                textposition="inside", insidetextanchor="middle",
-                hovertemplate=f"<b>%{{y}}</b> {part}<br>%{{customdata[0]}}（%{{x:.2f}}%）<br>%{{customdata[1]}}<extra></extra>",
-            )
+        shares = sub["share"].tolist()
+        traces.append(
+            {
+                "type": "bar", "y": cats, "x": shares, "name": part, "orientation": "h",
+                "marker": {"color": colors.get(part, PALETTE[i % len(PALETTE)])},
+                "customdata": sub[["shown", "src"]].fillna("").to_numpy().tolist(),
+                "text": [f"{s:.1f}%" if s == s and s >= 6 else "" for s in shares],
+                "textposition": "inside", "insidetextanchor": "middle",
+                "hovertemplate": f"<b>%{{y}}</b> {part}<br>%{{customdata[0]}}（%{{x:.2f}}%）<br>%{{customdata[1]}}<extra></extra>",
+            }
         )  # fmt: skip
-    fig.update_layout(barmode="stack", title={"text": title, "font": {"size": 15}})
     # explicit ticks so 100% is labelled, and room on the right so its label is not clipped
-    fig.update_xaxes(
-        title_text="占比（%）",
-        range=[0, 100],
-        tickvals=SHARE_TICKS,
-        ticktext=[f"{t}%" for t in SHARE_TICKS],
-    )
-    fig.update_yaxes(autorange="reversed", title_text="")
+    layout = {
+        "barmode": "stack",
+        "title": {"text": title, "font": {"size": 15}},
+        "xaxis": {
+            "title": {"text": "占比（%）"},
+            "range": [0, 100],
+            "tickvals": list(SHARE_TICKS),
+            "ticktext": [f"{t}%" for t in SHARE_TICKS],
+        },
+        "yaxis": {"autorange": "reversed", "title": {"text": ""}},
+    }
+    fig = go.Figure({"data": traces, "layout": layout})
     style(fig, height=max(220, 60 + 38 * len(cats)))
     return fig.update_layout(margin={"r": 24})
