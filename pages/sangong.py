@@ -20,6 +20,11 @@ RANKED = {
     "sangong.vehicle": "公务用车购置及运行维护费",
     "sangong.reception": "公务接待费",
 }
+DETAIL_TABS = {  # tab id (in the link as sg_tab) -> title
+    "trend": "逐年趋势",
+    "budget": "预算与决算",
+    "reception": "国内公务接待批次与人次",
+}
 COLORS = {
     "sangong.total": "#1f3864",
     "sangong.outbound": "#8064a2",
@@ -91,7 +96,22 @@ def render() -> None:
                 },
             )
 
-    st.markdown("##### 逐年趋势")
+    # the details in tabs, only the open one drawn (its id in the link, sg_tab)
+    tabs = state.tabs(
+        DETAIL_TABS, key="sg_tab", label="三公经费详情", owns={"trend": ["sg_derived"]}
+    )
+    tabs.draw(
+        {
+            "trend": lambda: trend(f, values, parts, metric),
+            "budget": lambda: budget_vs_actual(f),
+            "reception": lambda: reception(f),
+        }
+    )
+
+
+def trend(f: object, values: pd.DataFrame, parts: ranking.Split, metric: str) -> None:
+    """Given the filters, the units' yearly values, the split ranking and the ranked metric,
+    draw the ranked units' trends as small multiples."""
     show_derived = state.toggle("显示由次年报告推得的上年数", key="sg_derived", value=True)
     trend = values[
         (values["metric"] == metric) & values["fiscal_year"].between(f.year_from, f.year_to)
@@ -104,29 +124,25 @@ def render() -> None:
     )
     if trend.empty:
         st.caption("所选单位没有逐年数据。")
-    else:
-        fig = charts.small_multiples(
-            trend,
-            facet_col="label",
-            order=list(shown["label"]),
-            title=f"{RANKED[metric]}逐年（万元；灰线为其他单位）",
-            color=COLORS[metric],
-        )
-        frame.chart(fig, key="sg_trend")
-        more = len(parts.shown) - len(shown)
-        st.caption(
-            "实心点、实线：报告列示数；空心点、虚线：由次年报告上年数推得（悬停可见推算依据）。"
-            "各小图纵轴、横轴相同，可直接比较。"
-            + (f"另有 {more} 个单位未画小图，见上方排名表。" if more > 0 else "")
-        )
-
-    budget_vs_actual(f)
-    reception(f)
+        return
+    fig = charts.small_multiples(
+        trend,
+        facet_col="label",
+        order=list(shown["label"]),
+        title=f"{RANKED[metric]}逐年（万元；灰线为其他单位）",
+        color=COLORS[metric],
+    )
+    frame.chart(fig, key="sg_trend")
+    more = len(parts.shown) - len(shown)
+    st.caption(
+        "实心点、实线：报告列示数；空心点、虚线：由次年报告上年数推得（悬停可见推算依据）。"
+        "各小图纵轴、横轴相同，可直接比较。"
+        + (f"另有 {more} 个单位未画小图，见上方排名表。" if more > 0 else "")
+    )
 
 
 def budget_vs_actual(f: object) -> None:
     """Given the filters, show stated budget and actual amounts side by side."""
-    st.markdown("##### 预算与决算")
     metrics = tuple(SANGONG_BUDGETS)
     series = query("metric_series", f, metrics + tuple(SANGONG_BUDGETS.values()))
     series = series[~series["derived"].astype(bool)]
@@ -170,7 +186,6 @@ def budget_vs_actual(f: object) -> None:
 
 def reception(f: object) -> None:
     """Given the filters, show 国内公务接待 batches, persons and cost per batch."""
-    st.markdown("##### 国内公务接待批次与人次")
     keys = ("sangong.reception.batches", "sangong.reception.persons", "sangong.reception")
     rec = query("metric_series", f, keys)
     rec = rec[~rec["derived"].astype(bool)]

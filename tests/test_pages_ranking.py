@@ -175,6 +175,26 @@ def test_sangong_trend_shows_derived_prior_years_by_default_marked(fixture_db_en
     assert not any(t.get("marker", {}).get("symbol") == "circle-open" for t in trend["data"])
 
 
+def test_sangong_details_are_tabs_in_the_link_only_the_open_one_drawn(fixture_db_env: Path) -> None:
+    def tables(at) -> list[set[str]]:
+        return [set(d.value.columns) for d in at.dataframe]
+
+    at = open_app("sangong")  # the trend tab by default
+    assert_clean(at)
+    assert any("逐年" in s["layout"]["title"]["text"] for s in specs(at))
+    assert not [c for c in tables(at) if "预算数（万元）" in c or "接待批次" in c]
+    at = open_app("sangong", {"sg_tab": "budget"})
+    assert_clean(at)
+    assert not any("逐年" in s["layout"]["title"]["text"] for s in specs(at))
+    assert [c for c in tables(at) if {"预算数（万元）", "决算数（万元）"} <= c]
+    assert parse_qs(urlsplit(share_link(at)).query)["sg_tab"] == ["budget"]
+    at = open_app("sangong", {"sg_tab": "reception", "sg_derived": "false"})
+    assert [c for c in tables(at) if {"接待批次", "接待人次"} <= c]
+    # the closed trend tab's choice stays in the link
+    query = parse_qs(urlsplit(share_link(at)).query)
+    assert query["sg_tab"] == ["reception"] and query["sg_derived"] == ["false"]
+
+
 # ------------------------------------------------------------------ 总览 and 公务用车
 
 
