@@ -56,6 +56,7 @@ from warehouse import queries as q  # noqa: E402
 CACHE = ROOT / "bench" / ".cache" / "pages"
 FIRST_PAGE_STARTS = 3  # fresh server starts timed for the first page after start
 SETTLE_SECONDS = 1.2  # the fixed wait in tests.test_browser.wait_until_done, subtracted
+VIEWPORT = {"width": 1440, "height": 1000}  # the browser window every page is timed in
 PAGE_TIMEOUT = 120  # seconds a page may take before it is reported as too slow
 PROFILE_RUNS = 3  # in-process script runs per page for --profile (the first fills the cache)
 
@@ -394,6 +395,22 @@ def median_query_times(db: Path, runs: int) -> dict[str, float]:
 OPEN_KEY = "（打开仓库）"
 
 
+def timed_load(page, url: str) -> float:
+    """Given a new browser page and a URL, return the seconds until the page is finished
+    (tests.test_browser.wait_until_done, less its fixed settle), or inf past PAGE_TIMEOUT."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from tests.test_browser import wait_until_done
+
+    t0 = time.perf_counter()
+    try:
+        page.goto(url)
+        wait_until_done(page, timeout_ms=PAGE_TIMEOUT * 1000)
+    except PlaywrightTimeout:
+        return math.inf
+    return time.perf_counter() - t0 - SETTLE_SECONDS
+
+
 def median_render_times(
     db: Path, runs: int, tmp: Path, shots: Path | None = None
 ) -> dict[str, tuple[float, float]]:
@@ -423,7 +440,7 @@ def median_render_times(
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             # a returning visitor: one context that has opened every page, its HTTP cache warm
-            returning = browser.new_context(viewport={"width": 1440, "height": 1000})
+            returning = browser.new_context(viewport=VIEWPORT)
             warm = returning.new_page()
             slow = set()
             for page_name, path in PAGES.items():  # every page once: imports and caches warm
@@ -436,13 +453,7 @@ def median_render_times(
 
             def load(context, keep: Path | None = None) -> float:
                 page = context.new_page()
-                t0 = time.perf_counter()
-                try:
-                    page.goto(url + path)
-                    wait_until_done(page, timeout_ms=PAGE_TIMEOUT * 1000)
-                    took = time.perf_counter() - t0 - SETTLE_SECONDS
-                except PlaywrightTimeout:
-                    took = math.inf
+                took = timed_load(page, url + path)
                 if keep is not None:  # after the timing
                     keep.parent.mkdir(parents=True, exist_ok=True)
                     whole_page_screenshot(page, keep)
@@ -456,7 +467,7 @@ def median_render_times(
                 first: list[float] = []
                 again: list[float] = []
                 for i in range(runs):  # a first visit, then a returning one, alternately
-                    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+                    context = browser.new_context(viewport=VIEWPORT)
                     last = shots is not None and i == runs - 1
                     name = f"{db.stem}_{path or 'overview'}.png"
                     first.append(load(context, shots / name if last else None))
@@ -491,10 +502,9 @@ def compare_render_times(
     """Given a warehouse, a run count, a scratch folder and another checkout, return each page's
     median browser seconds here and there, the two servers' loads interleaved (ABBA order) so
     that a busy machine slows both alike."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, wait_until_done
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
     servers = [_start_tree(ROOT, db, tmp), _start_tree(other, db, tmp)]
     out = {}
@@ -503,15 +513,9 @@ def compare_render_times(
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
             def load(url: str) -> float:
-                context = browser.new_context(viewport={"width": 1440, "height": 1000})
-                page = context.new_page()
-                t0 = time.perf_counter()
+                context = browser.new_context(viewport=VIEWPORT)
                 try:
-                    page.goto(url)
-                    wait_until_done(page, timeout_ms=PAGE_TIMEOUT * 1000)
-                    return time.perf_counter() - t0 - SETTLE_SECONDS
-                except PlaywrightTimeout:
-                    return math.inf
+                    return timed_load(context.new_page(), url)
                 finally:
                     context.close()
 
@@ -553,7 +557,7 @@ def first_page_times(db: Path, starts: int, tmp: Path) -> tuple[float, float]:
                 proc = start_app(db, port, tmp / f"{db.stem}.first{i}.log")
                 t1 = time.perf_counter()
                 try:
-                    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+                    context = browser.new_context(viewport=VIEWPORT)
                     page = context.new_page()
                     page.goto(f"http://localhost:{port}/")
                     wait_until_done(page, timeout_ms=PAGE_TIMEOUT * 1000)

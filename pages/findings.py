@@ -215,13 +215,9 @@ def render() -> None:
     # the tiles count what the list shows: every filter applies to them; a severity left out
     # of the list reads 未选 with how many the other filters find, never a 0 it does not have
     k = st.columns(4)
+    counts = everything.loc[keep_but_severity, "severity"].value_counts()
     for col, sev in zip(k, SEVERITY_LABEL, strict=False):
-        shown = sev in severities
-        n = (
-            int((found["severity"] == sev).sum())
-            if shown
-            else int((everything[keep_but_severity]["severity"] == sev).sum())
-        )
+        shown, n = sev in severities, int(counts.get(sev, 0))
         col.metric(
             SEVERITY_LABEL[sev], f"{n} 条" if shown else "未选", None if shown else f"共 {n} 条",
             delta_color="off", delta_arrow="off", border=True, help=SEVERITY_HELP.get(sev),
