@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from etl.extract.textnorm import normalise
+from etl.extract.textnorm import matching_text
 from etl.vocab.tables import table_vocab
 
 NUM = re.compile(r"^-?\d+(?:\.\d+)?%?$")
@@ -16,7 +16,7 @@ LABEL_PREFIX = re.compile(
 
 def clean(cell: str) -> str:
     """Given a table cell, return it without whitespace and with ASCII digits."""
-    return normalise(cell).text
+    return matching_text(cell)
 
 
 def number(cell: str) -> float | None:

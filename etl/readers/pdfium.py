@@ -48,9 +48,21 @@ class _Calls:
         self.origin = bind(raw.FPDFText_GetCharOrigin, ctypes.c_int)
         self.text_object = bind(raw.FPDFText_GetTextObject, ctypes.c_void_p)
         self.map_error = bind(raw.FPDFText_HasUnicodeMapError, ctypes.c_int)
+        # per text object: its font name, size and angle, read at one of its chars
+        self.font_info = bind(raw.FPDFText_GetFontInfo, ctypes.c_ulong)
+        self.font_size = bind(raw.FPDFText_GetFontSize, ctypes.c_double)
+        self.char_angle = bind(raw.FPDFText_GetCharAngle, ctypes.c_float)
         # per page object: the object comes back as an address, its type takes it as one
         self.page_object = bind(raw.FPDFPage_GetObject, ctypes.c_void_p)
         self.object_type = bind(raw.FPDFPageObj_GetType, ctypes.c_int, (ctypes.c_void_p,))
+        # per path object and segment: segments come back as addresses and go in as c_void_p
+        self.draw_mode = bind(raw.FPDFPath_GetDrawMode, ctypes.c_int)
+        self.matrix = bind(raw.FPDFPageObj_GetMatrix, ctypes.c_int)
+        self.count_segments = bind(raw.FPDFPath_CountSegments, ctypes.c_int)
+        self.segment = bind(raw.FPDFPath_GetPathSegment, ctypes.c_void_p)
+        self.segment_type = bind(raw.FPDFPathSegment_GetType, ctypes.c_int)
+        self.segment_point = bind(raw.FPDFPathSegment_GetPoint, ctypes.c_int)
+        self.segment_close = bind(raw.FPDFPathSegment_GetClose, ctypes.c_int)
 
 
 _CALLS: _Calls | None = None
@@ -91,20 +103,23 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
     calls = _calls()
     is_generated, unicode, loose_box = calls.is_generated, calls.unicode, calls.loose_box
     origin, text_object, map_error = calls.origin, calls.text_object, calls.map_error
+    font_info, font_size, char_angle = calls.font_info, calls.font_size, calls.char_angle
     tp = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
     count = raw.FPDFText_CountChars(textpage.raw)
     box = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     box_ref, ox_ref, oy_ref = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
     name = ctypes.create_string_buffer(FONT_NAME_BYTES)
-    flags = ctypes.c_int()
+    name_len = ctypes.c_ulong(FONT_NAME_BYTES)
+    flags_ref = ctypes.byref(ctypes.c_int())
     by_object: dict[int, tuple[float, str, bool]] = {}  # text object -> size, font, upright
-    chars = []
-    text = _page_text(textpage, count)
+    chars: list[dict] = []
     append = chars.append
-    for i in range(count):
-        # One call gave every char's code; only a space or line break may be generated.
-        ch = text[i] if text is not None else chr(unicode(tp, i))
+    text = _page_text(textpage, count)
+    if text is None:  # pdfium left chars out of the page text: ask char by char
+        text = "".join(chr(unicode(tp, i)) for i in range(count))
+    for i, ch in enumerate(text):
+        # only a space or line break may be generated
         if ch in GENERATED and is_generated(tp, i):
             continue  # a space or line break pdfium inferred, not in the file
         loose_box(tp, i, box_ref)
@@ -113,19 +128,15 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
         obj = text_object(tp, i)
         style = by_object.get(obj) if obj else None
         if style is None:
-            raw.FPDFText_GetFontInfo(textpage.raw, i, name, FONT_NAME_BYTES, flags)
-            style = (
-                raw.FPDFText_GetFontSize(textpage.raw, i),
-                name.value.decode("latin-1"),
-                abs(raw.FPDFText_GetCharAngle(textpage.raw, i)) < 1e-3,
-            )
+            font_info(tp, i, name, name_len, flags_ref)
+            style = (font_size(tp, i), name.value.decode("latin-1"), abs(char_angle(tp, i)) < 1e-3)
             if obj:
                 by_object[obj] = style
         size, font, upright = style
         if map_error(tp, i) == 1 or ch == "\x00":
             ch = "(cid:0)"
-        else:
-            ch = _CODE_CHARS.get(ch, ch)
+        elif ch in _CODE_CHARS:
+            ch = _CODE_CHARS[ch]
         baseline = height - oy.value
         top = baseline - size
         append(
@@ -276,7 +287,7 @@ def fast_page(
             if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 has_images = True
             elif kind == raw.FPDF_PAGEOBJ_PATH:
-                found = _path_edges(ctypes.cast(address, raw.FPDF_PAGEOBJECT), height)
+                found = _path_edges(ctypes.c_void_p(address), height)
                 if found is None:
                     return None
                 edges.extend(found)
@@ -290,8 +301,8 @@ def fast_page(
     return FastPage(width, height, chars, edges, has_images)
 
 
-def _path_edges(obj, height: float) -> list[dict] | None:
-    """Given a pdfium path object, return the edges pdfplumber makes of it (None: not mapped).
+def _path_edges(obj: ctypes.c_void_p, height: float) -> list[dict] | None:
+    """Given a pdfium path object (its address), return the edges pdfplumber makes of it (None: not mapped).
 
     As pdfminer does: each subpath that is one straight segment is a line, an axis-aligned
     closed four-segment one a rectangle (its four sides), anything else a curve through
@@ -299,30 +310,32 @@ def _path_edges(obj, height: float) -> list[dict] | None:
     """
     import pypdfium2.raw as raw
 
+    calls = _calls()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+    calls.draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke))
     if not (fill.value or stroke.value):
         return []
     m = raw.FS_MATRIX()
-    raw.FPDFPageObj_GetMatrix(obj, m)
+    calls.matrix(obj, ctypes.byref(m))
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     ops = {
         raw.FPDF_SEGMENT_MOVETO: "m",
         raw.FPDF_SEGMENT_LINETO: "l",
         raw.FPDF_SEGMENT_BEZIERTO: "c",
     }
     subpaths: list[list[tuple[str, float, float]]] = []
-    for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        op = ops.get(raw.FPDFPathSegment_GetType(seg))
-        if op is None or not raw.FPDFPathSegment_GetPoint(seg, x, y):
+    for i in range(calls.count_segments(obj)):
+        seg = ctypes.c_void_p(calls.segment(obj, i))
+        op = ops.get(calls.segment_type(seg))
+        if op is None or not calls.segment_point(seg, x_ref, y_ref):
             return None
         px = m.a * x.value + m.c * y.value + m.e
         py = m.b * x.value + m.d * y.value + m.f
         if op == "m" or not subpaths:
             subpaths.append([])
         subpaths[-1].append((op, px, height - py))
-        if raw.FPDFPathSegment_GetClose(seg):
+        if calls.segment_close(seg):
             subpaths[-1].append(("h", subpaths[-1][0][1], subpaths[-1][0][2]))
     edges: list[dict] = []
     for sub in subpaths:
