@@ -1,6 +1,6 @@
 """Time the ETL parse of the five reference PDFs against bare text extraction of the same pages.
 
-Run with ``make bench``.  Prints median seconds per page for read_document + extract_report,
+Run with ``make bench``.  Prints median seconds per page for a build worker's parse_file (read + extract),
 for pdfplumber ``page.extract_text()`` and for pypdfium2's ``get_text_range()`` on the same
 files, and the ETL's ratio to each (target: at most TARGET_PDFIUM_RATIO times pypdfium2).
 Seconds are this process's CPU time (CLOCK): all three are single-threaded, and on a shared
@@ -19,8 +19,7 @@ sys.path.insert(0, str(REPO))
 
 import pdfplumber  # noqa: E402
 
-from etl.extract import extract_report  # noqa: E402
-from etl.readers import read_document  # noqa: E402
+from etl.build.pool import parse_file  # noqa: E402
 
 PDFS = sorted((REPO / "samples" / "reports" / "pdf").glob("*.pdf"))
 ROUNDS = 3
@@ -29,11 +28,11 @@ TARGET_PDFIUM_RATIO = 4.0
 
 
 def etl_seconds(path: Path) -> tuple[float, int]:
-    """Given a PDF, return the seconds one ETL parse takes and its page count."""
+    """Given a PDF, return the seconds one ETL parse takes (what a build worker runs per
+    file: read, extract) and its page count."""
     start = CLOCK()
-    doc = read_document(path)
-    extract_report(doc)
-    return CLOCK() - start, doc.pages or 1
+    report = parse_file(path)
+    return CLOCK() - start, report.pages or 1
 
 
 def plumber_seconds(path: Path) -> tuple[float, int]:

@@ -20,6 +20,9 @@ from etl.model import InputError
 MB = 1024 * 1024
 # Bytes inflated at a time while measuring a compressed stream.
 INFLATE_CHUNK = 1 << 20
+# Deflate's largest possible expansion (zlib FAQ: "the limit is 1032:1"): a stream of n
+# bytes inflates to at most this many times n, so small streams need no inflating to check.
+DEFLATE_MAX_RATIO = 1032
 
 
 def over(name: str, what: str, limit: str) -> InputError:
@@ -90,17 +93,20 @@ def check_pdf_page(page_obj, number: int) -> None:
     from pdfminer.pdftypes import PDFStream, resolve1
 
     limit = mb * MB
-    total = 0
+    streams = []  # (raw bytes, whether it is deflated)
     for ref in page_obj.contents or []:
         stream = resolve1(ref)
         if not isinstance(stream, PDFStream):
             continue
         names = [getattr(f, "name", str(f)) for f, _params in stream.get_filters()]
         raw = stream.rawdata if stream.rawdata is not None else stream.data or b""
-        if not names:
-            total += len(raw)
-        elif names in (["FlateDecode"], ["Fl"]):
-            total += inflated_size(raw, limit - total)
+        if not names or names in (["FlateDecode"], ["Fl"]):
+            streams.append((raw, bool(names)))
+    if sum(len(raw) * (DEFLATE_MAX_RATIO if deflated else 1) for raw, deflated in streams) <= limit:
+        return  # even fully inflated they fit: nothing to inflate
+    total = 0
+    for raw, deflated in streams:
+        total += inflated_size(raw, limit - total) if deflated else len(raw)
         if total > limit:
             raise over("max_pdf_stream_mb", f"PDF 第{number}页的内容流解压后", f"{mb} MB")
 

@@ -563,3 +563,22 @@ def test_demo_builds_a_synthetic_warehouse_and_reuses_its_corpus(tmp_path):
     again = run_cli("demo", "--db", str(db), "--units", "2", "--years", "1")
     assert again.code == 0 and "沿用已生成的合成报告" in again.out
     assert f"（{n} 份合成报告，失败 0）" in again.out
+
+
+def test_parse_file_pauses_the_collector_for_one_file_only(monkeypatch):
+    import gc
+
+    import etl.readers
+    from etl.build.pool import parse_file
+
+    seen = []
+    real = etl.readers.read_document
+    monkeypatch.setattr(
+        etl.readers, "read_document", lambda p: seen.append(gc.isenabled()) or real(p)
+    )
+    report = parse_file(sorted((SAMPLES / "txt").glob("*.txt"))[0])
+    assert report.unit_name and seen == [False] and gc.isenabled()
+    monkeypatch.setattr(etl.readers, "read_document", lambda p: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        parse_file(SAMPLES / "txt" / "x.txt")
+    assert gc.isenabled()  # restored after a failed parse too

@@ -42,6 +42,28 @@ def test_hostile_file_is_refused_in_one_line(tmp_path, writer, name, setting):
     assert time.monotonic() - started < 10  # refused early, not after reading it all
 
 
+def test_pdf_stream_just_over_the_limit_is_inflated_and_refused(tmp_path, monkeypatch):
+    # 2 MB of operators deflate to a few KB: their bound (x DEFLATE_MAX_RATIO) is over 1 MB,
+    # so the stream is inflated and measured, and refused
+    path = write_pdf_stream_bomb(tmp_path / "two.pdf", inflated_mb=2)
+    monkeypatch.setenv("JUESUAN_MAX_PDF_STREAM_MB", "1")
+    with pytest.raises(InputError, match="JUESUAN_MAX_PDF_STREAM_MB"):
+        read_document(path)
+
+
+def test_pdf_streams_that_cannot_reach_the_limit_are_not_inflated(monkeypatch):
+    # a reference page's deflated content is far under 64 MB / DEFLATE_MAX_RATIO bytes
+    inflated = []
+    real = limits.inflated_size
+    monkeypatch.setattr(
+        limits, "inflated_size", lambda raw, limit: inflated.append(1) or real(raw, limit)
+    )
+    sample = SAMPLES / "pdf" / "004_8a99ebaca312e0ad.pdf"
+    assert read_document(sample).pages == 49 and not inflated
+    monkeypatch.setenv("JUESUAN_MAX_PDF_STREAM_MB", "1")  # now a page's bound is over it
+    assert read_document(sample).pages == 49 and inflated
+
+
 def test_zip_part_count_limit(tmp_path, monkeypatch):
     path = SAMPLES / "docx" / "000_49c7c66149f159f0.docx"
     monkeypatch.setenv("JUESUAN_MAX_ZIP_PARTS", "3")

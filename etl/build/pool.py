@@ -9,6 +9,7 @@ space is limited (etl/limits.py) and a worker hashes exactly the bytes it parses
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.process
@@ -42,7 +43,26 @@ def parse_file(path: Path) -> Report:
     from etl.extract import extract_report
     from etl.readers import read_document
 
-    return extract_report(read_document(path))
+    with collector_paused():
+        return extract_report(read_document(path))
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Given a block of work, run it with Python's cyclic garbage collector paused.
+
+    Parsing a file makes hundreds of thousands of short-lived dicts and lists, freed by
+    reference counting; the collector's passes over them cost about 2-3% of a PDF's parse.
+    The few cycles a parse leaves (about 60 objects per PDF page) wait for the collector's
+    next pass after the file.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 ParseFunc = Callable[[Path], Report]

@@ -53,10 +53,13 @@ def outside_tables(chars: list[dict], bboxes: list[tuple]) -> list[dict]:
     if not bboxes:
         return chars
     out = []
-    for c in chars:
+    for c in chars:  # per char of the page: a plain loop, not a generator per char
         cx = (c["x0"] + c["x1"]) / 2
         cy = (c["top"] + c["bottom"]) / 2
-        if not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes):
+        for x0, top, x1, bottom in bboxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
             out.append(c)
     return out
 
