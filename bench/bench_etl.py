@@ -1,10 +1,10 @@
 """Time the ETL parse of the five reference PDFs against bare text extraction of the same pages.
 
-Run with ``make bench``.  Prints median seconds per page for a build worker's parse_file (read + extract),
-for pdfplumber ``page.extract_text()`` and for pypdfium2's ``get_text_range()`` on the same
-files, and the ETL's ratio to each (target: at most TARGET_PDFIUM_RATIO times pypdfium2).
-Seconds are this process's CPU time (CLOCK): all three are single-threaded, and on a shared
-machine wall time counts other people's work.
+Run with ``make bench``.  Prints median seconds per page for a build worker's parse_file
+(read + extract), for pdfplumber ``page.extract_text()`` and for pypdfium2's
+``get_text_range()`` on the same files, and the ETL's ratio to each (target: at most
+TARGET_PDFIUM_RATIO times pypdfium2).  Seconds are this process's CPU time (CLOCK): all
+three are single-threaded, and on a shared machine wall time counts other people's work.
 """
 
 from __future__ import annotations

@@ -146,9 +146,11 @@ def render() -> None:
         )
     years = sorted(listed.loc[listed["unit_id"] == unit_id, "fiscal_year"].tolist(), reverse=True)
     with c2:
-        year = state.selectbox(
-            "年度", years, key="st_year", format_func=lambda y: f"{y}年", drifts=True
+        # the link holds the bare year; an old link's "2024年" still opens
+        chosen_year = state.id_selectbox(
+            "年度", [str(y) for y in years], key="st_year", format_func=lambda y: f"{y}年"
         )
+        year = int(chosen_year) if chosen_year is not None else None
     with c3:
         mode = state.radio("图形", MODES, key="st_mode")
     one = Filters((unit_id,), year, year, f.doc_kinds) if year is not None else f

@@ -406,8 +406,12 @@ def test_page_choices_from_the_data_are_written_out_by_id(fixture_db: Path, use_
     q = _query(at)
     unit = at.selectbox(key="st_unit").value
     assert q["st_unit"] == [unit] and unit in {u.unit_id for u in UNITS}
-    assert q["st_year"] == [f"{at.selectbox(key='st_year').value}年"]
+    year = at.selectbox(key="st_year").value
+    assert q["st_year"] == [year] and year.isdigit()  # the bare year, not its label
     assert "st_unit" not in at.query_params  # defaults stay out of the address bar
+    old = open_app("structure", {"st_unit": unit, "st_year": f"{year}年"})  # an older link
+    assert_clean(old)
+    assert old.selectbox(key="st_year").value == year and share_link(old) == share_link(at)
 
 
 def test_metric_choice_rides_by_key_and_old_names_still_open(fixture_db: Path, use_db) -> None:

@@ -58,7 +58,7 @@ def test_structure_shows_the_lines_of_the_picked_unit_and_year(
     at = open_app("structure", {"st_unit": label, "st_year": f"{years[0]}年"})
     assert_clean(at)
     assert at.selectbox(key="st_unit").value == unit_id
-    assert at.selectbox(key="st_year").value == years[0]
+    assert at.selectbox(key="st_year").value == str(years[0])
     shown = at.dataframe[0].value
     want = items[(items["unit_id"] == unit_id) & (items["fiscal_year"] == years[0])]
     assert list(shown["项"]) == list(want["xiang"])

@@ -29,8 +29,9 @@ FONT_NAME_BYTES = 128
 
 class _Calls:
     """pdfium's per-char and per-object functions bound a second time without argument types:
-    the text page or page goes in as a prebuilt c_void_p, an index as a Python int (a C int)
-    and out-parameters by reference, so a call skips ctypes' and pypdfium2's per-argument
+    the text page, page, page object or path segment goes in as a c_void_p, an index as a
+    Python int (a C int), a buffer length as a c_ulong and out-parameters by reference, so a
+    call skips ctypes' and pypdfium2's per-argument
     conversion and checks (about half the cost of a call, paid per char).  Only this module
     calls them, and it passes exactly those types."""
 
@@ -302,7 +303,8 @@ def fast_page(
 
 
 def _path_edges(obj: ctypes.c_void_p, height: float) -> list[dict] | None:
-    """Given a pdfium path object (its address), return the edges pdfplumber makes of it (None: not mapped).
+    """Given a pdfium path object's address, return the edges pdfplumber makes of it (None:
+    not mapped).
 
     As pdfminer does: each subpath that is one straight segment is a line, an axis-aligned
     closed four-segment one a rectangle (its four sides), anything else a curve through
