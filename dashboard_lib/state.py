@@ -341,12 +341,11 @@ def selectbox(
     key: str,
     format_func: Callable[[Any], str] = str,
     index: int = 0,
-    drifts: bool = False,
     where: Any = None,
     **kwargs: Any,
 ) -> Any:
-    """A bound selectbox; the option at ``index`` is the default (left out of the address bar;
-    written into the 复制链接 link when it comes from the data, ``drifts``)."""
+    """A bound selectbox over fixed options; the option at ``index`` is the default (left out
+    of the link).  Options that come from the data go through id_selectbox."""
     where = where or st
     formatted = _fmt_all(options, format_func)
     check_link(key, label, formatted, multi=False)
@@ -364,8 +363,7 @@ def selectbox(
         **kwargs,
     )
     is_default = chosen == options[index]
-    value = [str(format_func(chosen))]
-    keep_in_link(key, None if is_default else value, explicit=value if drifts else None)
+    keep_in_link(key, None if is_default else [str(format_func(chosen))])
     return chosen
 
 

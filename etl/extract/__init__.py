@@ -17,10 +17,11 @@ from etl.extract import (
     projects,
     verify,
 )
+from etl.extract.cells import clean
 from etl.extract.coverage import read_coverage
 from etl.extract.identity import read_identity
 from etl.extract.tables import TableReader
-from etl.extract.textnorm import matching_text, normalise
+from etl.extract.textnorm import normalise
 from etl.model import (
     Block,
     DerivedFact,
@@ -51,7 +52,7 @@ def document_text(doc: ParsedDocument, paragraphs: list | None = None) -> str:
         if b.kind == "p":
             lines.append((paragraphs[i] if paragraphs else normalise(b.text)).text)
         else:
-            lines.extend("\t".join(matching_text(c) for c in row) for row in b.rows)
+            lines.extend("\t".join(clean(c) for c in row) for row in b.rows)
     return "\n".join(line for line in lines if line.strip("\t"))
 
 

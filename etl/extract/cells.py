@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from etl.extract.textnorm import matching_text
+from etl.extract.textnorm import normalise
 from etl.vocab.tables import table_vocab
+
+# Distinct table cells whose matching text is kept (a report repeats its cells: "0.00",
+# column heads, labels of every table; the readers and the document text ask for each).
+CELL_CACHE_SIZE = 8192
 
 NUM = re.compile(r"^-?\d+(?:\.\d+)?%?$")
 
@@ -14,9 +19,11 @@ LABEL_PREFIX = re.compile(
 )
 
 
+@lru_cache(maxsize=CELL_CACHE_SIZE)
 def clean(cell: str) -> str:
-    """Given a table cell, return it without whitespace and with ASCII digits."""
-    return matching_text(cell)
+    """Given a table cell, return it without whitespace and with ASCII digits (once per
+    distinct cell)."""
+    return normalise(cell).text
 
 
 def number(cell: str) -> float | None:

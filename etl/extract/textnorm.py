@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 # A list item's own numbering: 一、 / 一. / （一） / (1) / 1. / 1、
 ENUMERATOR = re.compile(
@@ -26,10 +25,6 @@ DROPPED_RUN = re.compile("[" + "".join(sorted(DROPPED)) + "]+")
 ARTEFACT = re.compile(r"\[(?:bookmark|image): [^\]]*\]")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 NUMBER = r"(-?\d+(?:\.\d+)?)"
-
-# Distinct table cells whose matching text is kept (a report repeats its cells: "0.00",
-# column heads, labels of every table; the readers and the document text ask for each).
-CELL_CACHE_SIZE = 8192
 
 
 @dataclass(frozen=True)
@@ -61,12 +56,6 @@ def normalise(original: str) -> NormText:
         text = "".join(c for j, c in enumerate(text) if j not in drop)
         offsets = [o for j, o in enumerate(offsets) if j not in drop]
     return NormText(text, tuple(offsets), original)
-
-
-@lru_cache(maxsize=CELL_CACHE_SIZE)
-def matching_text(original: str) -> str:
-    """Given report text (a table cell), return its normalised matching text, computed once."""
-    return normalise(original).text
 
 
 def to_wanyuan(number: str, unit: str) -> float:
