@@ -132,6 +132,13 @@ SETTINGS: tuple[Setting, ...] = (
         "JUESUAN_AUTOBUILD",
     ),
     Setting(
+        "pdf_native",
+        "auto",
+        "PDF 逐字读取的本机加速：auto 表示首次使用时用本机 C 编译器编译一个小助手并缓存"
+        "（没有编译器则不用），0 表示不用；用与不用，读出的文字与坐标完全相同",
+        "JUESUAN_PDF_NATIVE",
+    ),
+    Setting(
         "ocr",
         "1",
         "没有文字层的扫描页（及 .png/.jpg 报告页）用 OCR 识别（设为 0 关闭：扫描页只记警告）",

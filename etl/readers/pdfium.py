@@ -11,6 +11,8 @@ from __future__ import annotations
 import ctypes
 from pathlib import Path
 
+from etl.readers import pdfium_native
+
 # pdfium and pdfplumber agree on a page's box within this many points (float rounding).
 BOX_TOLERANCE = 0.01
 
@@ -23,8 +25,15 @@ _CODE_CHARS = {chr(code): text for code, text in PDFIUM_CODES.items()}
 # text outside this set is never asked whether it was generated.
 GENERATED = frozenset(" \r\n")
 
-# Room for a font name read from pdfium (longer names are cut, which only merges fonts).
-FONT_NAME_BYTES = 128
+# Room for a font name read from pdfium, with its closing NUL (a longer name is unnamed).
+FONT_NAME_BYTES = 256
+
+# The most fonts a page may use before its chars are read here rather than by the
+# compiled helper (which keeps room for this many names).
+MAX_PAGE_FONTS = 64
+
+# A char turned by less than this many radians is upright.
+UPRIGHT_ANGLE = 1e-3
 
 
 class _Calls:
@@ -93,6 +102,69 @@ def _page_text(textpage, count: int) -> str | None:
     return text if len(text) == count else None
 
 
+def _char_geometry(tp: ctypes.c_void_p, count: int, text: str) -> tuple[list, ...]:
+    """Given a pdfium text page, its char count and text, return per char (generated, box
+    left, box right, origin y, Unicode map error, font size, upright, font) with font an
+    index into the page's font names, then those names: from the compiled helper when
+    there is one, else by the same calls made here.
+
+    Size, angle and font belong to a char's text object, so they are read again only
+    where the object changes; a font without a name, or with one longer than
+    FONT_NAME_BYTES, is unnamed ("").  What is given for a space or line break pdfium
+    generated is not read (the caller skips them), so it is not always asked for.
+    """
+    found = pdfium_native.char_geometry(
+        tp.value, count, UPRIGHT_ANGLE, MAX_PAGE_FONTS, FONT_NAME_BYTES
+    )
+    if found is not None:
+        return found
+    import pypdfium2.raw as raw
+
+    calls = _calls()
+    is_generated, loose_box, origin = calls.is_generated, calls.loose_box, calls.origin
+    text_object, map_error = calls.text_object, calls.map_error
+    font_info, font_size, char_angle = calls.font_info, calls.font_size, calls.char_angle
+    box = raw.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    box_ref, ox_ref, oy_ref = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
+    name = ctypes.create_string_buffer(FONT_NAME_BYTES)
+    name_len = ctypes.c_ulong(FONT_NAME_BYTES)
+    flags_ref = ctypes.byref(ctypes.c_int())
+    names: dict[str, int] = {}
+    columns: tuple[list, ...] = ([], [], [], [], [], [], [], [])
+    generated, left, right, origin_y, unmapped, size, upright, font = columns
+    last_object = style = None
+    for i, ch in enumerate(text):
+        skip = ch in GENERATED and is_generated(tp, i) != 0
+        generated.append(skip)
+        if not skip:
+            loose_box(tp, i, box_ref)
+            origin(tp, i, ox_ref, oy_ref)
+        left.append(box.left)
+        right.append(box.right)
+        origin_y.append(oy.value)
+        unmapped.append(not skip and map_error(tp, i) == 1)
+        if skip:  # never read: no font asked for
+            size.append(0.0)
+            upright.append(False)
+            font.append(-1)
+            continue
+        obj = text_object(tp, i)
+        if style is None or not obj or obj != last_object:
+            last_object = obj
+            got = font_info(tp, i, name, name_len, flags_ref)
+            key = name.value.decode("latin-1") if 0 < got <= FONT_NAME_BYTES else ""
+            style = (
+                font_size(tp, i),
+                abs(char_angle(tp, i)) < UPRIGHT_ANGLE,
+                names.setdefault(key, len(names)),
+            )
+        size.append(style[0])
+        upright.append(style[1])
+        font.append(style[2])
+    return (*columns, list(names))
+
+
 def _pdfium_chars(textpage, height: float) -> list[dict]:
     """Given a pdfium text page and the page height, return its chars as pdfplumber-style dicts.
 
@@ -101,55 +173,38 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
     """
     import pypdfium2.raw as raw
 
-    calls = _calls()
-    is_generated, unicode, loose_box = calls.is_generated, calls.unicode, calls.loose_box
-    origin, text_object, map_error = calls.origin, calls.text_object, calls.map_error
-    font_info, font_size, char_angle = calls.font_info, calls.font_size, calls.char_angle
     tp = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
     count = raw.FPDFText_CountChars(textpage.raw)
-    box = raw.FS_RECTF()
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    box_ref, ox_ref, oy_ref = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
-    name = ctypes.create_string_buffer(FONT_NAME_BYTES)
-    name_len = ctypes.c_ulong(FONT_NAME_BYTES)
-    flags_ref = ctypes.byref(ctypes.c_int())
-    by_object: dict[int, tuple[float, str, bool]] = {}  # text object -> size, font, upright
     chars: list[dict] = []
     append = chars.append
     text = _page_text(textpage, count)
     if text is None:  # pdfium left chars out of the page text: ask char by char
+        unicode = _calls().unicode
         text = "".join(chr(unicode(tp, i)) for i in range(count))
-    for i, ch in enumerate(text):
+    *geometry, names = _char_geometry(tp, count, text)
+    geometry[6] = [bool(u) for u in geometry[6]]
+    for ch, generated, x0, x1, oy, unmapped, size, upright, font in zip(
+        text, *geometry, strict=True
+    ):
         # only a space or line break may be generated
-        if ch in GENERATED and is_generated(tp, i):
+        if generated and ch in GENERATED:
             continue  # a space or line break pdfium inferred, not in the file
-        loose_box(tp, i, box_ref)
-        origin(tp, i, ox_ref, oy_ref)
-        # Size, font and angle come from the char's text object: read once per object.
-        obj = text_object(tp, i)
-        style = by_object.get(obj) if obj else None
-        if style is None:
-            font_info(tp, i, name, name_len, flags_ref)
-            style = (font_size(tp, i), name.value.decode("latin-1"), abs(char_angle(tp, i)) < 1e-3)
-            if obj:
-                by_object[obj] = style
-        size, font, upright = style
-        if map_error(tp, i) == 1 or ch == "\x00":
+        if unmapped or ch == "\x00":
             ch = "(cid:0)"
         elif ch in _CODE_CHARS:
             ch = _CODE_CHARS[ch]
-        baseline = height - oy.value
+        baseline = height - oy
         top = baseline - size
         append(
             {
                 "text": ch,
-                "x0": box.left,
-                "x1": box.right,
+                "x0": x0,
+                "x1": x1,
                 "top": top,
                 "doctop": top,  # one page at a time: document top = page top
                 "bottom": baseline,
                 "size": size,
-                "fontname": font,
+                "fontname": names[font],
                 "upright": upright,
             }
         )
@@ -278,13 +333,10 @@ def fast_page(
         edges: list[dict] = []
         has_images = False
         # The page's own objects through the raw API (no wrapper object per text run).
-        calls = _calls()
-        page_ref = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
-        for n in range(raw.FPDFPage_CountObjects(page.raw)):
-            address = calls.page_object(page_ref, n)
-            kind = calls.object_type(address)
-            if kind == raw.FPDF_PAGEOBJ_FORM:
-                return None
+        objects, kinds = _page_objects(page)
+        if raw.FPDF_PAGEOBJ_FORM in kinds:
+            return None
+        for address, kind in zip(objects, kinds, strict=True):
             if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 has_images = True
             elif kind == raw.FPDF_PAGEOBJ_PATH:
@@ -300,6 +352,21 @@ def fast_page(
     finally:
         page.close()
     return FastPage(width, height, chars, edges, has_images)
+
+
+def _page_objects(page) -> tuple[list[int], list[int]]:
+    """Given a pdfium page, return its own objects' addresses and types, in page order:
+    from the compiled helper when there is one, else by the same calls made here."""
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFPage_CountObjects(page.raw)
+    page_ref = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
+    found = pdfium_native.page_objects(page_ref.value, count)
+    if found is not None:
+        return found
+    calls = _calls()
+    objects = [calls.page_object(page_ref, n) for n in range(count)]
+    return objects, [calls.object_type(address) for address in objects]
 
 
 def _path_edges(obj: ctypes.c_void_p, height: float) -> list[dict] | None:

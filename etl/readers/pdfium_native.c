@@ -1,0 +1,89 @@
+/* The per-char and per-object loops of etl/readers/pdfium.py in C, for speed only.
+ *
+ * pdfium's functions come in as pointers (the ones pypdfium2 already loaded), so this
+ * file links against nothing; each loop makes exactly the calls the Python fallback in
+ * pdfium_native.py makes and stores what they return, nothing more.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct {
+  float left, top, right, bottom; /* pdfium's FS_RECTF */
+} rectf;
+
+typedef int (*char_int_fn)(void *text_page, int index);
+typedef int (*char_box_fn)(void *text_page, int index, rectf *box);
+typedef int (*char_origin_fn)(void *text_page, int index, double *x, double *y);
+typedef void *(*char_object_fn)(void *text_page, int index);
+typedef double (*char_size_fn)(void *text_page, int index);
+typedef float (*char_angle_fn)(void *text_page, int index);
+typedef unsigned long (*font_info_fn)(void *text_page, int index, void *buffer,
+                                      unsigned long length, int *flags);
+typedef void *(*page_object_fn)(void *page, int index);
+typedef int (*object_type_fn)(void *object);
+
+/* Given a text page, its char count, the angle under which a char is upright and room
+ * for max_fonts + 1 font names of name_bytes each (the last is scratch), fill per char:
+ * whether pdfium generated it, its loose box's left and right, its origin's y, whether
+ * its glyph has no Unicode mapping, its font size, whether it is upright and the index
+ * of its font's name in names.  Size, angle and font belong to the
+ * char's text object, so they are read again only where the object changes.  Return the
+ * number of font names, or -1 when the page has more than max_fonts. */
+int char_geometry(void *text_page, int count, char_int_fn is_generated,
+                  char_box_fn loose_box, char_origin_fn origin,
+                  char_object_fn text_object, char_int_fn map_error,
+                  char_size_fn font_size, char_angle_fn char_angle,
+                  font_info_fn font_info, uint8_t *generated, float *left,
+                  float *right, double *origin_y, uint8_t *unmapped, double *size,
+                  uint8_t *upright, int32_t *font, double upright_angle,
+                  char *names, int max_fonts, unsigned long name_bytes) {
+  rectf box = {0, 0, 0, 0};
+  double x = 0, y = 0;
+  void *last_object = 0;
+  char *name = names + (size_t)max_fonts * name_bytes;
+  int flags = 0, fonts = 0;
+  for (int i = 0; i < count; i++) {
+    generated[i] = is_generated(text_page, i) != 0;
+    loose_box(text_page, i, &box);
+    origin(text_page, i, &x, &y);
+    left[i] = box.left;
+    right[i] = box.right;
+    origin_y[i] = y;
+    unmapped[i] = map_error(text_page, i) == 1;
+    void *object = text_object(text_page, i);
+    if (i > 0 && object && object == last_object) {
+      size[i] = size[i - 1];
+      upright[i] = upright[i - 1];
+      font[i] = font[i - 1];
+      continue;
+    }
+    last_object = object;
+    size[i] = font_size(text_page, i);
+    upright[i] = fabs((double)char_angle(text_page, i)) < upright_angle;
+    unsigned long got = font_info(text_page, i, name, name_bytes, &flags);
+    if (got == 0 || got > name_bytes)
+      name[0] = 0; /* no font, or a name too long to read: unnamed */
+    int k = 0;
+    while (k < fonts && strcmp(names + (size_t)k * name_bytes, name) != 0)
+      k++;
+    if (k == fonts) {
+      if (fonts == max_fonts)
+        return -1;
+      memcpy(names + (size_t)k * name_bytes, name, strlen(name) + 1);
+      fonts++;
+    }
+    font[i] = k;
+  }
+  return fonts;
+}
+
+/* Given a page and its object count, fill each page object's address and type. */
+void page_objects(void *page, int count, page_object_fn page_object,
+                  object_type_fn object_type, uint64_t *objects, int32_t *types) {
+  for (int i = 0; i < count; i++) {
+    void *object = page_object(page, i);
+    objects[i] = (uint64_t)(uintptr_t)object;
+    types[i] = object_type(object);
+  }
+}

@@ -1,0 +1,200 @@
+"""pdfium's per-char and per-object loops in C, compiled on first use, else None.
+
+A PDF page costs one ctypes call per char per fact (box, origin, text object, Unicode
+map error) and two per page object; ctypes spends about a microsecond on each call, more
+than pdfium spends answering.  pdfium_native.c runs those loops in C against the same
+pdfium functions pypdfium2 loaded, so a page costs one call per loop.  It is built with
+the machine's C compiler (cc, gcc or clang) into CACHE_DIR the first time a process asks,
+and loaded from there after; with no compiler, a failed build or the setting
+``pdf_native`` at 0, both functions return None and the caller makes the calls itself
+(the same calls in the same order: the chars and edges are identical, tested).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from etl import settings
+
+SOURCE = Path(__file__).with_suffix(".c")
+
+# Where the compiled helper is kept: the user's cache folder, one file per source version,
+# machine and Python (a changed source or another machine builds its own).
+CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "juesuan"
+
+# Compilers tried in this order, and the flags they are given.
+COMPILERS = ("cc", "gcc", "clang")
+COMPILE_FLAGS = ("-O2", "-shared", "-fPIC")
+
+# A build that takes longer than this many seconds is abandoned (the fallback is used).
+COMPILE_TIMEOUT = 60
+
+_LIBRARY: ctypes.CDLL | None = None
+_TRIED = False
+_CHAR_CALLS: tuple[int, ...] = ()  # pdfium's per-char functions, by address
+_OBJECT_CALLS: tuple[int, ...] = ()  # pdfium's per-object functions, by address
+
+
+def enabled() -> bool:
+    """Given the environment, return whether the compiled helper may be used."""
+    return settings.get("pdf_native").lower() not in {"0", "false", "no"}
+
+
+def library_path() -> Path:
+    """Given this source and machine, return where its compiled helper is kept."""
+    key = hashlib.sha256(SOURCE.read_bytes())
+    key.update(f"{platform.machine()} {platform.system()} {sys.implementation.cache_tag}".encode())
+    return CACHE_DIR / f"pdfium_native-{key.hexdigest()[:16]}.so"
+
+
+def build(target: Path) -> bool:
+    """Given the compiled helper's path, compile it there with the first C compiler found;
+    return whether it was built (written under a temporary name, then moved into place)."""
+    compiler = next((found for name in COMPILERS if (found := shutil.which(name))), None)
+    if compiler is None:
+        return False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".so", dir=target.parent)
+        os.close(fd)
+    except OSError:
+        return False
+    try:
+        done = subprocess.run(
+            [compiler, *COMPILE_FLAGS, "-o", tmp, str(SOURCE)],
+            capture_output=True,
+            timeout=COMPILE_TIMEOUT,
+            check=False,
+        )
+        if done.returncode != 0:
+            return False
+        os.replace(tmp, target)  # another process building the same file wins or loses whole
+        return True
+    except (OSError, subprocess.SubprocessError):
+        return False
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def library() -> ctypes.CDLL | None:
+    """Given the environment, return the compiled helper, built on first use (None: not used)."""
+    global _LIBRARY, _TRIED
+    if not enabled():
+        return None
+    if not _TRIED:
+        _TRIED = True
+        path = library_path()
+        try:
+            if path.exists() or build(path):
+                _LIBRARY = _bind(ctypes.CDLL(str(path)))
+        except OSError:  # a file that is not a loadable library: the fallback reads
+            _LIBRARY = None
+    return _LIBRARY
+
+
+def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
+    """Given the loaded helper, return it with its two functions' argument types declared
+    (and the pdfium functions it is given looked up once)."""
+    import pypdfium2.raw as raw
+
+    global _CHAR_CALLS, _OBJECT_CALLS
+    _CHAR_CALLS = tuple(
+        _address(fn)
+        for fn in (
+            raw.FPDFText_IsGenerated,
+            raw.FPDFText_GetLooseCharBox,
+            raw.FPDFText_GetCharOrigin,
+            raw.FPDFText_GetTextObject,
+            raw.FPDFText_HasUnicodeMapError,
+            raw.FPDFText_GetFontSize,
+            raw.FPDFText_GetCharAngle,
+            raw.FPDFText_GetFontInfo,
+        )
+    )
+    _OBJECT_CALLS = (_address(raw.FPDFPage_GetObject), _address(raw.FPDFPageObj_GetType))
+    ptr, i32 = ctypes.c_void_p, ctypes.c_int
+    lib.char_geometry.restype = i32
+    lib.char_geometry.argtypes = [
+        ptr, i32, *[ptr] * 8, *[ptr] * 8, ctypes.c_double, ptr, i32, ctypes.c_ulong
+    ]  # fmt: skip
+    lib.page_objects.restype = None
+    lib.page_objects.argtypes = [ptr, i32, ptr, ptr, ptr, ptr]
+    return lib
+
+
+def _address(fn) -> int:
+    """Given a ctypes function, return its address."""
+    return ctypes.cast(fn, ctypes.c_void_p).value
+
+
+def _values(array, fmt: str) -> list:
+    """Given a ctypes array and its struct format code, return its items as a list."""
+    return memoryview(array).cast("B").cast(fmt).tolist()
+
+
+def char_geometry(
+    text_page: int, count: int, upright_angle: float, max_fonts: int, name_bytes: int
+) -> tuple[list, ...] | None:
+    """Given a pdfium text page's address, its char count, the angle under which a char is
+    upright and room for font names, return per char (generated, box left, box right,
+    origin y, Unicode map error, font size, upright, font) with font an index into the
+    page's font names (latin-1 text, "" unnamed), then those names; None when the helper
+    is not used or the page has more than max_fonts fonts."""
+    lib = library()
+    if lib is None:
+        return None
+    flags = [(ctypes.c_uint8 * count)() for _ in range(2)]
+    left, right = (ctypes.c_float * count)(), (ctypes.c_float * count)()
+    origin_y, size = (ctypes.c_double * count)(), (ctypes.c_double * count)()
+    upright = (ctypes.c_uint8 * count)()
+    font = (ctypes.c_int32 * count)()
+    names = ctypes.create_string_buffer((max_fonts + 1) * name_bytes)
+    fonts = lib.char_geometry(
+        text_page, count, *_CHAR_CALLS, flags[0], left, right, origin_y, flags[1],
+        size, upright, font, upright_angle, names, max_fonts, name_bytes,
+    )  # fmt: skip
+    if fonts < 0:
+        return None
+    raw_names = names.raw
+    return (
+        _values(flags[0], "B"),
+        _values(left, "f"),
+        _values(right, "f"),
+        _values(origin_y, "d"),
+        _values(flags[1], "B"),
+        _values(size, "d"),
+        _values(upright, "B"),
+        _values(font, "i"),
+        [
+            raw_names[k * name_bytes : (k + 1) * name_bytes].split(b"\0", 1)[0].decode("latin-1")
+            for k in range(fonts)
+        ],
+    )
+
+
+def page_objects(page: int, count: int) -> tuple[list[int], list[int]] | None:
+    """Given a pdfium page's address and object count, return each object's address and
+    type, or None when the helper is not used."""
+    lib = library()
+    if lib is None:
+        return None
+    objects = (ctypes.c_uint64 * count)()
+    types = (ctypes.c_int32 * count)()
+    lib.page_objects(page, count, *_OBJECT_CALLS, objects, types)
+    return _values(objects, "Q"), _values(types, "i")
+
+
+if __name__ == "__main__":  # `python -m etl.readers.pdfium_native`: build it now
+    built = library()
+    print(
+        f"已编译并载入：{library_path()}" if built else "未使用本机加速（设置关闭或没有 C 编译器）"
+    )
