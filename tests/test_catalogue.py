@@ -125,3 +125,22 @@ def test_a_blank_in_a_report_becomes_a_note_not_a_fact():
     blanks = [n for n in report.notes if n.startswith("未填写")]
     assert any("收支总计 万元" in n and "第3段" in n for n in blanks), blanks
     assert any("本年收入合计XXX万元" in n and "第5段" in n for n in blanks), blanks
+
+
+def test_one_search_rules_out_a_sentence_exactly_when_every_template_would():
+    # every example sentence, and every sentence of a reference report, in every section
+    texts = [normalise(e.text).text for e in CAT.examples]
+    doc = read_document(sorted((ROOT / "samples" / "reports" / "txt").glob("*.txt"))[0])
+    for block in doc.blocks:
+        if block.kind == "p":
+            norm = normalise(block.text).text
+            texts.extend(norm[a:b] for a, b in narrative.sentences(norm))
+    sections = ["", *(key for key, _ in narrative.SECTIONS)]
+    found = 0
+    for section in sections:
+        screen = narrative.any_template(section)
+        for text in texts:
+            each = any(t.pattern.search(text) for t in narrative.templates_for(section))
+            assert bool(screen and screen.search(text)) == each, (section, text)
+            found += each
+    assert found > 100 and len(texts) > 300

@@ -41,6 +41,8 @@ CATALOGUE = catalogue.load()
 SECTIONS = tuple(CATALOGUE.sections.items())
 TEMPLATES = CATALOGUE.templates()
 _BY_SECTION: dict[str, list] = {}  # section -> the templates whose section rules may admit it
+_ANY_OF: dict[str, re.Pattern | None] = {}  # section -> one pattern matching where any of them does
+GROUP_NAME = re.compile(r"\(\?P<\w+>")
 
 
 def templates_for(section: str) -> list:
@@ -56,6 +58,19 @@ def templates_for(section: str) -> list:
             and (t.sections is None or section in t.sections or t.or_has)
         ]
     return found
+
+
+def any_template(section: str) -> re.Pattern | None:
+    """Given a section, return one pattern that finds a match in a sentence exactly when one
+    of its templates would (their alternation, groups unnamed), or None for no templates.
+
+    Most sentences state nothing a template reads; one search in C rules them out instead
+    of a search per template.
+    """
+    if section not in _ANY_OF:
+        sources = [GROUP_NAME.sub("(?:", t.pattern.pattern) for t in templates_for(section)]
+        _ANY_OF[section] = re.compile("|".join(f"(?:{s})" for s in sources)) if sources else None
+    return _ANY_OF[section]
 
 
 DOWN = frozenset(CATALOGUE.words["down"].split("|"))
@@ -157,10 +172,12 @@ def read_sentence(nt: NormText, start: int, end: int, section: str) -> list[Hit]
     """Given a sentence span of normalised text and its section, return every value it states."""
     text = nt.text[start:end]
     hits: list[Hit] = []
-    for t in templates_for(section):
-        if t.applies(text, section):
-            for m in t.pattern.finditer(text):
-                hits.extend(_read_match(t, m, start))
+    screen = any_template(section)
+    if screen is not None and screen.search(text):
+        for t in templates_for(section):
+            if t.applies(text, section):
+                for m in t.pattern.finditer(text):
+                    hits.extend(_read_match(t, m, start))
     hits.extend(_overall_score(text, start))
     hits.extend(_fleet(text, start))
     if section == "assets" and (m := USE_LIST.match(text)):
