@@ -26,9 +26,20 @@ from etl import settings
 
 SOURCE = Path(__file__).with_suffix(".c")
 
+
+def _cache_root() -> Path:
+    """Given the environment, return the user's cache folder (the temp folder without a home)."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"])
+    try:
+        return Path.home() / ".cache"
+    except RuntimeError:  # no home directory known
+        return Path(tempfile.gettempdir())
+
+
 # Where the compiled helper is kept: the user's cache folder, one file per source version,
 # machine and Python (a changed source or another machine builds its own).
-CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "juesuan"
+CACHE_DIR = _cache_root() / "juesuan"
 
 # Compilers tried in this order, and the flags they are given.
 COMPILERS = ("cc", "gcc", "clang")
