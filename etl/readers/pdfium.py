@@ -182,7 +182,6 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
         unicode = _calls().unicode
         text = "".join(chr(unicode(tp, i)) for i in range(count))
     *geometry, names = _char_geometry(tp, count, text)
-    geometry[6] = [bool(u) for u in geometry[6]]
     for ch, generated, x0, x1, oy, unmapped, size, upright, font in zip(
         text, *geometry, strict=True
     ):

@@ -163,27 +163,26 @@ def char_geometry(
     lib = library()
     if lib is None:
         return None
-    flags = [(ctypes.c_uint8 * count)() for _ in range(2)]
+    generated, unmapped, upright = ((ctypes.c_uint8 * count)() for _ in range(3))
     left, right = (ctypes.c_float * count)(), (ctypes.c_float * count)()
     origin_y, size = (ctypes.c_double * count)(), (ctypes.c_double * count)()
-    upright = (ctypes.c_uint8 * count)()
     font = (ctypes.c_int32 * count)()
     names = ctypes.create_string_buffer((max_fonts + 1) * name_bytes)
     fonts = lib.char_geometry(
-        text_page, count, *_CHAR_CALLS, flags[0], left, right, origin_y, flags[1],
+        text_page, count, *_CHAR_CALLS, generated, left, right, origin_y, unmapped,
         size, upright, font, upright_angle, names, max_fonts, name_bytes,
     )  # fmt: skip
     if fonts < 0:
         return None
     raw_names = names.raw
-    return (
-        _values(flags[0], "B"),
+    return (  # the C flags are 0 or 1: read as bools ("?"), as the Python fallback gives them
+        _values(generated, "?"),
         _values(left, "f"),
         _values(right, "f"),
         _values(origin_y, "d"),
-        _values(flags[1], "B"),
+        _values(unmapped, "?"),
         _values(size, "d"),
-        _values(upright, "B"),
+        _values(upright, "?"),
         _values(font, "i"),
         [
             raw_names[k * name_bytes : (k + 1) * name_bytes].split(b"\0", 1)[0].decode("latin-1")
