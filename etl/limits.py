@@ -84,15 +84,45 @@ def inflated_size(raw: bytes, limit: int) -> int:
     return size
 
 
+def check_pdf_streams(path: Path) -> bool:
+    """Given a PDF path, raise InputError when a page's content streams inflate to more than
+    the limit, and return whether its pages could be checked (False: qpdf cannot open it).
+
+    qpdf (pikepdf) gives every page's raw content streams without decoding them, in a
+    small fraction of the time pdfminer takes to parse the page dictionaries.
+    """
+    if not settings.int_setting("max_pdf_stream_mb"):
+        return True
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(path)
+    except Exception:  # qpdf cannot read it: the caller checks with pdfminer's pages
+        return False
+    with pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            contents = page.obj.get("/Contents")
+            items = contents if isinstance(contents, pikepdf.Array) else [contents]
+            streams = []  # (raw bytes, whether it is deflated)
+            for stream in items:
+                if not isinstance(stream, pikepdf.Stream):
+                    continue
+                found = stream.stream_dict.get("/Filter")
+                filters = found if isinstance(found, pikepdf.Array) else [found]
+                names = [str(f).lstrip("/") for f in filters if f is not None]
+                if not names or names in (["FlateDecode"], ["Fl"]):
+                    streams.append((stream.read_raw_bytes(), bool(names)))
+            _check_page_streams(streams, number)
+    return True
+
+
 def check_pdf_page(page_obj, number: int) -> None:
     """Given a pdfminer page object and its page number, raise InputError when its content
     streams inflate to more than the limit (measured chunk by chunk, nothing kept)."""
-    mb = settings.int_setting("max_pdf_stream_mb")
-    if not mb:
+    if not settings.int_setting("max_pdf_stream_mb"):
         return
     from pdfminer.pdftypes import PDFStream, resolve1
 
-    limit = mb * MB
     streams = []  # (raw bytes, whether it is deflated)
     for ref in page_obj.contents or []:
         stream = resolve1(ref)
@@ -102,6 +132,14 @@ def check_pdf_page(page_obj, number: int) -> None:
         raw = stream.rawdata if stream.rawdata is not None else stream.data or b""
         if not names or names in (["FlateDecode"], ["Fl"]):
             streams.append((raw, bool(names)))
+    _check_page_streams(streams, number)
+
+
+def _check_page_streams(streams: list[tuple[bytes, bool]], number: int) -> None:
+    """Given one page's content streams as (raw bytes, deflated) and its page number, raise
+    InputError when together they inflate to more than the limit."""
+    mb = settings.int_setting("max_pdf_stream_mb")
+    limit = mb * MB
     if sum(len(raw) * (DEFLATE_MAX_RATIO if deflated else 1) for raw, deflated in streams) <= limit:
         return  # even fully inflated they fit: nothing to inflate
     total = 0

@@ -51,6 +51,43 @@ def test_pdf_stream_just_over_the_limit_is_inflated_and_refused(tmp_path, monkey
         read_document(path)
 
 
+def test_pdf_stream_limit_holds_when_qpdf_cannot_open_the_file(tmp_path, monkeypatch):
+    # qpdf (pikepdf) measures the streams; a file it refuses is measured on pdfminer's pages
+    import pikepdf
+
+    def refuse(*_args, **_kwargs):
+        raise pikepdf.PdfError("unreadable")
+
+    path = write_pdf_stream_bomb(tmp_path / "two.pdf", inflated_mb=2)
+    monkeypatch.setenv("JUESUAN_MAX_PDF_STREAM_MB", "1")
+    monkeypatch.setattr(pikepdf, "open", refuse)
+    assert limits.check_pdf_streams(path) is False  # not checked here ...
+    with pytest.raises(InputError, match="PDF 第1页的内容流解压后.*JUESUAN_MAX_PDF_STREAM_MB"):
+        read_document(path)  # ... but on pdfminer's pages
+    monkeypatch.setenv("JUESUAN_MAX_PDF_STREAM_MB", "4")  # under the limit: read, and
+    with pytest.raises(InputError, match="没有文字层"):  # refused only for having no text
+        read_document(path)
+
+
+def test_pdf_streams_are_measured_alike_by_qpdf_and_pdfminer(monkeypatch):
+    # every page of a reference report: the same raw content streams either way
+    import pdfplumber
+
+    got: dict[str, list] = {"qpdf": [], "pdfminer": []}
+    monkeypatch.setattr(
+        limits, "_check_page_streams", lambda streams, number: got[side].append((number, streams))
+    )
+    sample = SAMPLES / "pdf" / "001_b0dd71e4c835dab5.pdf"
+    side = "qpdf"
+    assert limits.check_pdf_streams(sample)
+    side = "pdfminer"
+    with pdfplumber.open(sample) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            limits.check_pdf_page(page.page_obj, number)
+    assert len(got["qpdf"]) == 22 and got["qpdf"] == got["pdfminer"]
+    assert all(raw and deflated for _n, streams in got["qpdf"] for raw, deflated in streams)
+
+
 def test_pdf_streams_that_cannot_reach_the_limit_are_not_inflated(monkeypatch):
     # a reference page's deflated content is far under 64 MB / DEFLATE_MAX_RATIO bytes
     inflated = []

@@ -599,35 +599,73 @@ def _drop_running_lines(pages: list[PageInfo]) -> None:
                 page.items.remove(line)
 
 
+class _PlumberPages:
+    """A PDF opened with pdfplumber (which names why a PDF cannot be opened), whose pages
+    pdfminer parses only when a page pdfium cannot read needs them."""
+
+    def __init__(self, path: Path):
+        import pdfplumber
+
+        self.pdf = pdfplumber.open(path)
+        self.loaded = False
+
+    def count(self) -> int:
+        """Given the PDF, return its page count as pdfminer finds it."""
+        self.loaded = True
+        return len(self.pdf.pages)
+
+    def page(self, number: int):
+        """Given a page number, return pdfplumber's page (None: pdfminer has no such page)."""
+        return self.pdf.pages[number - 1] if number <= self.count() else None
+
+    def close(self) -> None:
+        """Given the PDF, close its file (and the pages parsed, if any)."""
+        if self.loaded:
+            self.pdf.close()
+        else:  # pdfplumber's close() would parse every page first
+            self.pdf.stream.close()
+
+
 def read_pdf(path: Path) -> ParsedDocument:
-    """Given a .pdf report, return its paragraphs and tables (with pages) as a ParsedDocument."""
+    """Given a .pdf report, return its paragraphs and tables (with pages) as a ParsedDocument.
+
+    The pages are pdfium's; pdfminer opens the file (to name why one cannot be read) and
+    parses its pages only when a page needs pdfplumber, or when qpdf cannot measure the
+    content streams.
+    """
     head = read_bytes(path, 1024)
     if b"%PDF-" not in head:
         raise InputError("PDF 文件已损坏或不是 PDF 文件（缺少 PDF 文件头）")
 
-    import pdfplumber
-
     try:
-        pdf = pdfplumber.open(path)
+        plumber = _PlumberPages(path)
     except Exception as exc:  # pdfplumber wraps pdfminer errors in PdfminerException
         raise _open_error(exc) from None
     pages: list[PageInfo] = []
     fast = pdfium.open_document(path)
     try:
-        with pdf:
-            limits.check_pdf_pages(len(fast) if fast is not None else len(pdf.pages))
-            for number, page in enumerate(pdf.pages, start=1):
-                limits.check_pdf_page(page.page_obj, number)
-                quick = None
-                if fast is not None:
-                    try:
-                        quick = pdfium.fast_page(fast, number - 1)
-                    except Exception:  # whatever pdfium trips over, pdfplumber reads or explains
-                        quick = None
-                read = quick or page
-                if not read.chars and read.images and fast is not None:
+        count = len(fast) if fast is not None else plumber.count()
+        limits.check_pdf_pages(count)
+        streams_checked = limits.check_pdf_streams(path)
+        for number in range(1, count + 1):
+            if not streams_checked and (checked := plumber.page(number)) is not None:
+                limits.check_pdf_page(checked.page_obj, number)
+            quick = None
+            if fast is not None:
+                try:
+                    quick = pdfium.fast_page(fast, number - 1)
+                except Exception:  # whatever pdfium trips over, pdfplumber reads or explains
+                    quick = None
+            page = None if quick is not None else plumber.page(number)
+            read = quick or page
+            if read is None:
+                continue  # a page only pdfium sees, which it cannot read either
+            if not read.chars and read.images and fast is not None:
+                page = page or plumber.page(number)  # OCR places text by pdfplumber's size
+                if page is not None:
                     read = _scan(fast, number, page) or read
-                pages.append(_read_page(read, number))
+            pages.append(_read_page(read, number))
+            if page is not None:
                 page.close()  # free the page's parsed objects
     except InputError:
         raise
@@ -636,6 +674,7 @@ def read_pdf(path: Path) -> ParsedDocument:
     finally:
         if fast is not None:
             fast.close()
+        plumber.close()
     if not pages:
         raise InputError("PDF 没有页面")
     if not any(p.has_text for p in pages):
