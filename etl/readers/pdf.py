@@ -48,6 +48,7 @@ from etl.model import Block, InputError, ParsedDocument
 from etl.readers import pdfium, read_bytes, table_block
 from etl.readers.celltext import cell_text
 from etl.readers.pdfrows import (
+    _X1,
     UNREADABLE,
     drop_collisions,
     outside_tables,
@@ -336,14 +337,14 @@ def _page_lines(chars: list[dict], number: int, page_height: float) -> tuple[lis
     lines = []
     for row in rows:
         visible = row.text_chars()
-        text = row_text(row.chars).strip()
+        text = row_text(row.chars, visible).strip()
         if not text:
             continue
         lines.append(
             Line(
                 text=text,
                 x0=visible[0]["x0"],
-                x1=max(c["x1"] for c in visible),
+                x1=max(map(_X1, visible)),
                 top=row.top,
                 bottom=row.bottom,
                 page=number,

@@ -9,6 +9,8 @@ confidence is returned so the reader can name it in a warning.
 
 from __future__ import annotations
 
+from operator import ge, itemgetter, sub
+
 # Chars whose tops differ by at most this many points chain into one row (pdfplumber's
 # default y_tolerance, so ordinary lines come out as pdfplumber gives them).
 LINE_TOP_TOLERANCE = 3.0
@@ -47,6 +49,10 @@ FRAGMENT_ADJACENT_EM = 0.6
 # A digit covering more than this share of another char's width (in one row) collides.
 COLLISION_SHARE = 0.3
 
+# Char fields read once per row into lists (per char, a C-level lookup, not a Python one).
+_TEXT, _X0, _X1 = itemgetter("text"), itemgetter("x0"), itemgetter("x1")
+_TOP, _BOTTOM, _SIZE = itemgetter("top"), itemgetter("bottom"), itemgetter("size")
+
 
 def outside_tables(chars: list[dict], bboxes: list[tuple]) -> list[dict]:
     """Given a page's chars and table boxes, return the chars whose centre is in no box."""
@@ -70,11 +76,11 @@ class Row:
     __slots__ = ("_chars", "_visible", "top", "bottom", "size")
 
     def __init__(self, chars: list[dict]):
-        self.chars = sorted(chars, key=lambda c: c["x0"])
+        self.chars = sorted(chars, key=_X0)
         visible = self.text_chars() or self.chars
-        self.top = min(c["top"] for c in visible)  # kept when displaced runs are put back
-        self.bottom = max(c["bottom"] for c in visible)
-        self.size = max(max(c["size"] for c in visible), 1.0)
+        self.top = min(map(_TOP, visible))  # kept when displaced runs are put back
+        self.bottom = max(map(_BOTTOM, visible))
+        self.size = max(max(map(_SIZE, visible)), 1.0)
 
     @property
     def chars(self) -> list[dict]:
@@ -104,7 +110,7 @@ def rows_of(chars: list[dict]) -> list[Row]:
     rows: list[Row] = []
     group: list[dict] = []
     last = None
-    for c in sorted(chars, key=lambda c: c["top"]):
+    for c in sorted(chars, key=_TOP):
         if last is not None and c["top"] > last + LINE_TOP_TOLERANCE:
             rows.append(Row(group))
             group = []
@@ -120,20 +126,37 @@ def is_unreadable(ch: dict) -> bool:
     return ch["text"].startswith("(cid:")
 
 
-def row_text(chars: list[dict]) -> str:
-    """Given a row's chars left to right, return its text with spaces where gaps are.
+def row_text(chars: list[dict], visible: list[dict] | None = None) -> str:
+    """Given a row's chars left to right (and those not blank, when known), return its text
+    with spaces where gaps are.
 
     A gap is a space when it is wider than SPACE_GAP_EM font sizes beyond the line's own
     letter spacing, so a heading set as "部 门 决 算" reads 部门决算.  A glyph without a
     Unicode mapping becomes UNREADABLE.
     """
-    visible = [c for c in chars if not c["text"].isspace()]
-    gaps = [b["x0"] - a["x1"] for a, b in zip(visible, visible[1:], strict=False)]
+    if visible is None:
+        visible = [c for c in chars if not c["text"].isspace()]
+    x1s = list(map(_X1, visible))
+    gaps = list(map(sub, map(_X0, visible[1:]), x1s))  # each char's x0 minus the one before's x1
     spacing = 0.0
     if len(gaps) >= LETTER_SPACED_MIN_CHARS - 1:
         ordered = sorted(gaps)
         spacing = max(ordered[len(ordered) // 2], 0.0)  # median gap: the letter spacing
-    out: list[str] = []
+    if len(visible) == len(chars):  # no blank chars: a space only where a gap is wide
+        if not visible:
+            return ""
+        texts = [
+            UNREADABLE if text[:1] == "(" and text.startswith("(cid:") else text
+            for text in map(_TEXT, visible)
+        ]
+        sizes = list(map(_SIZE, visible))
+        out = [texts[0]]
+        for gap, before, size, text in zip(gaps, sizes, sizes[1:], texts[1:], strict=False):
+            if gap > spacing + SPACE_GAP_EM * max(before, size, 1.0):
+                out.append(" ")
+            out.append(text)
+        return "".join(out)
+    out = []
     prev_x1 = prev_size = 0.0
     started = blank = False
     for c in chars:  # per char of every line: locals, not repeated dict lookups
@@ -282,6 +305,8 @@ def drop_collisions(row: Row) -> list[str]:
     nor the covered number can be trusted, so the whole run of number chars goes.
     """
     visible = row.text_chars()
+    if all(map(ge, map(_X0, visible[1:]), map(_X1, visible))):
+        return []  # every char starts where the one before ends: nothing overlaps
     hit: set[int] = set()
     for i, a in enumerate(visible):
         for j in range(i + 1, len(visible)):
