@@ -9,7 +9,7 @@ confidence is returned so the reader can name it in a warning.
 
 from __future__ import annotations
 
-from operator import ge, itemgetter, sub
+from operator import itemgetter, sub
 
 # Chars whose tops differ by at most this many points chain into one row (pdfplumber's
 # default y_tolerance, so ordinary lines come out as pdfplumber gives them).
@@ -151,8 +151,9 @@ def row_text(chars: list[dict], visible: list[dict] | None = None) -> str:
         ]
         sizes = list(map(_SIZE, visible))
         out = [texts[0]]
-        for gap, before, size, text in zip(gaps, sizes, sizes[1:], texts[1:], strict=False):
-            if gap > spacing + SPACE_GAP_EM * max(before, size, 1.0):
+        # max(before, size, 1.0), with max's own tie rule: a later value wins only when greater
+        for gap, em, text in zip(gaps, map(max, sizes, sizes[1:]), texts[1:], strict=True):
+            if gap > spacing + SPACE_GAP_EM * (1.0 if 1.0 > em else em):
                 out.append(" ")
             out.append(text)
         return "".join(out)
@@ -305,10 +306,19 @@ def drop_collisions(row: Row) -> list[str]:
     nor the covered number can be trusted, so the whole run of number chars goes.
     """
     visible = row.text_chars()
-    if all(map(ge, map(_X0, visible[1:]), map(_X1, visible))):
-        return []  # every char starts where the one before ends: nothing overlaps
+    # a char can overlap later ones only when the next one starts before it ends
+    starts = [
+        i
+        for i, (x1, next_x0) in enumerate(
+            zip(map(_X1, visible), map(_X0, visible[1:]), strict=False)
+        )
+        if not next_x0 >= x1
+    ]
+    if not starts:
+        return []
     hit: set[int] = set()
-    for i, a in enumerate(visible):
+    for i in starts:
+        a = visible[i]
         for j in range(i + 1, len(visible)):
             b = visible[j]
             if b["x0"] >= a["x1"]:
