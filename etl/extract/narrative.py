@@ -188,6 +188,8 @@ def read_sentence(nt: NormText, start: int, end: int, section: str) -> list[Hit]
 def _overall_score(text: str, offset: int) -> list[Hit]:
     """Given a sentence, return the unit-wide self-evaluation score it states, if any."""
     hits = []
+    if not OVERALL_SCORE.search(text):
+        return hits  # the pattern has no anchors: no part can match where the whole does not
     for part_start, part in _parts(text, "；;"):
         m = OVERALL_SCORE.search(part)
         if not m:
