@@ -15,6 +15,7 @@ from operator import itemgetter
 
 _TOP = itemgetter("top")
 _X0 = itemgetter("x0")
+_TEXT = itemgetter("text")
 
 
 def _clusters(values, tolerance: float) -> dict[float, int]:
@@ -35,7 +36,10 @@ def _clusters(values, tolerance: float) -> dict[float, int]:
 def _grouped(items: list[dict], tolerance: float) -> list[list[dict]]:
     """Given chars or words, return them grouped by clustered top, in cluster order, each
     group in the given order (pdfplumber's cluster_objects on "top")."""
-    cluster = _clusters(map(_TOP, items), tolerance)
+    tops = list(map(_TOP, items))
+    if tops and max(tops) <= min(tops) + tolerance:
+        return [items]  # one cluster: no sorted top is more than tolerance above the one before
+    cluster = _clusters(tops, tolerance)
     groups: dict[int, list[dict]] = {}
     for item in items:
         groups.setdefault(cluster[item["top"]], []).append(item)
@@ -72,7 +76,10 @@ def cell_text(chars: list[dict], ligatures: dict, x_tol: float, y_tol: float) ->
             words.append(_word(word, ligatures))
     if not words:
         return ""
-    cluster = _clusters((top for top, _ in words), y_tol)
+    tops = [top for top, _ in words]
+    if max(tops) <= min(tops) + y_tol:
+        return " ".join([text for _, text in words])  # one line
+    cluster = _clusters(tops, y_tol)
     lines: dict[int, list[str]] = {}
     for top, text in words:
         lines.setdefault(cluster[top], []).append(text)
@@ -81,4 +88,5 @@ def cell_text(chars: list[dict], ligatures: dict, x_tol: float, y_tol: float) ->
 
 def _word(chars: list[dict], ligatures: dict) -> tuple[float, str]:
     """Given a word's chars, return its top and its text with ligatures expanded."""
-    return min(c["top"] for c in chars), "".join(ligatures.get(c["text"], c["text"]) for c in chars)
+    texts = list(map(_TEXT, chars))
+    return min(map(_TOP, chars)), "".join([ligatures.get(t, t) for t in texts])
