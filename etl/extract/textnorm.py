@@ -48,8 +48,12 @@ def normalise(original: str) -> NormText:
     """Given report text, return its matching form with a map back to the original."""
     cleaned = ARTEFACT.sub(lambda m: " " * len(m.group(0)), original)
     # FULLWIDTH maps one char to one char, so the whole string is translated at once
-    text = DROPPED_RUN.sub("", cleaned).translate(FULLWIDTH)
-    offsets = [i for i, ch in enumerate(cleaned) if ch not in DROPPED]
+    if DROPPED_RUN.search(cleaned):
+        text = DROPPED_RUN.sub("", cleaned).translate(FULLWIDTH)
+        offsets = [i for i, ch in enumerate(cleaned) if ch not in DROPPED]
+    else:  # nothing dropped: every char maps to itself
+        text = cleaned.translate(FULLWIDTH)
+        offsets = range(len(cleaned))
     # thousands separators: drop the comma (and its offset) between digit groups
     drop = {m.start() for m in THOUSANDS.finditer(text)}
     if drop:

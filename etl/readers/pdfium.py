@@ -336,11 +336,8 @@ def fast_page(
             return None
         has_images = raw.FPDF_PAGEOBJ_IMAGE in kinds
         path = raw.FPDF_PAGEOBJ_PATH
-        paths = [address for address, kind in zip(objects, kinds, strict=True) if kind == path]
-        native = paths and pdfium_native.library() is not None
-        room = pdfium_native.PathBuffers(MAX_PATH_SEGMENTS) if native else None
-        for address in paths:
-            found = _path_edges(ctypes.c_void_p(address), height, room)
+        for address in [a for a, kind in zip(objects, kinds, strict=True) if kind == path]:
+            found = _path_edges(ctypes.c_void_p(address), height)
             if found is None:
                 return None
             edges.extend(found)
@@ -369,66 +366,42 @@ def _page_objects(page) -> tuple[list[int], list[int]]:
     return objects, [calls.object_type(address) for address in objects]
 
 
-# pdfium's segment types (FPDF_SEGMENT_LINETO, _BEZIERTO, _MOVETO) as pdfminer's operators.
-SEGMENT_OPS = {0: "l", 1: "c", 2: "m"}
+def _path_edges(obj: ctypes.c_void_p, height: float) -> list[dict] | None:
+    """Given a pdfium path object's address, return the edges pdfplumber makes of it (None:
+    not mapped).
 
-# A page's path segments are read by the compiled helper into buffers of this many
-# segments; a longer path is read by the Python calls.
-MAX_PATH_SEGMENTS = 512
-
-
-def _path_segments(obj: ctypes.c_void_p):
-    """Given a path object's address, return () when it neither fills nor strokes, False
-    when a segment has an unknown type or no point, else its matrix (a, b, c, d, e, f)
-    and its segments as (type, x, y, closes): the calls the compiled helper makes."""
+    As pdfminer does: each subpath that is one straight segment is a line, an axis-aligned
+    closed four-segment one a rectangle (its four sides), anything else a curve through
+    its points; paths neither filled nor stroked draw nothing.
+    """
     import pypdfium2.raw as raw
 
     calls = _calls()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     calls.draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke))
     if not (fill.value or stroke.value):
-        return ()
+        return []
     m = raw.FS_MATRIX()
     calls.matrix(obj, ctypes.byref(m))
     x, y = ctypes.c_float(), ctypes.c_float()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
-    segments = []
+    ops = {
+        raw.FPDF_SEGMENT_MOVETO: "m",
+        raw.FPDF_SEGMENT_LINETO: "l",
+        raw.FPDF_SEGMENT_BEZIERTO: "c",
+    }
+    subpaths: list[list[tuple[str, float, float]]] = []
     for i in range(calls.count_segments(obj)):
         seg = ctypes.c_void_p(calls.segment(obj, i))
-        kind = calls.segment_type(seg)
-        if kind not in SEGMENT_OPS or not calls.segment_point(seg, x_ref, y_ref):
-            return False
-        segments.append((kind, x.value, y.value, calls.segment_close(seg) != 0))
-    return (m.a, m.b, m.c, m.d, m.e, m.f), segments
-
-
-def _path_edges(
-    obj: ctypes.c_void_p, height: float, room: pdfium_native.PathBuffers | None = None
-) -> list[dict] | None:
-    """Given a pdfium path object's address (and the page's helper buffers), return the
-    edges pdfplumber makes of it (None: not mapped).
-
-    As pdfminer does: each subpath that is one straight segment is a line, an axis-aligned
-    closed four-segment one a rectangle (its four sides), anything else a curve through
-    its points; paths neither filled nor stroked draw nothing.
-    """
-    found = pdfium_native.path_segments(obj.value, room) if room is not None else None
-    if found is None:
-        found = _path_segments(obj)
-    if found is False:
-        return None
-    if not found:
-        return []
-    (a, b, c, d, e, f), segments = found
-    subpaths: list[list[tuple[str, float, float]]] = []
-    for kind, x, y, closes in segments:
-        op = SEGMENT_OPS[kind]
-        px = a * x + c * y + e
-        py = b * x + d * y + f
+        op = ops.get(calls.segment_type(seg))
+        if op is None or not calls.segment_point(seg, x_ref, y_ref):
+            return None
+        px = m.a * x.value + m.c * y.value + m.e
+        py = m.b * x.value + m.d * y.value + m.f
         if op == "m" or not subpaths:
             subpaths.append([])
         subpaths[-1].append((op, px, height - py))
-        if closes:
+        if calls.segment_close(seg):
             subpaths[-1].append(("h", subpaths[-1][0][1], subpaths[-1][0][2]))
     edges: list[dict] = []
     for sub in subpaths:

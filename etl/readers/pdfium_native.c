@@ -2,7 +2,7 @@
  *
  * pdfium's functions come in as pointers (the ones pypdfium2 already loaded), so this
  * file links against nothing; each loop makes exactly the calls the Python fallback in
- * pdfium.py makes and stores what they return, nothing more.
+ * pdfium_native.py makes and stores what they return, nothing more.
  */
 #include <math.h>
 #include <stdint.h>
@@ -86,42 +86,4 @@ void page_objects(void *page, int count, page_object_fn page_object,
     objects[i] = (uint64_t)(uintptr_t)object;
     types[i] = object_type(object);
   }
-}
-
-typedef int (*draw_mode_fn)(void *object, int *fill, int *stroke);
-typedef int (*matrix_fn)(void *object, float *matrix);
-typedef int (*count_segments_fn)(void *object);
-typedef void *(*segment_fn)(void *object, int index);
-typedef int (*segment_type_fn)(void *segment);
-typedef int (*segment_point_fn)(void *segment, float *x, float *y);
-typedef int (*segment_close_fn)(void *segment);
-
-/* Given a path object and room for max_segments, fill its fill and stroke modes and, when
- * it draws, its matrix (a b c d e f) and per segment its type, point and whether it closes
- * the subpath.  Return the segment count (0 when it draws nothing), -1 when it has more
- * than max_segments, or -2 - i when segment i has an unknown type or no point (the fallback
- * stops there too). */
-int path_segments(void *object, draw_mode_fn draw_mode, matrix_fn matrix,
-                  count_segments_fn count_segments, segment_fn segment,
-                  segment_type_fn segment_type, segment_point_fn segment_point,
-                  segment_close_fn segment_close, int32_t *modes, float *m,
-                  int max_segments, int32_t *types, float *xs, float *ys,
-                  uint8_t *closes) {
-  modes[0] = modes[1] = 0; /* as fresh out-parameters: a failed call leaves zeros */
-  memset(m, 0, 6 * sizeof(float));
-  draw_mode(object, &modes[0], &modes[1]);
-  if (!(modes[0] || modes[1]))
-    return 0;
-  matrix(object, m);
-  int count = count_segments(object);
-  if (count > max_segments)
-    return -1;
-  for (int i = 0; i < count; i++) {
-    void *seg = segment(object, i);
-    types[i] = segment_type(seg);
-    if (types[i] < 0 || types[i] > 2 || !segment_point(seg, &xs[i], &ys[i]))
-      return -2 - i; /* pdfium's LINETO 0, BEZIERTO 1, MOVETO 2; else not mapped */
-    closes[i] = segment_close(seg) != 0;
-  }
-  return count;
 }

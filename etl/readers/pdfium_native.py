@@ -52,7 +52,6 @@ _LIBRARY: ctypes.CDLL | None = None
 _TRIED = False
 _CHAR_CALLS: tuple[int, ...] = ()  # pdfium's per-char functions, by address
 _OBJECT_CALLS: tuple[int, ...] = ()  # pdfium's per-object functions, by address
-_PATH_CALLS: tuple[int, ...] = ()  # pdfium's per-path and per-segment functions, by address
 
 
 def enabled() -> bool:
@@ -118,7 +117,7 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     (and the pdfium functions it is given looked up once)."""
     import pypdfium2.raw as raw
 
-    global _CHAR_CALLS, _OBJECT_CALLS, _PATH_CALLS
+    global _CHAR_CALLS, _OBJECT_CALLS
     _CHAR_CALLS = tuple(
         _address(fn)
         for fn in (
@@ -133,18 +132,6 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
         )
     )
     _OBJECT_CALLS = (_address(raw.FPDFPage_GetObject), _address(raw.FPDFPageObj_GetType))
-    _PATH_CALLS = tuple(
-        _address(fn)
-        for fn in (
-            raw.FPDFPath_GetDrawMode,
-            raw.FPDFPageObj_GetMatrix,
-            raw.FPDFPath_CountSegments,
-            raw.FPDFPath_GetPathSegment,
-            raw.FPDFPathSegment_GetType,
-            raw.FPDFPathSegment_GetPoint,
-            raw.FPDFPathSegment_GetClose,
-        )
-    )
     ptr, i32 = ctypes.c_void_p, ctypes.c_int
     lib.char_geometry.restype = i32
     lib.char_geometry.argtypes = [
@@ -152,8 +139,6 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     ]  # fmt: skip
     lib.page_objects.restype = None
     lib.page_objects.argtypes = [ptr, i32, ptr, ptr, ptr, ptr]
-    lib.path_segments.restype = i32
-    lib.path_segments.argtypes = [ptr, *[ptr] * 7, ptr, ptr, i32, ptr, ptr, ptr, ptr]
     return lib
 
 
@@ -216,42 +201,6 @@ def page_objects(page: int, count: int) -> tuple[list[int], list[int]] | None:
     types = (ctypes.c_int32 * count)()
     lib.page_objects(page, count, *_OBJECT_CALLS, objects, types)
     return _values(objects, "Q"), _values(types, "i")
-
-
-class PathBuffers:
-    """Room for one path object's draw modes, matrix and up to ``size`` segments, reused
-    for every path of a page (made per page, so threads never share one)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.modes = (ctypes.c_int32 * 2)()
-        self.matrix = (ctypes.c_float * 6)()
-        self.types = (ctypes.c_int32 * size)()
-        self.xs, self.ys = (ctypes.c_float * size)(), (ctypes.c_float * size)()
-        self.closes = (ctypes.c_uint8 * size)()
-
-
-def path_segments(obj: int, room: PathBuffers):
-    """Given a path object's address and buffers, return () when it neither fills nor
-    strokes, False when a segment has an unknown type or no point, else its matrix
-    (a, b, c, d, e, f) and its segments as (type, x, y, closes); None when the helper is
-    not used or the path has more segments than the buffers hold."""
-    lib = library()
-    if lib is None:
-        return None
-    got = lib.path_segments(
-        obj, *_PATH_CALLS, room.modes, room.matrix, room.size, room.types, room.xs, room.ys,
-        room.closes,
-    )  # fmt: skip
-    if got == -1:
-        return None
-    if got < -1:
-        return False
-    if got == 0 and not (room.modes[0] or room.modes[1]):
-        return ()
-    closes = [bool(c) for c in room.closes[:got]]
-    segments = list(zip(room.types[:got], room.xs[:got], room.ys[:got], closes, strict=True))
-    return tuple(room.matrix), segments
 
 
 if __name__ == "__main__":  # `python -m etl.readers.pdfium_native`: build it now
