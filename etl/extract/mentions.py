@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from etl.extract.textnorm import DIGIT, NormText, to_wanyuan
 from etl.extract.textnorm import NUMBER as N
-from etl.extract.textnorm import NormText, to_wanyuan
 from etl.model import Block
 from etl.statements import (
     Amount,
@@ -226,6 +226,10 @@ def read_mentions(
 ) -> list[Statement]:
     """Given one sentence span of a paragraph, return the mentions the checks use."""
     reader = _Sentence(nt, start, end, block, section)
+    if not DIGIT.search(reader.text):
+        # every mention but 无结转结余 is made of a number the sentence states
+        reader.remarks()
+        return reader.out
     for step in (
         reader.completions, reader.changes, reader.yuan_amounts, reader.years, reader.shares,
         reader.listings, reader.counts, reader.reasons, reader.project_amounts, reader.targets,

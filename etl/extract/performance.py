@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from etl.extract.textnorm import NUMBER, NormText
+from etl.extract.textnorm import DIGIT, NUMBER, NormText
 from etl.model import Block, Fact
 from etl.vocab.performance import compile_statement, vocab
 
@@ -32,8 +32,8 @@ METRIC_AVG = ("perf.project_avg_score", "分")
 
 def read_facts(nt: NormText, start: int, end: int, block: Block, section: str) -> list[Fact]:
     """Given a sentence span of a paragraph and its section, return the self-evaluation facts."""
-    if section in SKIPPED_SECTIONS:
-        return []
+    if section in SKIPPED_SECTIONS or not DIGIT.search(nt.text, start, end):
+        return []  # every self-evaluation figure is a number the sentence states
     out = []
     for (metric, unit), value, a, b in read_sentence(nt.text[start:end]):
         out.append(Fact(metric, value, unit, nt.quote(start + a, start + b), block.page, block.loc))

@@ -25,6 +25,8 @@ DROPPED_RUN = re.compile("[" + "".join(sorted(DROPPED)) + "]+")
 ARTEFACT = re.compile(r"\[(?:bookmark|image): [^\]]*\]")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 NUMBER = r"(-?\d+(?:\.\d+)?)"
+# A sentence without a digit states no number: readers whose every figure is one skip it.
+DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
