@@ -21,7 +21,7 @@ from etl.extract.cells import clean
 from etl.extract.coverage import read_coverage
 from etl.extract.identity import read_identity
 from etl.extract.tables import TableReader
-from etl.extract.textnorm import normalise
+from etl.extract.textnorm import DIGIT, normalise
 from etl.model import (
     Block,
     DerivedFact,
@@ -166,8 +166,8 @@ def extract_report(doc: ParsedDocument) -> Report:
 
 def _read_functional(nt, block: Block, section: str, report: Report) -> None:
     """Given a paragraph, add the 功能分类 classes and items it states to the report."""
-    if section == "glossary":
-        return
+    if section == "glossary" or not DIGIT.search(nt.text):
+        return  # item numbers, class and item amounts: each is a number the text states
     for number, quote in functional.item_numbers(nt):
         report.mentions.append(
             ItemNumber(quote=quote, page=block.page, loc=block.loc, section=section, number=number)

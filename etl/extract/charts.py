@@ -79,9 +79,9 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 def _is_text(token: str) -> bool:
     """Given a token, return whether it can be a chart title or category (short words)."""
     return (
-        not NUM.fullmatch(token)
+        len(token) <= MAX_TITLE_CHARS  # first: prose paragraphs end here, unsearched
+        and not NUM.fullmatch(token)
         and not LABEL_INSIDE.search(token)
-        and len(token) <= MAX_TITLE_CHARS
         and not SENTENCE_MARKS.search(token)
         and not ENUMERATOR.match(token)
         and token not in UNIT_WORDS
