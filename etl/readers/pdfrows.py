@@ -145,17 +145,20 @@ def row_text(chars: list[dict], visible: list[dict] | None = None) -> str:
     if len(visible) == len(chars):  # no blank chars: a space only where a gap is wide
         if not visible:
             return ""
-        texts = [
-            UNREADABLE if text[:1] == "(" and text.startswith("(cid:") else text
-            for text in map(_TEXT, visible)
-        ]
-        sizes = list(map(_SIZE, visible))
-        out = [texts[0]]
-        # max(before, size, 1.0), with max's own tie rule: a later value wins only when greater
-        for gap, em, text in zip(gaps, map(max, sizes, sizes[1:]), texts[1:], strict=True):
-            if gap > spacing + SPACE_GAP_EM * (1.0 if 1.0 > em else em):
-                out.append(" ")
-            out.append(text)
+        texts = list(map(_TEXT, visible))
+        if "(cid:" in "".join(texts):
+            texts = [UNREADABLE if text.startswith("(cid:") else text for text in texts]
+        # a space needs a gap wider than spacing + SPACE_GAP_EM * em with em at least 1.0,
+        # so only gaps wider than that least bound are measured against their own em
+        least = spacing + SPACE_GAP_EM
+        out: list[str] = []
+        done = 0
+        for i in [i for i, gap in enumerate(gaps) if gap > least]:
+            em = max(visible[i]["size"], visible[i + 1]["size"], 1.0)
+            if gaps[i] > spacing + SPACE_GAP_EM * em:
+                out += ("".join(texts[done : i + 1]), " ")
+                done = i + 1
+        out.append("".join(texts[done:]))
         return "".join(out)
     out = []
     prev_x1 = prev_size = 0.0
