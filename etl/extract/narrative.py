@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.extract import regexneeds
 from etl.extract.textnorm import NUMBER as N
 from etl.extract.textnorm import NormText, to_wanyuan
 from etl.vocab import catalogue
@@ -42,6 +43,7 @@ SECTIONS = tuple(CATALOGUE.sections.items())
 TEMPLATES = CATALOGUE.templates()
 _BY_SECTION: dict[str, list] = {}  # section -> the templates whose section rules may admit it
 _ANY_OF: dict[str, re.Pattern | None] = {}  # section -> one pattern matching where any of them does
+_CHARS_OF: dict[str, frozenset[str] | None] = {}  # section -> chars a sentence needs for any
 GROUP_NAME = re.compile(r"\(\?P<\w+>")
 
 
@@ -58,6 +60,21 @@ def templates_for(section: str) -> list:
             and (t.sections is None or section in t.sections or t.or_has)
         ]
     return found
+
+
+def template_chars(section: str) -> frozenset[str] | None:
+    """Given a section, return characters one of which a sentence must hold for any of its
+    templates to match (None: not known for every template, so no sentence is ruled out)."""
+    if section not in _CHARS_OF:
+        found: set[str] = set()
+        for t in templates_for(section):
+            chars = regexneeds.required_chars(t.pattern)
+            if chars is None:
+                found = None
+                break
+            found |= chars
+        _CHARS_OF[section] = frozenset(found) if found is not None else None
+    return _CHARS_OF[section]
 
 
 def any_template(section: str) -> re.Pattern | None:
@@ -173,7 +190,8 @@ def read_sentence(nt: NormText, start: int, end: int, section: str) -> list[Hit]
     text = nt.text[start:end]
     hits: list[Hit] = []
     screen = any_template(section)
-    if screen is not None and screen.search(text):
+    needs = template_chars(section)
+    if screen is not None and (needs is None or not needs.isdisjoint(text)) and screen.search(text):
         for t in templates_for(section):
             if t.applies(text, section):
                 for m in t.pattern.finditer(text):
