@@ -219,10 +219,10 @@ def _cell_text(text: str | None) -> str:
     return out.strip()
 
 
-def _table_text(page, table, rows) -> list[list[str | None]]:
-    """Given a page, a pdfplumber table on it and its rows, return what table.extract()
-    gives: each char is placed by its centre with the same half-open test, computed once
-    per char, and a cell's text is made by celltext.cell_text (pdfplumber's steps, direct)."""
+def _table_text(centres: list[tuple], table, rows) -> list[list[str | None]]:
+    """Given a page's chars with their centres, a pdfplumber table on it and its rows, return
+    what table.extract() gives: each char is placed by its centre with the same half-open
+    test, and a cell's text is made by celltext.cell_text (pdfplumber's steps, direct)."""
     from pdfplumber.utils.text import (
         DEFAULT_X_TOLERANCE,
         DEFAULT_Y_TOLERANCE,
@@ -231,12 +231,7 @@ def _table_text(page, table, rows) -> list[list[str | None]]:
     )
 
     x0, top, x1, bottom = table.bbox
-    inside = []
-    for c in page.chars:
-        h = (c["x0"] + c["x1"]) / 2
-        v = (c["top"] + c["bottom"]) / 2
-        if x0 <= h < x1 and top <= v < bottom:
-            inside.append((h, v, c))
+    inside = [t for t in centres if x0 <= t[0] < x1 and top <= t[1] < bottom]
     out = []
     for row in rows:
         rx0, rtop, rx1, rbottom = row.bbox
@@ -257,10 +252,11 @@ def _table_text(page, table, rows) -> list[list[str | None]]:
     return out
 
 
-def _table_part(page, table, number: int) -> TablePart:
-    """Given a page and a pdfplumber table on it, return its rows with merged cells given once."""
+def _table_part(centres: list[tuple], table, number: int) -> TablePart:
+    """Given a page's chars with their centres and a pdfplumber table on the page, return its
+    rows with merged cells given once."""
     table_rows = table.rows
-    raw = _table_text(page, table, table_rows)
+    raw = _table_text(centres, table, table_rows)
     grid = [row.cells for row in table_rows]
     ncols = max((len(r) for r in grid), default=0)
     # left edge of every grid column, from any cell that starts there
@@ -290,12 +286,13 @@ def _table_part(page, table, number: int) -> TablePart:
         kept_bboxes.append(bboxes)
     part = TablePart(rows, ncols, table.bbox[1], table.bbox[3], number)
     if rows:
-        part.last_row_open = _cells_fill_row(page, kept_bboxes[-1])
+        part.last_row_open = _cells_fill_row(centres, kept_bboxes[-1])
     return part
 
 
-def _cells_fill_row(page, bboxes: list[tuple]) -> list[bool]:
-    """Given a page and the cell boxes of a table row, return per cell whether its text may run on past the row.
+def _cells_fill_row(centres: list[tuple], bboxes: list[tuple]) -> list[bool]:
+    """Given a page's chars with their centres and the cell boxes of a table row, return per
+    cell whether its text may run on past the row.
 
     A cell may run on when its text reaches the row bottom and its last line is full
     (wrapped at the cell's right edge), as when a page break cuts the row.
@@ -304,10 +301,10 @@ def _cells_fill_row(page, bboxes: list[tuple]) -> list[bool]:
         return []
     row_top = min(b[1] for b in bboxes)
     row_bottom = max(b[3] for b in bboxes)
-    chars = [c for c in page.chars if row_top <= (c["top"] + c["bottom"]) / 2 <= row_bottom]
+    in_row = [t for t in centres if row_top <= t[1] <= row_bottom]
     out = []
     for x0, _top, x1, bottom in bboxes:
-        inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1] if x1 > x0 else []
+        inside = [c for h, _v, c in in_row if x0 <= h <= x1] if x1 > x0 else []
         if not inside:
             out.append(False)
             continue
@@ -371,16 +368,23 @@ def _drop_page_numbers(lines: list[Line], page_height: float) -> list[Line]:
     return lines
 
 
+def _centres(chars: list[dict]) -> list[tuple[float, float, dict]]:
+    """Given a page's chars, return each as (horizontal centre, vertical centre, char): the
+    point that places it in a table cell, worked out once per page."""
+    return [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
+
+
 def _read_page(page, number: int) -> PageInfo:
     """Given a pdfplumber page (or a _FastPage), return its lines and tables in top-to-bottom order."""
     has_text = bool(page.chars)
     items: list[Line | TablePart] = []
     warnings: list[str] = []
     tables = page.find_tables() if (page.edges or page.rects) else []
-    parts = [_table_part(page, t, number) for t in tables]
+    centres = _centres(page.chars) if tables else []
+    parts = [_table_part(centres, t, number) for t in tables]
     items.extend(p for p in parts if p.rows)
     if has_text:
-        chars = outside_tables(page.chars, [t.bbox for t in tables])
+        chars = outside_tables(page.chars, [t.bbox for t in tables], centres)
         lines, warnings = _page_lines(chars, number, float(page.height))
         items.extend(lines)
     items.sort(key=lambda item: item.top)

@@ -54,14 +54,13 @@ _TEXT, _X0, _X1 = itemgetter("text"), itemgetter("x0"), itemgetter("x1")
 _TOP, _BOTTOM, _SIZE = itemgetter("top"), itemgetter("bottom"), itemgetter("size")
 
 
-def outside_tables(chars: list[dict], bboxes: list[tuple]) -> list[dict]:
-    """Given a page's chars and table boxes, return the chars whose centre is in no box."""
+def outside_tables(chars: list[dict], bboxes: list[tuple], centres: list[tuple]) -> list[dict]:
+    """Given a page's chars, table boxes and each char's (centre x, centre y, char), return
+    the chars whose centre is in no box."""
     if not bboxes:
         return chars
     out = []
-    for c in chars:  # per char of the page: a plain loop, not a generator per char
-        cx = (c["x0"] + c["x1"]) / 2
-        cy = (c["top"] + c["bottom"]) / 2
+    for cx, cy, c in centres:  # per char of the page: a plain loop, not a generator per char
         for x0, top, x1, bottom in bboxes:
             if x0 <= cx <= x1 and top <= cy <= bottom:
                 break
