@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from etl.extract.regexneeds import required_chars
 from etl.extract.textnorm import DIGIT, NormText, to_wanyuan
 from etl.extract.textnorm import NUMBER as N
 from etl.model import Block
@@ -230,14 +231,43 @@ def read_mentions(
         # every mention but 无结转结余 is made of a number the sentence states
         reader.remarks()
         return reader.out
-    for step in (
-        reader.completions, reader.changes, reader.yuan_amounts, reader.years, reader.shares,
-        reader.listings, reader.counts, reader.reasons, reader.project_amounts, reader.targets,
-        reader.project_classes, reader.breakdowns, reader.fiscal_incomes,
-        reader.remarks,
-    ):  # fmt: skip
-        step()
+    for step, needs in STEP_CHARS:
+        if needs is None or not needs.isdisjoint(reader.text):
+            getattr(reader, step)()
     return reader.out
+
+
+# Each step of _Sentence (in the order they run) and the patterns whose matches are the only
+# way it records anything (None: it reads what earlier steps found).  A step runs only on a
+# sentence holding a character one of its patterns' matches needs (etl/extract/regexneeds).
+STEP_PATTERNS: tuple[tuple[str, tuple[re.Pattern, ...] | None], ...] = (
+    ("completions", (COMPLETION,)),
+    ("changes", (CHANGE, CHANGE_AFTER)),
+    ("yuan_amounts", (YUAN_AMOUNT,)),
+    ("years", (COMPARED_YEAR, AS_OF_YEAR, *REPORTING_YEAR)),
+    ("shares", (SHARE,)),
+    ("listings", (LISTING,)),
+    ("counts", (COUNT_PARTS,)),
+    ("reasons", None),
+    ("project_amounts", (PROJECT_AMOUNT,)),
+    ("targets", (TARGET,)),
+    ("project_classes", (PROJECT_CLASS,)),
+    ("breakdowns", (BREAKDOWN,)),
+    ("fiscal_incomes", (FISCAL_INCOME,)),
+    ("remarks", (NO_CARRYOVER, GPB_BASIC)),
+)
+
+
+def _step_chars(patterns: tuple[re.Pattern, ...] | None) -> frozenset[str] | None:
+    """Given a step's patterns, return characters one of which a sentence needs for any of
+    them to match (None: not known, so the step always runs)."""
+    if patterns is None:
+        return None
+    found = [required_chars(p) for p in patterns]
+    return None if any(f is None for f in found) else frozenset().union(*found)
+
+
+STEP_CHARS = tuple((step, _step_chars(patterns)) for step, patterns in STEP_PATTERNS)
 
 
 class _Sentence:
