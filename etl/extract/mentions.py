@@ -231,8 +231,9 @@ def read_mentions(
         # every mention but 无结转结余 is made of a number the sentence states
         reader.remarks()
         return reader.out
+    present = set(reader.text)  # each test then looks only at a step's few characters
     for step, needs in STEP_CHARS:
-        if needs is None or not needs.isdisjoint(reader.text):
+        if needs is None or not needs.isdisjoint(present):
             getattr(reader, step)()
     return reader.out
 
