@@ -56,6 +56,20 @@ def test_helper_reads_what_the_calls_read(path: Path, monkeypatch) -> None:
 
 
 @pytest.mark.skipif(not HAS_COMPILER, reason="no C compiler on this machine")
+def test_a_page_with_more_segments_than_room_is_read_by_the_calls(monkeypatch) -> None:
+    # a page of ruled tables: with room for one segment its paths go to the Python calls
+    path = PDFS[0]
+    native = read_pages(path)
+    asked = []
+    real = pdfium._path_segments
+    monkeypatch.setattr(pdfium, "_path_segments", lambda obj: asked.append(1) or real(obj))
+    assert read_pages(path) == native and not asked  # every page fits the usual room
+    monkeypatch.setattr(pdfium, "MAX_PAGE_SEGMENTS", 1)
+    assert read_pages(path) == native and asked
+    assert sum(len(page[1]) for page in native if page) > 100  # the file has ruled tables
+
+
+@pytest.mark.skipif(not HAS_COMPILER, reason="no C compiler on this machine")
 def test_helper_is_built_once_into_its_cache(isolated_cache, monkeypatch) -> None:
     assert pdfium_native.library() is not None
     built = list(isolated_cache.glob("pdfium_native-*.so"))

@@ -336,11 +336,15 @@ def fast_page(
             return None
         has_images = raw.FPDF_PAGEOBJ_IMAGE in kinds
         path = raw.FPDF_PAGEOBJ_PATH
-        for address in [a for a, kind in zip(objects, kinds, strict=True) if kind == path]:
-            found = _path_edges(ctypes.c_void_p(address), height)
-            if found is None:
+        paths = [a for a, kind in zip(objects, kinds, strict=True) if kind == path]
+        segments = pdfium_native.page_paths(paths, MAX_PAGE_SEGMENTS) if paths else None
+        if segments is None:  # no helper, or too many segments: the calls, path by path
+            segments = (_path_segments(ctypes.c_void_p(a)) for a in paths)
+        for found in segments:
+            drawn = _path_edges(found, height)
+            if drawn is None:
                 return None
-            edges.extend(found)
+            edges.extend(drawn)
         textpage = page.get_textpage()
         try:
             chars = _pdfium_chars(textpage, height)
@@ -366,42 +370,61 @@ def _page_objects(page) -> tuple[list[int], list[int]]:
     return objects, [calls.object_type(address) for address in objects]
 
 
-def _path_edges(obj: ctypes.c_void_p, height: float) -> list[dict] | None:
-    """Given a pdfium path object's address, return the edges pdfplumber makes of it (None:
-    not mapped).
+# pdfium's segment types (FPDF_SEGMENT_LINETO, _BEZIERTO, _MOVETO) as pdfminer's operators.
+SEGMENT_OPS = {0: "l", 1: "c", 2: "m"}
 
-    As pdfminer does: each subpath that is one straight segment is a line, an axis-aligned
-    closed four-segment one a rectangle (its four sides), anything else a curve through
-    its points; paths neither filled nor stroked draw nothing.
-    """
+# The compiled helper reads a page's path segments into room for this many; a page with more
+# is read by the Python calls.
+MAX_PAGE_SEGMENTS = 8192
+
+
+def _path_segments(obj: ctypes.c_void_p):
+    """Given a path object's address, return () when it neither fills nor strokes, False
+    when a segment has an unknown type or no point, else its matrix (a, b, c, d, e, f) and
+    its segments as (type, x, y, closes): the calls the compiled helper makes per path."""
     import pypdfium2.raw as raw
 
     calls = _calls()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     calls.draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke))
     if not (fill.value or stroke.value):
-        return []
+        return ()
     m = raw.FS_MATRIX()
     calls.matrix(obj, ctypes.byref(m))
     x, y = ctypes.c_float(), ctypes.c_float()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
-    ops = {
-        raw.FPDF_SEGMENT_MOVETO: "m",
-        raw.FPDF_SEGMENT_LINETO: "l",
-        raw.FPDF_SEGMENT_BEZIERTO: "c",
-    }
-    subpaths: list[list[tuple[str, float, float]]] = []
+    segments = []
     for i in range(calls.count_segments(obj)):
         seg = ctypes.c_void_p(calls.segment(obj, i))
-        op = ops.get(calls.segment_type(seg))
-        if op is None or not calls.segment_point(seg, x_ref, y_ref):
-            return None
-        px = m.a * x.value + m.c * y.value + m.e
-        py = m.b * x.value + m.d * y.value + m.f
+        kind = calls.segment_type(seg)
+        if kind not in SEGMENT_OPS or not calls.segment_point(seg, x_ref, y_ref):
+            return False
+        segments.append((kind, x.value, y.value, calls.segment_close(seg) != 0))
+    return (m.a, m.b, m.c, m.d, m.e, m.f), segments
+
+
+def _path_edges(found, height: float) -> list[dict] | None:
+    """Given a path object's draw modes, matrix and segments as _path_segments gives them,
+    return the edges pdfplumber makes of it (None: not mapped).
+
+    As pdfminer does: each subpath that is one straight segment is a line, an axis-aligned
+    closed four-segment one a rectangle (its four sides), anything else a curve through
+    its points; paths neither filled nor stroked draw nothing.
+    """
+    if found is False:
+        return None
+    if not found:
+        return []
+    (a, b, c, d, e, f), segments = found
+    subpaths: list[list[tuple[str, float, float]]] = []
+    for kind, x, y, closes in segments:
+        op = SEGMENT_OPS[kind]
+        px = a * x + c * y + e
+        py = b * x + d * y + f
         if op == "m" or not subpaths:
             subpaths.append([])
         subpaths[-1].append((op, px, height - py))
-        if calls.segment_close(seg):
+        if closes:
             subpaths[-1].append(("h", subpaths[-1][0][1], subpaths[-1][0][2]))
     edges: list[dict] = []
     for sub in subpaths:

@@ -1,8 +1,8 @@
-/* The per-char and per-object loops of etl/readers/pdfium.py in C, for speed only.
+/* The per-char, per-object and per-path loops of etl/readers/pdfium.py in C, for speed only.
  *
  * pdfium's functions come in as pointers (the ones pypdfium2 already loaded), so this
  * file links against nothing; each loop makes exactly the calls the Python fallback in
- * pdfium_native.py makes and stores what they return, nothing more.
+ * pdfium.py makes and stores what they return, nothing more.
  */
 #include <math.h>
 #include <stdint.h>
@@ -86,4 +86,58 @@ void page_objects(void *page, int count, page_object_fn page_object,
     objects[i] = (uint64_t)(uintptr_t)object;
     types[i] = object_type(object);
   }
+}
+
+typedef int (*draw_mode_fn)(void *object, int *fill, int *stroke);
+typedef int (*matrix_fn)(void *object, float *matrix);
+typedef int (*count_segments_fn)(void *object);
+typedef void *(*segment_fn)(void *object, int index);
+typedef int (*segment_type_fn)(void *segment);
+typedef int (*segment_point_fn)(void *segment, float *x, float *y);
+typedef int (*segment_close_fn)(void *segment);
+
+/* Given a page's path objects and room for max_segments segments in all, fill per path its
+ * fill and stroke modes, its matrix (a b c d e f) and its segment count, and per segment
+ * its type, point and whether it closes the subpath, the paths' segments one after
+ * another.  A path that neither fills nor strokes gets no matrix and count 0; a path with
+ * a segment of unknown type or without a point gets count -1 (the reader then leaves the
+ * page to pdfplumber).  Return the segments used, or -1 when they do not fit. */
+int page_paths(void **objects, int count, draw_mode_fn draw_mode, matrix_fn matrix,
+               count_segments_fn count_segments, segment_fn segment,
+               segment_type_fn segment_type, segment_point_fn segment_point,
+               segment_close_fn segment_close, int *modes, float *matrices,
+               int32_t *counts, int max_segments, int32_t *types, float *xs, float *ys,
+               uint8_t *closes) {
+  int used = 0;
+  for (int p = 0; p < count; p++) {
+    void *object = objects[p];
+    int *mode = &modes[2 * p];
+    float *m = &matrices[6 * p];
+    mode[0] = mode[1] = 0; /* as fresh out-parameters: a failed call leaves zeros */
+    memset(m, 0, 6 * sizeof(float));
+    counts[p] = 0;
+    draw_mode(object, &mode[0], &mode[1]);
+    if (!(mode[0] || mode[1]))
+      continue;
+    matrix(object, m);
+    int n = count_segments(object);
+    if (n > 0 && used + n > max_segments)
+      return -1;
+    for (int i = 0; i < n; i++) {
+      void *seg = segment(object, i);
+      int kind = segment_type(seg);
+      /* pdfium's LINETO 0, BEZIERTO 1, MOVETO 2; anything else is not mapped */
+      if (kind < 0 || kind > 2 || !segment_point(seg, &xs[used + i], &ys[used + i])) {
+        counts[p] = -1;
+        break;
+      }
+      types[used + i] = kind;
+      closes[used + i] = segment_close(seg) != 0;
+    }
+    if (counts[p] == -1)
+      continue;
+    counts[p] = n > 0 ? n : 0;
+    used += counts[p];
+  }
+  return used;
 }

@@ -1,12 +1,13 @@
-"""pdfium's per-char and per-object loops in C, compiled on first use, else None.
+"""pdfium's per-char, per-object and per-path loops in C, compiled on first use, else None.
 
 A PDF page costs one ctypes call per char per fact (box, origin, text object, Unicode
-map error) and two per page object; ctypes spends about a microsecond on each call, more
-than pdfium spends answering.  pdfium_native.c runs those loops in C against the same
-pdfium functions pypdfium2 loaded, so a page costs one call per loop.  It is built with
+map error), two per page object and four per path segment; ctypes spends about a
+microsecond on each call, more than pdfium spends answering.  pdfium_native.c runs those
+loops in C against the same pdfium functions pypdfium2 loaded, so a page costs one call
+per loop.  It is built with
 the machine's C compiler (cc, gcc or clang) into CACHE_DIR the first time a process asks,
 and loaded from there after; with no compiler, a failed build or the setting
-``pdf_native`` at 0, both functions return None and the caller makes the calls itself
+``pdf_native`` at 0, the functions return None and the caller makes the calls itself
 (the same calls in the same order: the chars and edges are identical, tested).
 """
 
@@ -52,6 +53,7 @@ _LIBRARY: ctypes.CDLL | None = None
 _TRIED = False
 _CHAR_CALLS: tuple[int, ...] = ()  # pdfium's per-char functions, by address
 _OBJECT_CALLS: tuple[int, ...] = ()  # pdfium's per-object functions, by address
+_PATH_CALLS: tuple[int, ...] = ()  # pdfium's per-path and per-segment functions, by address
 
 
 def enabled() -> bool:
@@ -117,7 +119,7 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     (and the pdfium functions it is given looked up once)."""
     import pypdfium2.raw as raw
 
-    global _CHAR_CALLS, _OBJECT_CALLS
+    global _CHAR_CALLS, _OBJECT_CALLS, _PATH_CALLS
     _CHAR_CALLS = tuple(
         _address(fn)
         for fn in (
@@ -132,6 +134,18 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
         )
     )
     _OBJECT_CALLS = (_address(raw.FPDFPage_GetObject), _address(raw.FPDFPageObj_GetType))
+    _PATH_CALLS = tuple(
+        _address(fn)
+        for fn in (
+            raw.FPDFPath_GetDrawMode,
+            raw.FPDFPageObj_GetMatrix,
+            raw.FPDFPath_CountSegments,
+            raw.FPDFPath_GetPathSegment,
+            raw.FPDFPathSegment_GetType,
+            raw.FPDFPathSegment_GetPoint,
+            raw.FPDFPathSegment_GetClose,
+        )
+    )
     ptr, i32 = ctypes.c_void_p, ctypes.c_int
     lib.char_geometry.restype = i32
     lib.char_geometry.argtypes = [
@@ -139,6 +153,8 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     ]  # fmt: skip
     lib.page_objects.restype = None
     lib.page_objects.argtypes = [ptr, i32, ptr, ptr, ptr, ptr]
+    lib.page_paths.restype = i32
+    lib.page_paths.argtypes = [ptr, i32, *[ptr] * 7, ptr, ptr, ptr, i32, ptr, ptr, ptr, ptr]
     return lib
 
 
@@ -147,9 +163,11 @@ def _address(fn) -> int:
     return ctypes.cast(fn, ctypes.c_void_p).value
 
 
-def _values(array, fmt: str) -> list:
-    """Given a ctypes array and its struct format code, return its items as a list."""
-    return memoryview(array).cast("B").cast(fmt).tolist()
+def _values(array, fmt: str, count: int | None = None) -> list:
+    """Given a ctypes array, its struct format code (and how many items are used), return
+    its (first count) items as a list."""
+    view = memoryview(array).cast("B").cast(fmt)
+    return (view if count is None else view[:count]).tolist()
 
 
 def char_geometry(
@@ -201,6 +219,45 @@ def page_objects(page: int, count: int) -> tuple[list[int], list[int]] | None:
     types = (ctypes.c_int32 * count)()
     lib.page_objects(page, count, *_OBJECT_CALLS, objects, types)
     return _values(objects, "Q"), _values(types, "i")
+
+
+def page_paths(objects: list[int], max_segments: int) -> list | None:
+    """Given a page's path objects (addresses) and room for their segments, return per path
+    () when it neither fills nor strokes, False when a segment has an unknown type or no
+    point, else its matrix (a, b, c, d, e, f) and segments as (type, x, y, closes); None
+    when the helper is not used or the segments do not fit."""
+    lib = library()
+    if lib is None:
+        return None
+    n = len(objects)
+    modes, counts = (ctypes.c_int * (2 * n))(), (ctypes.c_int32 * n)()
+    matrices = (ctypes.c_float * (6 * n))()
+    types, closes = (ctypes.c_int32 * max_segments)(), (ctypes.c_uint8 * max_segments)()
+    xs, ys = (ctypes.c_float * max_segments)(), (ctypes.c_float * max_segments)()
+    used = lib.page_paths(
+        (ctypes.c_void_p * n)(*objects), n, *_PATH_CALLS, modes, matrices, counts,
+        max_segments, types, xs, ys, closes,
+    )  # fmt: skip
+    if used < 0:
+        return None
+    modes_, matrices_, counts_ = _values(modes, "i"), _values(matrices, "f"), _values(counts, "i")
+    segments = list(
+        zip(
+            _values(types, "i", used), _values(xs, "f", used), _values(ys, "f", used),
+            _values(closes, "?", used), strict=True,
+        )
+    )  # fmt: skip
+    out: list = []
+    at = 0
+    for p in range(n):
+        if not (modes_[2 * p] or modes_[2 * p + 1]):
+            out.append(())
+        elif counts_[p] < 0:
+            out.append(False)
+        else:
+            out.append((tuple(matrices_[6 * p : 6 * p + 6]), segments[at : at + counts_[p]]))
+            at += counts_[p]
+    return out
 
 
 if __name__ == "__main__":  # `python -m etl.readers.pdfium_native`: build it now
