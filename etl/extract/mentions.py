@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from etl.extract.regexneeds import required_chars
+from etl.extract.regexneeds import any_required_chars
 from etl.extract.textnorm import DIGIT, NormText, to_wanyuan
 from etl.extract.textnorm import NUMBER as N
 from etl.model import Block
@@ -259,16 +259,10 @@ STEP_PATTERNS: tuple[tuple[str, tuple[re.Pattern, ...] | None], ...] = (
 )
 
 
-def _step_chars(patterns: tuple[re.Pattern, ...] | None) -> frozenset[str] | None:
-    """Given a step's patterns, return characters one of which a sentence needs for any of
-    them to match (None: not known, so the step always runs)."""
-    if patterns is None:
-        return None
-    found = [required_chars(p) for p in patterns]
-    return None if any(f is None for f in found) else frozenset().union(*found)
-
-
-STEP_CHARS = tuple((step, _step_chars(patterns)) for step, patterns in STEP_PATTERNS)
+STEP_CHARS = tuple(
+    (step, None if patterns is None else any_required_chars(patterns))
+    for step, patterns in STEP_PATTERNS
+)
 
 
 class _Sentence:

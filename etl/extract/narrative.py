@@ -66,14 +66,9 @@ def template_chars(section: str) -> frozenset[str] | None:
     """Given a section, return characters one of which a sentence must hold for any of its
     templates to match (None: not known for every template, so no sentence is ruled out)."""
     if section not in _CHARS_OF:
-        found: set[str] = set()
-        for t in templates_for(section):
-            chars = regexneeds.required_chars(t.pattern)
-            if chars is None:
-                found = None
-                break
-            found |= chars
-        _CHARS_OF[section] = frozenset(found) if found is not None else None
+        _CHARS_OF[section] = regexneeds.any_required_chars(
+            t.pattern for t in templates_for(section)
+        )
     return _CHARS_OF[section]
 
 

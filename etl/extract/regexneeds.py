@@ -30,6 +30,18 @@ def required_chars(pattern: re.Pattern) -> frozenset[str] | None:
         return None
 
 
+def any_required_chars(patterns) -> frozenset[str] | None:
+    """Given compiled patterns, return characters one of which a text must hold for any of
+    them to match (None: not known for every pattern, so no text is ruled out)."""
+    found: set[str] = set()
+    for pattern in patterns:
+        chars = required_chars(pattern)
+        if chars is None:
+            return None
+        found |= chars
+    return frozenset(found)
+
+
 def _sequence(items) -> frozenset[str] | None:
     """Given parsed items in order, return the characters of the last one that must match
     and whose characters are known (None: none is)."""
