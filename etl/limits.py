@@ -91,7 +91,8 @@ def check_pdf_streams(path: Path) -> bool:
     qpdf (pikepdf) gives every page's raw content streams without decoding them, in a
     small fraction of the time pdfminer takes to parse the page dictionaries.
     """
-    if not settings.int_setting("max_pdf_stream_mb"):
+    mb = settings.int_setting("max_pdf_stream_mb")
+    if not mb:
         return True
     import pikepdf
 
@@ -112,14 +113,15 @@ def check_pdf_streams(path: Path) -> bool:
                 names = [str(f).lstrip("/") for f in filters if f is not None]
                 if not names or names in (["FlateDecode"], ["Fl"]):
                     streams.append((stream.read_raw_bytes(), bool(names)))
-            _check_page_streams(streams, number)
+            _check_page_streams(streams, number, mb)
     return True
 
 
 def check_pdf_page(page_obj, number: int) -> None:
     """Given a pdfminer page object and its page number, raise InputError when its content
     streams inflate to more than the limit (measured chunk by chunk, nothing kept)."""
-    if not settings.int_setting("max_pdf_stream_mb"):
+    mb = settings.int_setting("max_pdf_stream_mb")
+    if not mb:
         return
     from pdfminer.pdftypes import PDFStream, resolve1
 
@@ -132,13 +134,12 @@ def check_pdf_page(page_obj, number: int) -> None:
         raw = stream.rawdata if stream.rawdata is not None else stream.data or b""
         if not names or names in (["FlateDecode"], ["Fl"]):
             streams.append((raw, bool(names)))
-    _check_page_streams(streams, number)
+    _check_page_streams(streams, number, mb)
 
 
-def _check_page_streams(streams: list[tuple[bytes, bool]], number: int) -> None:
-    """Given one page's content streams as (raw bytes, deflated) and its page number, raise
-    InputError when together they inflate to more than the limit."""
-    mb = settings.int_setting("max_pdf_stream_mb")
+def _check_page_streams(streams: list[tuple[bytes, bool]], number: int, mb: int) -> None:
+    """Given one page's content streams as (raw bytes, deflated), its page number and the
+    limit in MB, raise InputError when together they inflate to more than the limit."""
     limit = mb * MB
     if sum(len(raw) * (DEFLATE_MAX_RATIO if deflated else 1) for raw, deflated in streams) <= limit:
         return  # even fully inflated they fit: nothing to inflate

@@ -75,7 +75,9 @@ def test_pdf_streams_are_measured_alike_by_qpdf_and_pdfminer(monkeypatch):
 
     got: dict[str, list] = {"qpdf": [], "pdfminer": []}
     monkeypatch.setattr(
-        limits, "_check_page_streams", lambda streams, number: got[side].append((number, streams))
+        limits,
+        "_check_page_streams",
+        lambda streams, number, _mb: got[side].append((number, streams)),
     )
     sample = SAMPLES / "pdf" / "001_b0dd71e4c835dab5.pdf"
     side = "qpdf"

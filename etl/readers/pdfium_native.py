@@ -4,11 +4,10 @@ A PDF page costs one ctypes call per char per fact (box, origin, text object, Un
 map error), two per page object and four per path segment; ctypes spends about a
 microsecond on each call, more than pdfium spends answering.  pdfium_native.c runs those
 loops in C against the same pdfium functions pypdfium2 loaded, so a page costs one call
-per loop.  It is built with
-the machine's C compiler (cc, gcc or clang) into CACHE_DIR the first time a process asks,
-and loaded from there after; with no compiler, a failed build or the setting
-``pdf_native`` at 0, the functions return None and the caller makes the calls itself
-(the same calls in the same order: the chars and edges are identical, tested).
+per loop.  It is built with the machine's C compiler (cc, gcc or clang) into CACHE_DIR the
+first time a process asks, and loaded from there after; with no compiler, a failed build or
+the setting ``pdf_native`` at 0, the functions return None and the caller makes the calls
+itself (the same calls in the same order: the chars and edges are identical, tested).
 """
 
 from __future__ import annotations
@@ -115,37 +114,22 @@ def library() -> ctypes.CDLL | None:
 
 
 def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
-    """Given the loaded helper, return it with its two functions' argument types declared
-    (and the pdfium functions it is given looked up once)."""
+    """Given the loaded helper, return it with its functions' argument types declared (and
+    the pdfium functions it is given looked up once)."""
     import pypdfium2.raw as raw
 
     global _CHAR_CALLS, _OBJECT_CALLS, _PATH_CALLS
-    _CHAR_CALLS = tuple(
-        _address(fn)
-        for fn in (
-            raw.FPDFText_IsGenerated,
-            raw.FPDFText_GetLooseCharBox,
-            raw.FPDFText_GetCharOrigin,
-            raw.FPDFText_GetTextObject,
-            raw.FPDFText_HasUnicodeMapError,
-            raw.FPDFText_GetFontSize,
-            raw.FPDFText_GetCharAngle,
-            raw.FPDFText_GetFontInfo,
-        )
-    )
-    _OBJECT_CALLS = (_address(raw.FPDFPage_GetObject), _address(raw.FPDFPageObj_GetType))
-    _PATH_CALLS = tuple(
-        _address(fn)
-        for fn in (
-            raw.FPDFPath_GetDrawMode,
-            raw.FPDFPageObj_GetMatrix,
-            raw.FPDFPath_CountSegments,
-            raw.FPDFPath_GetPathSegment,
-            raw.FPDFPathSegment_GetType,
-            raw.FPDFPathSegment_GetPoint,
-            raw.FPDFPathSegment_GetClose,
-        )
-    )
+    _CHAR_CALLS = _addresses(
+        raw.FPDFText_IsGenerated, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin,
+        raw.FPDFText_GetTextObject, raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetFontSize,
+        raw.FPDFText_GetCharAngle, raw.FPDFText_GetFontInfo,
+    )  # fmt: skip
+    _OBJECT_CALLS = _addresses(raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType)
+    _PATH_CALLS = _addresses(
+        raw.FPDFPath_GetDrawMode, raw.FPDFPageObj_GetMatrix, raw.FPDFPath_CountSegments,
+        raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetPoint,
+        raw.FPDFPathSegment_GetClose,
+    )  # fmt: skip
     ptr, i32 = ctypes.c_void_p, ctypes.c_int
     lib.char_geometry.restype = i32
     lib.char_geometry.argtypes = [
@@ -158,9 +142,9 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     return lib
 
 
-def _address(fn) -> int:
-    """Given a ctypes function, return its address."""
-    return ctypes.cast(fn, ctypes.c_void_p).value
+def _addresses(*functions) -> tuple[int, ...]:
+    """Given ctypes functions, return their addresses in the order the C signatures take them."""
+    return tuple(ctypes.cast(fn, ctypes.c_void_p).value for fn in functions)
 
 
 def _values(array, fmt: str, count: int | None = None) -> list:
