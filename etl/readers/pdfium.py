@@ -9,6 +9,7 @@ segments of unknown kinds) is None and is read by pdfplumber instead.
 from __future__ import annotations
 
 import ctypes
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from etl.readers import pdfium_native
@@ -34,6 +35,18 @@ MAX_PAGE_FONTS = 64
 
 # A char turned by less than this many radians is upright.
 UPRIGHT_ANGLE = 1e-3
+
+# The text of a glyph pdfium cannot map to Unicode (as pdfminer writes it).
+UNREADABLE = "(cid:0)"
+
+# A char's fields, as pdfplumber names them, in the order _pdfium_chars writes them.
+CHAR_FIELDS = ("text", "x0", "x1", "top", "doctop", "bottom", "size", "fontname", "upright")
+
+# The rules of _pdfium_chars as values, for the compiled helper that applies them in C.
+CHAR_RULES = pdfium_native.CharRules(
+    CHAR_FIELDS, "".join(sorted(GENERATED)), _CODE_CHARS, UNREADABLE, UPRIGHT_ANGLE,
+    MAX_PAGE_FONTS, FONT_NAME_BYTES,
+)  # fmt: skip
 
 
 class _Calls:
@@ -181,6 +194,9 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
     if text is None:  # pdfium left chars out of the page text: ask char by char
         unicode = _calls().unicode
         text = "".join(chr(unicode(tp, i)) for i in range(count))
+    made = pdfium_native.char_dicts(tp.value, count, text, height, CHAR_RULES)
+    if made is not None:
+        return made  # the same dicts, made by the compiled helper
     *geometry, names = _char_geometry(tp, count, text)
     for ch, generated, x0, x1, oy, unmapped, size, upright, font in zip(
         text, *geometry, strict=True
@@ -189,7 +205,7 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
         if generated and ch in GENERATED:
             continue  # a space or line break pdfium inferred, not in the file
         if unmapped or ch == "\x00":
-            ch = "(cid:0)"
+            ch = UNREADABLE
         elif ch in _CODE_CHARS:
             ch = _CODE_CHARS[ch]
         baseline = height - oy
@@ -229,47 +245,85 @@ class FastPage:
 
 def find_tables(page) -> list:
     """Given a page (chars and edges as pdfplumber gives them), return the tables
-    pdfplumber's TableFinder finds with its default settings, its cells found by
-    cells_of instead of pdfplumber's intersections_to_cells (same cells, faster)."""
-    from pdfplumber.table import (
-        Table,
-        TableFinder,
-        TableSettings,
-        cells_to_tables,
-        edges_to_intersections,
-    )
+    pdfplumber's TableFinder finds with its default settings, its intersections and cells
+    found by intersections_of and cells_from instead of pdfplumber's (same cells, faster)."""
+    from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables
 
     finder = TableFinder.__new__(TableFinder)
     finder.page = page
     finder.settings = settings = TableSettings.resolve(None)
-    finder.edges = finder.get_edges()
-    finder.intersections = edges_to_intersections(
-        finder.edges, settings.intersection_x_tolerance, settings.intersection_y_tolerance
+    crossings = intersections_of(
+        finder.get_edges(), settings.intersection_x_tolerance, settings.intersection_y_tolerance
     )
-    finder.cells = cells_of(finder.intersections)
-    return [Table(page, group) for group in cells_to_tables(finder.cells)]
+    return [Table(page, group) for group in cells_to_tables(cells_from(crossings))]
+
+
+def intersections_of(edges: list[dict], x_tol: float, y_tol: float) -> dict[tuple, tuple]:
+    """Given merged edges and tolerances, return the points pdfplumber's
+    edges_to_intersections finds (the same test), each with the sets of its vertical and its
+    horizontal edges, an edge named by its place in the list.
+
+    pdfplumber compares the edges through two points by their boxes; an edge's box is all
+    the test reads of it, so an edge through one point with the box of one through another
+    passes through both, and naming edges by place gives the same answers.
+    """
+    found: dict[tuple, tuple[set, set]] = {}
+    v_edges = [(i, e) for i, e in enumerate(edges) if e["orientation"] == "v"]
+    h_edges = sorted(
+        ((i, e) for i, e in enumerate(edges) if e["orientation"] == "h"),
+        key=lambda pair: (pair[1]["top"], pair[1]["x0"]),
+    )
+    tops = [e["top"] for _, e in h_edges]
+    for vi, v in v_edges:
+        v_top, v_bottom, v_x = v["top"], v["bottom"], v["x0"]
+        # the horizontal edges near the vertical one's span (a point wider, then the exact test)
+        lo = bisect_left(tops, v_top - y_tol - 1.0)
+        hi = bisect_right(tops, v_bottom + y_tol + 1.0, lo)
+        for hi_, h in h_edges[lo:hi]:
+            if (
+                v_top <= h["top"] + y_tol
+                and v_bottom >= h["top"] - y_tol
+                and v_x >= h["x0"] - x_tol
+                and v_x <= h["x1"] + x_tol
+            ):
+                point = (v_x, h["top"])
+                through = found.get(point)
+                if through is None:
+                    through = found[point] = (set(), set())
+                through[0].add(vi)
+                through[1].add(hi_)
+    return found
 
 
 def cells_of(intersections: dict) -> list[tuple]:
     """Given pdfplumber's intersections (point -> the edges through it), return the cells
-    its intersections_to_cells returns, in the same order.
-
-    The same search (for each point in sorted order, the first point below and the first
-    point to the right, in that nesting, whose corners the edges join), with each point's
-    edge boxes made into sets once and the points below and to the right looked up by
-    their column and row instead of scanning every later point.
-    """
+    its intersections_to_cells returns, in the same order."""
     from pdfplumber.utils import obj_to_bbox
 
-    v = {p: {obj_to_bbox(e) for e in found["v"]} for p, found in intersections.items()}
-    h = {p: {obj_to_bbox(e) for e in found["h"]} for p, found in intersections.items()}
+    return cells_from(
+        {
+            p: ({obj_to_bbox(e) for e in found["v"]}, {obj_to_bbox(e) for e in found["h"]})
+            for p, found in intersections.items()
+        }
+    )
+
+
+def cells_from(crossings: dict[tuple, tuple]) -> list[tuple]:
+    """Given points, each with the sets of its vertical and horizontal edges (any names),
+    return the cells pdfplumber's intersections_to_cells finds, in the same order.
+
+    The same search (for each point in sorted order, the first point below and the first
+    point to the right, in that nesting, whose corners the edges join), with the points
+    below and to the right looked up by their column and row instead of scanning every
+    later point.
+    """
 
     def connects(a: tuple, b: tuple) -> bool:
-        if a[0] == b[0] and not v[a].isdisjoint(v[b]):
+        if a[0] == b[0] and not crossings[a][0].isdisjoint(crossings[b][0]):
             return True
-        return a[1] == b[1] and not h[a].isdisjoint(h[b])
+        return a[1] == b[1] and not crossings[a][1].isdisjoint(crossings[b][1])
 
-    points = sorted(intersections)
+    points = sorted(crossings)
     column: dict[float, list[tuple]] = {}
     row: dict[float, list[tuple]] = {}
     for p in points:
@@ -293,7 +347,7 @@ def cells_of(intersections: dict) -> list[tuple]:
                     continue
                 corner = (right_pt[0], below_pt[1])
                 if (
-                    corner in intersections
+                    corner in crossings
                     and connects(corner, right_pt)
                     and connects(corner, below_pt)
                 ):

@@ -141,3 +141,98 @@ int page_paths(void **objects, int count, draw_mode_fn draw_mode, matrix_fn matr
   }
   return used;
 }
+
+#ifdef WITH_PYTHON
+/* With Python's headers (built with -DWITH_PYTHON), the chars themselves are made here:
+ * called through ctypes.PyDLL, so with the interpreter's lock held. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* Given a page's text (one char per pdfium char), what char_geometry filled, the font
+ * names, the page height, the 9 field names (text, x0, x1, top, doctop, bottom, size,
+ * fontname, upright), the chars pdfium may generate, the texts that replace some chars
+ * and the text of a glyph without Unicode, return the page's chars as new dicts: what
+ * _pdfium_chars in pdfium.py makes of the same values, char by char (NULL and a Python
+ * error when the arguments do not fit). */
+PyObject *char_dicts(PyObject *text, int count, const uint8_t *generated,
+                     const float *left, const float *right, const double *origin_y,
+                     const uint8_t *unmapped, const double *size,
+                     const uint8_t *upright, const int32_t *font, PyObject *names,
+                     double height, PyObject *fields, PyObject *generatable,
+                     PyObject *replacements, PyObject *unreadable) {
+  if (!PyUnicode_Check(text) || PyUnicode_GET_LENGTH(text) != count ||
+      !PyList_Check(names) || !PyTuple_Check(fields) ||
+      PyTuple_GET_SIZE(fields) != 9 || !PyUnicode_Check(generatable) ||
+      !PyDict_Check(replacements)) {
+    PyErr_SetString(PyExc_ValueError, "char_dicts: arguments of the wrong kind");
+    return NULL;
+  }
+  int kind = PyUnicode_KIND(text);
+  const void *data = PyUnicode_DATA(text);
+  Py_ssize_t n_names = PyList_GET_SIZE(names);
+  Py_ssize_t n_generatable = PyUnicode_GET_LENGTH(generatable);
+  PyObject *out = PyList_New(0);
+  if (out == NULL)
+    return NULL;
+  for (int i = 0; i < count; i++) {
+    Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+    if (generated[i] &&
+        PyUnicode_FindChar(generatable, ch, 0, n_generatable, 1) >= 0)
+      continue; /* a space or line break pdfium inferred, not in the file */
+    Py_ssize_t at = font[i] < 0 ? n_names + font[i] : font[i]; /* as names[font] */
+    if (at < 0 || at >= n_names) {
+      PyErr_SetString(PyExc_IndexError, "char_dicts: font index out of range");
+      goto fail;
+    }
+    PyObject *char_text;
+    if (unmapped[i] || ch == 0) {
+      char_text = unreadable;
+      Py_INCREF(char_text);
+    } else {
+      char_text = PyUnicode_FromOrdinal((int)ch);
+      if (char_text == NULL)
+        goto fail;
+      PyObject *swap = PyDict_GetItemWithError(replacements, char_text);
+      if (swap != NULL) {
+        Py_DECREF(char_text);
+        char_text = swap;
+        Py_INCREF(char_text);
+      } else if (PyErr_Occurred()) {
+        Py_DECREF(char_text);
+        goto fail;
+      }
+    }
+    double baseline = height - origin_y[i];
+    double top_value = baseline - size[i];
+    PyObject *top = PyFloat_FromDouble(top_value);
+    PyObject *values[9] = {
+        char_text,
+        PyFloat_FromDouble((double)left[i]),
+        PyFloat_FromDouble((double)right[i]),
+        top,
+        top,
+        PyFloat_FromDouble(baseline),
+        PyFloat_FromDouble(size[i]),
+        PyList_GET_ITEM(names, at),
+        upright[i] ? Py_True : Py_False,
+    };
+    PyObject *item = PyDict_New();
+    int failed = item == NULL;
+    for (int k = 0; k < 9 && !failed; k++)
+      failed = values[k] == NULL ||
+               PyDict_SetItem(item, PyTuple_GET_ITEM(fields, k), values[k]) < 0;
+    if (!failed)
+      failed = PyList_Append(out, item) < 0;
+    Py_XDECREF(item);
+    for (int k = 0; k < 7; k++) /* the new values; the font name and bool are borrowed */
+      if (k != 4) /* doctop is top */
+        Py_XDECREF(values[k]);
+    if (failed)
+      goto fail;
+  }
+  return out;
+fail:
+  Py_DECREF(out);
+  return NULL;
+}
+#endif

@@ -8,6 +8,11 @@ per loop.  It is built with the machine's C compiler (cc, gcc or clang) into CAC
 first time a process asks, and loaded from there after; with no compiler, a failed build or
 the setting ``pdf_native`` at 0, the functions return None and the caller makes the calls
 itself (the same calls in the same order: the chars and edges are identical, tested).
+
+Where this Python's headers are installed, the helper is built with a Python part too:
+``char_dicts`` makes a page's char dicts in C from what the char loop read (the per-char
+Python loop of pdfium.py costs about as much again); without the headers it is built
+without it and that loop runs in Python.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ import platform
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from etl import settings
 
@@ -53,6 +60,20 @@ _TRIED = False
 _CHAR_CALLS: tuple[int, ...] = ()  # pdfium's per-char functions, by address
 _OBJECT_CALLS: tuple[int, ...] = ()  # pdfium's per-object functions, by address
 _PATH_CALLS: tuple[int, ...] = ()  # pdfium's per-path and per-segment functions, by address
+_DICTS = None  # the helper's char_dicts, called with the interpreter's lock held (or None)
+
+
+class CharRules(NamedTuple):
+    """What pdfium.py's _pdfium_chars decides per char, handed to the helper as values."""
+
+    fields: tuple[str, ...]  # a char dict's keys: text, x0, x1, top, doctop, bottom, size,
+    #                          fontname, upright (in that order)
+    generatable: str  # the chars pdfium may generate (skipped when it did)
+    replacements: dict[str, str]  # chars given as another text
+    unreadable: str  # the text of a glyph without Unicode
+    upright_angle: float  # a char turned by less than this many radians is upright
+    max_fonts: int  # the most fonts a page may use here
+    name_bytes: int  # room for a font name with its closing NUL
 
 
 def enabled() -> bool:
@@ -67,12 +88,29 @@ def library_path() -> Path:
     return CACHE_DIR / f"pdfium_native-{key.hexdigest()[:16]}.so"
 
 
+def python_flags() -> tuple[str, ...]:
+    """Given this Python, return the flags that build the helper's Python part (char_dicts)
+    against its headers, or () when they are not installed."""
+    include = sysconfig.get_paths().get("include")
+    if not include or not (Path(include) / "Python.h").exists():
+        return ()
+    return ("-DWITH_PYTHON", f"-I{include}")
+
+
 def build(target: Path) -> bool:
-    """Given the compiled helper's path, compile it there with the first C compiler found;
-    return whether it was built (written under a temporary name, then moved into place)."""
+    """Given the compiled helper's path, compile it there with the first C compiler found,
+    with its Python part when Python's headers are there (else, or when that fails,
+    without); return whether it was built (under a temporary name, then moved into place)."""
     compiler = next((found for name in COMPILERS if (found := shutil.which(name))), None)
     if compiler is None:
         return False
+    extra = python_flags()
+    return bool(extra and _compile(compiler, extra, target)) or _compile(compiler, (), target)
+
+
+def _compile(compiler: str, extra: tuple[str, ...], target: Path) -> bool:
+    """Given a compiler, extra flags and the helper's path, compile it there; return whether
+    it was built."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(suffix=".so", dir=target.parent)
@@ -81,7 +119,7 @@ def build(target: Path) -> bool:
         return False
     try:
         done = subprocess.run(
-            [compiler, *COMPILE_FLAGS, "-o", tmp, str(SOURCE)],
+            [compiler, *COMPILE_FLAGS, *extra, "-o", tmp, str(SOURCE)],
             capture_output=True,
             timeout=COMPILE_TIMEOUT,
             check=False,
@@ -99,7 +137,7 @@ def build(target: Path) -> bool:
 
 def library() -> ctypes.CDLL | None:
     """Given the environment, return the compiled helper, built on first use (None: not used)."""
-    global _LIBRARY, _TRIED
+    global _LIBRARY, _TRIED, _DICTS
     if not enabled():
         return None
     if not _TRIED:
@@ -108,8 +146,9 @@ def library() -> ctypes.CDLL | None:
         try:
             if path.exists() or build(path):
                 _LIBRARY = _bind(ctypes.CDLL(str(path)))
+                _bind_dicts(path)
         except OSError:  # a file that is not a loadable library: the fallback reads
-            _LIBRARY = None
+            _LIBRARY = _DICTS = None
     return _LIBRARY
 
 
@@ -142,6 +181,21 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     return lib
 
 
+def _bind_dicts(path: Path) -> None:
+    """Given the loaded helper's path, keep its char_dicts (when built with its Python part)
+    as a function called with the interpreter's lock held."""
+    global _DICTS
+    lib = ctypes.PyDLL(str(path))
+    if not hasattr(lib, "char_dicts"):
+        _DICTS = None
+        return
+    ptr, obj = ctypes.c_void_p, ctypes.py_object
+    function = lib.char_dicts
+    function.restype = obj
+    function.argtypes = [obj, ctypes.c_int, *[ptr] * 8, obj, ctypes.c_double, obj, obj, obj, obj]
+    _DICTS = function
+
+
 def _addresses(*functions) -> tuple[int, ...]:
     """Given ctypes functions, return their addresses in the order the C signatures take them."""
     return tuple(ctypes.cast(fn, ctypes.c_void_p).value for fn in functions)
@@ -154,17 +208,14 @@ def _values(array, fmt: str, count: int | None = None) -> list:
     return (view if count is None else view[:count]).tolist()
 
 
-def char_geometry(
+def _geometry(
     text_page: int, count: int, upright_angle: float, max_fonts: int, name_bytes: int
-) -> tuple[list, ...] | None:
-    """Given a pdfium text page's address, its char count, the angle under which a char is
-    upright and room for font names, return per char (generated, box left, box right,
-    origin y, Unicode map error, font size, upright, font) with font an index into the
-    page's font names (latin-1 text, "" unnamed), then those names; None when the helper
-    is not used or the page has more than max_fonts fonts."""
+) -> tuple[tuple, list[str]] | None:
+    """Given a pdfium text page's address and char count, the upright angle and room for
+    font names, return the helper's per-char arrays (as char_geometry lists them) and the
+    page's font names; None when the page has more than max_fonts fonts."""
     lib = library()
-    if lib is None:
-        return None
+    assert lib is not None
     generated, unmapped, upright = ((ctypes.c_uint8 * count)() for _ in range(3))
     left, right = (ctypes.c_float * count)(), (ctypes.c_float * count)()
     origin_y, size = (ctypes.c_double * count)(), (ctypes.c_double * count)()
@@ -177,20 +228,47 @@ def char_geometry(
     if fonts < 0:
         return None
     raw_names = names.raw
-    return (  # the C flags are 0 or 1: read as bools ("?"), as the Python fallback gives them
-        _values(generated, "?"),
-        _values(left, "f"),
-        _values(right, "f"),
-        _values(origin_y, "d"),
-        _values(unmapped, "?"),
-        _values(size, "d"),
-        _values(upright, "?"),
-        _values(font, "i"),
-        [
-            raw_names[k * name_bytes : (k + 1) * name_bytes].split(b"\0", 1)[0].decode("latin-1")
-            for k in range(fonts)
-        ],
-    )
+    return (generated, left, right, origin_y, unmapped, size, upright, font), [
+        raw_names[k * name_bytes : (k + 1) * name_bytes].split(b"\0", 1)[0].decode("latin-1")
+        for k in range(fonts)
+    ]
+
+
+def char_geometry(
+    text_page: int, count: int, upright_angle: float, max_fonts: int, name_bytes: int
+) -> tuple[list, ...] | None:
+    """Given a pdfium text page's address, its char count, the angle under which a char is
+    upright and room for font names, return per char (generated, box left, box right,
+    origin y, Unicode map error, font size, upright, font) with font an index into the
+    page's font names (latin-1 text, "" unnamed), then those names; None when the helper
+    is not used or the page has more than max_fonts fonts."""
+    if library() is None:
+        return None
+    found = _geometry(text_page, count, upright_angle, max_fonts, name_bytes)
+    if found is None:
+        return None
+    arrays, names = found
+    # the C flags are 0 or 1: read as bools ("?"), as the Python fallback gives them
+    return (*(_values(a, f) for a, f in zip(arrays, "?ffd?d?i", strict=True)), names)
+
+
+def char_dicts(
+    text_page: int, count: int, text: str, height: float, rules: CharRules
+) -> list[dict] | None:
+    """Given a pdfium text page's address, its char count and text, the page height and
+    the rules _pdfium_chars follows, return the page's chars as the dicts _pdfium_chars
+    makes, made in C; None when the helper or its Python part is not used or the page
+    has more fonts than the rules leave room for."""
+    if library() is None or _DICTS is None:
+        return None
+    found = _geometry(text_page, count, rules.upright_angle, rules.max_fonts, rules.name_bytes)
+    if found is None:
+        return None
+    arrays, names = found
+    return _DICTS(
+        text, count, *arrays, names, height, rules.fields, rules.generatable,
+        rules.replacements, rules.unreadable,
+    )  # fmt: skip
 
 
 def page_objects(page: int, count: int) -> tuple[list[int], list[int]] | None:
