@@ -171,9 +171,19 @@ PyObject *char_dicts(PyObject *text, int count, const uint8_t *generated,
   const void *data = PyUnicode_DATA(text);
   Py_ssize_t n_names = PyList_GET_SIZE(names);
   Py_ssize_t n_generatable = PyUnicode_GET_LENGTH(generatable);
-  PyObject *out = PyList_New(0);
-  if (out == NULL)
+  PyObject *template = PyDict_New(); /* the fields in order: each char is a copy */
+  if (template == NULL)
     return NULL;
+  for (int k = 0; k < 9; k++)
+    if (PyDict_SetItem(template, PyTuple_GET_ITEM(fields, k), Py_None) < 0) {
+      Py_DECREF(template);
+      return NULL;
+    }
+  PyObject *out = PyList_New(0);
+  if (out == NULL) {
+    Py_DECREF(template);
+    return NULL;
+  }
   for (int i = 0; i < count; i++) {
     Py_UCS4 ch = PyUnicode_READ(kind, data, i);
     if (generated[i] &&
@@ -216,7 +226,7 @@ PyObject *char_dicts(PyObject *text, int count, const uint8_t *generated,
         PyList_GET_ITEM(names, at),
         upright[i] ? Py_True : Py_False,
     };
-    PyObject *item = PyDict_New();
+    PyObject *item = PyDict_Copy(template);
     int failed = item == NULL;
     for (int k = 0; k < 9 && !failed; k++)
       failed = values[k] == NULL ||
@@ -230,8 +240,10 @@ PyObject *char_dicts(PyObject *text, int count, const uint8_t *generated,
     if (failed)
       goto fail;
   }
+  Py_DECREF(template);
   return out;
 fail:
+  Py_DECREF(template);
   Py_DECREF(out);
   return NULL;
 }
