@@ -33,8 +33,10 @@ from etl.extract.textnorm import ENUMERATOR
 from etl.extract.textnorm import FULLWIDTH as TEXT_FULLWIDTH
 from etl.model import Block
 from etl.statements import ChartLabel, ChartTitle, ChartValue, Statement
+from etl.textmap import CharMap
 
 FULLWIDTH = {**TEXT_FULLWIDTH, ord("，"): ","}  # a label's comma may be full-width too
+to_chart_form = CharMap(FULLWIDTH)
 NUM = re.compile(r"-?\d+(?:\.\d+)?")
 AMOUNT_LABEL = re.compile(r"(-?\d+(?:\.\d+)?)万元")
 PCT_LABEL = re.compile(r"(-?\d+(?:\.\d+)?)%")
@@ -72,8 +74,10 @@ class _Chart:
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
-    """Given a paragraph, return its whitespace-separated tokens (normalised, as written)."""
-    return [(t.translate(FULLWIDTH), t) for t in text.split()]
+    """Given a paragraph, return its whitespace-separated tokens (normalised, as written);
+    FULLWIDTH maps one char that is not a space to one that is not, so the tokens of the
+    normalised paragraph are those of the paragraph, normalised."""
+    return list(zip(to_chart_form(text).split(), text.split(), strict=True))
 
 
 def _is_text(token: str) -> bool:

@@ -21,6 +21,7 @@ from functools import cache
 from etl.extract.textnorm import ENUMERATOR, NormText, to_wanyuan
 from etl.extract.textnorm import NUMBER as N
 from etl.model import Block, Project
+from etl.textmap import CharMap
 from etl.vocab.projects import FIELDS, alternation, vocab
 
 CLAUSE_BREAKS = "，,；;"
@@ -28,8 +29,8 @@ SUBJECT_BREAKS = "，,；;。：:"
 NAME_MAX = 80  # characters of a project name
 HAN = re.compile(r"[\u4e00-\u9fff]")
 SENTENCE = re.compile(r"[^。]+。?")
-KEY_DROP = str.maketrans("", "", "“”\"'‘’ 　")
-LINE_BREAKS = str.maketrans("", "", "\r\n")
+KEY_DROP = CharMap(str.maketrans("", "", "“”\"'‘’ 　"))
+LINE_BREAKS = CharMap(str.maketrans("", "", "\r\n"))
 AMOUNT = rf"{N}(万元|元)"
 SAME_VALUE = 0.005  # two statements of a figure within this are the same value
 
@@ -110,7 +111,7 @@ def clean_name(name: str) -> str:
 
 def name_key(name: str) -> str:
     """Given a project name, return it without quotes, spaces and a closing 项目."""
-    return name.translate(KEY_DROP).removesuffix(vocab().ends[0])
+    return KEY_DROP(name).removesuffix(vocab().ends[0])
 
 
 def same_project(a: str, b: str) -> bool:
@@ -225,7 +226,7 @@ class ProseProjects:
     def _bind(self, nt: NormText, name_at: re.Match, found: list, stop: int, block: Block):
         """Given a project's name and the figures after it, note them; return its segment."""
         a, b = name_at.start("name"), name_at.end("name")
-        name = clean_name(nt.quote(a, b).translate(LINE_BREAKS))
+        name = clean_name(LINE_BREAKS(nt.quote(a, b)))
         strong = len({f for f, _, _ in found}) >= vocab().min_figures
         span = (a, max((e for _, _, e in found), default=b))
         for fld, value, _ in found:  # quoted from the name to the last figure: the binding
@@ -244,7 +245,7 @@ class ProseProjects:
                 m = p["item"].match(item)
                 if m and valid_name(m.group("name")):
                     a, b = pos + m.start("name"), pos + m.end("name")
-                    name = clean_name(nt.quote(a, b).translate(LINE_BREAKS))
+                    name = clean_name(LINE_BREAKS(nt.quote(a, b)))
                     self._add(name, fld, _amount(m), nt, (a, pos + m.end()), block, True)
                 pos += len(item) + 1
 

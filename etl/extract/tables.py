@@ -137,7 +137,7 @@ class TableReader:
             self._sync_schedules()
             return
         rows = [[clean(c) for c in row] for row in block.rows]
-        head = "".join("".join(r) for r in rows[:3]).translate(HALF_TO_FULL)
+        head = HALF_TO_FULL("".join("".join(r) for r in rows[:3]))
         opens_project = any(label_of(c) in PROJECT_NAME_LABELS for r in rows[:3] for c in r[:2])
         if not opens_project:
             # a title read before an earlier table (no paragraph since) does not reopen

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.textmap import CharMap
+
 # A list item's own numbering: 一、 / 一. / （一） / (1) / 1. / 1、
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
@@ -19,6 +21,9 @@ FULLWIDTH = str.maketrans(
     "０１２３４５６７８９．％－＋",
     "0123456789.%-+",
 )
+
+
+to_halfwidth = CharMap(FULLWIDTH)  # full-width digits and signs as ASCII
 # Characters dropped from the matching text: every kind of whitespace and zero-width mark.
 DROPPED = set(" \t\r\n\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009")
 DROPPED_RUN = re.compile("[" + "".join(sorted(DROPPED)) + "]+")
@@ -51,10 +56,10 @@ def normalise(original: str) -> NormText:
     cleaned = ARTEFACT.sub(lambda m: " " * len(m.group(0)), original)
     # FULLWIDTH maps one char to one char, so the whole string is translated at once
     if DROPPED_RUN.search(cleaned):
-        text = DROPPED_RUN.sub("", cleaned).translate(FULLWIDTH)
+        text = to_halfwidth(DROPPED_RUN.sub("", cleaned))
         offsets = [i for i, ch in enumerate(cleaned) if ch not in DROPPED]
     else:  # nothing dropped: every char maps to itself
-        text = cleaned.translate(FULLWIDTH)
+        text = to_halfwidth(cleaned)
         offsets = range(len(cleaned))
     # thousands separators: drop the comma (and its offset) between digit groups
     drop = {m.start() for m in THOUSANDS.finditer(text)}

@@ -21,13 +21,14 @@ from dataclasses import replace
 from functools import cache
 
 from etl.model import Block, ParsedDocument
+from etl.textmap import CharMap
 
 # Characters of report vocabulary that only traditional writing has (經費 預決算 說明 …).
 TRADITIONAL_MARKS = frozenset("經費預決說財撥總計為與個於機關運營報會國產項實務門單構資額")
 # How many of those must appear before a document counts as written in traditional characters.
 TRADITIONAL_MIN_MARKS = 3
 # Corner quotes of traditional texts become the quotes simplified reports use.
-CORNER_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+CORNER_QUOTES = CharMap(str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"}))
 # Word field codes shown as text (a converter or a PDF printed with codes showing): the field
 # name, its target and its switches (\\h, \\o "1-3", \\* MERGEFORMAT), in braces or not.  A field
 # name next to Chinese text has no word boundary, so only Latin letters may not touch it.
@@ -76,7 +77,7 @@ def is_traditional(text: str) -> bool:
 
 def to_simplified(text: str) -> str:
     """Given text in traditional characters, return it in simplified characters."""
-    return _converter().convert(text).translate(CORNER_QUOTES)
+    return CORNER_QUOTES(_converter().convert(text))
 
 
 def clean_document(doc: ParsedDocument) -> ParsedDocument:

@@ -15,6 +15,7 @@ from etl.extract.coverage import template_parts
 from etl.extract.narrative import GLOSSARY_ENTRY, HEADING_MAX_CHARS, PART_HEADING, is_heading
 from etl.extract.textnorm import DROPPED, ENUMERATOR, FULLWIDTH
 from etl.model import ParsedDocument
+from etl.textmap import CharMap
 
 # Formats whose blocks have no page: their places name the heading and the opening words.
 PLACED_FORMATS = frozenset({"docx", "txt"})
@@ -29,8 +30,8 @@ SENTENCE_HEADING_MAX_CHARS = 20
 RAW_HEADING_MAX_CHARS = 4 * HEADING_MAX_CHARS
 # The matching form of a short line (as etl/extract/textnorm.normalise gives it, without
 # its map back to the original): whitespace dropped, full-width digits made ASCII.
-MATCHING_FORM = str.maketrans({**{ch: None for ch in DROPPED}, **{
-    chr(k): chr(v) for k, v in FULLWIDTH.items()}})  # fmt: skip
+MATCHING_FORM = CharMap(str.maketrans({**{ch: None for ch in DROPPED}, **{
+    chr(k): chr(v) for k, v in FULLWIDTH.items()}}))  # fmt: skip
 # Between a repeated heading and the heading it stands under (“1.某项目 › （1）项目概况”).
 HEADING_PATH_SEPARATOR = " › "
 PART_LEVEL = -1  # 第一部分 stands above 一、
@@ -47,7 +48,7 @@ def _template_labels() -> tuple[str, ...]:
 def _is_heading(text: str) -> bool:
     """Given a paragraph's text, return whether it is a section heading: a numbered short line
     (as the extractor reads headings) or a template section's label standing alone."""
-    norm = text.translate(MATCHING_FORM)
+    norm = MATCHING_FORM(text)
     if len(norm) <= HEADING_MAX_CHARS and not SENTENCE_MARKS.search(norm):
         bare = ENUMERATOR.sub("", norm)
         if any(label in bare for label in _template_labels()):
@@ -65,7 +66,7 @@ def _is_heading(text: str) -> bool:
 def _level(heading: str) -> int:
     """Given a heading, return its numbering level (第一部分 -1, 一、 0, （一） 1, 1. 2, （1） 3;
     a template label without a number counts as 0)."""
-    norm = heading.translate(MATCHING_FORM)
+    norm = MATCHING_FORM(heading)
     if PART_HEADING.match(norm):
         return PART_LEVEL
     level = base_level(norm)

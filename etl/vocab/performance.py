@@ -8,10 +8,11 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
+from etl.textmap import CharMap
 from etl.vocab import VOCAB_DIR
 
 PATH = VOCAB_DIR / "performance.toml"
-HALF_TO_FULL = str.maketrans("():", "（）：")
+HALF_TO_FULL = CharMap(str.maketrans("():", "（）："))
 LABEL_EXTRA = 6  # characters a header cell may add before a known label (2023年全年预算数)
 
 
@@ -74,7 +75,7 @@ def vocab() -> Vocab:
 
 def form_label(cell: str) -> str:
     """Given a normalised cell, return it as a form label: full-width brackets, no unit suffix."""
-    label = cell.translate(HALF_TO_FULL).rstrip("：")
+    label = HALF_TO_FULL(cell).rstrip("：")
     for suffix in vocab().label_suffixes:
         label = label.removesuffix(suffix)
     return label
