@@ -16,6 +16,7 @@ from pdfplumber.utils.text import LIGATURES, extract_text
 
 from etl.readers import pdfium
 from etl.readers.celltext import cell_text
+from etl.readers.chars import BOTTOM, TOP, X0, X1, to_plumber
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "fixtures" / "dev" / "pdf"
@@ -86,21 +87,19 @@ def test_cell_text_matches_extract_text(pages) -> None:
                 chars = [
                     c
                     for c in page.chars
-                    if x0 <= (c["x0"] + c["x1"]) / 2 < x1
-                    and top <= (c["top"] + c["bottom"]) / 2 < bottom
+                    if x0 <= (c[X0] + c[X1]) / 2 < x1 and top <= (c[TOP] + c[BOTTOM]) / 2 < bottom
                 ]
                 if not chars:
                     continue
-                expected = extract_text(chars)
+                expected = extract_text([to_plumber(c) for c in chars])
                 assert cell_text(chars, LIGATURES, X_TOL, Y_TOL) == expected
                 lines += expected.count("\n") + 1
     assert lines > 0
 
 
-def char(text: str, x0: float, top: float, upright: bool = True) -> dict:
-    """Given a char's text, left edge and top, return it as a 5-point pdfplumber char."""
-    box = {"x0": x0, "x1": x0 + 5, "top": top, "doctop": top, "bottom": top + 5}
-    return {"text": text, "upright": upright, **box}
+def char(text: str, x0: float, top: float, upright: bool = True) -> tuple:
+    """Given a char's text, left edge and top, return it as a 5-point char tuple."""
+    return (text, x0, x0 + 5, top, top, top + 5, 5.0, "F", upright)
 
 
 @pytest.mark.parametrize(
@@ -115,7 +114,7 @@ def char(text: str, x0: float, top: float, upright: bool = True) -> dict:
     ],
 )
 def test_cell_text_edge_cases(chars) -> None:
-    assert cell_text(chars, LIGATURES, X_TOL, Y_TOL) == extract_text(chars)
+    assert cell_text(chars, LIGATURES, X_TOL, Y_TOL) == extract_text([to_plumber(c) for c in chars])
 
 
 def test_cell_text_leaves_rotated_chars_to_pdfplumber() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from etl.readers import pdfium, pdfium_native
+from etl.readers.chars import FIELDS, FONTNAME, UPRIGHT
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "fixtures" / "dev" / "pdf"
@@ -39,7 +40,7 @@ def isolated_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(pdfium_native, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(pdfium_native, "_LIBRARY", None)
     monkeypatch.setattr(pdfium_native, "_TRIED", False)
-    monkeypatch.setattr(pdfium_native, "_DICTS", None)
+    monkeypatch.setattr(pdfium_native, "_TUPLES", None)
     return tmp_path / "cache"
 
 
@@ -53,22 +54,23 @@ def test_helper_reads_what_the_calls_read(path: Path, monkeypatch) -> None:
     assert native == plain
     chars = [c for page in native if page for c in page[0]]
     assert len(chars) > 1000
-    assert all(type(c["upright"]) is bool and isinstance(c["fontname"], str) for c in chars)
+    assert all(type(c[UPRIGHT]) is bool and isinstance(c[FONTNAME], str) for c in chars)
+    assert all(len(c) == len(FIELDS) for c in chars)
 
 
 @pytest.mark.skipif(not HAS_COMPILER, reason="no C compiler on this machine")
 @pytest.mark.skipif(not pdfium_native.python_flags(), reason="no Python headers here")
 def test_chars_are_made_by_the_helper_when_it_has_its_python_part(monkeypatch) -> None:
-    # with Python's headers the helper makes the char dicts itself, the same as the loop
+    # with Python's headers the helper makes the char tuples itself, the same as the loop
     path = PDFS[0]
     made = []
-    real = pdfium_native.char_dicts
+    real = pdfium_native.char_tuples
     monkeypatch.setattr(
-        pdfium_native, "char_dicts", lambda *args: made.append(real(*args)) or made[-1]
+        pdfium_native, "char_tuples", lambda *args: made.append(real(*args)) or made[-1]
     )
     native = read_pages(path)
     assert made and all(isinstance(chars, list) for chars in made)
-    monkeypatch.setattr(pdfium_native, "_DICTS", None)  # the C arrays, the Python loop
+    monkeypatch.setattr(pdfium_native, "_TUPLES", None)  # the C arrays, the Python loop
     assert read_pages(path) == native
 
 
@@ -81,7 +83,7 @@ def test_without_python_headers_the_helper_is_built_without_its_python_part(
     monkeypatch.setattr(pdfium_native, "_TRIED", False)
     monkeypatch.setattr(pdfium_native, "CACHE_DIR", isolated_cache / "plain")
     monkeypatch.setattr(pdfium_native, "python_flags", lambda: ())
-    assert pdfium_native.library() is not None and pdfium_native._DICTS is None
+    assert pdfium_native.library() is not None and pdfium_native._TUPLES is None
     assert read_pages(PDFS[0]) == native
 
 
@@ -115,7 +117,7 @@ def test_switched_off_by_the_setting(isolated_cache, monkeypatch) -> None:
     monkeypatch.setenv("JUESUAN_PDF_NATIVE", "0")
     assert pdfium_native.library() is None
     assert pdfium_native.char_geometry(0, 0, 1e-3, 1, 8) is None
-    assert pdfium_native.char_dicts(0, 0, "", 0.0, pdfium.CHAR_RULES) is None
+    assert pdfium_native.char_tuples(0, 0, "", 0.0, pdfium.CHAR_RULES) is None
     assert not isolated_cache.exists()  # nothing compiled
 
 

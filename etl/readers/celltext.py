@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-_TOP = itemgetter("top")
-_X0 = itemgetter("x0")
-_TEXT = itemgetter("text")
+from etl.readers.chars import TEXT, TOP, UPRIGHT, X0, X1, Char
+
+_TOP = itemgetter(TOP)
+_X0 = itemgetter(X0)
+_TEXT = itemgetter(TEXT)
 
 
 def _clusters(values, tolerance: float) -> dict[float, int]:
@@ -33,30 +35,30 @@ def _clusters(values, tolerance: float) -> dict[float, int]:
     return index
 
 
-def _grouped(items: list[dict], tolerance: float) -> list[list[dict]]:
+def _grouped(items: list[Char], tolerance: float) -> list[list[Char]]:
     """Given chars or words, return them grouped by clustered top, in cluster order, each
     group in the given order (pdfplumber's cluster_objects on "top")."""
     tops = list(map(_TOP, items))
     if tops and max(tops) <= min(tops) + tolerance:
         return [items]  # one cluster: no sorted top is more than tolerance above the one before
     cluster = _clusters(tops, tolerance)
-    groups: dict[int, list[dict]] = {}
+    groups: dict[int, list[Char]] = {}
     for item in items:
-        groups.setdefault(cluster[item["top"]], []).append(item)
+        groups.setdefault(cluster[item[TOP]], []).append(item)
     return [groups[k] for k in sorted(groups)]
 
 
-def cell_text(chars: list[dict], ligatures: dict, x_tol: float, y_tol: float) -> str | None:
+def cell_text(chars: list[Char], ligatures: dict, x_tol: float, y_tol: float) -> str | None:
     """Given a cell's chars, pdfplumber's ligature map and tolerances, return the text its
     extract_text gives them, or None when a char is not upright."""
     for c in chars:
-        if not c["upright"]:
+        if not c[UPRIGHT]:
             return None
     words: list[tuple[float, str]] = []  # (top, text) in pdfplumber's order
     for line in _grouped(chars, y_tol):
-        word: list[dict] = []
+        word: list[Char] = []
         for c in sorted(line, key=_X0):
-            text = c["text"]
+            text = c[TEXT]
             if text.isspace():
                 if word:
                     words.append(_word(word, ligatures))
@@ -64,11 +66,7 @@ def cell_text(chars: list[dict], ligatures: dict, x_tol: float, y_tol: float) ->
                 continue
             if word:
                 a = word[-1]
-                if (
-                    c["x0"] < a["x0"]
-                    or c["x0"] > a["x1"] + x_tol
-                    or abs(c["top"] - a["top"]) > y_tol
-                ):
+                if c[X0] < a[X0] or c[X0] > a[X1] + x_tol or abs(c[TOP] - a[TOP]) > y_tol:
                     words.append(_word(word, ligatures))
                     word = []
             word.append(c)
@@ -86,7 +84,7 @@ def cell_text(chars: list[dict], ligatures: dict, x_tol: float, y_tol: float) ->
     return "\n".join(" ".join(lines[k]) for k in sorted(lines))
 
 
-def _word(chars: list[dict], ligatures: dict) -> tuple[float, str]:
+def _word(chars: list[Char], ligatures: dict) -> tuple[float, str]:
     """Given a word's chars, return its top and its text with ligatures expanded."""
     texts = list(map(_TEXT, chars))
     return min(map(_TOP, chars)), "".join([ligatures.get(t, t) for t in texts])

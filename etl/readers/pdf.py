@@ -47,6 +47,18 @@ from etl import limits
 from etl.model import Block, InputError, ParsedDocument
 from etl.readers import pdfium, read_bytes, table_block
 from etl.readers.celltext import cell_text
+from etl.readers.chars import (
+    BOTTOM,
+    SIZE,
+    TEXT,
+    TOP,
+    UPRIGHT,
+    X0,
+    X1,
+    Char,
+    from_plumber,
+    to_plumber,
+)
 from etl.readers.pdfrows import (
     _X1,
     UNREADABLE,
@@ -178,22 +190,22 @@ class PageInfo:
     scan_lines: list | None = None  # OCR text lines (text, box, confidence) of a scanned page
 
 
-def _first_unit_width(chars: list[dict]) -> float:
+def _first_unit_width(chars: list[Char]) -> float:
     """Given the chars of a line, return the width of the unbreakable unit it starts with."""
     if not chars:
         return 0.0
     end = 0
     while end + 1 < len(chars):
         a, b = chars[end], chars[end + 1]
-        if b["text"].isspace() or a["text"].isspace():
+        if b[TEXT].isspace() or a[TEXT].isspace():
             break
-        size = max(a["bottom"] - a["top"], 1.0)
-        if b["x0"] - a["x1"] > 0.15 * size:  # a visible gap is a space pdfplumber did not emit
+        size = max(a[BOTTOM] - a[TOP], 1.0)
+        if b[X0] - a[X1] > 0.15 * size:  # a visible gap is a space pdfplumber did not emit
             break
-        if _break_allowed(a["text"], b["text"]):
+        if _break_allowed(a[TEXT], b[TEXT]):
             break
         end += 1
-    return chars[end]["x1"] - chars[0]["x0"]
+    return chars[end][X1] - chars[0][X0]
 
 
 def _join_lines(a: str, b: str) -> str:
@@ -247,7 +259,7 @@ def _table_text(centres: list[tuple], table, rows) -> list[list[str | None]]:
                 texts.append("")
                 continue
             text = cell_text(chars, LIGATURES, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
-            texts.append(extract_text(chars) if text is None else text)
+            texts.append(extract_text(list(map(to_plumber, chars))) if text is None else text)
         out.append(texts)
     return out
 
@@ -308,18 +320,18 @@ def _cells_fill_row(centres: list[tuple], bboxes: list[tuple]) -> list[bool]:
         if not inside:
             out.append(False)
             continue
-        lowest = max(c["bottom"] for c in inside)
-        last_top = max(c["top"] for c in inside)
-        last_line = [c for c in inside if last_top - c["top"] < 2.0]
-        size = max(max(c["size"] for c in last_line), 1.0)
-        right_gap = x1 - max(c["x1"] for c in last_line)
+        lowest = max(c[BOTTOM] for c in inside)
+        last_top = max(c[TOP] for c in inside)
+        last_line = [c for c in inside if last_top - c[TOP] < 2.0]
+        size = max(max(c[SIZE] for c in last_line), 1.0)
+        right_gap = x1 - max(c[X1] for c in last_line)
         out.append(bottom - lowest <= CELL_BOTTOM_SLACK and right_gap <= FULL_LINE_GAP_EM * size)
     return out
 
 
-def _page_lines(chars: list[dict], number: int, page_height: float) -> tuple[list[Line], list[str]]:
+def _page_lines(chars: list[Char], number: int, page_height: float) -> tuple[list[Line], list[str]]:
     """Given the chars of a page outside its tables, return the page's text lines and warnings."""
-    upright = [c for c in chars if c.get("upright", True)]
+    upright = [c for c in chars if c[UPRIGHT]]
     warnings = []
     if len(upright) < len(chars):
         warnings.append(f"第{number}页有 {len(chars) - len(upright)} 个竖排或旋转的字符，未提取")
@@ -340,7 +352,7 @@ def _page_lines(chars: list[dict], number: int, page_height: float) -> tuple[lis
         lines.append(
             Line(
                 text=text,
-                x0=visible[0]["x0"],
+                x0=visible[0][X0],
                 x1=max(map(_X1, visible)),
                 top=row.top,
                 bottom=row.bottom,
@@ -368,23 +380,25 @@ def _drop_page_numbers(lines: list[Line], page_height: float) -> list[Line]:
     return lines
 
 
-def _centres(chars: list[dict]) -> list[tuple[float, float, dict]]:
+def _centres(chars: list[Char]) -> list[tuple[float, float, Char]]:
     """Given a page's chars, return each as (horizontal centre, vertical centre, char): the
     point that places it in a table cell, worked out once per page."""
-    return [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
+    return [((c[X0] + c[X1]) / 2, (c[TOP] + c[BOTTOM]) / 2, c) for c in chars]
 
 
 def _read_page(page, number: int) -> PageInfo:
     """Given a pdfplumber page (or a _FastPage), return its lines and tables in top-to-bottom order."""
-    has_text = bool(page.chars)
+    # pdfium's chars are char tuples already; pdfplumber's dicts become them once
+    chars = page.chars if isinstance(page, pdfium.FastPage) else list(map(from_plumber, page.chars))
+    has_text = bool(chars)
     items: list[Line | TablePart] = []
     warnings: list[str] = []
     tables = page.find_tables() if (page.edges or page.rects) else []
-    centres = _centres(page.chars) if tables else []
+    centres = _centres(chars) if tables else []
     parts = [_table_part(centres, t, number) for t in tables]
     items.extend(p for p in parts if p.rows)
     if has_text:
-        chars = outside_tables(page.chars, [t.bbox for t in tables], centres)
+        chars = outside_tables(chars, [t.bbox for t in tables], centres)
         lines, warnings = _page_lines(chars, number, float(page.height))
         items.extend(lines)
     items.sort(key=lambda item: item.top)

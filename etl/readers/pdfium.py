@@ -39,13 +39,10 @@ UPRIGHT_ANGLE = 1e-3
 # The text of a glyph pdfium cannot map to Unicode (as pdfminer writes it).
 UNREADABLE = "(cid:0)"
 
-# A char's fields, as pdfplumber names them, in the order _pdfium_chars writes them.
-CHAR_FIELDS = ("text", "x0", "x1", "top", "doctop", "bottom", "size", "fontname", "upright")
-
 # The rules of _pdfium_chars as values, for the compiled helper that applies them in C.
 CHAR_RULES = pdfium_native.CharRules(
-    CHAR_FIELDS, "".join(sorted(GENERATED)), _CODE_CHARS, UNREADABLE, UPRIGHT_ANGLE,
-    MAX_PAGE_FONTS, FONT_NAME_BYTES,
+    "".join(sorted(GENERATED)), _CODE_CHARS, UNREADABLE, UPRIGHT_ANGLE, MAX_PAGE_FONTS,
+    FONT_NAME_BYTES,
 )  # fmt: skip
 
 
@@ -178,8 +175,9 @@ def _char_geometry(tp: ctypes.c_void_p, count: int, text: str) -> tuple[list, ..
     return (*columns, list(names))
 
 
-def _pdfium_chars(textpage, height: float) -> list[dict]:
-    """Given a pdfium text page and the page height, return its chars as pdfplumber-style dicts.
+def _pdfium_chars(textpage, height: float) -> list[tuple]:
+    """Given a pdfium text page and the page height, return its chars as char tuples
+    (etl/readers/chars.py).
 
     Boxes run from the baseline up by the font size, as pdfminer draws them for fonts
     without a descent; a glyph pdfium cannot map to Unicode reads "(cid:0)".
@@ -194,9 +192,9 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
     if text is None:  # pdfium left chars out of the page text: ask char by char
         unicode = _calls().unicode
         text = "".join(chr(unicode(tp, i)) for i in range(count))
-    made = pdfium_native.char_dicts(tp.value, count, text, height, CHAR_RULES)
+    made = pdfium_native.char_tuples(tp.value, count, text, height, CHAR_RULES)
     if made is not None:
-        return made  # the same dicts, made by the compiled helper
+        return made  # the same chars, made by the compiled helper
     *geometry, names = _char_geometry(tp, count, text)
     for ch, generated, x0, x1, oy, unmapped, size, upright, font in zip(
         text, *geometry, strict=True
@@ -210,19 +208,8 @@ def _pdfium_chars(textpage, height: float) -> list[dict]:
             ch = _CODE_CHARS[ch]
         baseline = height - oy
         top = baseline - size
-        append(
-            {
-                "text": ch,
-                "x0": x0,
-                "x1": x1,
-                "top": top,
-                "doctop": top,  # one page at a time: document top = page top
-                "bottom": baseline,
-                "size": size,
-                "fontname": names[font],
-                "upright": upright,
-            }
-        )
+        # chars.FIELDS; one page at a time: document top = page top
+        append((ch, x0, x1, top, top, baseline, size, names[font], upright))
     return chars
 
 

@@ -149,41 +149,30 @@ int page_paths(void **objects, int count, draw_mode_fn draw_mode, matrix_fn matr
 #include <Python.h>
 
 /* Given a page's text (one char per pdfium char), what char_geometry filled, the font
- * names, the page height, the 9 field names (text, x0, x1, top, doctop, bottom, size,
- * fontname, upright), the chars pdfium may generate, the texts that replace some chars
- * and the text of a glyph without Unicode, return the page's chars as new dicts: what
- * _pdfium_chars in pdfium.py makes of the same values, char by char (NULL and a Python
- * error when the arguments do not fit). */
-PyObject *char_dicts(PyObject *text, int count, const uint8_t *generated,
-                     const float *left, const float *right, const double *origin_y,
-                     const uint8_t *unmapped, const double *size,
-                     const uint8_t *upright, const int32_t *font, PyObject *names,
-                     double height, PyObject *fields, PyObject *generatable,
-                     PyObject *replacements, PyObject *unreadable) {
+ * names, the page height, the chars pdfium may generate, the texts that replace some
+ * chars and the text of a glyph without Unicode, return the page's chars as new tuples
+ * (text, x0, x1, top, doctop, bottom, size, fontname, upright; etl/readers/chars.py):
+ * what _pdfium_chars in pdfium.py makes of the same values, char by char (NULL and a
+ * Python error when the arguments do not fit). */
+PyObject *char_tuples(PyObject *text, int count, const uint8_t *generated,
+                      const float *left, const float *right, const double *origin_y,
+                      const uint8_t *unmapped, const double *size,
+                      const uint8_t *upright, const int32_t *font, PyObject *names,
+                      double height, PyObject *generatable, PyObject *replacements,
+                      PyObject *unreadable) {
   if (!PyUnicode_Check(text) || PyUnicode_GET_LENGTH(text) != count ||
-      !PyList_Check(names) || !PyTuple_Check(fields) ||
-      PyTuple_GET_SIZE(fields) != 9 || !PyUnicode_Check(generatable) ||
+      !PyList_Check(names) || !PyUnicode_Check(generatable) ||
       !PyDict_Check(replacements)) {
-    PyErr_SetString(PyExc_ValueError, "char_dicts: arguments of the wrong kind");
+    PyErr_SetString(PyExc_ValueError, "char_tuples: arguments of the wrong kind");
     return NULL;
   }
   int kind = PyUnicode_KIND(text);
   const void *data = PyUnicode_DATA(text);
   Py_ssize_t n_names = PyList_GET_SIZE(names);
   Py_ssize_t n_generatable = PyUnicode_GET_LENGTH(generatable);
-  PyObject *template = PyDict_New(); /* the fields in order: each char is a copy */
-  if (template == NULL)
-    return NULL;
-  for (int k = 0; k < 9; k++)
-    if (PyDict_SetItem(template, PyTuple_GET_ITEM(fields, k), Py_None) < 0) {
-      Py_DECREF(template);
-      return NULL;
-    }
   PyObject *out = PyList_New(0);
-  if (out == NULL) {
-    Py_DECREF(template);
+  if (out == NULL)
     return NULL;
-  }
   for (int i = 0; i < count; i++) {
     Py_UCS4 ch = PyUnicode_READ(kind, data, i);
     if (generated[i] &&
@@ -191,7 +180,7 @@ PyObject *char_dicts(PyObject *text, int count, const uint8_t *generated,
       continue; /* a space or line break pdfium inferred, not in the file */
     Py_ssize_t at = font[i] < 0 ? n_names + font[i] : font[i]; /* as names[font] */
     if (at < 0 || at >= n_names) {
-      PyErr_SetString(PyExc_IndexError, "char_dicts: font index out of range");
+      PyErr_SetString(PyExc_IndexError, "char_tuples: font index out of range");
       goto fail;
     }
     PyObject *char_text;
@@ -213,8 +202,12 @@ PyObject *char_dicts(PyObject *text, int count, const uint8_t *generated,
       }
     }
     double baseline = height - origin_y[i];
-    double top_value = baseline - size[i];
-    PyObject *top = PyFloat_FromDouble(top_value);
+    PyObject *top = PyFloat_FromDouble(baseline - size[i]);
+    PyObject *fontname = PyList_GET_ITEM(names, at);
+    PyObject *flag = upright[i] ? Py_True : Py_False;
+    Py_XINCREF(top); /* held twice: top and doctop */
+    Py_INCREF(fontname);
+    Py_INCREF(flag);
     PyObject *values[9] = {
         char_text,
         PyFloat_FromDouble((double)left[i]),
@@ -223,27 +216,27 @@ PyObject *char_dicts(PyObject *text, int count, const uint8_t *generated,
         top,
         PyFloat_FromDouble(baseline),
         PyFloat_FromDouble(size[i]),
-        PyList_GET_ITEM(names, at),
-        upright[i] ? Py_True : Py_False,
+        fontname,
+        flag,
     };
-    PyObject *item = PyDict_Copy(template);
+    PyObject *item = PyTuple_New(9);
     int failed = item == NULL;
-    for (int k = 0; k < 9 && !failed; k++)
-      failed = values[k] == NULL ||
-               PyDict_SetItem(item, PyTuple_GET_ITEM(fields, k), values[k]) < 0;
+    for (int k = 0; k < 9; k++) {
+      if (values[k] == NULL)
+        failed = 1;
+      if (item != NULL)
+        PyTuple_SET_ITEM(item, k, values[k]); /* steals the value (NULL: freed below) */
+      else
+        Py_XDECREF(values[k]);
+    }
     if (!failed)
       failed = PyList_Append(out, item) < 0;
     Py_XDECREF(item);
-    for (int k = 0; k < 7; k++) /* the new values; the font name and bool are borrowed */
-      if (k != 4) /* doctop is top */
-        Py_XDECREF(values[k]);
     if (failed)
       goto fail;
   }
-  Py_DECREF(template);
   return out;
 fail:
-  Py_DECREF(template);
   Py_DECREF(out);
   return NULL;
 }

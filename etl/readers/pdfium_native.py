@@ -10,7 +10,7 @@ the setting ``pdf_native`` at 0, the functions return None and the caller makes 
 itself (the same calls in the same order: the chars and edges are identical, tested).
 
 Where this Python's headers are installed, the helper is built with a Python part too:
-``char_dicts`` makes a page's char dicts in C from what the char loop read (the per-char
+``char_tuples`` makes a page's char tuples in C from what the char loop read (the per-char
 Python loop of pdfium.py costs about as much again); without the headers it is built
 without it and that loop runs in Python.
 """
@@ -60,14 +60,12 @@ _TRIED = False
 _CHAR_CALLS: tuple[int, ...] = ()  # pdfium's per-char functions, by address
 _OBJECT_CALLS: tuple[int, ...] = ()  # pdfium's per-object functions, by address
 _PATH_CALLS: tuple[int, ...] = ()  # pdfium's per-path and per-segment functions, by address
-_DICTS = None  # the helper's char_dicts, called with the interpreter's lock held (or None)
+_TUPLES = None  # the helper's char_tuples, called with the interpreter's lock held (or None)
 
 
 class CharRules(NamedTuple):
     """What pdfium.py's _pdfium_chars decides per char, handed to the helper as values."""
 
-    fields: tuple[str, ...]  # a char dict's keys: text, x0, x1, top, doctop, bottom, size,
-    #                          fontname, upright (in that order)
     generatable: str  # the chars pdfium may generate (skipped when it did)
     replacements: dict[str, str]  # chars given as another text
     unreadable: str  # the text of a glyph without Unicode
@@ -89,7 +87,7 @@ def library_path() -> Path:
 
 
 def python_flags() -> tuple[str, ...]:
-    """Given this Python, return the flags that build the helper's Python part (char_dicts)
+    """Given this Python, return the flags that build the helper's Python part (char_tuples)
     against its headers, or () when they are not installed."""
     include = sysconfig.get_paths().get("include")
     if not include or not (Path(include) / "Python.h").exists():
@@ -137,7 +135,7 @@ def _compile(compiler: str, extra: tuple[str, ...], target: Path) -> bool:
 
 def library() -> ctypes.CDLL | None:
     """Given the environment, return the compiled helper, built on first use (None: not used)."""
-    global _LIBRARY, _TRIED, _DICTS
+    global _LIBRARY, _TRIED, _TUPLES
     if not enabled():
         return None
     if not _TRIED:
@@ -146,9 +144,9 @@ def library() -> ctypes.CDLL | None:
         try:
             if path.exists() or build(path):
                 _LIBRARY = _bind(ctypes.CDLL(str(path)))
-                _bind_dicts(path)
+                _bind_tuples(path)
         except OSError:  # a file that is not a loadable library: the fallback reads
-            _LIBRARY = _DICTS = None
+            _LIBRARY = _TUPLES = None
     return _LIBRARY
 
 
@@ -181,19 +179,19 @@ def _bind(lib: ctypes.CDLL) -> ctypes.CDLL:
     return lib
 
 
-def _bind_dicts(path: Path) -> None:
-    """Given the loaded helper's path, keep its char_dicts (when built with its Python part)
+def _bind_tuples(path: Path) -> None:
+    """Given the loaded helper's path, keep its char_tuples (when built with its Python part)
     as a function called with the interpreter's lock held."""
-    global _DICTS
+    global _TUPLES
     lib = ctypes.PyDLL(str(path))
-    if not hasattr(lib, "char_dicts"):
-        _DICTS = None
+    if not hasattr(lib, "char_tuples"):
+        _TUPLES = None
         return
     ptr, obj = ctypes.c_void_p, ctypes.py_object
-    function = lib.char_dicts
+    function = lib.char_tuples
     function.restype = obj
-    function.argtypes = [obj, ctypes.c_int, *[ptr] * 8, obj, ctypes.c_double, obj, obj, obj, obj]
-    _DICTS = function
+    function.argtypes = [obj, ctypes.c_int, *[ptr] * 8, obj, ctypes.c_double, obj, obj, obj]
+    _TUPLES = function
 
 
 def _addresses(*functions) -> tuple[int, ...]:
@@ -252,22 +250,22 @@ def char_geometry(
     return (*(_values(a, f) for a, f in zip(arrays, "?ffd?d?i", strict=True)), names)
 
 
-def char_dicts(
+def char_tuples(
     text_page: int, count: int, text: str, height: float, rules: CharRules
-) -> list[dict] | None:
+) -> list[tuple] | None:
     """Given a pdfium text page's address, its char count and text, the page height and
-    the rules _pdfium_chars follows, return the page's chars as the dicts _pdfium_chars
+    the rules _pdfium_chars follows, return the page's chars as the tuples _pdfium_chars
     makes, made in C; None when the helper or its Python part is not used or the page
     has more fonts than the rules leave room for."""
-    if library() is None or _DICTS is None:
+    if library() is None or _TUPLES is None:
         return None
     found = _geometry(text_page, count, rules.upright_angle, rules.max_fonts, rules.name_bytes)
     if found is None:
         return None
     arrays, names = found
-    return _DICTS(
-        text, count, *arrays, names, height, rules.fields, rules.generatable,
-        rules.replacements, rules.unreadable,
+    return _TUPLES(
+        text, count, *arrays, names, height, rules.generatable, rules.replacements,
+        rules.unreadable,
     )  # fmt: skip
 
 

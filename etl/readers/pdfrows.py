@@ -1,6 +1,6 @@
 """Chars of a PDF page into rows of text, with runs an exporter displaced put back or dropped.
 
-Given pdfplumber-style char dicts (text, x0, x1, top, bottom, size, fontname), rows are
+Given char tuples (etl/readers/chars.py: text, x0, x1, top, bottom, size, fontname), rows are
 the chars that share a line; ``place_fragments`` puts digits and quote marks drawn on a
 shifted baseline back into their sentence when exactly one row has room for them, and
 ``drop_collisions`` removes numbers drawn over other text.  What cannot be placed with
@@ -10,6 +10,8 @@ confidence is returned so the reader can name it in a warning.
 from __future__ import annotations
 
 from operator import itemgetter, sub
+
+from etl.readers.chars import BOTTOM, FONTNAME, SIZE, TEXT, TOP, X0, X1, Char
 
 # Chars whose tops differ by at most this many points chain into one row (pdfplumber's
 # default y_tolerance, so ordinary lines come out as pdfplumber gives them).
@@ -50,11 +52,11 @@ FRAGMENT_ADJACENT_EM = 0.6
 COLLISION_SHARE = 0.3
 
 # Char fields read once per row into lists (per char, a C-level lookup, not a Python one).
-_TEXT, _X0, _X1 = itemgetter("text"), itemgetter("x0"), itemgetter("x1")
-_TOP, _BOTTOM, _SIZE = itemgetter("top"), itemgetter("bottom"), itemgetter("size")
+_TEXT, _X0, _X1 = itemgetter(TEXT), itemgetter(X0), itemgetter(X1)
+_TOP, _BOTTOM, _SIZE = itemgetter(TOP), itemgetter(BOTTOM), itemgetter(SIZE)
 
 
-def outside_tables(chars: list[dict], bboxes: list[tuple], centres: list[tuple]) -> list[dict]:
+def outside_tables(chars: list[Char], bboxes: list[tuple], centres: list[tuple]) -> list[Char]:
     """Given a page's chars, table boxes and each char's (centre x, centre y, char), return
     the chars whose centre is in no box."""
     if not bboxes:
@@ -74,7 +76,7 @@ class Row:
 
     __slots__ = ("_chars", "_visible", "top", "bottom", "size")
 
-    def __init__(self, chars: list[dict]):
+    def __init__(self, chars: list[Char]):
         self.chars = sorted(chars, key=_X0)
         visible = self.text_chars() or self.chars
         self.top = min(map(_TOP, visible))  # kept when displaced runs are put back
@@ -82,12 +84,12 @@ class Row:
         self.size = max(max(map(_SIZE, visible)), 1.0)
 
     @property
-    def chars(self) -> list[dict]:
+    def chars(self) -> list[Char]:
         """Given a row, return its chars left to right."""
         return self._chars
 
     @chars.setter
-    def chars(self, chars: list[dict]) -> None:
+    def chars(self, chars: list[Char]) -> None:
         self._chars = chars
         self._visible = None
 
@@ -96,36 +98,36 @@ class Row:
         """Given a row, return the vertical middle of its chars."""
         return (self.top + self.bottom) / 2
 
-    def text_chars(self) -> list[dict]:
+    def text_chars(self) -> list[Char]:
         """Given a row, return its chars that are not blank (found once per set of chars;
         the list is shared, so callers do not change it)."""
         if self._visible is None:
-            self._visible = [c for c in self._chars if not c["text"].isspace()]
+            self._visible = [c for c in self._chars if not c[TEXT].isspace()]
         return self._visible
 
 
-def rows_of(chars: list[dict]) -> list[Row]:
+def rows_of(chars: list[Char]) -> list[Row]:
     """Given upright chars, return them grouped into rows by the top of each char, top to bottom."""
     rows: list[Row] = []
-    group: list[dict] = []
+    group: list[Char] = []
     last = None
     for c in sorted(chars, key=_TOP):
-        if last is not None and c["top"] > last + LINE_TOP_TOLERANCE:
+        if last is not None and c[TOP] > last + LINE_TOP_TOLERANCE:
             rows.append(Row(group))
             group = []
         group.append(c)
-        last = c["top"]
+        last = c[TOP]
     if group:
         rows.append(Row(group))
     return rows
 
 
-def is_unreadable(ch: dict) -> bool:
+def is_unreadable(ch: Char) -> bool:
     """Given a char, return whether its text is a glyph id without a Unicode mapping."""
-    return ch["text"].startswith("(cid:")
+    return ch[TEXT].startswith("(cid:")
 
 
-def row_text(chars: list[dict], visible: list[dict] | None = None) -> str:
+def row_text(chars: list[Char], visible: list[Char] | None = None) -> str:
     """Given a row's chars left to right (and those not blank, when known), return its text
     with spaces where gaps are.
 
@@ -134,7 +136,7 @@ def row_text(chars: list[dict], visible: list[dict] | None = None) -> str:
     Unicode mapping becomes UNREADABLE.
     """
     if visible is None:
-        visible = [c for c in chars if not c["text"].isspace()]
+        visible = [c for c in chars if not c[TEXT].isspace()]
     x1s = list(map(_X1, visible))
     gaps = list(map(sub, map(_X0, visible[1:]), x1s))  # each char's x0 minus the one before's x1
     spacing = 0.0
@@ -153,7 +155,7 @@ def row_text(chars: list[dict], visible: list[dict] | None = None) -> str:
         out: list[str] = []
         done = 0
         for i in [i for i, gap in enumerate(gaps) if gap > least]:
-            em = max(visible[i]["size"], visible[i + 1]["size"], 1.0)
+            em = max(visible[i][SIZE], visible[i + 1][SIZE], 1.0)
             if gaps[i] > spacing + SPACE_GAP_EM * em:
                 out += ("".join(texts[done : i + 1]), " ")
                 done = i + 1
@@ -162,34 +164,34 @@ def row_text(chars: list[dict], visible: list[dict] | None = None) -> str:
     out = []
     prev_x1 = prev_size = 0.0
     started = blank = False
-    for c in chars:  # per char of every line: locals, not repeated dict lookups
-        text = c["text"]
+    for c in chars:  # per char of every line: locals, not repeated lookups
+        text = c[TEXT]
         if text.isspace():
             blank = True
             continue
-        size = c["size"]
+        size = c[SIZE]
         if started:
             em = max(prev_size, size, 1.0)
-            if blank or c["x0"] - prev_x1 > spacing + SPACE_GAP_EM * em:
+            if blank or c[X0] - prev_x1 > spacing + SPACE_GAP_EM * em:
                 out.append(" ")
         out.append(UNREADABLE if text[:1] == "(" and is_unreadable(c) else text)
-        prev_x1, prev_size = c["x1"], size
+        prev_x1, prev_size = c[X1], size
         started = True
         blank = False
     return "".join(out)
 
 
-def _words(chars: list[dict]) -> list[list[dict]]:
+def _words(chars: list[Char]) -> list[list[Char]]:
     """Given a row's chars left to right, return its runs of visible chars without a gap."""
-    words: list[list[dict]] = []
+    words: list[list[Char]] = []
     for c in chars:
-        if c["text"].isspace():
+        if c[TEXT].isspace():
             if words and words[-1]:
                 words.append([])
             continue
         if words and words[-1]:
             prev = words[-1][-1]
-            if c["x0"] - prev["x1"] > SPACE_GAP_EM * max(prev["size"], 1.0):
+            if c[X0] - prev[X1] > SPACE_GAP_EM * max(prev[SIZE], 1.0):
                 words.append([])
         if not words:
             words.append([])
@@ -200,24 +202,24 @@ def _words(chars: list[dict]) -> list[list[dict]]:
 def _is_fragment(row: Row) -> bool:
     """Given a row, return whether it holds only digits, number signs and quote marks."""
     visible = row.text_chars()
-    return bool(visible) and all(c["text"] in FRAGMENT_CHARS for c in visible)
+    return bool(visible) and all(c[TEXT] in FRAGMENT_CHARS for c in visible)
 
 
-def _fits_gap(word: list[dict], host: Row) -> bool:
+def _fits_gap(word: list[Char], host: Row) -> bool:
     """Given a run of chars and a row, return whether the run fills a gap between the row's chars.
 
     It does when no char of the row lies under it and a char of the row ends (or starts)
     right next to it, as where an exporter cut the run out of the sentence.
     """
-    x0, x1 = word[0]["x0"], word[-1]["x1"]
-    size = max(c["size"] for c in word)
+    x0, x1 = word[0][X0], word[-1][X1]
+    size = max(c[SIZE] for c in word)
     slack = FRAGMENT_OVERLAP_EM * size
     touch = FRAGMENT_ADJACENT_EM * size
     touching = False
     for c in host.text_chars():
-        if min(c["x1"], x1) - max(c["x0"], x0) > slack:
+        if min(c[X1], x1) - max(c[X0], x0) > slack:
             return False
-        if abs(x0 - c["x1"]) <= touch or abs(c["x0"] - x1) <= touch:
+        if abs(x0 - c[X1]) <= touch or abs(c[X0] - x1) <= touch:
             touching = True
     return touching
 
@@ -231,16 +233,16 @@ def place_fragments(rows: list[Row]) -> tuple[list[Row], list[str]]:
     FRAGMENT_CLEAR_RATIO times as far; otherwise the run is dropped (returned), not guessed.
     """
     hosts = [r for r in rows if not _is_fragment(r)]
-    moves: dict[int, list[tuple[int, list[dict]]]] = {}  # host index -> (source row, run)
+    moves: dict[int, list[tuple[int, list[Char]]]] = {}  # host index -> (source row, run)
     dropped: list[str] = []
     kept_rows: list[Row] = []
     for n, row in enumerate(rows):
         if not _is_fragment(row):
             kept_rows.append(row)
             continue
-        remaining: list[dict] = []
+        remaining: list[Char] = []
         for word in _words(row.chars):
-            middle = (min(c["top"] for c in word) + max(c["bottom"] for c in word)) / 2
+            middle = (min(c[TOP] for c in word) + max(c[BOTTOM] for c in word)) / 2
             near = [
                 (abs(middle - h.middle), i)
                 for i, h in enumerate(hosts)
@@ -254,28 +256,28 @@ def place_fragments(rows: list[Row]) -> tuple[list[Row], list[str]]:
             ):
                 moves.setdefault(near[0][1], []).append((n, word))
             else:
-                dropped.append("".join(c["text"] for c in word))
+                dropped.append("".join(c[TEXT] for c in word))
         if remaining:
             kept_rows.append(Row(remaining))
     for i, runs in moves.items():
         host = hosts[i]
         sources = {n for n, _ in runs}
         if len(sources) > 1 and _runs_share_gap(host, [w for _, w in runs]):
-            dropped.extend("".join(c["text"] for c in w) for _, w in runs)
+            dropped.extend("".join(c[TEXT] for c in w) for _, w in runs)
             continue  # runs from two shifted rows compete for one gap: not sure of the order
-        host.chars = sorted(host.chars + [c for _, w in runs for c in w], key=lambda c: c["x0"])
+        host.chars = sorted(host.chars + [c for _, w in runs for c in w], key=lambda c: c[X0])
     kept_rows.sort(key=lambda r: r.top)
     return kept_rows, dropped
 
 
-def _runs_share_gap(host: Row, runs: list[list[dict]]) -> bool:
+def _runs_share_gap(host: Row, runs: list[list[Char]]) -> bool:
     """Given a row and runs placed into it, return whether two runs fall into the same gap."""
-    edges = [c["x1"] for c in host.text_chars()]
-    slots = [sum(1 for e in edges if e <= w[0]["x0"] + 0.5) for w in runs]
+    edges = [c[X1] for c in host.text_chars()]
+    slots = [sum(1 for e in edges if e <= w[0][X0] + 0.5) for w in runs]
     return len(set(slots)) < len(slots)
 
 
-def _drawn_run(visible: list[dict], i: int) -> list[int]:
+def _drawn_run(visible: list[Char], i: int) -> list[int]:
     """Given a row's visible chars and the index of a number char, return the indexes of the run it was drawn in.
 
     The run is the chain of number chars in the same font, size and baseline as char i
@@ -285,17 +287,17 @@ def _drawn_run(visible: list[dict], i: int) -> list[int]:
     same = [
         k
         for k, c in enumerate(visible)
-        if c["text"] in FRAGMENT_CHARS
-        and c["fontname"] == me["fontname"]
-        and abs(c["size"] - me["size"]) < 0.01
-        and abs(c["top"] - me["top"]) < 0.5
+        if c[TEXT] in FRAGMENT_CHARS
+        and c[FONTNAME] == me[FONTNAME]
+        and abs(c[SIZE] - me[SIZE]) < 0.01
+        and abs(c[TOP] - me[TOP]) < 0.5
     ]
-    gap = SPACE_GAP_EM * max(me["size"], 1.0)
+    gap = SPACE_GAP_EM * max(me[SIZE], 1.0)
     at = same.index(i)
     lo = hi = at
-    while lo > 0 and visible[same[lo]]["x0"] - visible[same[lo - 1]]["x1"] <= gap:
+    while lo > 0 and visible[same[lo]][X0] - visible[same[lo - 1]][X1] <= gap:
         lo -= 1
-    while hi + 1 < len(same) and visible[same[hi + 1]]["x0"] - visible[same[hi]]["x1"] <= gap:
+    while hi + 1 < len(same) and visible[same[hi + 1]][X0] - visible[same[hi]][X1] <= gap:
         hi += 1
     return same[lo : hi + 1]
 
@@ -323,26 +325,26 @@ def drop_collisions(row: Row) -> list[str]:
         a = visible[i]
         for j in range(i + 1, len(visible)):
             b = visible[j]
-            if b["x0"] >= a["x1"]:
+            if b[X0] >= a[X1]:
                 break
-            if a["text"] not in FRAGMENT_CHARS and b["text"] not in FRAGMENT_CHARS:
+            if a[TEXT] not in FRAGMENT_CHARS and b[TEXT] not in FRAGMENT_CHARS:
                 continue
-            size = max(a["size"], b["size"], 1.0)
-            if a["text"] == b["text"] and abs(a["x0"] - b["x0"]) <= FRAGMENT_OVERLAP_EM * size:
+            size = max(a[SIZE], b[SIZE], 1.0)
+            if a[TEXT] == b[TEXT] and abs(a[X0] - b[X0]) <= FRAGMENT_OVERLAP_EM * size:
                 continue  # the same glyph printed twice (simulated bold)
-            width = max(min(a["x1"] - a["x0"], b["x1"] - b["x0"]), 0.1)
-            if min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > COLLISION_SHARE * width:
+            width = max(min(a[X1] - a[X0], b[X1] - b[X0]), 0.1)
+            if min(a[X1], b[X1]) - max(a[X0], b[X0]) > COLLISION_SHARE * width:
                 hit.update((i, j))
     if not hit:
         return []
     gone: set[int] = set()
     runs: list[str] = []
     for i in sorted(hit):
-        if i in gone or visible[i]["text"] not in FRAGMENT_CHARS:
+        if i in gone or visible[i][TEXT] not in FRAGMENT_CHARS:
             continue
         run = _drawn_run(visible, i)
         gone.update(run)
-        runs.append("".join(visible[k]["text"] for k in run))
+        runs.append("".join(visible[k][TEXT] for k in run))
     drop = {id(visible[k]) for k in gone}
     row.chars = [c for c in row.chars if id(c) not in drop]
     return runs

@@ -137,16 +137,16 @@ def _brackets(text: str) -> str:
     return "".join(out)
 
 
-def ocr_chars(lines, dpi: float) -> list[dict]:
+def ocr_chars(lines, dpi: float) -> list[tuple]:
     """Given OCR lines (text, quad, confidence, per-char boxes or None) and the resolution,
-    return pdfplumber-style chars in points, each with its line's box and confidence.
+    return char tuples in points (etl/readers/chars.py).
 
     A char runs from its own left edge to the next char's left edge, so a line's chars
     touch (no gap is read as a space) while each sits where the recogniser saw it.
     """
     per_point = dpi / 72.0
-    chars: list[dict] = []
-    for raw_text, quad, conf, char_boxes in lines:
+    chars: list[tuple] = []
+    for raw_text, quad, _conf, char_boxes in lines:
         text = _brackets(raw_text)
         xs = [p[0] for p in quad]
         ys = [p[1] for p in quad]
@@ -165,23 +165,9 @@ def ocr_chars(lines, dpi: float) -> list[dict]:
                 at += (x1 - x0) * wgt / total
             last = x1
         rights = lefts[1:] + [last]
-        box = (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))
         for ch, left, right in zip(text, lefts, rights, strict=True):
             if ch.isspace():
                 continue
-            chars.append(
-                {
-                    "text": ch,
-                    "x0": left,
-                    "x1": max(right, left + 0.1),
-                    "top": top,
-                    "doctop": top,
-                    "bottom": bottom,
-                    "size": size,
-                    "fontname": "ocr",
-                    "upright": True,
-                    "ocr_box": box,
-                    "ocr_conf": float(conf),
-                }
-            )
+            # a char tuple (etl/readers/chars.py)
+            chars.append((ch, left, max(right, left + 0.1), top, top, bottom, size, "ocr", True))
     return chars
