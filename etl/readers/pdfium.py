@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 from bisect import bisect_left, bisect_right
+from functools import cache, cached_property
 from pathlib import Path
 
 from etl.readers import pdfium_native
@@ -234,15 +235,35 @@ def find_tables(page) -> list:
     """Given a page (chars and edges as pdfplumber gives them), return the tables
     pdfplumber's TableFinder finds with its default settings, its intersections and cells
     found by intersections_of and cells_from instead of pdfplumber's (same cells, faster)."""
-    from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables
+    from pdfplumber.table import TableFinder, cells_to_tables
 
     finder = TableFinder.__new__(TableFinder)
     finder.page = page
-    finder.settings = settings = TableSettings.resolve(None)
+    finder.settings = settings = _table_settings()
     crossings = intersections_of(
         finder.get_edges(), settings.intersection_x_tolerance, settings.intersection_y_tolerance
     )
-    return [Table(page, group) for group in cells_to_tables(cells_from(crossings))]
+    return [_table_class()(page, group) for group in cells_to_tables(cells_from(crossings))]
+
+
+@cache
+def _table_settings():
+    """Given pdfplumber, return its default table settings (resolved once: read, never changed)."""
+    from pdfplumber.table import TableSettings
+
+    return TableSettings.resolve(None)
+
+
+@cache
+def _table_class() -> type:
+    """Given pdfplumber, return its Table with the bounding box worked out once, not at
+    each look (pdfplumber's runs over every cell four times)."""
+    from pdfplumber.table import Table
+
+    class FoundTable(Table):
+        bbox = cached_property(Table.bbox.fget)
+
+    return FoundTable
 
 
 def intersections_of(edges: list[dict], x_tol: float, y_tol: float) -> dict[tuple, tuple]:
