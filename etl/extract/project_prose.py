@@ -74,6 +74,9 @@ def _patterns() -> dict[str, re.Pattern]:
             rf"(?:^|(?<=[{SUBJECT_BREAKS}]))(?P<subject>[^{SUBJECT_BREAKS}]*?){scores}"
             + v.score_value.replace("{N}", N)
         ),
+        # every score statement holds a score phrase: a sentence without one is not searched
+        # for them (the lazy subject above tries the phrases at every place it reaches)
+        "score_phrase": re.compile(scores),
         "item": re.compile(rf"[{CLAUSE_BREAKS}、\s]*(?P<name>[^，,。；;：:]+?){AMOUNT}"),
         "execution_rate": re.compile("|".join(p.replace("{N}", N) for p in v.execution_rate)),
         # what may open a clause before its figure: a lead word, a joiner, a connector
@@ -183,6 +186,8 @@ class ProseProjects:
                     for fld, value, stop in _clause_figures(nt.text, clause_start, i):
                         self._add(name, fld, value, nt, (clause_start, stop), block)
                     clause_start = i + 1
+            if not p["score_phrase"].search(nt.text, start, end):
+                continue
             for sc in p["score"].finditer(nt.text, start, end):
                 if _subject(sc) in vocab().self_subjects:
                     self._add(name, "score", float(sc.group(2)), nt, sc.span(), block)
@@ -196,6 +201,8 @@ class ProseProjects:
         if m and valid_name(m.group("name")):
             segments = self._figures(nt, m, end, block)
         self._lists(nt, text, start, block)
+        if not p["score_phrase"].search(nt.text, start, end):
+            return
         for s in p["score"].finditer(nt.text, start, end):
             subject = _subject(s)
             span = (s.start(), s.end())
