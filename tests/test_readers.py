@@ -315,6 +315,21 @@ def test_bad_input(name, message):
     assert "\n" not in str(info.value)
 
 
+def test_a_failure_inside_a_page_names_its_own_type(monkeypatch):
+    # an exception raised while reading a page (not pdfplumber's wrapper of a pdfminer
+    # error, whose first argument is the error) is named by its type, not its message's
+    from etl.readers import pdf
+
+    def fail(page, number):
+        raise KeyError("/Resources")
+
+    monkeypatch.setattr(pdf, "_read_page", fail)
+    report = min((BAD.parents[2] / "samples" / "reports" / "pdf").glob("*.pdf"))
+    with pytest.raises(InputError) as info:
+        read_document(report)
+    assert str(info.value) == "PDF 文件已损坏，无法读取（KeyError）"
+
+
 def test_partly_scanned_pdf_warns():
     doc = read_document(BAD / "partly_scanned.pdf")
     assert doc.pages == 3

@@ -769,7 +769,8 @@ def _no_text_reason() -> str:
 
 def _open_error(exc: Exception) -> InputError:
     """Given an exception from pdfplumber/pdfminer, return the InputError naming the reason."""
-    inner = getattr(exc, "args", [None])[0] if exc.args else None
+    # pdfplumber wraps pdfminer's exception as its first argument; any other's is a message
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else None
     names = {type(exc).__name__, type(inner).__name__ if inner is not None else ""}
     if names & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}:
         return InputError("PDF 已加密，无法读取")
