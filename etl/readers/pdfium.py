@@ -1,8 +1,8 @@
-"""PDF pages read with pypdfium2, as pdfplumber-style chars and edges (several times faster).
+"""PDF pages read with pypdfium2, as pdfplumber's chars and edges (several times faster).
 
-``fast_page`` gives a ``FastPage`` with the chars and the edges of drawn paths that
-pdfplumber (pdfminer) would give, so the PDF reader and pdfplumber's TableFinder work on
-it unchanged; a page it cannot give so (rotated, offset, drawings inside forms, path
+``fast_page`` gives a ``FastPage`` with the chars (as char tuples, etl/readers/chars.py)
+and the edges of drawn paths that pdfplumber (pdfminer) would give, so the PDF reader and
+pdfplumber's TableFinder work on it unchanged; a page it cannot give so (rotated, offset, drawings inside forms, path
 segments of unknown kinds) is None and is read by pdfplumber instead.
 """
 
@@ -215,7 +215,8 @@ def _pdfium_chars(textpage, height: float) -> list[tuple]:
 
 
 class FastPage:
-    """A page read by pdfium, with the attributes _read_page uses of a pdfplumber page."""
+    """A page read by pdfium, with the attributes _read_page uses of a pdfplumber page (its
+    chars as char tuples, not dicts)."""
 
     def __init__(self, width: float, height: float, chars, edges, has_images: bool):
         self.width = width
@@ -232,7 +233,7 @@ class FastPage:
 
 
 def find_tables(page) -> list:
-    """Given a page (chars and edges as pdfplumber gives them), return the tables
+    """Given a page (edges as pdfplumber gives them), return the tables
     pdfplumber's TableFinder finds with its default settings, its intersections and cells
     found by intersections_of and cells_from instead of pdfplumber's (same cells, faster)."""
     from pdfplumber.table import TableFinder, cells_to_tables

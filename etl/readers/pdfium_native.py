@@ -10,9 +10,10 @@ the setting ``pdf_native`` at 0, the functions return None and the caller makes 
 itself (the same calls in the same order: the chars and edges are identical, tested).
 
 Where this Python's headers are installed, the helper is built with a Python part too:
-``char_tuples`` makes a page's char tuples in C from what the char loop read (the per-char
-Python loop of pdfium.py costs about as much again); without the headers it is built
-without it and that loop runs in Python.
+``char_tuples`` makes the page's char tuples (etl/readers/chars.py) in C from what the char
+loop read, called through ctypes.PyDLL so with the interpreter's lock held; without the
+headers the helper is built without it and pdfium.py makes the tuples in a Python loop
+(the same tuples, tested).
 """
 
 from __future__ import annotations
