@@ -84,23 +84,24 @@ def inflated_size(raw: bytes, limit: int) -> int:
     return size
 
 
-def check_pdf_streams(path: Path) -> bool:
+def check_pdf_streams(path: Path) -> int | None:
     """Given a PDF path, raise InputError when a page's content streams inflate to more than
-    the limit, and return whether its pages could be checked (False: qpdf cannot open it).
+    the limit, and return the page count qpdf finds (None: qpdf cannot open the file, so
+    nothing was checked).
 
     qpdf (pikepdf) gives every page's raw content streams without decoding them, in a
     small fraction of the time pdfminer takes to parse the page dictionaries.
     """
     mb = settings.int_setting("max_pdf_stream_mb")
-    if not mb:
-        return True
     import pikepdf
 
     try:
         pdf = pikepdf.open(path)
     except Exception:  # qpdf cannot read it: the caller checks with pdfminer's pages
-        return False
+        return None
     with pdf:
+        if not mb:
+            return len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             contents = page.obj.get("/Contents")
             items = contents if isinstance(contents, pikepdf.Array) else [contents]
@@ -114,7 +115,7 @@ def check_pdf_streams(path: Path) -> bool:
                 if not names or names in (["FlateDecode"], ["Fl"]):
                     streams.append((stream.read_raw_bytes(), bool(names)))
             _check_page_streams(streams, number, mb)
-    return True
+        return len(pdf.pages)
 
 
 def check_pdf_page(page_obj, number: int) -> None:

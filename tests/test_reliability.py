@@ -61,12 +61,51 @@ def test_pdf_stream_limit_holds_when_qpdf_cannot_open_the_file(tmp_path, monkeyp
     path = write_pdf_stream_bomb(tmp_path / "two.pdf", inflated_mb=2)
     monkeypatch.setenv("JUESUAN_MAX_PDF_STREAM_MB", "1")
     monkeypatch.setattr(pikepdf, "open", refuse)
-    assert limits.check_pdf_streams(path) is False  # not checked here ...
+    assert limits.check_pdf_streams(path) is None  # not checked here ...
     with pytest.raises(InputError, match="PDF 第1页的内容流解压后.*JUESUAN_MAX_PDF_STREAM_MB"):
         read_document(path)  # ... but on pdfminer's pages
     monkeypatch.setenv("JUESUAN_MAX_PDF_STREAM_MB", "4")  # under the limit: read, and
     with pytest.raises(InputError, match="没有文字层"):  # refused only for having no text
         read_document(path)
+
+
+class _ShortDocument:
+    """A pdfium document that reads one page fewer than the file has (a page tree pdfium
+    reads short)."""
+
+    def __init__(self, document):
+        self.document = document
+
+    def __len__(self) -> int:
+        return len(self.document) - 1
+
+    def __getitem__(self, index: int):
+        return self.document[index]
+
+    def close(self) -> None:
+        self.document.close()
+
+
+def test_a_page_pdfium_does_not_find_is_read_by_pdfminer(monkeypatch):
+    from etl.readers import pdfium
+
+    sample = SAMPLES / "pdf" / "001_b0dd71e4c835dab5.pdf"
+    whole = read_document(sample)
+    opened = pdfium.open_document
+    monkeypatch.setattr(pdfium, "open_document", lambda path: _ShortDocument(opened(path)))
+    short = read_document(sample)
+    assert short.pages == whole.pages == 22  # qpdf finds 22 pages, pdfium 21
+    assert short.warnings == whole.warnings
+    assert short.blocks == whole.blocks  # the last page, read by pdfminer, reads the same
+
+
+def test_a_page_no_reader_can_read_is_named(monkeypatch):
+    sample = SAMPLES / "pdf" / "001_b0dd71e4c835dab5.pdf"
+    checked = limits.check_pdf_streams
+    monkeypatch.setattr(limits, "check_pdf_streams", lambda path: checked(path) + 1)
+    doc = read_document(sample)  # qpdf "finds" a 23rd page that pdfium and pdfminer lack
+    assert doc.pages == 22
+    assert "第23页无法读取（页面目录或页面内容损坏），未提取" in doc.warnings
 
 
 def test_pdf_streams_are_measured_alike_by_qpdf_and_pdfminer(monkeypatch):
@@ -81,7 +120,7 @@ def test_pdf_streams_are_measured_alike_by_qpdf_and_pdfminer(monkeypatch):
     )
     sample = SAMPLES / "pdf" / "001_b0dd71e4c835dab5.pdf"
     side = "qpdf"
-    assert limits.check_pdf_streams(sample)
+    assert limits.check_pdf_streams(sample) == 22
     side = "pdfminer"
     with pdfplumber.open(sample) as pdf:
         for number, page in enumerate(pdf.pages, start=1):

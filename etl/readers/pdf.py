@@ -648,9 +648,10 @@ class _PlumberPages:
 def read_pdf(path: Path) -> ParsedDocument:
     """Given a .pdf report, return its paragraphs and tables (with pages) as a ParsedDocument.
 
-    The pages are pdfium's; pdfminer opens the file (to name why one cannot be read) and
-    parses its pages only when a page needs pdfplumber, or when qpdf cannot measure the
-    content streams.
+    The pages are pdfium's, and any more that qpdf finds (a page tree pdfium reads short);
+    pdfminer opens the file (to name why one cannot be read) and parses its pages only when
+    a page needs pdfplumber, or when qpdf cannot measure the content streams.  A page
+    neither reads is named in a warning.
     """
     head = read_bytes(path, 1024)
     if b"%PDF-" not in head:
@@ -661,16 +662,19 @@ def read_pdf(path: Path) -> ParsedDocument:
     except Exception as exc:  # pdfplumber wraps pdfminer errors in PdfminerException
         raise _open_error(exc) from None
     pages: list[PageInfo] = []
+    unread: list[int] = []  # page numbers neither pdfium nor pdfminer could read
     fast = pdfium.open_document(path)
     try:
         count = len(fast) if fast is not None else plumber.count()
-        limits.check_pdf_pages(count)
-        streams_checked = limits.check_pdf_streams(path)
-        for number in range(1, count + 1):
-            if not streams_checked and (checked := plumber.page(number)) is not None:
+        qpdf_pages = limits.check_pdf_streams(path)  # None: qpdf cannot open it
+        # a page tree pdfium reads short (qpdf finds more pages): pdfminer reads the rest
+        total = max(count, qpdf_pages or 0)
+        limits.check_pdf_pages(total)
+        for number in range(1, total + 1):
+            if qpdf_pages is None and (checked := plumber.page(number)) is not None:
                 limits.check_pdf_page(checked.page_obj, number)
             quick = None
-            if fast is not None:
+            if fast is not None and number <= count:
                 try:
                     quick = pdfium.fast_page(fast, number - 1)
                 except Exception:  # whatever pdfium trips over, pdfplumber reads or explains
@@ -678,7 +682,8 @@ def read_pdf(path: Path) -> ParsedDocument:
             page = None if quick is not None else plumber.page(number)
             read = quick or page
             if read is None:
-                continue  # a page only pdfium sees, which it cannot read either
+                unread.append(number)  # pdfium cannot read it, and pdfminer has no such page
+                continue
             if not read.chars and read.images and fast is not None:
                 page = page or plumber.page(number)  # OCR places text by pdfplumber's size
                 if page is not None:
@@ -730,6 +735,10 @@ def read_pdf(path: Path) -> ParsedDocument:
         if any(cell for row in rows for cell in row):
             n_table += 1
             blocks.append(table_block(rows, n_table, page=start))
+    if unread:
+        warnings.append(
+            f"第{'、'.join(map(str, unread))}页无法读取（页面目录或页面内容损坏），未提取"
+        )
     blank = [str(p.number) for p in pages if not p.has_text and p.has_images]
     if blank:
         warnings.append(f"第{'、'.join(blank)}页没有文字层（可能是扫描页），未提取文字")
