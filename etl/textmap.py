@@ -10,9 +10,11 @@ class CharMap:
 
     __slots__ = ("pairs", "table")
 
-    def __init__(self, table: dict[int, str | int | None]):
-        self.table = table  # as str.maketrans gave it
-        self.pairs = tuple((chr(k), _as_text(v)) for k, v in sorted(table.items()))
+    def __init__(self, *maketrans_args):
+        """Given what str.maketrans takes (a dict, or strings of chars from, to, to drop),
+        make the map."""
+        self.table = str.maketrans(*maketrans_args)
+        self.pairs = tuple((chr(k), _as_text(v)) for k, v in sorted(self.table.items()))
         keys = {k for k, _ in self.pairs}
         if any(keys.intersection(v) for _, v in self.pairs):
             raise ValueError("CharMap: a replacement holds a char that is itself replaced")

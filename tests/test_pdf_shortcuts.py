@@ -17,6 +17,7 @@ from pdfplumber.utils.text import LIGATURES, extract_text
 from etl.readers import pdfium
 from etl.readers.celltext import cell_text
 from etl.readers.chars import BOTTOM, TOP, X0, X1, to_plumber
+from etl.readers.chars import char as char_tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "fixtures" / "dev" / "pdf"
@@ -66,13 +67,26 @@ def test_page_text_in_one_call_matches_each_char(path: Path) -> None:
     assert checked > 10_000
 
 
+def cells_of(intersections: dict) -> list[tuple]:
+    """Given pdfplumber's intersections (point -> the edges through it), return the cells
+    pdfium.cells_from finds from them, each edge named by its box as pdfplumber does."""
+    from pdfplumber.utils import obj_to_bbox
+
+    return pdfium.cells_from(
+        {
+            p: ({obj_to_bbox(e) for e in found["v"]}, {obj_to_bbox(e) for e in found["h"]})
+            for p, found in intersections.items()
+        }
+    )
+
+
 def test_cells_match_pdfplumber(pages) -> None:
     found = 0
     for page in pages:
         if not page.edges:
             continue
         finder = TableFinder(page, TableSettings.resolve(None))
-        assert pdfium.cells_of(finder.intersections) == intersections_to_cells(finder.intersections)
+        assert cells_of(finder.intersections) == intersections_to_cells(finder.intersections)
         assert [t.cells for t in pdfium.find_tables(page)] == [t.cells for t in finder.tables]
         found += len(finder.cells)
     assert found > 0
@@ -99,7 +113,7 @@ def test_cell_text_matches_extract_text(pages) -> None:
 
 def char(text: str, x0: float, top: float, upright: bool = True) -> tuple:
     """Given a char's text, left edge and top, return it as a 5-point char tuple."""
-    return (text, x0, x0 + 5, top, top, top + 5, 5.0, "F", upright)
+    return char_tuple(text, x0, x0 + 5, top, top + 5, 5.0, "F", upright)
 
 
 @pytest.mark.parametrize(

@@ -29,8 +29,8 @@ SUBJECT_BREAKS = "，,；;。：:"
 NAME_MAX = 80  # characters of a project name
 HAN = re.compile(r"[\u4e00-\u9fff]")
 SENTENCE = re.compile(r"[^。]+。?")
-KEY_DROP = CharMap(str.maketrans("", "", "“”\"'‘’ 　"))
-LINE_BREAKS = CharMap(str.maketrans("", "", "\r\n"))
+KEY_DROP = CharMap("", "", "“”\"'‘’ 　")
+LINE_BREAKS = CharMap("", "", "\r\n")
 AMOUNT = rf"{N}(万元|元)"
 SAME_VALUE = 0.005  # two statements of a figure within this are the same value
 

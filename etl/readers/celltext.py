@@ -11,13 +11,7 @@ The equality is tested on every cell of the reference and dev reports.
 
 from __future__ import annotations
 
-from operator import itemgetter
-
-from etl.readers.chars import TEXT, TOP, UPRIGHT, X0, X1, Char
-
-_TOP = itemgetter(TOP)
-_X0 = itemgetter(X0)
-_TEXT = itemgetter(TEXT)
+from etl.readers.chars import TEXT, TOP, UPRIGHT, X0, X1, Char, text_of, top_of, x0_of
 
 
 def _clusters(values, tolerance: float) -> dict[float, int]:
@@ -38,7 +32,7 @@ def _clusters(values, tolerance: float) -> dict[float, int]:
 def _grouped(items: list[Char], tolerance: float) -> list[list[Char]]:
     """Given chars or words, return them grouped by clustered top, in cluster order, each
     group in the given order (pdfplumber's cluster_objects on "top")."""
-    tops = list(map(_TOP, items))
+    tops = list(map(top_of, items))
     if tops and max(tops) <= min(tops) + tolerance:
         return [items]  # one cluster: no sorted top is more than tolerance above the one before
     cluster = _clusters(tops, tolerance)
@@ -57,7 +51,7 @@ def cell_text(chars: list[Char], ligatures: dict, x_tol: float, y_tol: float) ->
     words: list[tuple[float, str]] = []  # (top, text) in pdfplumber's order
     for line in _grouped(chars, y_tol):
         word: list[Char] = []
-        for c in sorted(line, key=_X0):
+        for c in sorted(line, key=x0_of):
             text = c[TEXT]
             if text.isspace():
                 if word:
@@ -86,5 +80,5 @@ def cell_text(chars: list[Char], ligatures: dict, x_tol: float, y_tol: float) ->
 
 def _word(chars: list[Char], ligatures: dict) -> tuple[float, str]:
     """Given a word's chars, return its top and its text with ligatures expanded."""
-    texts = list(map(_TEXT, chars))
-    return min(map(_TOP, chars)), "".join([ligatures.get(t, t) for t in texts])
+    texts = list(map(text_of, chars))
+    return min(map(top_of, chars)), "".join([ligatures.get(t, t) for t in texts])

@@ -28,7 +28,7 @@ TRADITIONAL_MARKS = frozenset("經費預決說財撥總計為與個於機關運�
 # How many of those must appear before a document counts as written in traditional characters.
 TRADITIONAL_MIN_MARKS = 3
 # Corner quotes of traditional texts become the quotes simplified reports use.
-CORNER_QUOTES = CharMap(str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"}))
+CORNER_QUOTES = CharMap({"「": "“", "」": "”", "『": "‘", "』": "’"})
 # Word field codes shown as text (a converter or a PDF printed with codes showing): the field
 # name, its target and its switches (\\h, \\o "1-3", \\* MERGEFORMAT), in braces or not.  A field
 # name next to Chinese text has no word boundary, so only Latin letters may not touch it.

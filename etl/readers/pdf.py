@@ -58,9 +58,9 @@ from etl.readers.chars import (
     Char,
     from_plumber,
     to_plumber,
+    x1_of,
 )
 from etl.readers.pdfrows import (
-    _X1,
     UNREADABLE,
     drop_collisions,
     outside_tables,
@@ -353,7 +353,7 @@ def _page_lines(chars: list[Char], number: int, page_height: float) -> tuple[lis
             Line(
                 text=text,
                 x0=visible[0][X0],
-                x1=max(map(_X1, visible)),
+                x1=max(map(x1_of, visible)),
                 top=row.top,
                 bottom=row.bottom,
                 page=number,
@@ -666,6 +666,7 @@ def read_pdf(path: Path) -> ParsedDocument:
     fast = pdfium.open_document(path)
     try:
         count = len(fast) if fast is not None else plumber.count()
+        limits.check_pdf_pages(count)  # before qpdf walks every page's streams
         qpdf_pages = limits.check_pdf_streams(path)  # None: qpdf cannot open it
         # a page tree pdfium reads short (qpdf finds more pages): pdfminer reads the rest
         total = max(count, qpdf_pages or 0)

@@ -2,8 +2,8 @@
 
 ``fast_page`` gives a ``FastPage`` with the chars (as char tuples, etl/readers/chars.py)
 and the edges of drawn paths that pdfplumber (pdfminer) would give, so the PDF reader and
-pdfplumber's TableFinder work on it unchanged; a page it cannot give so (rotated, offset, drawings inside forms, path
-segments of unknown kinds) is None and is read by pdfplumber instead.
+pdfplumber's TableFinder work on it unchanged; a page it cannot give so (rotated, offset,
+drawings inside forms, path segments of unknown kinds) is None and is read by pdfplumber.
 """
 
 from __future__ import annotations
@@ -288,7 +288,7 @@ def intersections_of(edges: list[dict], x_tol: float, y_tol: float) -> dict[tupl
         # the horizontal edges near the vertical one's span (a point wider, then the exact test)
         lo = bisect_left(tops, v_top - y_tol - 1.0)
         hi = bisect_right(tops, v_bottom + y_tol + 1.0, lo)
-        for hi_, h in h_edges[lo:hi]:
+        for hj, h in h_edges[lo:hi]:
             if (
                 v_top <= h["top"] + y_tol
                 and v_bottom >= h["top"] - y_tol
@@ -300,21 +300,8 @@ def intersections_of(edges: list[dict], x_tol: float, y_tol: float) -> dict[tupl
                 if through is None:
                     through = found[point] = (set(), set())
                 through[0].add(vi)
-                through[1].add(hi_)
+                through[1].add(hj)
     return found
-
-
-def cells_of(intersections: dict) -> list[tuple]:
-    """Given pdfplumber's intersections (point -> the edges through it), return the cells
-    its intersections_to_cells returns, in the same order."""
-    from pdfplumber.utils import obj_to_bbox
-
-    return cells_from(
-        {
-            p: ({obj_to_bbox(e) for e in found["v"]}, {obj_to_bbox(e) for e in found["h"]})
-            for p, found in intersections.items()
-        }
-    )
 
 
 def cells_from(crossings: dict[tuple, tuple]) -> list[tuple]:

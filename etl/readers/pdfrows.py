@@ -9,9 +9,24 @@ confidence is returned so the reader can name it in a warning.
 
 from __future__ import annotations
 
-from operator import itemgetter, sub
+from operator import sub
 
-from etl.readers.chars import BOTTOM, FONTNAME, SIZE, TEXT, TOP, X0, X1, Char
+from etl.readers.chars import (
+    BOTTOM,
+    FONTNAME,
+    SIZE,
+    TEXT,
+    TOP,
+    X0,
+    X1,
+    Char,
+    bottom_of,
+    size_of,
+    text_of,
+    top_of,
+    x0_of,
+    x1_of,
+)
 
 # Chars whose tops differ by at most this many points chain into one row (pdfplumber's
 # default y_tolerance, so ordinary lines come out as pdfplumber gives them).
@@ -52,8 +67,6 @@ FRAGMENT_ADJACENT_EM = 0.6
 COLLISION_SHARE = 0.3
 
 # Char fields read once per row into lists (per char, a C-level lookup, not a Python one).
-_TEXT, _X0, _X1 = itemgetter(TEXT), itemgetter(X0), itemgetter(X1)
-_TOP, _BOTTOM, _SIZE = itemgetter(TOP), itemgetter(BOTTOM), itemgetter(SIZE)
 
 
 def outside_tables(chars: list[Char], bboxes: list[tuple], centres: list[tuple]) -> list[Char]:
@@ -77,11 +90,11 @@ class Row:
     __slots__ = ("_chars", "_visible", "top", "bottom", "size")
 
     def __init__(self, chars: list[Char]):
-        self.chars = sorted(chars, key=_X0)
+        self.chars = sorted(chars, key=x0_of)
         visible = self.text_chars() or self.chars
-        self.top = min(map(_TOP, visible))  # kept when displaced runs are put back
-        self.bottom = max(map(_BOTTOM, visible))
-        self.size = max(max(map(_SIZE, visible)), 1.0)
+        self.top = min(map(top_of, visible))  # kept when displaced runs are put back
+        self.bottom = max(map(bottom_of, visible))
+        self.size = max(max(map(size_of, visible)), 1.0)
 
     @property
     def chars(self) -> list[Char]:
@@ -111,7 +124,7 @@ def rows_of(chars: list[Char]) -> list[Row]:
     rows: list[Row] = []
     group: list[Char] = []
     last = None
-    for c in sorted(chars, key=_TOP):
+    for c in sorted(chars, key=top_of):
         if last is not None and c[TOP] > last + LINE_TOP_TOLERANCE:
             rows.append(Row(group))
             group = []
@@ -137,8 +150,8 @@ def row_text(chars: list[Char], visible: list[Char] | None = None) -> str:
     """
     if visible is None:
         visible = [c for c in chars if not c[TEXT].isspace()]
-    x1s = list(map(_X1, visible))
-    gaps = list(map(sub, map(_X0, visible[1:]), x1s))  # each char's x0 minus the one before's x1
+    x1s = list(map(x1_of, visible))
+    gaps = list(map(sub, map(x0_of, visible[1:]), x1s))  # each char's x0 minus the one before's x1
     spacing = 0.0
     if len(gaps) >= LETTER_SPACED_MIN_CHARS - 1:
         ordered = sorted(gaps)
@@ -146,7 +159,7 @@ def row_text(chars: list[Char], visible: list[Char] | None = None) -> str:
     if len(visible) == len(chars):  # no blank chars: a space only where a gap is wide
         if not visible:
             return ""
-        texts = list(map(_TEXT, visible))
+        texts = list(map(text_of, visible))
         if "(cid:" in "".join(texts):
             texts = [UNREADABLE if text.startswith("(cid:") else text for text in texts]
         # a space needs a gap wider than spacing + SPACE_GAP_EM * em with em at least 1.0,
@@ -265,7 +278,7 @@ def place_fragments(rows: list[Row]) -> tuple[list[Row], list[str]]:
         if len(sources) > 1 and _runs_share_gap(host, [w for _, w in runs]):
             dropped.extend("".join(c[TEXT] for c in w) for _, w in runs)
             continue  # runs from two shifted rows compete for one gap: not sure of the order
-        host.chars = sorted(host.chars + [c for _, w in runs for c in w], key=lambda c: c[X0])
+        host.chars = sorted(host.chars + [c for _, w in runs for c in w], key=x0_of)
     kept_rows.sort(key=lambda r: r.top)
     return kept_rows, dropped
 
@@ -314,7 +327,7 @@ def drop_collisions(row: Row) -> list[str]:
     starts = [
         i
         for i, (x1, next_x0) in enumerate(
-            zip(map(_X1, visible), map(_X0, visible[1:]), strict=False)
+            zip(map(x1_of, visible), map(x0_of, visible[1:]), strict=False)
         )
         if not next_x0 >= x1
     ]

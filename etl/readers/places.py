@@ -30,8 +30,8 @@ SENTENCE_HEADING_MAX_CHARS = 20
 RAW_HEADING_MAX_CHARS = 4 * HEADING_MAX_CHARS
 # The matching form of a short line (as etl/extract/textnorm.normalise gives it, without
 # its map back to the original): whitespace dropped, full-width digits made ASCII.
-MATCHING_FORM = CharMap(str.maketrans({**{ch: None for ch in DROPPED}, **{
-    chr(k): chr(v) for k, v in FULLWIDTH.items()}}))  # fmt: skip
+MATCHING_FORM = CharMap({**{ch: None for ch in DROPPED}, **{
+    chr(k): chr(v) for k, v in FULLWIDTH.items()}})  # fmt: skip
 # Between a repeated heading and the heading it stands under (“1.某项目 › （1）项目概况”).
 HEADING_PATH_SEPARATOR = " › "
 PART_LEVEL = -1  # 第一部分 stands above 一、

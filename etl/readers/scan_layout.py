@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from etl.readers.chars import char
 from etl.readers.pdfium import edge as pdfium_edge
 
 # Skew angles tried (degrees, both directions) and the step between them; the angle whose
@@ -168,6 +169,5 @@ def ocr_chars(lines, dpi: float) -> list[tuple]:
         for ch, left, right in zip(text, lefts, rights, strict=True):
             if ch.isspace():
                 continue
-            # a char tuple (etl/readers/chars.py)
-            chars.append((ch, left, max(right, left + 0.1), top, top, bottom, size, "ocr", True))
+            chars.append(char(ch, left, max(right, left + 0.1), top, bottom, size, "ocr"))
     return chars

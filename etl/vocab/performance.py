@@ -12,7 +12,7 @@ from etl.textmap import CharMap
 from etl.vocab import VOCAB_DIR
 
 PATH = VOCAB_DIR / "performance.toml"
-HALF_TO_FULL = CharMap(str.maketrans("():", "（）："))
+HALF_TO_FULL = CharMap("():", "（）：")
 LABEL_EXTRA = 6  # characters a header cell may add before a known label (2023年全年预算数)
 
 
